@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# Builds, tests and links the live-stream project: three JPMS modules, one jlink image.
+#
+#   ./build.sh [phase...]     phases run in the order given; the default is "image"
+#
+#   setup    install the GStreamer packages this machine lacks (as root with apt-get),
+#            or print the exact command to run
+#   deps     download the pinned third-party jars (only when missing) and check their SHA-256
+#   compile  compile every module with -Xlint:all -Werror and package modular jars
+#   test     run every module's tests on the module path (JUnit Platform console launcher)
+#   image    link out/image with the launchers stream-server, stream-client, stream-viewer
+#   run      build the image, then start stream-server (arguments after "--" go to it)
+#   docs     javadoc for the three modules into out/docs
+#   bench    run bench/run.sh (see bench/README.md); never fails the build
+#   clean    remove out/ (downloaded jars stay in the cache)
+#
+# Environment: JAVA_HOME (a JDK 21 or newer; found by itself otherwise),
+# STREAM_JAR_CACHE (where downloaded jars are kept; default ~/.cache/java-stream/jars),
+# STREAM_NO_INSTALL=1 (never install packages, only say what is missing).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+VERSION=0.1.0
+MIN_JAVA=21
+OUT=out
+CACHE=${STREAM_JAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/java-stream/jars}
+MODULES=(stream.viewer stream.client stream.server)
+LAUNCHERS=(stream-server stream-client stream-viewer)
+LOCK=jlink/dependencies.lock
+# Debian packages: what the stream needs at run time, and what the tests need besides.
+RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x)
+TEST_PACKAGES=(xvfb x11-apps ffmpeg)
+
+banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '%s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 2; }
+run() { printf '+ %s\n' "$*"; "$@"; }
+# True when any file under the given paths is newer than the stamp file (or the stamp is missing).
+stale() { local stamp=$1; shift; [[ ! -e $stamp ]] || [[ -n $(find "$@" -newer "$stamp" -print -quit 2>/dev/null) ]]; }
+
+# ---------------------------------------------------------------- JDK
+java_version_of() { # prints the feature version of the JDK at $1, or nothing
+  local home=$1 v
+  [[ -x $home/bin/javac && -x $home/bin/jlink && -x $home/bin/java ]] || return 0
+  if [[ -f $home/release ]]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+  fi
+  if [[ -z ${v:-} ]]; then
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
+        sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+  fi
+  printf '%s' "${v:-}"
+}
+
+find_jdk() {
+  [[ -n ${JDK:-} ]] && return 0
+  local candidates=() home v best="" best_v=0 seen=""
+  [[ -n ${JAVA_HOME:-} ]] && candidates+=("$JAVA_HOME")
+  for home in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk* /usr/java/* \
+              "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* \
+              /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [[ -d $home ]] && candidates+=("$home")
+  done
+  if command -v javac >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  fi
+  for home in "${candidates[@]}"; do
+    v=$(java_version_of "$home")
+    [[ -n $v ]] || continue
+    seen+="  $home (Java $v)"$'\n'
+    # JAVA_HOME wins when it is new enough; otherwise the newest JDK found.
+    if [[ $home == "${JAVA_HOME:-}" && $v -ge $MIN_JAVA ]]; then best=$home; best_v=$v; break; fi
+    if (( v >= MIN_JAVA && v > best_v )); then best=$home; best_v=$v; fi
+  done
+  if [[ -z $best ]]; then
+    {
+      say "build.sh: no JDK $MIN_JAVA or newer found (one with javac and jlink is needed)."
+      if [[ -n $seen ]]; then say "JDKs found, all too old:"; printf '%s' "$seen"; fi
+      say "Install one, for example: apt-get install openjdk-21-jdk-headless"
+      say "(or Temurin from adoptium.net), then run again, or point JAVA_HOME at it."
+    } >&2
+    exit 2
+  fi
+  if [[ -n ${JAVA_HOME:-} && $best != "$JAVA_HOME" ]]; then
+    say "JAVA_HOME=$JAVA_HOME is older than Java $MIN_JAVA; using $best instead."
+  fi
+  JDK=$best; JDK_VERSION=$best_v
+  JAVA=$JDK/bin/java; JAVAC=$JDK/bin/javac; JAR=$JDK/bin/jar; JLINK=$JDK/bin/jlink; JAVADOC=$JDK/bin/javadoc
+  say "JDK: $JDK (Java $JDK_VERSION)"
+}
+
+# ---------------------------------------------------------------- system packages
+missing_packages() { # prints the Debian packages from the arguments that are not installed
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s ' "$p"
+  done
+}
+
+ensure_packages() { # ensure_packages WHAT pkg...
+  local what=$1; shift
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    # Not Debian: check for the tools themselves and name what to look for.
+    command -v gst-launch-1.0 >/dev/null 2>&1 ||
+      die "gst-launch-1.0 not found. Install GStreamer 1.x with its base, good, ugly (x264), bad and libav plugins."
+    return 0
+  fi
+  local missing; missing=$(missing_packages "$@")
+  [[ -z $missing ]] && return 0
+  if [[ ${STREAM_NO_INSTALL:-0} != 1 && $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    banner "installing $what: $missing"
+    run apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive run apt-get install -y -qq --no-install-recommends $missing
+  else
+    die "missing Debian packages for $what: $missing
+Install them with:  sudo apt-get install $missing"
+  fi
+}
+
+phase_setup() { ensure_packages "the stream" "${RUNTIME_PACKAGES[@]}"; }
+
+# ---------------------------------------------------------------- dependencies
+# Reads the lock: scope module coordinates sha256. Fills IMAGE_DEPS and TEST_DEPS
+# with "module|jar-path" entries.
+read_lock() {
+  IMAGE_DEPS=(); TEST_DEPS=()
+  local scope module coords sum artifact version jar
+  while read -r scope module coords sum; do
+    [[ -z $scope || $scope == \#* ]] && continue
+    IFS=: read -r _ artifact version <<<"$coords"
+    jar=$CACHE/$artifact-$version.jar
+    if [[ $scope == image ]]; then IMAGE_DEPS+=("$module|$jar|$coords|$sum"); else TEST_DEPS+=("$module|$jar|$coords|$sum"); fi
+  done <"$LOCK"
+}
+
+fetch_and_check() { # module|jar|coords|sum
+  local module jar coords sum actual
+  IFS='|' read -r module jar coords sum <<<"$1"
+  if [[ ! -f $jar ]]; then
+    command -v mvn >/dev/null 2>&1 ||
+      die "Maven (mvn) is needed to download $coords; install it (apt-get install maven) or put the jar at $jar"
+    mkdir -p "$CACHE"
+    run mvn -q -B dependency:copy -Dartifact="$coords" -DoutputDirectory="$CACHE" ||
+      die "could not download $coords (is Maven Central reachable?)"
+  fi
+  actual=$(sha256sum "$jar" | cut -d' ' -f1)
+  if [[ $actual != "$sum" ]]; then
+    printf 'build.sh: checksum mismatch for %s\n  jar:      %s\n  expected: %s\n  actual:   %s\nDelete the jar to download it again, or fix the pin in %s.\n' \
+      "$coords" "$jar" "$sum" "$actual" "$LOCK" >&2
+    exit 2
+  fi
+}
+
+phase_deps() {
+  banner "deps: pinned jars in $CACHE"
+  find_jdk
+  read_lock
+  local d module jar
+  for d in "${IMAGE_DEPS[@]}" "${TEST_DEPS[@]}"; do fetch_and_check "$d"; done
+  say "all $(( ${#IMAGE_DEPS[@]} + ${#TEST_DEPS[@]} )) jars present, SHA-256 verified"
+  # Automatic modules become explicit ones: jlink refuses automatic modules.
+  mkdir -p "$OUT/lib" "$OUT/test-lib"
+  for d in "${IMAGE_DEPS[@]}"; do
+    IFS='|' read -r module jar _ <<<"$d"
+    local target=$OUT/lib/$module.jar descriptor=jlink/third-party/$module/module-info.java
+    if stale "$target" "$jar" "$descriptor"; then
+      local tmp=$OUT/tmp/$module; rm -rf "$tmp"; mkdir -p "$tmp"
+      cp "$jar" "$target.part"
+      run "$JAVAC" --release "$MIN_JAVA" --patch-module "$module=$jar" --module-path "$OUT/lib" -d "$tmp" "$descriptor"
+      run "$JAR" --update --file "$target.part" --module-version "$(basename "$jar" .jar | sed 's/.*-//')" -C "$tmp" module-info.class
+      mv "$target.part" "$target"
+      "$JAR" --describe-module --file "$target" | head -1
+    fi
+  done
+  for d in "${TEST_DEPS[@]}"; do
+    IFS='|' read -r module jar _ <<<"$d"
+    [[ -f $OUT/test-lib/$module.jar ]] || cp "$jar" "$OUT/test-lib/$module.jar"
+  done
+}
+
+# ---------------------------------------------------------------- compile
+main_class_of() { printf '%s.internal.Main' "$1"; }
+
+phase_compile() {
+  phase_deps
+  banner "compile: ${MODULES[*]}"
+  local stamp=$OUT/classes/.stamp
+  if stale "$stamp" modules jlink/third-party "$LOCK" build.sh; then
+    rm -rf "$OUT/classes"; mkdir -p "$OUT/classes" "$OUT/mods"
+    run "$JAVAC" --release "$MIN_JAVA" -Xlint:all -Werror -encoding UTF-8 \
+      --module-source-path "modules/*/main/java" \
+      --module "$(IFS=,; echo "${MODULES[*]}")" \
+      --module-path "$OUT/lib" \
+      --module-version "$VERSION" \
+      -d "$OUT/classes"
+    local m
+    for m in "${MODULES[@]}"; do
+      rm -f "$OUT/mods/$m.jar"
+      run "$JAR" --create --file "$OUT/mods/$m.jar" --module-version "$VERSION" \
+        --main-class "$(main_class_of "$m")" -C "$OUT/classes/$m" .
+      "$JAR" --describe-module --file "$OUT/mods/$m.jar"
+    done
+    touch "$stamp"
+  else
+    say "up to date: $OUT/mods/*.jar"
+  fi
+}
+
+# ---------------------------------------------------------------- test
+# Each module's tests form a same-named open module (modules/M/test/java/module-info.java)
+# compiled together with M's main sources, so tests see M's internals; the other modules
+# come from their jars. One console-launcher run per module.
+phase_test() {
+  phase_compile
+  ensure_packages "the stream" "${RUNTIME_PACKAGES[@]}"
+  ensure_packages "the tests" "${TEST_PACKAGES[@]}"
+  banner "test"
+  local m passed=0 failed=0 skipped=0 rc=0 status=0
+  local test_lib; test_lib=$(ls "$OUT"/test-lib/*.jar | tr '\n' ':')
+  for m in "${MODULES[@]}"; do
+    [[ -d modules/$m/test/java ]] || { say "$m: no tests"; continue; }
+    local classes=$OUT/test-classes/$m others=""
+    local o; for o in "${MODULES[@]}"; do [[ $o == "$m" ]] || others+="$OUT/mods/$o.jar:"; done
+    local path="$classes:$others$OUT/lib:$test_lib"
+    if stale "$classes/.stamp" "modules/$m" "$OUT/classes/.stamp"; then
+      rm -rf "$classes"; mkdir -p "$classes"
+      # shellcheck disable=SC2046
+      run "$JAVAC" --release "$MIN_JAVA" -Xlint:all -Xlint:-requires-automatic -Werror -encoding UTF-8 \
+        --module-path "$others$OUT/lib:$test_lib" \
+        -d "$classes" \
+        $(find "modules/$m/main/java" -name '*.java' ! -name module-info.java) \
+        $(find "modules/$m/test/java" -name '*.java')
+      touch "$classes/.stamp"
+    fi
+    local native=()
+    if grep -Eq 'requires[^;]*(gstreamer|stream\.viewer)' "modules/$m/main/java/module-info.java"; then
+      native=(--enable-native-access=com.sun.jna)
+    fi
+    local log=$OUT/test-reports/$m/console.txt
+    rm -rf "$OUT/test-reports/$m"; mkdir -p "$OUT/test-reports/$m"
+    say "+ $JAVA ... -m org.junit.platform.console execute --select-module $m"
+    set +e
+    "$JAVA" "${native[@]}" -XX:+UseSerialGC \
+      -Dstream.build.dir="$PWD/$OUT" \
+      -Djunit.jupiter.execution.timeout.default=180s \
+      --module-path "$path" --add-modules "$m" \
+      -m org.junit.platform.console/org.junit.platform.console.ConsoleLauncher \
+      execute --select-module "$m" --disable-banner --details=tree \
+      --reports-dir "$OUT/test-reports/$m" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    local p f s
+    p=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' "$log")
+    f=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' "$log")
+    s=$(sed -n 's/^\[ *\([0-9]*\) tests skipped *\]$/\1/p' "$log")
+    passed=$(( passed + ${p:-0} )); failed=$(( failed + ${f:-0} )); skipped=$(( skipped + ${s:-0} ))
+    if (( rc != 0 )); then status=1; [[ -n $f && $f != 0 ]] || failed=$(( failed + 1 )); fi
+  done
+  say ""
+  say "reports: $OUT/test-reports/<module>/"
+  if (( passed + failed == 0 )); then say "no test ran"; status=1; fi
+  say "tests: $passed passed, $failed failed, $skipped skipped"
+  return $status
+}
+
+# ---------------------------------------------------------------- image
+phase_image() {
+  phase_compile
+  banner "image: $OUT/image"
+  local image=$OUT/image
+  if ! stale "$image/.stamp" "$OUT/mods" "$OUT/lib" jlink; then
+    say "up to date: $image"
+  else
+    rm -rf "$image"
+    run "$JLINK" \
+      --module-path "$OUT/mods:$OUT/lib" \
+      --add-modules "$(IFS=,; echo "${MODULES[*]}")" \
+      --output "$image" \
+      --strip-debug \
+      --no-header-files \
+      --no-man-pages \
+      --generate-cds-archive
+    # The no-compressed-oops archive serves only heaps over 32 GB, which no launcher uses.
+    rm -f "$image"/lib/server/classes_nocoops.jsa
+    local l
+    for l in "${LAUNCHERS[@]}"; do
+      install -m 0755 "jlink/launchers/$l" "$image/bin/$l"
+    done
+    touch "$image/.stamp"
+  fi
+  banner "image check"
+  run "$image/bin/java" --list-modules | grep -Ev '^(java|jdk)\.' || true
+  for l in "${LAUNCHERS[@]}"; do run "$image/bin/$l" --version; done
+  say ""
+  say "image: $PWD/$image ($(du -sh "$image" | cut -f1))"
+  say "start: $image/bin/stream-server      (then: $image/bin/stream-client)"
+}
+
+phase_run() {
+  phase_setup
+  phase_image
+  banner "run: stream-server $*"
+  exec "$OUT/image/bin/stream-server" "$@"
+}
+
+phase_docs() {
+  phase_deps
+  banner "docs: $OUT/docs"
+  rm -rf "$OUT/docs"
+  run "$JAVADOC" -quiet -Xdoclint:all,-missing \
+    --module-source-path "modules/*/main/java" \
+    --module "$(IFS=,; echo "${MODULES[*]}")" \
+    --module-path "$OUT/lib" \
+    -d "$OUT/docs" \
+    -doctitle "live-stream $VERSION"
+  say "docs: $PWD/$OUT/docs/index.html"
+}
+
+phase_bench() {
+  phase_setup
+  phase_image
+  banner "bench"
+  [[ -x bench/run.sh ]] || die "bench/run.sh is missing"
+  bench/run.sh || say "bench: some measurement failed (see above); the build is not failed for it"
+}
+
+phase_clean() { banner "clean"; run rm -rf "$OUT"; }
+
+# ---------------------------------------------------------------- main
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+
+(( $# )) || set -- image
+while (( $# )); do
+  case $1 in
+    setup|deps|compile|test|image|docs|bench|clean) "phase_$1"; shift ;;
+    run) shift; [[ ${1:-} == -- ]] && shift; phase_run "$@" ;;
+    -h|--help|help) usage; exit 0 ;;
+    *) printf 'build.sh: unknown phase "%s"\n\n' "$1" >&2; usage >&2; exit 1 ;;
+  esac
+done

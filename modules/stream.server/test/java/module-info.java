@@ -1,0 +1,11 @@
+// The test module: same name as the main one, open, so tests see its internals.
+open module stream.server {
+    // copied from main
+    requires com.eclipsesource.json;
+    requires jdk.httpserver;
+
+    exports stream.server;
+
+    // test dependencies
+    requires org.junit.jupiter.api;
+}

@@ -1,0 +1,10 @@
+// The test module: same name as the main one, open, so tests see its internals.
+open module stream.viewer {
+    // copied from main
+    requires org.freedesktop.gstreamer;
+
+    exports stream.viewer;
+
+    // test dependencies
+    requires org.junit.jupiter.api;
+}
