@@ -16,7 +16,9 @@
 #
 # Environment: JAVA_HOME (a JDK 21 or newer; found by itself otherwise),
 # STREAM_JAR_CACHE (where downloaded jars are kept; default ~/.cache/java-stream/jars),
-# STREAM_NO_INSTALL=1 (never install packages, only say what is missing).
+# STREAM_NO_INSTALL=1 (never install packages, only say what is missing),
+# STREAM_TEST_MODULES="stream.server ..." (test only these modules),
+# STREAM_TEST_ARGS="--include-classname .*ApiTest" (more console-launcher options).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -219,7 +221,8 @@ phase_test() {
   banner "test"
   local m passed=0 failed=0 skipped=0 rc=0 status=0
   local test_lib; test_lib=$(ls "$OUT"/test-lib/*.jar | tr '\n' ':')
-  for m in "${MODULES[@]}"; do
+  local selected=(${STREAM_TEST_MODULES:-${MODULES[*]}}) extra=(${STREAM_TEST_ARGS:-})
+  for m in "${selected[@]}"; do
     [[ -d modules/$m/test/java ]] || { say "$m: no tests"; continue; }
     local classes=$OUT/test-classes/$m others=""
     local o; for o in "${MODULES[@]}"; do [[ $o == "$m" ]] || others+="$OUT/mods/$o.jar:"; done
@@ -248,7 +251,7 @@ phase_test() {
       --module-path "$path" --add-modules "$m" \
       -m org.junit.platform.console/org.junit.platform.console.ConsoleLauncher \
       execute --select-module "$m" --disable-banner --details=tree \
-      --reports-dir "$OUT/test-reports/$m" 2>&1 | tee "$log"
+      --reports-dir "$OUT/test-reports/$m" "${extra[@]}" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
     local p f s
@@ -329,7 +332,7 @@ phase_bench() {
 phase_clean() { banner "clean"; run rm -rf "$OUT"; }
 
 # ---------------------------------------------------------------- main
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 
 (( $# )) || set -- image
 while (( $# )); do
