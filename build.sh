@@ -332,7 +332,7 @@ phase_bench() {
 phase_clean() { banner "clean"; run rm -rf "$OUT"; }
 
 # ---------------------------------------------------------------- main
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
 (( $# )) || set -- image
 while (( $# )); do
