@@ -2,10 +2,14 @@
 open module stream.server {
     // copied from main
     requires com.eclipsesource.json;
+    requires java.logging; // backs java.lang.System.Logger
     requires jdk.httpserver;
 
     exports stream.server;
+    // java.util.logging instantiates the LogManager subclass reflectively.
+    exports stream.server.internal to java.logging;
 
     // test dependencies
     requires org.junit.jupiter.api;
+    requires org.junit.jupiter.params;
 }
