@@ -34,7 +34,8 @@ public final class Main {
               --http-timeout D   how long to wait for each answer of the server (default 15s;
                                  connecting gives up after 3 s)
               --port N           view: the UDP port the stream arrives on (env STREAM_VIEW_PORT; default 5000)
-              --group ADDR       view: the multicast group to join (default: unicast)
+              --multicast ADDR   view: the multicast group to join (default: unicast)
+              --bind ADDR        view: the local address to listen on (default: all)
               --sink S           view: auto (a window), a GStreamer video sink such as ximagesink,
                                  or none (decode without a window)
               --frames N         view: stop after N decoded frames (default: no limit)
