@@ -49,7 +49,7 @@ final class Actions {
     int start() throws InterruptedException {
         try {
             ControlResponse response = client.start();
-            out.println(commandLine.json() ? response.body() : Answers.action(response));
+            out.print(commandLine.json() ? untouched(response) : Answers.action(response) + System.lineSeparator());
             return OK;
         } catch (ControlException e) {
             return failed(e);
@@ -59,7 +59,7 @@ final class Actions {
     int stop() throws InterruptedException {
         try {
             ControlResponse response = client.stop();
-            out.println(commandLine.json() ? response.body() : Answers.action(response));
+            out.print(commandLine.json() ? untouched(response) : Answers.action(response) + System.lineSeparator());
             return OK;
         } catch (ControlException e) {
             return failed(e);
@@ -70,7 +70,7 @@ final class Actions {
         try {
             ControlResponse response = client.status();
             if (commandLine.json()) {
-                out.println(response.body());
+                out.print(untouched(response));
             } else {
                 Answers.status(response).forEach(out::println);
             }
@@ -142,7 +142,7 @@ final class Actions {
     private int failed(ControlException e) {
         if (commandLine.json()) {
             // The server's JSON answer, untouched, also when it said no.
-            e.response().ifPresent(r -> out.println(r.body()));
+            e.response().ifPresent(r -> out.print(untouched(r)));
         }
         switch (e.kind()) {
             case UNAUTHORIZED -> {
@@ -153,6 +153,11 @@ final class Actions {
             }
             case REFUSED -> {
                 problem.accept(e.getMessage());
+                // A start that failed carries the stream's own error output: show it, it names the cause.
+                e.response().map(Answers::stderrTail).filter(tail -> !tail.isEmpty()).ifPresent(tail -> {
+                    problem.accept("stderr of the stream's last run:");
+                    tail.forEach(line -> problem.accept("  " + line));
+                });
                 return FAILED;
             }
             default -> {
@@ -160,6 +165,12 @@ final class Actions {
                 return ENVIRONMENT;
             }
         }
+    }
+
+    /** The body byte for byte; a newline only when the server sent none, so the shell prompt stays on its line. */
+    private static String untouched(ControlResponse response) {
+        String body = response.body();
+        return body.endsWith("\n") ? body : body + System.lineSeparator();
     }
 
     private static String seconds(Duration d) {

@@ -170,14 +170,18 @@ class ClientWithoutServerTest {
 
     @Test
     void failedStreamShowsLastExitAndStderrTailAndExits1() {
-        String body = "{\"status\":\"failed\",\"pid\":null,\"restarts\":3,\"destination\":\"udp://127.0.0.1:5000\","
-                + "\"last_exit\":{\"code\":1},\"stderr_tail\":[\"ERROR: from element /GstPipeline:pipeline0/GstV4l2Src:v4l2src0:"
+        // The shape of stream-server's GET /control for a stream that failed (see its Supervisor.status()).
+        String body = "{\"status\":\"failed\",\"pid\":null,\"startedAt\":null,\"uptimeSeconds\":null,"
+                + "\"command\":[\"gst-launch-1.0\",\"-e\"],\"source\":\"--source /dev/video0\","
+                + "\"destination\":\"udp://127.0.0.1:5000\",\"restartCount\":3,\"lastExit\":{\"code\":1,"
+                + "\"signal\":null,\"description\":\"exit code 1\",\"at\":\"2026-11-24T16:30:00Z\",\"requested\":false,"
+                + "\"stderr\":[\"x\"]},\"lastStderr\":[\"ERROR: from element /GstPipeline:pipeline0/GstV4l2Src:v4l2src0:"
                 + " Cannot identify device '/dev/video0'.\"]}";
         String url = httpPeer(exchange -> reply(exchange, 200, "application/json", body));
         var r = ClientProcess.run(List.of("status", "--server", url), dir);
         assertEquals(1, r.exit(), r.both());
         List<String> lines = r.out().lines().toList();
-        assertTrue(lines.get(0).startsWith("Stream failed (restarts 3, last exit code 1) "), r.both());
+        assertTrue(lines.get(0).startsWith("Stream failed (restarts 3, ended with exit code 1) "), r.both());
         assertTrue(lines.get(0).endsWith(" udp://127.0.0.1:5000"), r.both());
         assertTrue(r.out().contains("Cannot identify device '/dev/video0'."), r.both());
         assertTrue(r.out().contains("start the stream again"), r.both());
