@@ -28,12 +28,19 @@ final class Actions {
     private final CommandLine commandLine;
     private final PrintStream out;
     private final Consumer<String> problem;
+    private final Consumer<String> detail;
 
-    Actions(ControlClient client, CommandLine commandLine, PrintStream out, Consumer<String> problem) {
+    /**
+     * @param problem prints the one line that says what went wrong and what to do
+     * @param detail prints further lines under it (the stream's stderr), without a prefix
+     */
+    Actions(ControlClient client, CommandLine commandLine, PrintStream out, Consumer<String> problem,
+            Consumer<String> detail) {
         this.client = client;
         this.commandLine = commandLine;
         this.out = out;
         this.problem = problem;
+        this.detail = detail;
     }
 
     /** @return the client that talks to the server */
@@ -155,8 +162,8 @@ final class Actions {
                 problem.accept(e.getMessage());
                 // A start that failed carries the stream's own error output: show it, it names the cause.
                 e.response().map(Answers::stderrTail).filter(tail -> !tail.isEmpty()).ifPresent(tail -> {
-                    problem.accept("stderr of the stream's last run:");
-                    tail.forEach(line -> problem.accept("  " + line));
+                    detail.accept("  stderr of the stream's last run:");
+                    tail.forEach(line -> detail.accept("    " + line));
                 });
                 return FAILED;
             }

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,14 +38,14 @@ class ClientWithRealServerTest {
     private int udpPort;
     private final List<Process> others = new ArrayList<>();
 
-    @BeforeEach
-    void startServer() throws IOException {
+    /** Starts stream-server with this source (test: the live test pattern) on a free port, streaming to a free UDP port. */
+    private void startServer(String source) throws IOException {
         udpPort = ClientProcess.freeUdpPort();
         Path out = dir.resolve("server.out");
         Path err = dir.resolve("server.err");
         Files.createDirectories(dir.resolve("state"));
         var pb = new ProcessBuilder(ClientProcess.command("stream.server", false, List.of(
-                "--port", "0", "--bind", "127.0.0.1", "--source", "test", "--dest", "127.0.0.1:" + udpPort,
+                "--port", "0", "--bind", "127.0.0.1", "--source", source, "--dest", "127.0.0.1:" + udpPort,
                 "--width", "320", "--height", "240", "--state-dir", dir.resolve("state").toString())));
         pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
         server = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -70,7 +69,8 @@ class ClientWithRealServerTest {
     }
 
     @Test
-    void startThenViewDecodes30FramesThenStopThenStatusSaysStopped() {
+    void startThenViewDecodes30FramesThenStopThenStatusSaysStopped() throws IOException {
+        startServer("test");
         var before = client("status");
         assertEquals(0, before.exit(), before.both());
         assertEquals("Stream stopped\n", before.out(), before.both());
@@ -102,7 +102,8 @@ class ClientWithRealServerTest {
     }
 
     @Test
-    void menuDrivenThroughStdinAnswersInOrderAndViewReturnsToTheMenu() {
+    void menuDrivenThroughStdinAnswersInOrderAndViewReturnsToTheMenu() throws IOException {
+        startServer("test");
         var r = ClientProcess.run(List.of("--server", url, "--sink", "none", "--frames", "30", "--timeout", "60",
                 "--port", Integer.toString(udpPort)), Map.of(), "4\n1\n4\n3\n2\n4\n7\nq\n", dir);
         assertEquals(0, r.exit(), r.both());
@@ -121,6 +122,7 @@ class ClientWithRealServerTest {
 
     @Test
     void jsonPrintsTheServersBodyUntouched() throws Exception {
+        startServer("test");
         var start = client("start", "--json");
         assertEquals(0, start.exit(), start.both());
         var started = Json.parse(start.out()).asObject();
@@ -141,6 +143,46 @@ class ClientWithRealServerTest {
         assertEquals(0, status.exit(), status.both());
         assertEquals(direct, status.out(), "--json output is the server's body byte for byte");
         assertEquals("stopped", Json.parse(status.out()).asObject().getString("status", null));
+    }
+
+    @Test
+    void startThatFailsOnTheServerIsExit1WithTheStreamsOwnErrorOutput() throws IOException {
+        // /dev/null is no camera: the server's gst-launch-1.0 (v4l2src) fails at once.
+        startServer("/dev/null");
+        var start = client("start");
+        assertEquals(1, start.exit(), start.both());
+        assertEquals("", start.out(), start.both());
+        List<String> lines = start.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("stream-client: start failed on the server (HTTP 500): Stream failed to start"),
+                start.both());
+        assertEquals("  stderr of the stream's last run:", lines.get(1), start.both());
+        assertTrue(start.err().contains("/dev/null"), "gst-launch-1.0's own words name the device: " + start.both());
+        start.assertNoStackTrace();
+
+        var status = client("status");
+        assertEquals(1, status.exit(), "a failed stream is exit 1 for scripts: " + status.both());
+        assertTrue(status.out().startsWith("Stream failed (ended with exit code "), status.both());
+        assertTrue(status.out().contains("start the stream again"), status.both());
+    }
+
+    @Test
+    void viewFromTheMenuOpensARealWindowUnderXvfbAndComesBack() throws Exception {
+        startServer("test");
+        Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "640x480x24", "-nolisten", "tcp")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        others.add(xvfb);
+        String display;
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(xvfb.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII))) {
+            display = reader.readLine(); // -displayfd writes the display number it chose, once it is ready
+        }
+        assertTrue(display != null && display.matches("\\d+"), "Xvfb gave a display number: " + display);
+        var r = ClientProcess.run(List.of("--server", url, "--sink", "ximagesink", "--frames", "30", "--timeout", "60",
+                "--port", Integer.toString(udpPort)), Map.of("DISPLAY", ":" + display), "1\n3\n2\nq\n", dir);
+        assertEquals(0, r.exit(), r.both());
+        assertInOrder(r.out(), "Stream started", "Viewing the stream; close the window to come back to this menu.",
+                "Viewer done: 30 frames decoded", "1  Start stream", "Choice: Stream stopped", "Bye.");
+        r.assertNoStackTrace();
     }
 
     private ClientProcess.Result client(String... args) {
