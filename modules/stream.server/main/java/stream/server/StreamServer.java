@@ -25,6 +25,14 @@ import stream.server.internal.Validation;
 public final class StreamServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("stream.server");
 
+    static {
+        // After an early answer (413) jdk.httpserver would block reading up to 64 KiB of the
+        // unread body before it sends anything; a client that announced more than it sends
+        // would never get its answer. Drain nothing: the connection is closed instead.
+        if (System.getProperty("sun.net.httpserver.drainAmount") == null)
+            System.setProperty("sun.net.httpserver.drainAmount", "0");
+    }
+
     private final HttpServer http;
     private final ExecutorService executor;
     private final Supervisor supervisor;

@@ -246,7 +246,7 @@ public final class Supervisor {
         boolean gone = waitFor(child.process, STOP_GRACE);
         if (!gone) {
             LOG.log(Level.WARNING, "gst-launch-1.0 pid {0} did not end within {1} s of SIGINT; killing it",
-                    child.pid, STOP_GRACE.toSeconds());
+                    Long.toString(child.pid), STOP_GRACE.toSeconds());
             child.process.destroyForcibly();
             waitFor(child.process, Duration.ofSeconds(10));
         }
@@ -372,14 +372,14 @@ public final class Supervisor {
                             if (child.stderrTail.size() == TAIL_LINES) child.stderrTail.removeFirst();
                             child.stderrTail.addLast(line);
                         }
-                        LOG.log(Level.WARNING, "gst-launch-1.0[{0}] {1}", child.pid, line);
+                        LOG.log(Level.WARNING, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
                     } else {
-                        LOG.log(Level.DEBUG, "gst-launch-1.0[{0}] {1}", child.pid, line);
+                        LOG.log(Level.DEBUG, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
                         if (line.contains(RUNNING_MARK)) onRunning(child);
                     }
                 }
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "pipe of pid {0} closed: {1}", child.pid, e.getMessage());
+                LOG.log(Level.DEBUG, "pipe of pid {0} closed: {1}", Long.toString(child.pid), e.getMessage());
             }
         });
     }
