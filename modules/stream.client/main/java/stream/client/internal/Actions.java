@@ -1,6 +1,10 @@
 package stream.client.internal;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
 import stream.client.ControlClient;
@@ -117,6 +121,51 @@ final class Actions {
             }
         }
         return reportEnd(report, options.port(), options.frames(), options.timeout());
+    }
+
+    /**
+     * Before a view from the menu: says when the stream is not running, or goes to another UDP port
+     * of this machine than the one the viewer listens on. Quiet when the server does not answer quickly:
+     * viewing does not need it.
+     * @throws InterruptedException when interrupted
+     */
+    void viewNotes() throws InterruptedException {
+        var options = commandLine.viewer();
+        try (var quick = new ControlClient(client.server(), commandLine.token(), Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+            ControlResponse response = quick.status();
+            String status = response.text("status").orElse("unknown");
+            if (!status.equals("running") && !status.equals("starting")) {
+                out.println("Note: the stream is " + status + "; choose 1 to start it (the viewer waits for it).");
+            }
+            if (options.multicastGroup() != null) {
+                return;
+            }
+            var local = new java.util.ArrayList<String>();
+            boolean toOurPort = false;
+            for (String dest : response.text("destination").orElse("").split(",")) {
+                var uri = URI.create("udp://" + dest.strip().replaceFirst("^udp://", ""));
+                if (uri.getHost() != null && uri.getPort() > 0 && isThisMachine(uri.getHost())) {
+                    local.add(uri.getPort() + "");
+                    toOurPort |= uri.getPort() == options.port();
+                }
+            }
+            if (!local.isEmpty() && !toOurPort) {
+                out.println("Note: the server sends the stream to UDP port " + String.join(", ", local) + " of this machine, but the viewer"
+                        + " listens on port " + options.port() + "; start stream-client with --port " + local.get(0)
+                        + " (or STREAM_VIEW_PORT=" + local.get(0) + ").");
+            }
+        } catch (ControlException | IllegalArgumentException e) {
+            // no notes: the viewer works without the server
+        }
+    }
+
+    private static boolean isThisMachine(String host) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            return address.isLoopbackAddress() || address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private int reportEnd(ViewerReport report, int port, long framesWanted, Duration timeout) {

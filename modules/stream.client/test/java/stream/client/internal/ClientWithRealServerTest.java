@@ -121,6 +121,23 @@ class ClientWithRealServerTest {
     }
 
     @Test
+    void viewFromTheMenuSaysWhenTheStreamIsOffOrGoesToAnotherPort() throws IOException {
+        startServer("test");
+        int wrongPort = ClientProcess.freeUdpPort();
+        var r = ClientProcess.run(List.of("--server", url, "--sink", "none", "--timeout", "2",
+                "--port", Integer.toString(wrongPort)), Map.of(), "3\n1\n3\n2\nq\n", dir);
+        assertEquals(0, r.exit(), r.both());
+        String portNote = "Note: the server sends the stream to UDP port " + udpPort + " of this machine, but the viewer"
+                + " listens on port " + wrongPort + "; start stream-client with --port " + udpPort;
+        assertInOrder(r.out(),
+                "Note: the stream is stopped; choose 1 to start it", portNote,
+                "no video arrived on UDP port " + wrongPort + " within 2 s", "1  Start stream",
+                "Choice: Stream started", "Choice: Receiving the stream", portNote, "no video arrived", "Choice: Stream stopped",
+                "Bye.");
+        assertEquals(1, r.out().split("Note: the stream is", -1).length - 1, "no state note while it runs:\n" + r.out());
+    }
+
+    @Test
     void jsonPrintsTheServersBodyUntouched() throws Exception {
         startServer("test");
         var start = client("start", "--json");
