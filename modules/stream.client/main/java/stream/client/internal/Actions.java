@@ -6,6 +6,10 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import stream.client.ControlClient;
 import stream.client.ControlException;
@@ -103,24 +107,46 @@ final class Actions {
             problem.accept("the viewer could not start (" + e + "); check the GStreamer installation (./build.sh setup)");
             return ENVIRONMENT;
         }
-        // Ctrl+C during a one-shot view: stop the pipeline cleanly before the JVM goes.
-        Thread hook = new Thread(viewer::close, "stream-client-viewer-close");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ViewerReport report;
-        try {
-            report = viewer.awaitEnd();
-        } catch (RuntimeException e) {
-            problem.accept("the viewer failed (" + e + ")");
-            return FAILED;
-        } finally {
+        // Ctrl+C or SIGTERM while viewing: stop the pipeline cleanly, print the summary, exit 0
+        // (stopping on request is a success, as in stream-viewer).
+        var printed = new CountDownLatch(1);
+        var hookRunning = new AtomicBoolean();
+        var finalCode = new AtomicInteger(OK);
+        Thread hook = new Thread(() -> {
+            hookRunning.set(true);
             viewer.close();
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway; close() is idempotent
+                printed.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(finalCode.get());
+        }, "stream-client-viewer-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code;
+        try {
+            ViewerReport report = viewer.awaitEnd();
+            code = reportEnd(report, options.port(), options.frames(), options.timeout());
+        } catch (RuntimeException e) {
+            problem.accept("the viewer failed (" + e + ")");
+            code = FAILED;
+        } finally {
+            viewer.close();
         }
-        return reportEnd(report, options.port(), options.frames(), options.timeout());
+        out.flush();
+        finalCode.set(code);
+        printed.countDown();
+        try {
+            if (hookRunning.get()) {
+                Thread.sleep(Long.MAX_VALUE); // the hook ends the JVM; never System.exit inside a shutdown
+            }
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            Thread.sleep(Long.MAX_VALUE); // the hook ends the JVM
+        }
+        return code;
     }
 
     /**
@@ -172,7 +198,8 @@ final class Actions {
         String detail = report.message().isBlank() ? "" : " (" + report.message() + ")";
         switch (report.ending()) {
             case WINDOW_CLOSED -> out.println("Window closed: " + report.summary() + detail);
-            case FRAMES_REACHED, CLOSED -> out.println("Viewer done: " + report.summary() + detail);
+            case FRAMES_REACHED -> out.println("Viewer done: " + report.summary() + detail);
+            case CLOSED -> out.println("Viewer stopped: " + report.summary());
             case TIMEOUT -> {
                 if (report.frames() == 0) {
                     problem.accept("no video arrived on UDP port " + port + " within " + seconds(timeout)

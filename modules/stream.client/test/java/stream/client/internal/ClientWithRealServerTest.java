@@ -138,6 +138,24 @@ class ClientWithRealServerTest {
     }
 
     @Test
+    void sigtermStopsAOneShotViewCleanlyWithItsSummaryAndExit0() throws Exception {
+        startServer("test");
+        assertEquals(0, client("start").exit());
+        Path out = dir.resolve("view.out");
+        var pb = new ProcessBuilder(ClientProcess.command("stream.client", true, List.of("view", "--sink", "none",
+                "--port", Integer.toString(udpPort))));
+        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
+        Process view = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        others.add(view);
+        ClientProcess.await(Duration.ofSeconds(60), "the first decoded frame", () -> read(out).contains("first frame"));
+        view.destroy(); // SIGTERM, as Ctrl+C's SIGINT: the pipeline stops and the summary is printed
+        assertTrue(view.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "view ended after SIGTERM:\n" + read(out));
+        assertEquals(0, view.exitValue(), read(out));
+        assertTrue(Pattern.compile("Viewer stopped: \\d+ frames? decoded").matcher(read(out)).find(), read(out));
+        assertTrue(!read(out).contains("Exception"), read(out));
+    }
+
+    @Test
     void jsonPrintsTheServersBodyUntouched() throws Exception {
         startServer("test");
         var start = client("start", "--json");
