@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import stream.client.ControlResponse;
 
-/** Turns the server's JSON answers into lines for people. */
+/**
+ * Turns the server's JSON answers into lines for people. The member names are those of
+ * stream-server's GET /control: status, pid, uptimeSeconds, destination, restartCount,
+ * lastExit {code, signal, description, stderr ...}, lastStderr.
+ */
 final class Answers {
     private Answers() {}
 
@@ -41,10 +45,10 @@ final class Answers {
         var details = new ArrayList<String>();
         first(response, "pid").ifPresent(pid -> details.add("pid " + pid));
         if (status.equals("running")) {
-            first(response, "uptime_s", "uptimeSeconds", "uptime_seconds", "uptime")
+            first(response, "uptimeSeconds")
                     .flatMap(Answers::seconds).ifPresent(s -> details.add("up " + s));
         }
-        first(response, "restartCount", "restarts").filter(r -> !r.equals("0")).ifPresent(r -> details.add("restarts " + r));
+        first(response, "restartCount").filter(r -> !r.equals("0")).ifPresent(r -> details.add("restarts " + r));
         if (status.equals("failed")) {
             lastExit(response).ifPresent(e -> details.add("ended with " + e));
         }
@@ -76,7 +80,7 @@ final class Answers {
     }
 
     private static Optional<String> lastExit(ControlResponse response) {
-        Object value = firstValue(response, "lastExit", "last_exit");
+        Object value = firstValue(response, "lastExit");
         if (value instanceof Map<?, ?> map && map.get("description") instanceof String description) {
             return Optional.of(description);
         }
@@ -98,7 +102,7 @@ final class Answers {
      * @return at most 8 lines, oldest first; empty when the server sent none
      */
     static List<String> stderrTail(ControlResponse response) {
-        Object value = firstValue(response, "lastStderr", "stderr_tail");
+        Object value = firstValue(response, "lastStderr");
         if (value instanceof List<?> list && list.isEmpty() && response.json().get("lastExit") instanceof Map<?, ?> exit) {
             value = exit.get("stderr");
         }
