@@ -37,6 +37,7 @@ public final class StreamServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Supervisor supervisor;
     private final PidFile pidFile;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile) {
         this.http = http;
@@ -130,11 +131,14 @@ public final class StreamServer implements AutoCloseable {
     /** Ends the child (bounded: SIGINT, 3 s, SIGKILL), then stops serving. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the stream first", port());
         try {
             supervisor.close();
         } finally {
             http.stop(0);
             executor.shutdownNow();
+            LOG.log(System.Logger.Level.INFO, "stream-server stopped");
         }
     }
 
