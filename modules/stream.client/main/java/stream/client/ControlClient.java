@@ -17,10 +17,14 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * Talks to the stream server's {@code /control} API: {@link #start()}, {@link #stop()} and
@@ -63,11 +67,26 @@ public final class ControlClient implements AutoCloseable {
         this.token = token == null || token.isBlank() ? null : token.strip();
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         this.requestTimeout = positive(requestTimeout, "requestTimeout");
-        this.http = HttpClient.newBuilder()
+        var builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (this.server.getScheme().equalsIgnoreCase("http")) {
+            // The default SSLContext loads the whole trust store (about half of a cold
+            // `stream-client status`); a plain-http client with no redirects never uses TLS.
+            builder.sslContext(noTlsContext());
+        }
+        this.http = builder.build();
+    }
+
+    private static SSLContext noTlsContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS implementation in this runtime", e);
+        }
     }
 
     /**
