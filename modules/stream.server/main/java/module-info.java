@@ -6,6 +6,7 @@
  */
 module stream.server {
     requires com.eclipsesource.json;
+    requires java.logging; // backs java.lang.System.Logger
     requires jdk.httpserver;
 
     exports stream.server;

@@ -2,10 +2,12 @@
 open module stream.server {
     // copied from main
     requires com.eclipsesource.json;
+    requires java.logging; // backs java.lang.System.Logger
     requires jdk.httpserver;
 
     exports stream.server;
 
     // test dependencies
     requires org.junit.jupiter.api;
+    requires org.junit.jupiter.params;
 }
