@@ -1,21 +1,225 @@
 package stream.server.internal;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import stream.server.ServerConfig;
+import stream.server.StreamServer;
 import stream.server.Version;
 
 /** Command-line entry point of stream.server. */
 public final class Main {
     private Main() {}
 
+    /** Exit codes, the same for every launcher of the project. */
+    static final int OK = 0, FAILED = 1, USAGE = 2, ENVIRONMENT = 3;
+
+    static final String USAGE_TEXT = """
+            Usage: stream-server [options]
+
+            Serves an HTTP API that starts, stops and supervises a live H.264/RTP/UDP stream
+            (gst-launch-1.0: camera or test pattern -> x264 8-bit 4:2:0 constrained-baseline -> RTP/UDP).
+
+            Options (each also from the environment variable in brackets; the option wins):
+              --port N          HTTP port, 0 for any free one            [STREAM_PORT]  default 8590
+              --bind ADDRESS    address to listen on                     [STREAM_BIND]  default 0.0.0.0
+              --source SOURCE   auto, test, or a camera device path      [STREAM_SOURCE] default auto
+                                (auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,
+                                 mfvideosrc on Windows, otherwise the live test pattern)
+              --dest HOST:PORT  where RTP/UDP goes ([IPV6]:PORT for IPv6) [STREAM_DEST] default 127.0.0.1:5000
+              --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
+                                from non-loopback clients (Authorization: Bearer TOKEN)
+              --state-dir DIR   where the pid file lives                 [STREAM_STATE_DIR]
+                                default $XDG_RUNTIME_DIR, else the temp directory
+              --width N         frame width, even, 16-7680               [STREAM_WIDTH] default 1280
+              --height N        frame height, even, 16-4320              [STREAM_HEIGHT] default 720
+              --framerate N     frames per second, 1-120                 [STREAM_FRAMERATE] default 30
+              --help            this text
+              --version         the version
+
+            API:
+              GET  /control                       status JSON (status: stopped|starting|running|stopping|failed)
+              POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
+              POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
+              GET  /health                        {"status":"ok"}
+
+            Exit codes:
+              0  ended normally
+              1  failed at run time
+              2  usage error (unknown option, bad value)
+              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable)
+            """;
+
+    private static final Map<String, String> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        OPTIONS.put("--port", "STREAM_PORT");
+        OPTIONS.put("--bind", "STREAM_BIND");
+        OPTIONS.put("--source", "STREAM_SOURCE");
+        OPTIONS.put("--dest", "STREAM_DEST");
+        OPTIONS.put("--token", "STREAM_TOKEN");
+        OPTIONS.put("--state-dir", "STREAM_STATE_DIR");
+        OPTIONS.put("--width", "STREAM_WIDTH");
+        OPTIONS.put("--height", "STREAM_HEIGHT");
+        OPTIONS.put("--framerate", "STREAM_FRAMERATE");
+    }
+
+    /** A usage error: one line for stderr. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /**
      * Runs the command line.
      * @param args the arguments
      */
     public static void main(String[] args) {
-        if (args.length == 1 && args[0].equals("--version")) {
-            System.out.println("stream-server " + Version.of());
-            return;
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null)
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err);
+        } catch (Throwable t) {
+            System.err.println("stream-server: unexpected error: " + t + "; please report it");
+            code = FAILED;
         }
-        System.err.println("stream-server: not yet implemented");
-        System.exit(2);
+        if (code != OK) System.exit(code);
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
+        ServerConfig config;
+        try {
+            Map<String, String> values = parse(args, env);
+            if (values.containsKey("--help")) {
+                out.print(USAGE_TEXT);
+                return OK;
+            }
+            if (values.containsKey("--version")) {
+                out.println("stream-server " + Version.of());
+                return OK;
+            }
+            config = toConfig(values);
+        } catch (UsageException | IllegalArgumentException e) {
+            err.println("stream-server: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        StreamServer server;
+        try {
+            server = StreamServer.start(config);
+        } catch (StreamServer.PortInUseException e) {
+            err.println("stream-server: " + e.getMessage() + "; stop the other server or choose another with --port");
+            return ENVIRONMENT;
+        } catch (IllegalArgumentException e) {
+            err.println("stream-server: " + e.getMessage());
+            return USAGE;
+        } catch (IOException e) {
+            err.println("stream-server: " + e.getMessage());
+            return ENVIRONMENT;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close(); // the child ends first, then HTTP
+            done.countDown();
+        }, "stream-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        // Machine-readable line for scripts and tests (the port may have been 0).
+        out.println("stream-server listening on http://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
+        out.flush();
+        done.await();
+        return OK;
+    }
+
+    private static String hostForUrl(String h) {
+        return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
+    }
+
+    static Map<String, String> parse(String[] args, Map<String, String> env) throws UsageException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (var e : OPTIONS.entrySet()) {
+            String v = env.get(e.getValue());
+            if (v != null && !v.isEmpty()) values.put(e.getKey() + " (from " + e.getValue() + ")", v);
+        }
+        Map<String, String> fromFlags = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h") || a.equals("--version")) {
+                fromFlags.put(a.equals("-h") ? "--help" : a, "");
+                continue;
+            }
+            String name = a;
+            String value;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            } else {
+                value = null;
+            }
+            if (!OPTIONS.containsKey(name)) throw new UsageException("unknown option '" + clip(a) + "'");
+            if (value == null) {
+                if (i + 1 >= args.length) throw new UsageException("option " + name + " needs a value");
+                value = args[++i];
+            }
+            fromFlags.put(name, value);
+        }
+        // Flags override the environment.
+        for (String k : fromFlags.keySet()) values.keySet().removeIf(e -> e.startsWith(k + " (from "));
+        values.putAll(fromFlags);
+        return values;
+    }
+
+    private static String clip(String s) {
+        String q = InvalidValueException.quote(s);
+        return q.substring(1, q.length() - 1);
+    }
+
+    private static String get(Map<String, String> values, String option) {
+        for (var e : values.entrySet()) if (e.getKey().equals(option) || e.getKey().startsWith(option + " (from ")) return e.getValue();
+        return null;
+    }
+
+    private static String label(Map<String, String> values, String option) {
+        for (var e : values.keySet()) if (e.equals(option) || e.startsWith(option + " (from ")) return e;
+        return option;
+    }
+
+    static ServerConfig toConfig(Map<String, String> values) throws UsageException {
+        ServerConfig c = ServerConfig.defaults();
+        try {
+            String v;
+            if ((v = get(values, "--port")) != null) c = c.withPort(Validation.port(label(values, "--port"), v, 0));
+            if ((v = get(values, "--bind")) != null) c = c.withBind(Validation.host(label(values, "--bind"), v));
+            if ((v = get(values, "--source")) != null) {
+                String field = label(values, "--source");
+                if (!v.equals("auto") && !v.equals("test")) Validation.devicePath(field, v);
+                c = c.withSource(v);
+            }
+            if ((v = get(values, "--dest")) != null) c = c.withDestination(Validation.destination(label(values, "--dest"), v).toString());
+            if ((v = get(values, "--token")) != null) c = c.withToken(Validation.token(label(values, "--token"), v));
+            if ((v = get(values, "--state-dir")) != null) {
+                Path dir = Path.of(v);
+                if (!Files.isDirectory(dir) || !Files.isWritable(dir))
+                    throw new UsageException(label(values, "--state-dir") + " '" + clip(v) + "': not a writable directory");
+                c = c.withStateDir(dir);
+            }
+            int w = c.width(), h = c.height(), f = c.framerate();
+            if ((v = get(values, "--width")) != null) w = Validation.intInRange(label(values, "--width"), v, 16, 7680);
+            if ((v = get(values, "--height")) != null) h = Validation.intInRange(label(values, "--height"), v, 16, 4320);
+            if ((v = get(values, "--framerate")) != null) f = Validation.intInRange(label(values, "--framerate"), v, 1, 120);
+            if (w % 2 != 0) throw new UsageException(label(values, "--width") + " '" + w + "': must be even for 4:2:0 video");
+            if (h % 2 != 0) throw new UsageException(label(values, "--height") + " '" + h + "': must be even for 4:2:0 video");
+            return c.withSize(w, h, f);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--state-dir: " + e.getMessage());
+        }
     }
 }

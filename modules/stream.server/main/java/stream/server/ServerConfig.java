@@ -1,0 +1,57 @@
+package stream.server;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How a {@link StreamServer} is set up. Values are checked by {@link StreamServer#start}, which
+ * rejects any that fails its grammar with an {@link IllegalArgumentException} naming the field
+ * and the value.
+ *
+ * @param bind the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1"
+ * @param port the HTTP port, 0 for any free one
+ * @param source "auto", "test", or a camera device path such as /dev/video0
+ * @param destination where RTP/UDP goes, HOST:PORT or [IPV6]:PORT
+ * @param token the bearer token required for state changes from other hosts, or null for none
+ * @param stateDir where the pid file lives, or null for $XDG_RUNTIME_DIR or java.io.tmpdir
+ * @param width frame width (even, 16-7680)
+ * @param height frame height (even, 16-4320)
+ * @param framerate frames per second (1-120)
+ */
+public record ServerConfig(String bind, int port, String source, String destination, String token, Path stateDir,
+                           int width, int height, int framerate) {
+
+    /** Checks that the required values are present; grammars are checked at start. */
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(destination, "destination");
+    }
+
+    /** @return the defaults: 0.0.0.0:8590, source auto, destination 127.0.0.1:5000, 1280x720 at 30 fps */
+    public static ServerConfig defaults() {
+        return new ServerConfig("0.0.0.0", 8590, "auto", "127.0.0.1:5000", null, null, 1280, 720, 30);
+    }
+
+    /** @param v the bind address @return a copy with it */
+    public ServerConfig withBind(String v) { return new ServerConfig(v, port, source, destination, token, stateDir, width, height, framerate); }
+    /** @param v the port @return a copy with it */
+    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, source, destination, token, stateDir, width, height, framerate); }
+    /** @param v the source @return a copy with it */
+    public ServerConfig withSource(String v) { return new ServerConfig(bind, port, v, destination, token, stateDir, width, height, framerate); }
+    /** @param v the destination @return a copy with it */
+    public ServerConfig withDestination(String v) { return new ServerConfig(bind, port, source, v, token, stateDir, width, height, framerate); }
+    /** @param v the token or null @return a copy with it */
+    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, source, destination, v, stateDir, width, height, framerate); }
+    /** @param v the state directory or null @return a copy with it */
+    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, source, destination, token, v, width, height, framerate); }
+    /** @param w width @param h height @param fps frame rate @return a copy with them */
+    public ServerConfig withSize(int w, int h, int fps) { return new ServerConfig(bind, port, source, destination, token, stateDir, w, h, fps); }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[bind=" + bind + ", port=" + port + ", source=" + source + ", destination=" + destination
+                + ", token=" + (token == null ? "none" : "(set)") + ", stateDir=" + stateDir + ", " + width + "x" + height
+                + "@" + framerate + "]";
+    }
+}

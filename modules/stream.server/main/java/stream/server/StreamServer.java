@@ -1,0 +1,141 @@
+package stream.server;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import stream.server.internal.HttpApi;
+import stream.server.internal.PidFile;
+import stream.server.internal.Sources;
+import stream.server.internal.StreamSettings;
+import stream.server.internal.Supervisor;
+import stream.server.internal.Validation;
+
+/**
+ * A running stream server: the HTTP API on a bound port and the supervisor of the
+ * gst-launch-1.0 child. Start one with {@link #start(ServerConfig)}; {@link #close()} ends the
+ * child first, then the HTTP server.
+ */
+public final class StreamServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("stream.server");
+
+    static {
+        // After an early answer (413) jdk.httpserver would block reading up to 64 KiB of the
+        // unread body before it sends anything; a client that announced more than it sends
+        // would never get its answer. Drain nothing: the connection is closed instead.
+        if (System.getProperty("sun.net.httpserver.drainAmount") == null)
+            System.setProperty("sun.net.httpserver.drainAmount", "0");
+    }
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Supervisor supervisor;
+    private final PidFile pidFile;
+
+    private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile) {
+        this.http = http;
+        this.executor = executor;
+        this.supervisor = supervisor;
+        this.pidFile = pidFile;
+    }
+
+    /** Thrown when the HTTP port cannot be bound because it is taken. */
+    public static final class PortInUseException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message what is in use */
+        public PortInUseException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Validates the configuration, binds the HTTP port, ends a stale child recorded for this port,
+     * and serves. The stream itself starts on {@code POST /control {"action":"start"}}.
+     *
+     * @param config the configuration
+     * @return the running server
+     * @throws IllegalArgumentException naming the field and value when a value fails its grammar
+     * @throws PortInUseException when the port is taken
+     * @throws IOException when the server cannot be set up, e.g. gst-launch-1.0 is missing
+     */
+    public static StreamServer start(ServerConfig config) throws IOException {
+        StreamSettings.Destination dest = Validation.destination("destination", config.destination());
+        StreamSettings.Source source = Sources.choose(config.source());
+        StreamSettings settings = new StreamSettings(source, List.of(dest), 1280, 720, 30, 2000, 30, "ultrafast")
+                .withSize(config.width(), config.height(), config.framerate());
+        Validation.port("port", Integer.toString(config.port()), 0);
+        String token = config.token() == null ? null : Validation.token("token", config.token());
+        InetAddress bind = bindAddress(config.bind());
+        String gstLaunch = Sources.findGstLaunch()
+                .orElseThrow(() -> new IOException("gst-launch-1.0 not found on PATH; install GStreamer "
+                        + "(Debian: apt-get install gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)"));
+
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
+        } catch (BindException e) {
+            throw new PortInUseException("port " + config.port() + " on " + config.bind() + " is already in use");
+        }
+        int port = http.getAddress().getPort();
+        Path stateDir = config.stateDir() == null ? PidFile.defaultStateDir() : config.stateDir();
+        PidFile pidFile = new PidFile(stateDir, port);
+        pidFile.endStaleChild();
+        Supervisor supervisor = new Supervisor(gstLaunch, settings, pidFile);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        http.createContext("/", new HttpApi(supervisor, token));
+        http.setExecutor(executor);
+        http.start();
+        LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
+                Version.of(), bind.getHostAddress(), port, source.describe(), source.reason(), dest,
+                token == null ? "off" : "required for non-loopback POST");
+        return new StreamServer(http, executor, supervisor, pidFile);
+    }
+
+    private static InetAddress bindAddress(String bind) {
+        String host = Validation.host("bind", bind);
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bind '" + bind + "': unknown host; use an address of this machine, e.g. 0.0.0.0 or 127.0.0.1");
+        }
+    }
+
+    /** @return the bound HTTP port */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** @return the bound HTTP address */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    /** @return the pid file path used for stale-child cleanup */
+    public Path pidFile() {
+        return pidFile.path();
+    }
+
+    /** @return the current status as JSON text, the same as GET /control */
+    public String status() {
+        return supervisor.status().toString();
+    }
+
+    /** Ends the child (bounded: SIGINT, 3 s, SIGKILL), then stops serving. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            supervisor.close();
+        } finally {
+            http.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+}

@@ -1,0 +1,231 @@
+package stream.server.internal;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The HTTP contract: {@code GET|HEAD /control}, {@code POST /control}, {@code GET|HEAD /health}.
+ * Every answer, errors included, is JSON ({@code application/json}); errors are
+ * {@code {"error": "...", "hint": "..."}}.
+ */
+public final class HttpApi implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger("stream.server");
+    /** The largest request body accepted. */
+    public static final int MAX_BODY = 64 * 1024;
+    private static final List<String> ACTIONS = List.of("start", "stop");
+    private static final Set<String> FIELDS = Set.of("action");
+
+    private final Supervisor supervisor;
+    private final byte[] token;
+
+    /**
+     * @param supervisor the supervisor
+     * @param token the bearer token for non-loopback state changes, or null for none
+     */
+    public HttpApi(Supervisor supervisor, String token) {
+        this.supervisor = supervisor;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A client mistake, answered with a 4xx JSON error. */
+    private static final class ApiError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int code;
+        final String hint;
+        final String allow;
+
+        ApiError(int code, String error, String hint) {
+            this(code, error, hint, null);
+        }
+
+        ApiError(int code, String error, String hint, String allow) {
+            super(error, null, false, false);
+            this.code = code;
+            this.hint = hint;
+            this.allow = allow;
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            try {
+                route(ex);
+            } catch (ApiError e) {
+                if (e.allow != null) ex.getResponseHeaders().set("Allow", e.allow);
+                if (e.code == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                send(ex, e.code, error(e.getMessage(), e.hint));
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "client connection: {0}", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "internal error on " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
+                send(ex, 500, error("Internal server error: " + e.getClass().getSimpleName(),
+                        "This is a bug in stream-server; the server log has the details."));
+            }
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException, ApiError {
+        String path = ex.getRequestURI().getRawPath();
+        String method = ex.getRequestMethod();
+        switch (path) {
+            case "/control" -> {
+                switch (method) {
+                    case "GET", "HEAD" -> send(ex, 200, supervisor.status());
+                    case "POST" -> post(ex);
+                    default -> throw notAllowed(method, path, "GET, HEAD, POST");
+                }
+            }
+            case "/health" -> {
+                if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(method, path, "GET, HEAD");
+                send(ex, 200, Json.object().add("status", "ok"));
+            }
+            default -> throw new ApiError(404, "No such path: " + clip(path),
+                    "The API has GET/POST /control and GET /health.");
+        }
+    }
+
+    private static ApiError notAllowed(String method, String path, String allow) {
+        return new ApiError(405, "Method " + clip(method) + " not allowed on " + path, "Use " + allow + ".", allow);
+    }
+
+    private void post(HttpExchange ex) throws IOException, ApiError {
+        authorize(ex);
+        String action = parseAction(readBody(ex));
+        Supervisor.Outcome outcome = action.equals("start") ? supervisor.start() : supervisor.stop();
+        JsonObject body = Json.object().add("message", outcome.message);
+        JsonObject status = supervisor.status();
+        for (String name : status.names()) body.add(name, status.get(name));
+        int code = 200;
+        if (outcome == Supervisor.Outcome.FAILED_TO_START) {
+            code = 500;
+            body.add("error", "Stream failed to start: gst-launch-1.0 ended with " + describeExit(status));
+            body.add("hint", "See lastStderr; check the source device and that the GStreamer plugins are installed.");
+        } else if (outcome == Supervisor.Outcome.SHUTTING_DOWN) {
+            code = 503;
+            body.add("error", "Server is shutting down");
+            body.add("hint", "Start the stream again once the server is back.");
+        }
+        send(ex, code, body);
+    }
+
+    private static String describeExit(JsonObject status) {
+        JsonValue exit = status.get("lastExit");
+        return exit != null && exit.isObject() ? exit.asObject().getString("description", "an error") : "an error";
+    }
+
+    private void authorize(HttpExchange ex) throws ApiError {
+        if (token == null) return;
+        InetAddress remote = ex.getRemoteAddress().getAddress();
+        if (remote != null && remote.isLoopbackAddress()) return;
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] given = auth != null && auth.startsWith("Bearer ")
+                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(given, token))
+            throw new ApiError(401, "Missing or wrong bearer token",
+                    "Requests from other hosts that change the stream need the header: Authorization: Bearer <token>");
+    }
+
+    private static byte[] readBody(HttpExchange ex) throws IOException, ApiError {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > MAX_BODY)
+            throw tooLarge(length + " bytes");
+        InputStream in = ex.getRequestBody();
+        byte[] body = in.readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) throw tooLarge("more than " + MAX_BODY + " bytes");
+        return body;
+    }
+
+    private static ApiError tooLarge(String what) {
+        return new ApiError(413, "Request body too large: " + what,
+                "The limit is " + MAX_BODY + " bytes (64 KiB); send {\"action\":\"start\"} or {\"action\":\"stop\"}.");
+    }
+
+    private static final String EXAMPLE = "Send a JSON object such as {\"action\":\"start\"} or {\"action\":\"stop\"}.";
+
+    /**
+     * Parses the POST body: a JSON object whose only field is "action", "start" or "stop".
+     * @param bytes the body
+     * @return the action
+     */
+    static String parseAction(byte[] bytes) throws ApiError {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ApiError(400, "Request body is not UTF-8", EXAMPLE);
+        }
+        if (text.isBlank()) throw new ApiError(400, "Request body is empty", EXAMPLE);
+        JsonValue v;
+        try {
+            v = Json.parse(text);
+        } catch (ParseException e) {
+            throw new ApiError(400, "Malformed JSON: " + e.getMessage(), EXAMPLE);
+        } catch (StackOverflowError e) {
+            throw new ApiError(400, "Malformed JSON: nested too deeply", EXAMPLE);
+        }
+        if (!v.isObject()) throw new ApiError(400, "JSON body must be an object, not " + kind(v), EXAMPLE);
+        JsonObject o = v.asObject();
+        Set<String> seen = new HashSet<>();
+        for (String name : o.names()) {
+            if (!seen.add(name)) throw new ApiError(400, "Field '" + clip(name) + "' appears more than once", EXAMPLE);
+            if (!FIELDS.contains(name))
+                throw new ApiError(400, "Unknown field '" + clip(name) + "'", "Valid fields: action. " + EXAMPLE);
+        }
+        JsonValue action = o.get("action");
+        if (action == null) throw new ApiError(400, "Missing field 'action'", EXAMPLE);
+        if (!action.isString())
+            throw new ApiError(400, "Field 'action' must be a string, not " + kind(action), EXAMPLE);
+        String a = action.asString();
+        if (!ACTIONS.contains(a))
+            throw new ApiError(400, "Unknown action '" + clip(a) + "'", "Valid actions: start, stop.");
+        return a;
+    }
+
+    private static String kind(JsonValue v) {
+        if (v.isArray()) return "an array";
+        if (v.isString()) return "a string";
+        if (v.isNumber()) return "a number";
+        if (v.isBoolean()) return "a boolean";
+        if (v.isNull()) return "null";
+        return "an object";
+    }
+
+    private static String clip(String s) {
+        String q = InvalidValueException.quote(s);
+        return q.substring(1, q.length() - 1);
+    }
+
+    private static JsonObject error(String error, String hint) {
+        return Json.object().add("error", error).add("hint", hint);
+    }
+
+    private static void send(HttpExchange ex, int code, JsonObject body) throws IOException {
+        byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+            ex.sendResponseHeaders(code, -1);
+            return;
+        }
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

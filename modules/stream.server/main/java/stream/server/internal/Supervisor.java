@@ -1,0 +1,434 @@
+package stream.server.internal;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Starts, stops and watches the one gst-launch-1.0 child.
+ *
+ * <p>Concurrency: start and stop run one at a time under {@code opLock} (fair), so any number of
+ * concurrent requests leave at most one child. The state fields are guarded by this object's
+ * monitor, which status reads and the child's watcher threads take only briefly; status never
+ * waits for a start or stop in progress and shows "starting" or "stopping" meanwhile.
+ *
+ * <p>States: stopped → starting (process spawned) → running (gst-launch -v reported caps on
+ * the network sink's pad, i.e. the whole chain negotiated and data reaches the network) →
+ * stopping (stop requested) → stopped. A child that exits without a stop request makes the
+ * state failed, with its exit code or signal and its last stderr lines.
+ */
+public final class Supervisor {
+    private static final System.Logger LOG = System.getLogger("stream.server");
+    private static final int TAIL_LINES = 20;
+    private static final Duration START_WAIT = Duration.ofSeconds(10);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    private static final String RUNNING_MARK = ":" + PipelineBuilder.SINK_NAME + ".GstPad:sink: caps = ";
+
+    /** The stream's states, as shown in the status JSON. */
+    public enum State {
+        /** No child. */ STOPPED,
+        /** Child spawned, pipeline not yet negotiated. */ STARTING,
+        /** Child streaming. */ RUNNING,
+        /** Stop requested, child not yet gone. */ STOPPING,
+        /** Child ended without a stop request. */ FAILED;
+
+        /** @return the lower-case name used in JSON */
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What a start or stop did. */
+    public enum Outcome {
+        /** A child was started and reached running (or is still starting). */ STARTED("Stream started"),
+        /** A child was already there. */ ALREADY_RUNNING("Stream already running"),
+        /** The child ended before it reached running. */ FAILED_TO_START("Stream failed to start"),
+        /** The child was stopped and is gone. */ STOPPED("Stream stopped"),
+        /** There was no child. */ NOT_RUNNING("Stream not running"),
+        /** The server is shutting down. */ SHUTTING_DOWN("Server is shutting down");
+
+        /** The message shown in the JSON "message" field. */
+        public final String message;
+
+        Outcome(String message) {
+            this.message = message;
+        }
+    }
+
+    /**
+     * How a child ended.
+     * @param code the exit code as Java reports it (128+N for signal N on Unix)
+     * @param signal the signal number, or null
+     * @param description e.g. "exit code 1" or "signal 9 (SIGKILL)"
+     * @param at when the exit was noticed
+     * @param requested whether a stop asked for it
+     * @param stderr the child's last stderr lines
+     */
+    public record Exit(int code, Integer signal, String description, Instant at, boolean requested, List<String> stderr) {
+        static Exit of(int code, boolean requested, List<String> stderr) {
+            Integer signal = null;
+            String description = "exit code " + code;
+            boolean windows = System.getProperty("os.name", "").startsWith("Windows");
+            if (!windows && code > 128 && code < 128 + 65) {
+                signal = code - 128;
+                description = "signal " + signal + " (" + signalName(signal) + ")";
+            }
+            return new Exit(code, signal, description, Instant.now(), requested, List.copyOf(stderr));
+        }
+
+        JsonObject toJson() {
+            JsonArray lines = new JsonArray();
+            stderr.forEach(lines::add);
+            return Json.object().add("code", code).add("signal", signal == null ? Json.NULL : Json.value(signal))
+                    .add("description", description).add("at", at.toString()).add("requested", requested)
+                    .add("stderr", lines);
+        }
+    }
+
+    static String signalName(int n) {
+        return switch (n) {
+            case 1 -> "SIGHUP"; case 2 -> "SIGINT"; case 3 -> "SIGQUIT"; case 4 -> "SIGILL"; case 6 -> "SIGABRT";
+            case 7 -> "SIGBUS"; case 8 -> "SIGFPE"; case 9 -> "SIGKILL"; case 11 -> "SIGSEGV"; case 13 -> "SIGPIPE";
+            case 14 -> "SIGALRM"; case 15 -> "SIGTERM";
+            default -> "SIG" + n;
+        };
+    }
+
+    /** One spawned gst-launch-1.0. */
+    private static final class Child {
+        final Process process;
+        final long pid;
+        final Instant startedAt = Instant.now();
+        final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+        volatile boolean stopRequested;
+        Thread stderrDrain;
+
+        Child(Process process) {
+            this.process = process;
+            this.pid = process.pid();
+        }
+
+        List<String> tail() {
+            synchronized (stderrTail) {
+                return List.copyOf(stderrTail);
+            }
+        }
+    }
+
+    private final String gstLaunch;
+    private final StreamSettings settings;
+    private final PidFile pidFile;
+    private final ReentrantLock opLock = new ReentrantLock(true);
+
+    // Guarded by this.
+    private State state = State.STOPPED;
+    private Child current;
+    private Exit lastExit;
+    private int starts;
+    private boolean closing;
+
+    /**
+     * @param gstLaunch path of gst-launch-1.0
+     * @param settings the stream settings
+     * @param pidFile where the child's pid is recorded for stale-child cleanup, or null
+     */
+    public Supervisor(String gstLaunch, StreamSettings settings, PidFile pidFile) {
+        this.gstLaunch = gstLaunch;
+        this.settings = settings;
+        this.pidFile = pidFile;
+    }
+
+    /** @return the exact command line the child runs with */
+    public List<String> command() {
+        return PipelineBuilder.command(gstLaunch, settings);
+    }
+
+    /** @return the current state */
+    public synchronized State state() {
+        return state;
+    }
+
+    /** @return the pid of the current child, or -1 */
+    public synchronized long childPid() {
+        return current == null ? -1 : current.pid;
+    }
+
+    /**
+     * Starts the child unless one is there; waits until it runs, fails, or a bound passes.
+     * @return what happened
+     */
+    public Outcome start() {
+        opLock.lock();
+        try {
+            Child child;
+            synchronized (this) {
+                if (closing) return Outcome.SHUTTING_DOWN;
+                if (state == State.STARTING || state == State.RUNNING) return Outcome.ALREADY_RUNNING;
+                ProcessBuilder pb = new ProcessBuilder(command()).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+                Process p;
+                try {
+                    p = pb.start();
+                } catch (IOException e) {
+                    lastExit = new Exit(-1, null, "could not start " + gstLaunch + ": " + e.getMessage(), Instant.now(), false, List.of());
+                    transition(State.FAILED, lastExit.description());
+                    return Outcome.FAILED_TO_START;
+                }
+                child = new Child(p);
+                current = child;
+                starts++;
+                transition(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command()));
+            }
+            if (pidFile != null) pidFile.write(child.process.toHandle());
+            child.stderrDrain = drain(child, child.process.getErrorStream(), true);
+            drain(child, child.process.getInputStream(), false);
+            Thread.ofPlatform().daemon().name("gst-watch-" + child.pid).start(() -> watch(child));
+            synchronized (this) {
+                long deadline = System.nanoTime() + START_WAIT.toNanos();
+                while (current == child && state == State.STARTING && !closing) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) break;
+                    try {
+                        wait(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                return current == child || state != State.FAILED ? Outcome.STARTED : Outcome.FAILED_TO_START;
+            }
+        } finally {
+            opLock.unlock();
+        }
+    }
+
+    /**
+     * Stops the child, if any, and returns only when it is gone: SIGINT (EOS), then after
+     * 3 s SIGKILL.
+     * @return what happened
+     */
+    public Outcome stop() {
+        opLock.lock();
+        try {
+            return stopLocked();
+        } finally {
+            opLock.unlock();
+        }
+    }
+
+    private Outcome stopLocked() {
+        Child child;
+        synchronized (this) {
+            child = current;
+            if (child == null) {
+                if (state == State.FAILED) transition(State.STOPPED, "failure acknowledged by stop");
+                return Outcome.NOT_RUNNING;
+            }
+            child.stopRequested = true;
+            transition(State.STOPPING, "pid " + child.pid);
+        }
+        interrupt(child.process);
+        boolean gone = waitFor(child.process, STOP_GRACE);
+        if (!gone) {
+            LOG.log(Level.WARNING, "gst-launch-1.0 pid {0} did not end within {1} s of SIGINT; killing it",
+                    Long.toString(child.pid), STOP_GRACE.toSeconds());
+            child.process.destroyForcibly();
+            waitFor(child.process, Duration.ofSeconds(10));
+        }
+        joinQuietly(child.stderrDrain);
+        synchronized (this) {
+            if (current == child) {
+                lastExit = Exit.of(child.process.isAlive() ? -1 : child.process.exitValue(), true, child.tail());
+                current = null;
+                transition(State.STOPPED, lastExit.description());
+                if (pidFile != null) pidFile.delete();
+            }
+        }
+        return Outcome.STOPPED;
+    }
+
+    /** Stops the child (bounded) and refuses further starts; for server shutdown. */
+    public void close() {
+        synchronized (this) {
+            closing = true;
+            notifyAll();
+        }
+        boolean locked = false;
+        try {
+            locked = opLock.tryLock(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (locked) {
+                stopLocked();
+            } else {
+                Child c;
+                synchronized (this) {
+                    c = current;
+                }
+                if (c != null) {
+                    c.process.destroyForcibly();
+                    waitFor(c.process, Duration.ofSeconds(5));
+                }
+            }
+            if (pidFile != null) pidFile.delete();
+        } finally {
+            if (locked) opLock.unlock();
+        }
+    }
+
+    /** SIGINT so gst-launch -e sends EOS and ends cleanly; SIGTERM where there is no kill(1). */
+    private static void interrupt(Process p) {
+        if (!System.getProperty("os.name", "").startsWith("Windows")) {
+            for (String kill : List.of("/bin/kill", "/usr/bin/kill")) {
+                if (Files.isExecutable(Path.of(kill))) {
+                    try {
+                        Process k = new ProcessBuilder(kill, "-INT", Long.toString(p.pid()))
+                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        if (k.waitFor(2, TimeUnit.SECONDS) && k.exitValue() == 0) return;
+                        k.destroyForcibly();
+                    } catch (IOException e) {
+                        LOG.log(Level.DEBUG, "kill -INT failed: {0}", e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    break;
+                }
+            }
+        }
+        p.destroy();
+    }
+
+    private static boolean waitFor(Process p, Duration d) {
+        try {
+            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        if (t == null) return;
+        try {
+            t.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
+    /** Waits for the child to exit; an exit nobody asked for makes the state failed at once. */
+    private void watch(Child child) {
+        int code;
+        while (true) {
+            try {
+                code = child.process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                // keep waiting: this thread exists only to notice the exit
+            }
+        }
+        joinQuietly(child.stderrDrain); // so the last stderr lines are in the tail
+        synchronized (this) {
+            if (current != child || child.stopRequested) return;
+            lastExit = Exit.of(code, false, child.tail());
+            current = null;
+            transition(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
+                    + (lastExit.stderr().isEmpty() ? "" : "; last stderr: " + lastExit.stderr().get(lastExit.stderr().size() - 1)));
+            if (pidFile != null) pidFile.delete();
+            notifyAll();
+        }
+    }
+
+    /** Drains one of the child's pipes continuously, so a full pipe never stalls it. */
+    private Thread drain(Child child, InputStream in, boolean stderr) {
+        return Thread.ofPlatform().daemon().name("gst-" + (stderr ? "err-" : "out-") + child.pid).start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.length() > 1000) line = line.substring(0, 1000) + "...";
+                    if (stderr) {
+                        synchronized (child.stderrTail) {
+                            if (child.stderrTail.size() == TAIL_LINES) child.stderrTail.removeFirst();
+                            child.stderrTail.addLast(line);
+                        }
+                        LOG.log(Level.WARNING, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
+                    } else {
+                        LOG.log(Level.DEBUG, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
+                        if (line.contains(RUNNING_MARK)) onRunning(child);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "pipe of pid {0} closed: {1}", Long.toString(child.pid), e.getMessage());
+            }
+        });
+    }
+
+    private synchronized void onRunning(Child child) {
+        if (current == child && state == State.STARTING) {
+            transition(State.RUNNING, "pid " + child.pid + " is streaming to " + destinations());
+            notifyAll();
+        }
+    }
+
+    private String destinations() {
+        return settings.destinations().stream().map(Object::toString).reduce((a, b) -> a + "," + b).orElse("");
+    }
+
+    // Caller holds the monitor.
+    private void transition(State to, String detail) {
+        State from = state;
+        state = to;
+        LOG.log(to == State.FAILED ? Level.WARNING : Level.INFO, "stream {0} -> {1}: {2}", from.json(), to.json(), detail);
+    }
+
+    /**
+     * Renders the status JSON. Fields are always present (null when they do not apply), so
+     * scripts can rely on the shape.
+     * @return the status object
+     */
+    public synchronized JsonObject status() {
+        JsonObject o = Json.object();
+        o.add("status", state.json());
+        Child c = current;
+        o.add("pid", c == null ? Json.NULL : Json.value(c.pid));
+        o.add("startedAt", c == null ? Json.NULL : Json.value(c.startedAt.toString()));
+        o.add("uptimeSeconds", c == null ? Json.NULL
+                : Json.value(Duration.between(c.startedAt, Instant.now()).toMillis() / 1000.0));
+        JsonArray cmd = new JsonArray();
+        command().forEach(cmd::add);
+        o.add("command", cmd);
+        o.add("source", settings.source().describe());
+        o.add("destination", destinations());
+        o.add("restartCount", Math.max(0, starts - 1));
+        o.add("lastExit", lastExit == null ? Json.NULL : lastExit.toJson());
+        JsonValue tail = Json.array();
+        if (state == State.FAILED && lastExit != null) {
+            JsonArray a = new JsonArray();
+            lastExit.stderr().forEach(a::add);
+            tail = a;
+        }
+        o.add("lastStderr", tail);
+        return o;
+    }
+}
