@@ -376,11 +376,13 @@ public final class SettingsGrammar {
         return text;
     }
 
-    private static final Pattern DEVICE = Pattern.compile("/dev/video[0-9]{1,3}");
+    // /dev/videoN, or a stable name such as /dev/v4l/by-id/usb-Camera-video-index0
+    private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9._/-]{1,200}");
 
     static String source(String text) {
-        if (text != null && (text.equals("auto") || text.equals("test") || DEVICE.matcher(text).matches())) return text;
-        throw new Invalid("source", text, "auto, test, or a camera device /dev/videoN");
+        if (text != null && (text.equals("auto") || text.equals("test")
+                || (DEVICE.matcher(text).matches() && !text.contains("..") && !text.contains("//")))) return text;
+        throw new Invalid("source", text, "auto, test, or a camera device such as /dev/video0 (letters, digits, . _ - /)");
     }
 
     static Restart restart(String text) {

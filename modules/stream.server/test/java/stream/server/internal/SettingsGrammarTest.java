@@ -84,8 +84,10 @@ class SettingsGrammarTest {
             keyint        | 21s                           | 1 to 600 frames
             preset        | turbo                         | ultrafast, superfast
             preset        | "ultrafast ! filesink"        | ultrafast, superfast
-            source        | /etc/passwd                   | /dev/videoN
-            source        | "test ! fakesink"             | /dev/videoN
+            source        | /etc/passwd                   | /dev/video0
+            source        | /dev/../etc/passwd            | /dev/video0
+            source        | "test ! fakesink"             | /dev/video0
+            source        | "/dev/video0 ! fakesink"      | /dev/video0
             destinations  | 127.0.0.1                     | HOST:PORT
             destinations  | 127.0.0.1:0                   | HOST:PORT
             destinations  | 127.0.0.1:65536               | HOST:PORT
