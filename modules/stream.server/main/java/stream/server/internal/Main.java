@@ -247,7 +247,7 @@ public final class Main {
             try {
                 s = s.with(e.getValue(), v);
             } catch (SettingsGrammar.Invalid bad) {
-                throw new UsageException(label(values, e.getKey()) + " '" + clip(v) + "' is not allowed: " + bad.allowed());
+                throw new InvalidValueException(label(values, e.getKey()), v, "not allowed; expected " + bad.allowed());
             }
             switch (e.getKey()) {
                 case "--dest" -> c = c.withDestination(v);

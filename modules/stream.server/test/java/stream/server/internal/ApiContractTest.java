@@ -80,8 +80,10 @@ class ApiContractTest {
         assertTrue(cmd.get(0).endsWith("gst-launch-1.0"), cmd.toString());
         assertTrue(cmd.contains("video/x-raw,format=I420,width=320,height=240,framerate=15/1"), cmd.toString());
         assertTrue(cmd.contains("video/x-h264,profile=constrained-baseline"), cmd.toString());
-        assertTrue(cmd.contains("key-int-max=30") && cmd.contains("tune=zerolatency") && cmd.contains("config-interval=1"), cmd.toString());
-        assertTrue(cmd.contains("port=" + udpPort), cmd.toString());
+        // keyframe interval default 1 s: 15 frames at 15 fps
+        assertTrue(cmd.contains("key-int-max=15") && cmd.contains("tune=zerolatency") && cmd.contains("config-interval=1"), cmd.toString());
+        // the destination first, then the server's own loopback RTP tap
+        assertTrue(cmd.stream().anyMatch(a -> a.startsWith("clients=127.0.0.1:" + udpPort + ",127.0.0.1:")), cmd.toString());
     }
 
     @Test
