@@ -180,6 +180,10 @@ public final class HttpApi implements HttpHandler {
                 throw new InvalidSetting(new Invalid(e.field(), null, e.getMessage()));
             }
             outcome = supervisor.start(plan);
+            if (outcome == Supervisor.Outcome.ALREADY_RUNNING && hasSettings
+                    && !plan.settings().equals(supervisor.plan().settings()))
+                throw new ApiError(409, "Stream already running with other settings",
+                        "Stop it first with {\"action\":\"stop\"}, then start it with the new settings.");
         } else {
             outcome = supervisor.stop();
         }

@@ -405,6 +405,8 @@ public final class Supervisor {
         synchronized (this) {
             epoch++; // cancels a pending automatic restart
             restartAt = null;
+            plan = defaults; // after a stop, the settings in force are those a plain start uses
+            policy = RestartPolicy.standard(defaults.settings().restart());
             child = current;
             if (child == null) {
                 if (state == State.FAILED || state == State.STALLED) transition(State.STOPPED, "failure acknowledged by stop");
