@@ -40,6 +40,7 @@ public final class StreamServer implements AutoCloseable {
     private final Supervisor supervisor;
     private final PidFile pidFile;
     private final RtpTap tap;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile, RtpTap tap) {
         this.tap = tap;
@@ -147,12 +148,15 @@ public final class StreamServer implements AutoCloseable {
     /** Ends the child (bounded: SIGINT, 3 s, SIGKILL), then stops serving. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the stream first", port());
         try {
             supervisor.close();
         } finally {
             http.stop(0);
             executor.shutdownNow();
             tap.close();
+            LOG.log(System.Logger.Level.INFO, "stream-server stopped");
         }
     }
 

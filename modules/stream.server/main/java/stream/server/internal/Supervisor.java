@@ -369,7 +369,7 @@ public final class Supervisor {
             // SIGKILL: a stopped (SIGSTOP) or hung process does not act on SIGINT or SIGTERM.
             LOG.log(Level.WARNING, "killing stalled gst-launch-1.0 pid {0} (SIGKILL); restart policy on-failure",
                     Long.toString(kill.pid));
-            kill.process.destroyForcibly();
+            kill.process.toHandle().destroyForcibly(); // keeps the pipes open for the drains, as in stop
         }
     }
 
@@ -420,7 +420,7 @@ public final class Supervisor {
         if (!gone) {
             LOG.log(Level.WARNING, "gst-launch-1.0 pid {0} did not end within {1} s of SIGINT; killing it",
                     Long.toString(child.pid), STOP_GRACE.toSeconds());
-            child.process.destroyForcibly();
+            child.process.toHandle().destroyForcibly(); // Process.destroyForcibly would also close the pipes we drain
             waitFor(child.process, Duration.ofSeconds(10));
         }
         joinQuietly(child.stderrDrain);
@@ -456,7 +456,7 @@ public final class Supervisor {
                     c = current;
                 }
                 if (c != null) {
-                    c.process.destroyForcibly();
+                    c.process.toHandle().destroyForcibly();
                     waitFor(c.process, Duration.ofSeconds(5));
                 }
             }
@@ -485,7 +485,7 @@ public final class Supervisor {
                 }
             }
         }
-        p.destroy();
+        p.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the pipes open for the drains
     }
 
     private static boolean waitFor(Process p, Duration d) {
@@ -524,6 +524,15 @@ public final class Supervisor {
         joinQuietly(child.stderrDrain); // so the last stderr lines are in the tail
         synchronized (this) {
             if (current != child || child.stopRequested) return;
+            if (closing) {
+                // Ctrl+C in a terminal reaches the child too (same process group): not a failure.
+                lastExit = Exit.of(code, true, child.tail());
+                current = null;
+                transition(State.STOPPED, "pid " + child.pid + " ended during server shutdown: " + lastExit.description());
+                if (pidFile != null) pidFile.delete();
+                notifyAll();
+                return;
+            }
             lastExit = Exit.of(code, false, child.tail());
             current = null;
             if (pidFile != null) pidFile.delete();

@@ -60,11 +60,12 @@ class ProcessLifecycleTest {
         long child = post(port, "start").getLong("pid", -1);
         assertEquals(List.of(child), gstBelow(s.process.toHandle()).stream().map(ProcessHandle::pid).toList());
         strayPids.add(child);
-        s.process.destroy(); // SIGTERM
+        s.process.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its stderr)
         int code = s.awaitExit();
         assertEquals(143, code, "JVM exit status after SIGTERM");
         assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "gst-launch child gone");
         assertTrue(Files.notExists(stateDir.resolve("stream-server-" + port + ".pid")), "pid file removed");
+        assertTrue(s.stderrText().contains("stream stopping -> stopped"), "the shutdown is logged: " + s.stderrText());
     }
 
     @Test
@@ -74,7 +75,7 @@ class ProcessLifecycleTest {
         first.awaitPort();
         long stale = post(port, "start").getLong("pid", -1);
         strayPids.add(stale);
-        first.process.destroyForcibly(); // kill -9: no shutdown hook runs
+        first.process.toHandle().destroyForcibly(); // kill -9: no shutdown hook runs
         first.awaitExit();
         assertTrue(ProcessHandle.of(stale).map(ProcessHandle::isAlive).orElse(false), "the orphan outlives a kill -9 of its server");
         assertTrue(Files.exists(stateDir.resolve("stream-server-" + port + ".pid")), "pid file left behind");
