@@ -12,10 +12,9 @@ import stream.server.internal.SettingsGrammar.Settings;
  * gst-launch-1.0 argument list. One element or property per argument; every value passed
  * {@link SettingsGrammar}, so none can add pipeline syntax.
  *
- * <p>The network sink is always {@code multiudpsink}: it sends the same packets to every
- * destination (or the multicast group) and to the server's own RTP tap on 127.0.0.1, which is
- * how the server sees what actually leaves. Why the other parts are there: see
- * {@link PipelineBuilder}.
+ * <p>The payloader feeds a {@code tee} with one {@code udpsink} per destination (or the multicast
+ * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
+ * what actually leaves. Why the other parts are there: see {@link PipelineBuilder}.
  *
  * @param settings the settings in force
  * @param source the source they resolve to
@@ -54,13 +53,18 @@ public record StreamPlan(Settings settings, StreamSettings.Source source) {
                 "key-int-max=" + s.keyintFrames(), "bitrate=" + s.bitrate(),
                 "!", "video/x-h264,profile=constrained-baseline",
                 "!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
-        List<String> clients = new ArrayList<>();
-        for (Endpoint e : s.targets()) clients.add(e.host() + ":" + e.port());
-        if (tapPort > 0) clients.add("127.0.0.1:" + tapPort);
-        a.addAll(List.of("multiudpsink", "name=" + PipelineBuilder.SINK_NAME, "clients=" + String.join(",", clients)));
-        if (s.multicast() != null) {
+        // One udpsink per target after a tee: multiudpsink's clients list cannot carry IPv6 addresses (GStreamer 1.22
+        // parses HOST:PORT at the first ':' and drops them silently). The first sink is named "out": its caps tell
+        // the supervisor that the chain reached the network.
+        a.addAll(List.of("tee", "name=t"));
+        List<Endpoint> targets = new ArrayList<>(s.targets());
+        if (tapPort > 0) targets.add(new Endpoint("127.0.0.1", tapPort));
+        for (int i = 0; i < targets.size(); i++) {
+            Endpoint e = targets.get(i);
+            a.addAll(List.of("t.", "!", "queue", "!", "udpsink", "name=" + (i == 0 ? PipelineBuilder.SINK_NAME : "out" + i),
+                    "host=" + e.host(), "port=" + Integer.toString(e.port())));
             // The sender need not join its own group; loop stays on so viewers on this host receive it.
-            a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
+            if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
         }
         return List.copyOf(a);
     }

@@ -223,14 +223,14 @@ public final class Supervisor {
     }
 
     /**
-     * The H.264 parameter sets of the current child: from its caps (gst-launch -v), else from the
-     * SPS/PPS seen in the RTP tap.
+     * The H.264 parameter sets of the current child: the SPS/PPS seen in the RTP tap, else those
+     * of its caps (gst-launch -v).
      * @return the parameters, when known
      */
     public Optional<SdpWriter.H264Params> h264Params() {
-        SdpWriter.H264Params p = capsParams;
-        if (p != null) return Optional.of(p);
-        return tap == null ? Optional.empty() : tap.h264Params();
+        // The bytes actually sent come first; the caps line is for a stream without a tap.
+        Optional<SdpWriter.H264Params> sent = tap == null ? Optional.empty() : tap.h264Params();
+        return sent.isPresent() ? sent : Optional.ofNullable(capsParams);
     }
 
     /** @return when the current child started, or null with no child */
@@ -349,6 +349,13 @@ public final class Supervisor {
             if (state != State.STARTING && state != State.RUNNING && state != State.STALLED) return;
             int timeout = plan.settings().stallTimeout();
             RtpTap.Stats st = tap.snapshot();
+            if (state == State.STARTING && st.anyPacket()) {
+                // The tap saw RTP: the stream runs, even if the caps line on stdout came garbled (with a tee,
+                // several streaming threads print at once) or not yet.
+                transition(State.RUNNING, "pid " + c.pid + " is streaming to " + destinations() + " (RTP seen)");
+                notifyAll();
+                return;
+            }
             boolean quiet = st.secondsSinceLastPacket() >= timeout;
             if (quiet && state != State.STALLED) {
                 stalls++;

@@ -76,8 +76,10 @@ class StatsIntegrationTest {
     void a640x360StreamAt15FpsIsDecodedThatWayFromTheSdpAndMeasuredAt15Fps() throws Exception {
         int port = startServer();
         int udp = Gst.freeUdpPort();
+        int viewerPort = Gst.freeUdpPort();
+        Gst viewer = decoder(List.of(), "port=" + viewerPort + " address=127.0.0.1", 640, 360);
         JsonObject started = start(port, ",\"width\":640,\"height\":360,\"framerate\":15,\"keyint\":15,"
-                + "\"bitrate\":600,\"destinations\":[\"127.0.0.1:" + udp + "\"]");
+                + "\"bitrate\":600,\"destinations\":[\"127.0.0.1:" + udp + "\",\"127.0.0.1:" + viewerPort + "\"]");
         JsonObject settings = started.get("settings").asObject();
         assertEquals(640, settings.getInt("width", 0));
         assertEquals(360, settings.getInt("height", 0));
@@ -125,6 +127,8 @@ class StatsIntegrationTest {
             for (JsonValue f : frames) assertEquals(640, f.asObject().getInt("width", 0), out);
         }
 
+        assertDecodes(viewer); // a GStreamer receiver decodes 640x360 frames too
+
         TestSupport.Response metrics = request(port, "GET", "/metrics", null);
         assertEquals(200, metrics.code());
         assertEquals(Metrics.CONTENT_TYPE, metrics.header("Content-Type"));
@@ -139,19 +143,20 @@ class StatsIntegrationTest {
     }
 
     @Test
-    void twoDestinationsEachReceiveAndDecode() throws Exception {
+    void twoDestinationsIpv4AndIpv6EachReceiveAndDecode() throws Exception {
         int port = startServer();
         int a = Gst.freeUdpPort();
         int b = Gst.freeUdpPort();
         Gst first = decoder(List.of(), "port=" + a + " address=127.0.0.1", 320, 240);
-        Gst second = decoder(List.of(), "port=" + b + " address=127.0.0.1", 320, 240);
-        JsonObject s = start(port, ",\"destinations\":[\"127.0.0.1:" + a + "\",\"127.0.0.1:" + b + "\"],\"keyint\":\"1s\"");
-        assertEquals("127.0.0.1:" + a + ",127.0.0.1:" + b, s.getString("destination", ""));
+        Gst second = decoder(List.of(), "port=" + b + " address=::1", 320, 240);
+        JsonObject s = start(port, ",\"destinations\":[\"127.0.0.1:" + a + "\",\"[::1]:" + b + "\"],\"keyint\":\"1s\"");
+        assertEquals("127.0.0.1:" + a + ",[::1]:" + b, s.getString("destination", ""));
         assertDecodes(first);
         assertDecodes(second);
         TestSupport.Response sdp2 = request(port, "GET", "/stream.sdp?destination=2", null);
         assertEquals(200, sdp2.code(), sdp2.body());
         assertTrue(sdp2.body().contains("m=video " + b + " "), sdp2.body());
+        assertTrue(sdp2.body().contains("c=IN IP6 ::1\r\n"), sdp2.body());
         assertEquals(404, request(port, "GET", "/stream.sdp?destination=3", null).code());
         assertEquals(400, request(port, "GET", "/stream.sdp?x=1", null).code());
     }
