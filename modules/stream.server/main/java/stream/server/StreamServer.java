@@ -91,7 +91,11 @@ public final class StreamServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
         } catch (BindException e) {
-            throw new PortInUseException("port " + config.port() + " on " + config.bind() + " is already in use");
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("in use"))
+                throw new PortInUseException("port " + config.port() + " on " + config.bind() + " is already in use");
+            throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + " (" + why
+                    + "); use an address of this machine with --bind, e.g. 0.0.0.0, or a port above 1023", e);
         }
         int port = http.getAddress().getPort();
         Path stateDir = config.stateDir() == null ? PidFile.defaultStateDir() : config.stateDir();
