@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ViewerProcessTest {
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> cleanup = new CopyOnWriteArrayList<>();
+    @TempDir
+    Path logs;
 
     @AfterEach
     void killEverything() throws Exception {
@@ -39,10 +41,29 @@ class ViewerProcessTest {
         }
     }
 
-    /** A started process whose stdout and stderr are collected line by line. */
-    record Run(Process process, List<String> out, List<String> err) {
+    /**
+     * A started process; stdout and stderr go to files (reading pipes from another thread races with the
+     * JDK closing them when the process exits).
+     */
+    record Run(Process process, Path outFile, Path errFile) {
+        List<String> out() {
+            return lines(outFile);
+        }
+
+        List<String> err() {
+            return lines(errFile);
+        }
+
         boolean errSaid(String part) {
-            return err.stream().anyMatch(l -> l.contains(part));
+            return err().stream().anyMatch(l -> l.contains(part));
+        }
+
+        private static List<String> lines(Path file) {
+            try {
+                return Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return List.of("(cannot read " + file + ": " + e + ")");
+            }
         }
     }
 
@@ -51,39 +72,21 @@ class ViewerProcessTest {
                 "--enable-native-access=com.sun.jna", "-p", System.getProperty("jdk.module.path"),
                 "-m", "stream.viewer/stream.viewer.internal.Main"));
         command.addAll(List.of(args));
-        var pb = new ProcessBuilder(command);
+        Path out = Files.createTempFile(logs, "out", ".txt");
+        Path err = Files.createTempFile(logs, "err", ".txt");
+        var pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         if (removeDisplay) {
             pb.environment().remove("DISPLAY");
             pb.environment().remove("WAYLAND_DISPLAY");
         }
         pb.environment().putAll(env);
-        return collect(pb.start());
-    }
-
-    private Run collect(Process p) {
+        Process p = pb.start();
         processes.add(p);
-        var out = new CopyOnWriteArrayList<String>();
-        var err = new CopyOnWriteArrayList<String>();
-        pump(p.getInputStream(), out);
-        pump(p.getErrorStream(), err);
         return new Run(p, out, err);
-    }
-
-    private static void pump(java.io.InputStream in, List<String> lines) {
-        Thread.ofVirtual().start(() -> {
-            try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (IOException e) {
-                lines.add("(read failed: " + e + ")");
-            }
-        });
     }
 
     private static int exit(Run run) throws InterruptedException {
         assertTrue(run.process().waitFor(90, TimeUnit.SECONDS), "the viewer did not exit; stderr: " + run.err());
-        Thread.sleep(200); // let the pumps read the last lines
         return run.process().exitValue();
     }
 
