@@ -193,6 +193,41 @@ class ViewerProcessTest {
                 "stdout: " + run.out() + " stderr: " + run.err());
     }
 
+    /**
+     * Closing the real window (the WM_DELETE_WINDOW message a window manager sends for the close button)
+     * ends the viewer cleanly: exit 0, "window closed" and the summary.
+     */
+    @Test
+    void closingTheWindowEndsCleanly() throws Exception {
+        var xvfb = startXvfb();
+        int port = Sender.freeUdpPort();
+        var run = viewer(Map.of("DISPLAY", xvfb), true, "--port", String.valueOf(port));
+        cleanup.add(Sender.start(port));
+        await("first frame", Duration.ofSeconds(60), () -> run.errSaid("first frame after"));
+        long window = viewerWindow(xvfb);
+        X11Close.close(xvfb, window);
+        assertEquals(0, exit(run), "stderr: " + run.err());
+        assertTrue(run.out().stream().anyMatch(l -> l.matches(
+                "stream-viewer: window closed; \\d+ frames decoded, [0-9.]+ fps mean, first frame after [0-9.]+ s, 320x240")),
+                "stdout: " + run.out() + " stderr: " + run.err());
+    }
+
+    /** The id of the top-level window named stream-viewer, found with xwininfo (x11-utils). */
+    private static long viewerWindow(String display) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("xwininfo", "-display", display, "-root", "-children")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new AssertionError("xwininfo is needed to find the window: apt-get install x11-utils", e);
+        }
+        String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        var m = java.util.regex.Pattern.compile("(?m)^\\s*(0x[0-9a-f]+) \"stream-viewer\"").matcher(listing);
+        assertTrue(m.find(), "no window named stream-viewer on " + display + ":\n" + listing);
+        return Long.decode(m.group(1));
+    }
+
     /** Starts Xvfb on a display number it picks itself; fails (never skips) when Xvfb is missing. */
     private String startXvfb() throws Exception {
         Process x;
