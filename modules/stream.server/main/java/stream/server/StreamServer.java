@@ -14,8 +14,8 @@ import stream.server.internal.PidFile;
 import stream.server.internal.RtpTap;
 import stream.server.internal.SettingsGrammar;
 import stream.server.internal.StreamPlan;
+import stream.server.internal.Source;
 import stream.server.internal.Sources;
-import stream.server.internal.StreamSettings;
 import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
 
@@ -79,7 +79,7 @@ public final class StreamServer implements AutoCloseable {
                 .with("height", Integer.toString(config.height()));
         for (var e : config.settings().entrySet()) settings = settings.with(e.getKey(), e.getValue());
         StreamPlan plan = StreamPlan.of(settings);
-        StreamSettings.Source source = plan.source();
+        Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
         String token = config.token() == null ? null : Validation.token("token", config.token());
         InetAddress bind = bindAddress(config.bind());

@@ -207,7 +207,7 @@ public final class Main {
     }
 
     private static String clip(String s) {
-        String q = InvalidValueException.quote(s);
+        String q = SettingsGrammar.show(s);
         return q.substring(1, q.length() - 1);
     }
 

@@ -39,7 +39,7 @@ public final class Supervisor {
     private static final int TAIL_LINES = 20;
     private static final Duration START_WAIT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
-    private static final String RUNNING_MARK = ":" + PipelineBuilder.SINK_NAME + ".GstPad:sink: caps = ";
+    private static final String RUNNING_MARK = ":" + StreamPlan.SINK_NAME + ".GstPad:sink: caps = ";
 
     /** The stream's states, as shown in the status JSON. */
     public enum State {
