@@ -57,7 +57,9 @@ public final class Main {
             API:
               GET  /control                       status JSON (status: stopped|starting|running|stalled|
                                                   stopping|failed), settings in force, stats (packets, bytes,
-                                                  frames, fps, bitrate, secondsSinceLastPacket), restarts
+                                                  frames, fps, bitrate, secondsSinceLastPacket),
+                                                  starts (children started since the server started),
+                                                  restarts (of those, started by the restart policy)
               POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
                    optional settings with start: width, height, framerate, bitrate, keyint, preset, source,
                    destinations (list), multicast, ttl, restart, stall-timeout; defaults from the options
