@@ -129,6 +129,29 @@ public final class StreamServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the stream with the server's settings, as {@code POST /control {"action":"start"}} without
+     * settings does, and logs what happened. A failure does not end the server: it is logged and
+     * shown by GET /control (status failed, lastExit, lastStderr) until a start or stop.
+     *
+     * @return true when the stream started (or was already running), false when it failed to start
+     */
+    public boolean startStream() {
+        Supervisor.Outcome outcome = supervisor.start(supervisor.defaults());
+        if (outcome == Supervisor.Outcome.SHUTTING_DOWN) return false; // a signal came first: nothing to report
+        boolean ok = outcome == Supervisor.Outcome.STARTED || outcome == Supervisor.Outcome.ALREADY_RUNNING;
+        if (ok) {
+            LOG.log(System.Logger.Level.INFO, "stream started at server start (--start): {0}",
+                    supervisor.defaults().destinations());
+        } else {
+            String why = supervisor.status().get("lastExit") instanceof com.eclipsesource.json.JsonObject exit
+                    ? exit.getString("description", "an error") : outcome.message;
+            LOG.log(System.Logger.Level.WARNING, "stream failed to start at server start (--start): {0}; the server keeps"
+                    + " serving: see GET /control (lastStderr), fix the cause, then POST /control '{'\"action\":\"start\"'}'", why);
+        }
+        return ok;
+    }
+
     /** @return the bound HTTP port */
     public int port() {
         return http.getAddress().getPort();
