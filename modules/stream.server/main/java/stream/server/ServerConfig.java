@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param destination where RTP/UDP goes, HOST:PORT or [IPV6]:PORT
  * @param token the bearer token required for state changes from other hosts, or null for none
  * @param stateDir where the pid file lives, or null for $XDG_RUNTIME_DIR or java.io.tmpdir
- * @param width frame width (even, 16-7680)
- * @param height frame height (even, 16-4320)
+ * @param width frame width (even, 16-3840)
+ * @param height frame height (even, 16-2160)
  * @param framerate frames per second (1-120)
  * @param settings more stream settings by name (bitrate, keyint, preset, destinations, multicast, ttl,
  *        restart, stall-timeout) as text, as the server's flags take them; checked at start

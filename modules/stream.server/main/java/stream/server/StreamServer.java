@@ -14,8 +14,8 @@ import stream.server.internal.PidFile;
 import stream.server.internal.RtpTap;
 import stream.server.internal.SettingsGrammar;
 import stream.server.internal.StreamPlan;
+import stream.server.internal.Source;
 import stream.server.internal.Sources;
-import stream.server.internal.StreamSettings;
 import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
 
@@ -79,7 +79,7 @@ public final class StreamServer implements AutoCloseable {
                 .with("height", Integer.toString(config.height()));
         for (var e : config.settings().entrySet()) settings = settings.with(e.getKey(), e.getValue());
         StreamPlan plan = StreamPlan.of(settings);
-        StreamSettings.Source source = plan.source();
+        Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
         String token = config.token() == null ? null : Validation.token("token", config.token());
         InetAddress bind = bindAddress(config.bind());
@@ -127,6 +127,29 @@ public final class StreamServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("bind '" + bind + "': unknown host; use an address of this machine, e.g. 0.0.0.0 or 127.0.0.1");
         }
+    }
+
+    /**
+     * Starts the stream with the server's settings, as {@code POST /control {"action":"start"}} without
+     * settings does, and logs what happened. A failure does not end the server: it is logged and
+     * shown by GET /control (status failed, lastExit, lastStderr) until a start or stop.
+     *
+     * @return true when the stream started (or was already running), false when it failed to start
+     */
+    public boolean startStream() {
+        Supervisor.Outcome outcome = supervisor.start(supervisor.defaults());
+        if (outcome == Supervisor.Outcome.SHUTTING_DOWN) return false; // a signal came first: nothing to report
+        boolean ok = outcome == Supervisor.Outcome.STARTED || outcome == Supervisor.Outcome.ALREADY_RUNNING;
+        if (ok) {
+            LOG.log(System.Logger.Level.INFO, "stream started at server start (--start): {0}",
+                    supervisor.defaults().destinations());
+        } else {
+            String why = supervisor.status().get("lastExit") instanceof com.eclipsesource.json.JsonObject exit
+                    ? exit.getString("description", "an error") : outcome.message;
+            LOG.log(System.Logger.Level.WARNING, "stream failed to start at server start (--start): {0}; the server keeps"
+                    + " serving: see GET /control (lastStderr), fix the cause, then POST /control '{'\"action\":\"start\"'}'", why);
+        }
+        return ok;
     }
 
     /** @return the bound HTTP port */

@@ -9,7 +9,7 @@ import stream.client.ControlResponse;
 
 /**
  * Turns the server's JSON answers into lines for people. The member names are those of
- * stream-server's GET /control: status, pid, uptimeSeconds, destination, restartCount,
+ * stream-server's GET /control: status, pid, uptimeSeconds, destination, restarts (by the restart policy),
  * lastExit {code, signal, description, stderr ...}, lastStderr.
  */
 final class Answers {
@@ -48,7 +48,7 @@ final class Answers {
             first(response, "uptimeSeconds")
                     .flatMap(Answers::seconds).ifPresent(s -> details.add("up " + s));
         }
-        first(response, "restartCount").filter(r -> !r.equals("0")).ifPresent(r -> details.add("restarts " + r));
+        first(response, "restarts").filter(r -> !r.equals("0")).ifPresent(r -> details.add("restarts " + r));
         if (status.equals("failed")) {
             lastExit(response).ifPresent(e -> details.add("ended with " + e));
         }

@@ -173,7 +173,7 @@ class ClientWithoutServerTest {
         // The shape of stream-server's GET /control for a stream that failed (see its Supervisor.status()).
         String body = "{\"status\":\"failed\",\"pid\":null,\"startedAt\":null,\"uptimeSeconds\":null,"
                 + "\"command\":[\"gst-launch-1.0\",\"-e\"],\"source\":\"--source /dev/video0\","
-                + "\"destination\":\"udp://127.0.0.1:5000\",\"restartCount\":3,\"lastExit\":{\"code\":1,"
+                + "\"destination\":\"udp://127.0.0.1:5000\",\"starts\":4,\"restarts\":3,\"lastExit\":{\"code\":1,"
                 + "\"signal\":null,\"description\":\"exit code 1\",\"at\":\"2026-11-24T16:30:00Z\",\"requested\":false,"
                 + "\"stderr\":[\"x\"]},\"lastStderr\":[\"ERROR: from element /GstPipeline:pipeline0/GstV4l2Src:v4l2src0:"
                 + " Cannot identify device '/dev/video0'.\"]}";

@@ -296,7 +296,7 @@ public final class HttpApi implements HttpHandler {
     }
 
     private static String clip(String s) {
-        String q = InvalidValueException.quote(s);
+        String q = SettingsGrammar.show(s);
         return q.substring(1, q.length() - 1);
     }
 
@@ -320,17 +320,6 @@ public final class HttpApi implements HttpHandler {
     }
 
     private static void send(HttpExchange ex, int code, JsonObject body) throws IOException {
-        byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
-            ex.sendResponseHeaders(code, -1);
-            return;
-        }
-        ex.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        sendText(ex, code, "application/json; charset=utf-8", body.toString() + "\n");
     }
 }

@@ -10,23 +10,12 @@ public final class InvalidValueException extends IllegalArgumentException {
     private final String field;
 
     InvalidValueException(String field, String value, String why) {
-        super(field + " " + quote(value) + ": " + why);
+        super(field + " " + SettingsGrammar.show(value) + ": " + why);
         this.field = field;
     }
 
     /** @return the name of the rejected field, e.g. "--dest" or "destination" */
     public String field() {
         return field;
-    }
-
-    static String quote(String value) {
-        if (value == null) return "(none)";
-        String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-        StringBuilder b = new StringBuilder("'");
-        for (char c : shown.toCharArray()) {
-            if (c < 0x20 || c == 0x7f) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.append('\'').toString();
     }
 }

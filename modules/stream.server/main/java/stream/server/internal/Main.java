@@ -51,13 +51,18 @@ public final class Main {
                                 stalled child after 1 s, doubling to 30 s (reset after 60 s of running)
               --stall-timeout S seconds without an RTP packet after      [STREAM_STALL_TIMEOUT] default 5
                                 which a live child is reported stalled, 1-300
+              --start           start the stream as soon as the server   [STREAM_START=1|true]
+                                listens, as POST start would; if it fails, the server keeps serving
+                                and GET /control says failed (with lastStderr)
               --help            this text
               --version         the version
 
             API:
               GET  /control                       status JSON (status: stopped|starting|running|stalled|
                                                   stopping|failed), settings in force, stats (packets, bytes,
-                                                  frames, fps, bitrate, secondsSinceLastPacket), restarts
+                                                  frames, fps, bitrate, secondsSinceLastPacket),
+                                                  starts (children started since the server started),
+                                                  restarts (of those, started by the restart policy)
               POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
                    optional settings with start: width, height, framerate, bitrate, keyint, preset, source,
                    destinations (list), multicast, ttl, restart, stall-timeout; defaults from the options
@@ -125,6 +130,7 @@ public final class Main {
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
         ServerConfig config;
+        boolean start;
         try {
             Map<String, String> values = parse(args, env);
             if (values.containsKey("--help")) {
@@ -136,6 +142,7 @@ public final class Main {
                 return OK;
             }
             config = toConfig(values);
+            start = autostart(values);
         } catch (UsageException | IllegalArgumentException e) {
             err.println("stream-server: " + e.getMessage());
             err.print(USAGE_TEXT);
@@ -163,6 +170,8 @@ public final class Main {
         // Machine-readable line for scripts and tests (the port may have been 0).
         out.println("stream-server listening on http://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
         out.flush();
+        // After the listening line, so scripts and clients can reach the API while the child starts.
+        if (start) server.startStream();
         done.await();
         return OK;
     }
@@ -177,11 +186,17 @@ public final class Main {
             String v = env.get(e.getValue());
             if (v != null && !v.isEmpty()) values.put(e.getKey() + " (from " + e.getValue() + ")", v);
         }
+        String start = env.get(START_ENV);
+        if (start != null && !start.isEmpty()) values.put("--start (from " + START_ENV + ")", start);
         Map<String, String> fromFlags = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h") || a.equals("--version")) {
                 fromFlags.put(a.equals("-h") ? "--help" : a, "");
+                continue;
+            }
+            if (a.equals("--start") || a.startsWith("--start=")) { // a switch: no value, or --start=true|false
+                fromFlags.put("--start", a.equals("--start") ? "true" : a.substring("--start=".length()));
                 continue;
             }
             String name = a;
@@ -206,8 +221,27 @@ public final class Main {
         return values;
     }
 
+    /** The environment variable of --start. */
+    static final String START_ENV = "STREAM_START";
+
+    /**
+     * @param values the parsed options
+     * @return whether to start the stream once the server listens (--start, STREAM_START=1|true)
+     * @throws UsageException for a value other than 1, true, 0, false
+     */
+    static boolean autostart(Map<String, String> values) throws UsageException {
+        String v = get(values, "--start");
+        if (v == null) return false;
+        switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true" -> { return true; }
+            case "0", "false" -> { return false; }
+            default -> throw new UsageException(label(values, "--start") + " '" + clip(v)
+                    + "': expected 1 or true to start the stream at once (0 or false: wait for POST start)");
+        }
+    }
+
     private static String clip(String s) {
-        String q = InvalidValueException.quote(s);
+        String q = SettingsGrammar.show(s);
         return q.substring(1, q.length() - 1);
     }
 

@@ -379,9 +379,13 @@ public final class SettingsGrammar {
     // /dev/videoN, or a stable name such as /dev/v4l/by-id/usb-Camera-video-index0
     private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9._/-]{1,200}");
 
+    /** @param text text @return true for a device path: under /dev, letters, digits, . _ - /, no ".." or "//" */
+    static boolean isDevicePath(String text) {
+        return text != null && DEVICE.matcher(text).matches() && !text.contains("..") && !text.contains("//");
+    }
+
     static String source(String text) {
-        if (text != null && (text.equals("auto") || text.equals("test")
-                || (DEVICE.matcher(text).matches() && !text.contains("..") && !text.contains("//")))) return text;
+        if (text != null && (text.equals("auto") || text.equals("test") || isDevicePath(text))) return text;
         throw new Invalid("source", text, "auto, test, or a camera device such as /dev/video0 (letters, digits, . _ - /)");
     }
 

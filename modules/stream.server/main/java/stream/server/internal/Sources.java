@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import stream.server.internal.StreamSettings.Source;
 
 /** Chooses the video source and finds gst-launch-1.0. */
 public final class Sources {

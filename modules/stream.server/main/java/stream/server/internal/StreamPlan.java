@@ -14,12 +14,21 @@ import stream.server.internal.SettingsGrammar.Settings;
  *
  * <p>The payloader feeds a {@code tee} with one {@code udpsink} per destination (or the multicast
  * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
- * what actually leaves. Why the other parts are there: see {@link PipelineBuilder}.
+ * what actually leaves.
+ *
+ * <p>Why each part is there (GROUND.md): {@code video/x-raw,format=I420} before the encoder,
+ * else x264enc negotiates 10-bit 4:4:4 that most players cannot decode; the profile caps after
+ * it pin constrained-baseline (8-bit 4:2:0, plays everywhere); tune=zerolatency and
+ * speed-preset=ultrafast take the encode delay from ~1.6 s to ~10 ms; key-int-max bounds how
+ * long a late viewer waits for a picture; config-interval=1 repeats SPS/PPS with every IDR.
  *
  * @param settings the settings in force
  * @param source the source they resolve to
  */
-public record StreamPlan(Settings settings, StreamSettings.Source source) {
+public record StreamPlan(Settings settings, Source source) {
+    /** The name given to the first network sink; the supervisor watches its caps to know the stream runs. */
+    public static final String SINK_NAME = "out";
+
     /** Checks that both are there. */
     public StreamPlan {
         Objects.requireNonNull(settings, "settings");
@@ -61,7 +70,7 @@ public record StreamPlan(Settings settings, StreamSettings.Source source) {
         if (tapPort > 0) targets.add(new Endpoint("127.0.0.1", tapPort));
         for (int i = 0; i < targets.size(); i++) {
             Endpoint e = targets.get(i);
-            a.addAll(List.of("t.", "!", "queue", "!", "udpsink", "name=" + (i == 0 ? PipelineBuilder.SINK_NAME : "out" + i),
+            a.addAll(List.of("t.", "!", "queue", "!", "udpsink", "name=" + (i == 0 ? SINK_NAME : "out" + i),
                     "host=" + e.host(), "port=" + Integer.toString(e.port())));
             // The sender need not join its own group; loop stays on so viewers on this host receive it.
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));

@@ -39,7 +39,7 @@ public final class Supervisor {
     private static final int TAIL_LINES = 20;
     private static final Duration START_WAIT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
-    private static final String RUNNING_MARK = ":" + PipelineBuilder.SINK_NAME + ".GstPad:sink: caps = ";
+    private static final String RUNNING_MARK = ":" + StreamPlan.SINK_NAME + ".GstPad:sink: caps = ";
 
     /** The stream's states, as shown in the status JSON. */
     public enum State {
@@ -148,7 +148,7 @@ public final class Supervisor {
     private State state = State.STOPPED;
     private Child current;
     private Exit lastExit;
-    private int starts;
+    private int starts;         // children started: by start requests, --start and the restart policy
     private boolean closing;
     private StreamPlan plan;
     private RestartPolicy policy;
@@ -608,7 +608,9 @@ public final class Supervisor {
 
     /**
      * Renders the status JSON. Fields are always present (null when they do not apply), so
-     * scripts can rely on the shape.
+     * scripts can rely on the shape. Two counters, since the server started: {@code starts}, every
+     * gst-launch-1.0 child started (by start requests, --start and the restart policy alike);
+     * {@code restarts}, those of them the restart policy started after a failure or stall.
      * @return the status object
      */
     public synchronized JsonObject status() {
@@ -624,7 +626,7 @@ public final class Supervisor {
         o.add("command", cmd);
         o.add("source", plan.source().describe());
         o.add("destination", destinations());
-        o.add("restartCount", Math.max(0, starts - 1));
+        o.add("starts", starts);
         o.add("settings", plan.settings().toJson());
         o.add("stats", tap == null || c == null ? Json.NULL : tap.snapshot().toJson());
         o.add("restarts", restarts);

@@ -32,7 +32,7 @@ class ApiContractTest {
     static int udpPort;
 
     static final List<String> FIELDS = List.of("status", "pid", "startedAt", "uptimeSeconds", "command", "source",
-            "destination", "restartCount", "lastExit", "lastStderr");
+            "destination", "starts", "restarts", "lastExit", "lastStderr");
 
     @BeforeAll
     static void startServer() throws IOException {
@@ -171,12 +171,18 @@ class ApiContractTest {
     }
 
     @Test
-    void restartCountCountsStartsAfterTheFirst() throws IOException {
+    void startsCountsEveryStartAndRestartsOnlyThePolicys() throws IOException {
         post(port, "start");
         post(port, "stop");
-        int before = status(port).getInt("restartCount", -1);
+        JsonObject before = status(port);
+        int starts = before.getInt("starts", -1);
+        assertTrue(starts >= 1, before.toString());
         post(port, "start");
-        assertEquals(before + 1, status(port).getInt("restartCount", -1));
+        JsonObject after = status(port);
+        assertEquals(starts + 1, after.getInt("starts", -1), after.toString());
+        // A start request is not a restart: restarts counts only the restart policy's (never, here).
+        assertEquals(0, after.getInt("restarts", -1), after.toString());
+        assertFalse(after.names().contains("restartCount"), after.toString());
     }
 
     @Test

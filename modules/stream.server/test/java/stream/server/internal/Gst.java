@@ -1,5 +1,11 @@
 package stream.server.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,6 +13,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +38,35 @@ final class Gst implements AutoCloseable {
 
     static Gst start(List<String> command) throws IOException {
         return new Gst(command);
+    }
+
+    /**
+     * Runs ffprobe on an SDP file for 3 s of video and checks what a player would see: H.264 of the
+     * given size, at least 15 decoded frames, each of that width.
+     * @param sdp the SDP file
+     * @param frameEntries the frame fields to show besides width and height, e.g. "key_frame"
+     * @return the decoded frames, as ffprobe describes them
+     */
+    static List<JsonValue> ffprobeH264(Path sdp, String frameEntries, int width, int height) throws Exception {
+        try (Gst probe = start(List.of("ffprobe", "-v", "error", "-protocol_whitelist", "file,udp,rtp",
+                "-select_streams", "v:0", "-read_intervals", "%+3", "-show_frames",
+                "-show_entries", "stream=codec_name,width,height:frame=width,height," + frameEntries, "-of", "json",
+                "-i", sdp.toString()))) {
+            assertTrue(probe.process.waitFor(60, TimeUnit.SECONDS), "ffprobe did not finish: " + probe.output());
+            Thread.sleep(200); // let the reader thread take the last lines
+            String out = probe.output();
+            int json = out.indexOf('{');
+            assertTrue(json >= 0, out);
+            JsonObject o = Json.parse(out.substring(json)).asObject();
+            JsonObject stream = o.get("streams").asArray().get(0).asObject();
+            assertEquals("h264", stream.getString("codec_name", ""), out);
+            assertEquals(width, stream.getInt("width", 0), out);
+            assertEquals(height, stream.getInt("height", 0), out);
+            List<JsonValue> frames = o.get("frames").asArray().values();
+            assertTrue(frames.size() >= 15, "decoded frames: " + frames.size() + "\n" + out);
+            for (JsonValue f : frames) assertEquals(width, f.asObject().getInt("width", 0), out);
+            return frames;
+        }
     }
 
     /**

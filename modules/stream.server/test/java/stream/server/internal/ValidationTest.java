@@ -24,7 +24,7 @@ class ValidationTest {
     void hostGrammarRejects(String bad) {
         var e = assertThrows(InvalidValueException.class, () -> Validation.host("destination host", bad));
         assertTrue(e.getMessage().startsWith("destination host '"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new StreamSettings.Destination(bad, 5000));
+        assertThrows(IllegalArgumentException.class, () -> new SettingsGrammar.Endpoint(bad, 5000));
     }
 
     @ParameterizedTest
@@ -36,33 +36,43 @@ class ValidationTest {
 
     @Test
     void destinationParsesHostPortAndIpv6() {
-        assertEquals(new StreamSettings.Destination("::1", 5000), Validation.destination("--dest", "[::1]:5000"));
-        assertEquals(new StreamSettings.Destination("127.0.0.1", 1), Validation.destination("--dest", "127.0.0.1:1"));
+        assertEquals(List.of(new SettingsGrammar.Endpoint("::1", 5000)), SettingsGrammar.destinations("[::1]:5000"));
+        assertEquals(List.of(new SettingsGrammar.Endpoint("127.0.0.1", 1)), SettingsGrammar.destinations("127.0.0.1:1"));
         for (String bad : List.of("127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:50 00",
                 "127.0.0.1:5000 ! fakesink", "::1:5000", "[127.0.0.1]:5000", "127.0.0.1:+5000", "127.0.0.1:-1"))
-            assertThrows(InvalidValueException.class, () -> Validation.destination("--dest", bad), bad);
+            assertThrows(SettingsGrammar.Invalid.class, () -> SettingsGrammar.destinations(bad), bad);
     }
 
     @Test
     void deviceGrammar(@TempDir Path dir) throws Exception {
         assertEquals("/dev/video3", Validation.devicePath("--source", "/dev/video3"));
+        // Any existing device under /dev passes (stable names such as /dev/v4l/by-id/...); /dev/null always exists.
+        assertEquals("/dev/null", Validation.devicePath("--source", "/dev/null"));
+        // One grammar: a path outside /dev is refused even when it exists (SettingsGrammar refused it already).
         Path cam = Files.createFile(dir.resolve("cam0"));
-        assertEquals(cam.toString(), Validation.devicePath("--source", cam.toString()));
         for (String bad : List.of("/dev/video0 ! fakesink", "video0", "/dev/../etc/passwd", "/dev/video0,x=1",
-                "/dev/video0 device=/dev/video1", "/nonexistent/device", "/dev/video0\n"))
+                "/dev/video0 device=/dev/video1", "/nonexistent/device", "/dev/video0\n", "/dev/no-such-camera",
+                cam.toString())) {
             assertThrows(InvalidValueException.class, () -> Validation.devicePath("--source", bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> Sources.choose(bad), bad);
+        }
     }
 
     @Test
     void streamSettingsRefuseBadValuesWhicheverWayTheyCome() {
-        var test = new StreamSettings.Source(StreamSettings.Source.Kind.TEST, null, "t");
-        var dest = new StreamSettings.Destination("127.0.0.1", 5000);
-        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(dest), 321, 240, 30, 2000, 30, "ultrafast"));
-        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(dest), 320, 240, 0, 2000, 30, "ultrafast"));
-        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(dest), 320, 240, 30, 2000, 30, "fast ! fakesink"));
-        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(), 320, 240, 30, 2000, 30, "ultrafast"));
+        var dest = new SettingsGrammar.Endpoint("127.0.0.1", 5000);
+        var keyint = new SettingsGrammar.Keyint(30, 0);
+        var never = SettingsGrammar.Restart.NEVER;
+        assertThrows(SettingsGrammar.Invalid.class, () -> new SettingsGrammar.Settings(321, 240, 30, 2000, keyint, "ultrafast",
+                "test", List.of(dest), null, 1, never, 5));
+        assertThrows(SettingsGrammar.Invalid.class, () -> new SettingsGrammar.Settings(320, 240, 0, 2000, keyint, "ultrafast",
+                "test", List.of(dest), null, 1, never, 5));
+        assertThrows(SettingsGrammar.Invalid.class, () -> new SettingsGrammar.Settings(320, 240, 30, 2000, keyint,
+                "fast ! fakesink", "test", List.of(dest), null, 1, never, 5));
+        assertThrows(SettingsGrammar.Invalid.class, () -> new SettingsGrammar.Settings(320, 240, 30, 2000, keyint, "ultrafast",
+                "test", List.of(), null, 1, never, 5));
         assertThrows(InvalidValueException.class,
-                () -> new StreamSettings.Source(StreamSettings.Source.Kind.V4L2, "/dev/video0 ! fakesink", "x"));
+                () -> new Source(Source.Kind.V4L2, "/dev/video0 ! fakesink", "x"));
     }
 
     @Test
@@ -92,23 +102,23 @@ class ValidationTest {
 
     @Test
     void pipelineArgumentsAreOneTokenEachWithTheEncoderSettingsFromGround() {
-        var s = StreamSettings.defaults(new StreamSettings.Source(StreamSettings.Source.Kind.TEST, null, "t"),
-                new StreamSettings.Destination("::1", 5004));
-        List<String> cmd = PipelineBuilder.command("/usr/bin/gst-launch-1.0", s);
+        var s = SettingsGrammar.defaults().with("destinations", "[::1]:5004");
+        List<String> cmd = new StreamPlan(s, new Source(Source.Kind.TEST, null, "t")).command("/usr/bin/gst-launch-1.0", 0);
         assertEquals(List.of("/usr/bin/gst-launch-1.0", "-e", "-v", "videotestsrc", "is-live=true", "pattern=ball"), cmd.subList(0, 6));
         for (String a : cmd) assertTrue(!a.isEmpty() && !a.contains(" "), "one token: '" + a + "'");
         String joined = String.join(" ", cmd);
         assertTrue(joined.contains("! video/x-raw,format=I420,width=1280,height=720,framerate=30/1 ! x264enc tune=zerolatency "
                 + "speed-preset=ultrafast key-int-max=30 bitrate=2000 ! video/x-h264,profile=constrained-baseline ! "
-                + "rtph264pay config-interval=1 pt=96 ! udpsink name=out host=::1 port=5004"), joined);
+                + "rtph264pay config-interval=1 pt=96 ! tee name=t t. ! queue ! udpsink name=out host=::1 port=5004"), joined);
+        assertTrue(joined.endsWith("udpsink name=out host=::1 port=5004"), joined);
     }
 
     @Test
     void autoSourcePicksTheFirstCameraOrTheTestPattern(@TempDir Path dev) throws Exception {
-        assertEquals(StreamSettings.Source.Kind.TEST, Sources.auto("Linux", dev).kind());
+        assertEquals(Source.Kind.TEST, Sources.auto("Linux", dev).kind());
         assertTrue(Sources.auto("Linux", dev).reason().contains("no /dev/video"));
-        assertEquals(StreamSettings.Source.Kind.AVFOUNDATION, Sources.auto("Mac OS X", dev).kind());
-        assertEquals(StreamSettings.Source.Kind.MEDIA_FOUNDATION, Sources.auto("Windows 11", dev).kind());
-        assertEquals(StreamSettings.Source.Kind.TEST, Sources.auto("FreeBSD", dev).kind());
+        assertEquals(Source.Kind.AVFOUNDATION, Sources.auto("Mac OS X", dev).kind());
+        assertEquals(Source.Kind.MEDIA_FOUNDATION, Sources.auto("Windows 11", dev).kind());
+        assertEquals(Source.Kind.TEST, Sources.auto("FreeBSD", dev).kind());
     }
 }
