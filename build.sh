@@ -9,7 +9,7 @@
 #   compile  compile every module with -Xlint:all -Werror and package modular jars
 #   test     run every module's tests on the module path (JUnit Platform console launcher)
 #   image    link out/image with the launchers stream-server, stream-client, stream-viewer
-#   run      build the image, then start stream-server (arguments after "--" go to it)
+#   run      build the image, then start stream-server streaming (arguments after "--" go to it)
 #   docs     javadoc for the three modules into out/docs
 #   bench    run bench/run.sh (see bench/README.md); never fails the build
 #   clean    remove out/ (downloaded jars stay in the cache)
@@ -320,8 +320,9 @@ phase_image() {
 phase_run() {
   phase_setup
   phase_image
-  banner "run: stream-server $*"
-  exec "$OUT/image/bin/stream-server" "$@"
+  # The main job: the server streaming at once (the camera, or the test pattern without one).
+  banner "run: stream-server --start $*"
+  exec "$OUT/image/bin/stream-server" --start "$@"
 }
 
 phase_docs() {
