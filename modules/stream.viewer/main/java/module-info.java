@@ -1,6 +1,14 @@
 /**
  * Defines the stream viewer: receives the H.264/RTP/UDP stream through a GStreamer
- * pipeline (gst1-java-core) and shows it in a native window.
+ * pipeline (gst1-java-core: udpsrc, rtph264depay, h264parse, avdec_h264, videoconvert,
+ * autovideosink) and shows it in a native window, or decodes it without one.
+ *
+ * <p>{@link stream.viewer.Viewer} plays a stream described by {@link stream.viewer.ViewerOptions}
+ * (port, multicast group, sink, frame limit, timeout, snapshot), reports progress lines a person
+ * can read, and ends with a {@link stream.viewer.ViewerReport}; the client module uses it to show
+ * the stream in-process. The command line ({@code stream-viewer}) lives in an unexported package.
+ * It needs GStreamer 1.x with the base, good, bad and libav plugins on the machine, and JNA's
+ * native access ({@code --enable-native-access=com.sun.jna}, which the launcher passes).
  *
  * @since 0.1
  */
