@@ -112,6 +112,7 @@ public final class HttpApi implements HttpHandler {
     private void route(HttpExchange ex) throws IOException, ApiError, InvalidSetting {
         String path = ex.getRequestURI().getRawPath();
         String method = ex.getRequestMethod();
+        if (!method.equals("POST")) consumeBody(ex);
         switch (path) {
             case "/control" -> {
                 switch (method) {
@@ -135,6 +136,18 @@ public final class HttpApi implements HttpHandler {
             default -> throw new ApiError(404, "No such path: " + clip(path),
                     "The API has GET/POST /control, GET /stream.sdp, GET /metrics and GET /health.");
         }
+    }
+
+    /**
+     * Reads the (normally empty) body of a request that takes none. jdk.httpserver keeps a
+     * connection alive only when the body was read to its end, since drainAmount is 0 (see
+     * StreamServer): without this, every GET would cost the client a new connection. A request
+     * that announces a body is not waited for: its connection is closed after the answer.
+     */
+    private static void consumeBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
+        if (!chunked && (length == null || length.strip().equals("0"))) ex.getRequestBody().read();
     }
 
     private static ApiError notAllowed(String method, String path, String allow) {
