@@ -91,9 +91,6 @@ public final class HttpApi implements HttpHandler {
                 LOG.log(Level.ERROR, "internal error on " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
                 send(ex, 500, error("Internal server error: " + e.getClass().getSimpleName(),
                         "This is a bug in stream-server; the server log has the details."));
-            } finally {
-                int code = ex.getResponseCode();
-                if (code > 0) requests.count(code);
             }
         }
     }
@@ -317,7 +314,9 @@ public final class HttpApi implements HttpHandler {
         return Json.object().add("error", error).add("hint", hint);
     }
 
-    private static void sendText(HttpExchange ex, int code, String contentType, String text) throws IOException {
+    private void sendText(HttpExchange ex, int code, String contentType, String text) throws IOException {
+        // Counted before the answer leaves: a client that reads /metrics next must see it.
+        requests.count(code);
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
@@ -332,7 +331,7 @@ public final class HttpApi implements HttpHandler {
         }
     }
 
-    private static void send(HttpExchange ex, int code, JsonObject body) throws IOException {
+    private void send(HttpExchange ex, int code, JsonObject body) throws IOException {
         sendText(ex, code, "application/json; charset=utf-8", body.toString() + "\n");
     }
 }
