@@ -23,9 +23,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Caps;
@@ -52,7 +54,8 @@ import stream.viewer.internal.Png;
  * avdec_h264, videoconvert, a video sink) playing in this process.
  *
  * <p>{@link #start} returns at once; {@link #awaitEnd()} blocks until the window is closed, the
- * frame limit or the timeout is reached, an error happens, or {@link #close()} is called.
+ * frame limit or the timeout is reached, an error happens, or {@link #close()} is called;
+ * {@link #runUntilEnd} does the same for a command-line program, stopping cleanly on Ctrl+C.
  * Several viewers may be started one after the other in one process; GStreamer is initialised
  * once, by the first.
  *
@@ -178,6 +181,62 @@ public final class Viewer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Runs this viewer until it ends, the way a command-line program does: Ctrl+C (SIGINT) or
+     * SIGTERM stops it cleanly and still gets the summary printed.
+     *
+     * <p>While it waits, a JVM shutdown hook is registered. When the JVM starts shutting down
+     * (a signal, or {@code System.exit} from another thread), the hook {@linkplain #close() closes}
+     * the viewer, waits (at most 5 s) for {@code onEnd} to return, flushes {@code System.out} and
+     * {@code System.err}, and halts the JVM with the code {@code onEnd} returned: stopping on
+     * request is a success (a report ending {@link ViewerReport.Ending#CLOSED CLOSED}), not the
+     * 130 or 143 a signal would give. In that case this method never returns.
+     *
+     * <p>Otherwise, when the viewer ends by itself, {@code onEnd} runs, the hook is removed (none
+     * is left registered, so a program may run several viewers one after the other) and its code
+     * is returned. The viewer is closed when this method returns or throws.
+     *
+     * @param onEnd called once, on this thread, with the report: prints the summary (flushing any
+     *        stream other than {@code System.out} and {@code System.err} itself) and returns the
+     *        exit code for it
+     * @return what {@code onEnd} returned
+     * @throws InterruptedException when the waiting thread is interrupted (the hook is removed)
+     */
+    public int runUntilEnd(ToIntFunction<ViewerReport> onEnd) throws InterruptedException {
+        Objects.requireNonNull(onEnd, "onEnd");
+        var done = new CountDownLatch(1);
+        var hookRunning = new AtomicBoolean();
+        var code = new AtomicInteger(); // 0 until onEnd says otherwise: a stop on request succeeds
+        var hook = new Thread(() -> {
+            hookRunning.set(true);
+            close();
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code.get());
+        }, "stream-viewer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            code.set(onEnd.applyAsInt(awaitEnd()));
+        } finally {
+            done.countDown();
+            close(); // a no-op after the end; stops the pipeline when awaitEnd or onEnd threw
+            try {
+                if (hookRunning.get()) {
+                    Thread.sleep(Long.MAX_VALUE); // the hook halts the JVM; never System.exit inside a shutdown
+                }
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                Thread.sleep(Long.MAX_VALUE); // the hook halts the JVM
+            }
+        }
+        return code.get();
     }
 
     // ------------------------------------------------------------------ checks before starting

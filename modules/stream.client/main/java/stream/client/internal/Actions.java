@@ -6,10 +6,6 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import stream.client.ControlClient;
 import stream.client.ControlException;
@@ -107,46 +103,20 @@ final class Actions {
             problem.accept("the viewer could not start (" + e + "); check the GStreamer installation (./build.sh setup)");
             return ENVIRONMENT;
         }
-        // Ctrl+C or SIGTERM while viewing: stop the pipeline cleanly, print the summary, exit 0
-        // (stopping on request is a success, as in stream-viewer).
-        var printed = new CountDownLatch(1);
-        var hookRunning = new AtomicBoolean();
-        var finalCode = new AtomicInteger(OK);
-        Thread hook = new Thread(() -> {
-            hookRunning.set(true);
-            viewer.close();
+        // Ctrl+C or SIGTERM while viewing: the pipeline stops cleanly, the summary is printed, exit 0
+        // (stopping on request is a success, as in stream-viewer). After a normal end no hook stays
+        // registered, so the menu goes on.
+        return viewer.runUntilEnd(report -> {
+            int code;
             try {
-                printed.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                code = reportEnd(report, options.port(), options.frames(), options.timeout());
+            } catch (RuntimeException e) {
+                problem.accept("the viewer failed (" + e + ")");
+                code = FAILED;
             }
             out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(finalCode.get());
-        }, "stream-client-viewer-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        int code;
-        try {
-            ViewerReport report = viewer.awaitEnd();
-            code = reportEnd(report, options.port(), options.frames(), options.timeout());
-        } catch (RuntimeException e) {
-            problem.accept("the viewer failed (" + e + ")");
-            code = FAILED;
-        } finally {
-            viewer.close();
-        }
-        out.flush();
-        finalCode.set(code);
-        printed.countDown();
-        try {
-            if (hookRunning.get()) {
-                Thread.sleep(Long.MAX_VALUE); // the hook ends the JVM; never System.exit inside a shutdown
-            }
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            Thread.sleep(Long.MAX_VALUE); // the hook ends the JVM
-        }
-        return code;
+            return code;
+        });
     }
 
     /**

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import stream.viewer.Version;
 import stream.viewer.Viewer;
@@ -85,11 +83,8 @@ public final class Main {
                     + "; please report it with the command line you used");
             code = FAILED;
         }
-        exitNormally = true;
         System.exit(code);
     }
-
-    private static volatile boolean exitNormally;
 
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         ViewerOptions options;
@@ -110,50 +105,21 @@ public final class Main {
             err.println("stream-viewer: " + e.getMessage());
             return e.isEnvironment() ? ENVIRONMENT : FAILED;
         }
-        // Ctrl+C (SIGINT) or SIGTERM: stop the pipeline cleanly, print the summary, exit 0.
-        var summaryPrinted = new CountDownLatch(1);
-        var hookRunning = new java.util.concurrent.atomic.AtomicBoolean();
-        var finalCode = new java.util.concurrent.atomic.AtomicInteger(OK);
-        var hook = new Thread(() -> {
-            if (exitNormally) {
-                return;
-            }
-            hookRunning.set(true);
-            viewer.close();
-            try {
-                summaryPrinted.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // Ctrl+C (SIGINT) or SIGTERM: the pipeline stops cleanly, the summary is printed, exit 0.
+        return viewer.runUntilEnd(report -> {
+            int code = exitCode(report, options);
+            String detail = report.message().isEmpty() || report.ending() == Ending.CLOSED
+                    || report.ending() == Ending.FRAMES_REACHED || report.ending() == Ending.WINDOW_CLOSED
+                    ? "" : report.message() + "; ";
+            if (code == OK) {
+                out.println("stream-viewer: " + ending(report) + detail + report.summary());
+            } else {
+                err.println("stream-viewer: " + detail + report.summary());
             }
             out.flush();
             err.flush();
-            // A JVM ended by a signal exits 130/143; stopping on request is a success.
-            Runtime.getRuntime().halt(finalCode.get());
-        }, "stream-viewer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ViewerReport report = viewer.awaitEnd();
-        int code = exitCode(report, options);
-        String detail = report.message().isEmpty() || report.ending() == Ending.CLOSED
-                || report.ending() == Ending.FRAMES_REACHED || report.ending() == Ending.WINDOW_CLOSED
-                ? "" : report.message() + "; ";
-        if (code == OK) {
-            out.println("stream-viewer: " + ending(report) + detail + report.summary());
-        } else {
-            err.println("stream-viewer: " + detail + report.summary());
-        }
-        out.flush();
-        finalCode.set(code);
-        summaryPrinted.countDown();
-        if (hookRunning.get()) {
-            // Closed by the shutdown hook: it exits; never call System.exit from inside a shutdown.
-            Thread.sleep(Long.MAX_VALUE);
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            Thread.sleep(Long.MAX_VALUE); // shutting down already: the hook exits
-        }
-        return code;
+            return code;
+        });
     }
 
     private static String ending(ViewerReport report) {
