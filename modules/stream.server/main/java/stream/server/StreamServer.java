@@ -176,6 +176,7 @@ public final class StreamServer implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        supervisor.beginClose(); // first: a child that ends from now on was stopped, not failed
         LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the stream first", port());
         try {
             supervisor.close();

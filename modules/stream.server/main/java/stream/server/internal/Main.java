@@ -77,6 +77,8 @@ public final class Main {
               1  failed at run time
               2  usage error (unknown option, bad value)
               3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable)
+              130, 143  ended by Ctrl+C (SIGINT) or SIGTERM, after it stopped the stream (the stream's
+                 gst-launch-1.0 runs in a session of its own, via setsid, so only the server ends it)
             """;
 
     private static final Map<String, String> OPTIONS = new LinkedHashMap<>();

@@ -33,12 +33,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * the network sink's pad, i.e. the whole chain negotiated and data reaches the network) →
  * stopping (stop requested) → stopped. A child that exits without a stop request makes the
  * state failed, with its exit code or signal and its last stderr lines.
+ *
+ * <p>Signals: the server owns the child's lifecycle, so the child must not get the signals of the
+ * server's terminal or process group (Ctrl+C, {@code timeout}, {@code kill -TERM -PGID}); else it
+ * dies on its own at the moment the server's shutdown begins and looks like a failure. Where
+ * util-linux {@code setsid} exists the child is started through it, in a session (and process
+ * group) of its own. The JVM's child is never a group leader, so setsid does not fork: it execs
+ * gst-launch-1.0 in place and the pid, the pid file and {@link #command()} stay gst-launch's own
+ * ({@code command} shows the gst-launch-1.0 command line the child runs, without setsid, exactly as
+ * {@code ps} shows it). Without setsid the child stays in the server's group; then a child that ends
+ * while the server shuts down, or up to {@link #SHUTDOWN_GRACE} before the shutdown begins (the same
+ * group signal reaches both), counts as stopped, not failed.
  */
 public final class Supervisor {
     private static final System.Logger LOG = System.getLogger("stream.server");
     private static final int TAIL_LINES = 20;
     private static final Duration START_WAIT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    /** Without setsid: how long an unrequested exit waits for a server shutdown before it counts as a failure. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofMillis(1500);
     private static final String RUNNING_MARK = ":" + StreamPlan.SINK_NAME + ".GstPad:sink: caps = ";
 
     /** The stream's states, as shown in the status JSON. */
@@ -137,6 +150,7 @@ public final class Supervisor {
     }
 
     private final String gstLaunch;
+    private final String setsid; // path of setsid(1), or null: the child then shares the server's process group
     private final PidFile pidFile;
     private final RtpTap tap;
     private final ReentrantLock opLock = new ReentrantLock(true);
@@ -164,7 +178,17 @@ public final class Supervisor {
      * @param tap the RTP tap that receives a copy of the output, or null for none (no stats, no stall detection)
      */
     public Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap) {
+        this(gstLaunch, defaults, pidFile, tap, findSetsid());
+    }
+
+    /**
+     * @param setsid path of setsid(1) to start the child in its own session, or null to start it in the server's process group
+     */
+    Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, String setsid) {
         this.gstLaunch = gstLaunch;
+        this.setsid = setsid;
+        if (setsid == null)
+            LOG.log(Level.INFO, "setsid not found: gst-launch-1.0 shares the server's process group, so Ctrl+C reaches it too");
         this.plan = defaults;
         this.defaults = defaults;
         this.policy = RestartPolicy.standard(defaults.settings().restart());
@@ -192,7 +216,29 @@ public final class Supervisor {
         });
     }
 
-    /** @return the exact command line the child runs (or would run) with */
+    /**
+     * setsid(1) of util-linux, where there is one (Linux; not macOS by default).
+     * @return its path, or null
+     */
+    static String findSetsid() {
+        if (System.getProperty("os.name", "").startsWith("Windows")) return null;
+        String path = System.getenv("PATH");
+        List<String> dirs = new java.util.ArrayList<>(List.of("/usr/bin", "/bin"));
+        if (path != null) dirs.addAll(List.of(path.split(java.io.File.pathSeparator)));
+        for (String dir : dirs) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, "setsid");
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p.toString();
+        }
+        return null;
+    }
+
+    /** @return whether children start in a session of their own (through setsid) */
+    public boolean isolated() {
+        return setsid != null;
+    }
+
+    /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the setsid that starts it */
     public synchronized List<String> command() {
         return plan.command(gstLaunch, tap == null ? 0 : tap.port());
     }
@@ -318,7 +364,13 @@ public final class Supervisor {
     /** Spawns a child with the current plan; caller holds opLock and the monitor. @return it, or null when it could not */
     private Child spawnLocked() {
         List<String> command = command();
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+        List<String> argv = command;
+        if (setsid != null) {
+            argv = new java.util.ArrayList<>(command.size() + 1);
+            argv.add(setsid); // no --fork: the JVM's child is not a group leader, so setsid execs in place
+            argv.addAll(command);
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
         if (tap != null) tap.reset();
         capsParams = null;
         Process p;
@@ -442,12 +494,20 @@ public final class Supervisor {
         return Outcome.STOPPED;
     }
 
-    /** Stops the child (bounded) and refuses further starts; for server shutdown. */
-    public void close() {
+    /**
+     * Marks the server as shutting down: refuses further starts, and a child exit from now on is an
+     * orderly stop. The first thing the shutdown does, before anything that could take time.
+     */
+    public void beginClose() {
         synchronized (this) {
             closing = true;
             notifyAll();
         }
+    }
+
+    /** Stops the child (bounded) and refuses further starts; for server shutdown. */
+    public void close() {
+        beginClose();
         boolean locked = false;
         try {
             locked = opLock.tryLock(15, TimeUnit.SECONDS);
@@ -531,8 +591,22 @@ public final class Supervisor {
         joinQuietly(child.stderrDrain); // so the last stderr lines are in the tail
         synchronized (this) {
             if (current != child || child.stopRequested) return;
+            if (setsid == null && !closing && !child.killedForStall) {
+                // Without setsid a signal to the server's process group (Ctrl+C, timeout) reaches the child
+                // too and may end it before the JVM starts the shutdown hook: give the shutdown a moment.
+                long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+                long left;
+                while (!closing && current == child && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        break; // this thread exists only to notice the exit
+                    }
+                }
+                if (current != child || child.stopRequested) return;
+            }
             if (closing) {
-                // Ctrl+C in a terminal reaches the child too (same process group): not a failure.
+                // The server is shutting down (without setsid the group's signal reaches the child too): not a failure.
                 lastExit = Exit.of(code, true, child.tail());
                 current = null;
                 transition(State.STOPPED, "pid " + child.pid + " ended during server shutdown: " + lastExit.description());

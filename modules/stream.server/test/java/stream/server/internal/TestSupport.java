@@ -151,7 +151,13 @@ final class TestSupport {
         final Thread errThread;
 
         ServerProcess(List<String> args, Map<String, String> env) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            this(List.of(), args, env);
+        }
+
+        /** @param prefix a command that execs the server's java in place (e.g. setsid), or empty */
+        ServerProcess(List<String> prefix, List<String> args, Map<String, String> env) throws IOException {
+            List<String> cmd = new ArrayList<>(prefix);
+            cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
                     "-p", System.getProperty("jdk.module.path"), "-m", "stream.server/stream.server.internal.Main"));
             cmd.addAll(args);
