@@ -107,6 +107,8 @@ class ValidationTest {
         assertEquals(List.of("/usr/bin/gst-launch-1.0", "-e", "-v", "videotestsrc", "is-live=true", "pattern=ball"), cmd.subList(0, 6));
         for (String a : cmd) assertTrue(!a.isEmpty() && !a.contains(" "), "one token: '" + a + "'");
         String joined = String.join(" ", cmd);
+        // A videorate that may duplicate holds each frame for one frame period: it must only drop.
+        assertTrue(joined.contains("! videoscale ! videorate drop-only=true ! video/x-raw,format=I420,"), joined);
         assertTrue(joined.contains("! video/x-raw,format=I420,width=1280,height=720,framerate=30/1 ! x264enc tune=zerolatency "
                 + "speed-preset=ultrafast key-int-max=30 bitrate=2000 ! video/x-h264,profile=constrained-baseline ! "
                 + "rtph264pay config-interval=1 pt=96 ! tee name=t t. ! queue ! udpsink name=out host=::1 port=5004"), joined);
