@@ -1,21 +1,124 @@
 package stream.client.internal;
 
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.util.List;
+import java.util.Map;
+import java.util.Scanner;
+import stream.client.ControlClient;
 import stream.client.Version;
 
-/** Command-line entry point of stream.client. */
+/** Command-line entry point of stream.client: the menu, or one command for scripts. */
 public final class Main {
     private Main() {}
+
+    /** The --help text. */
+    static final String USAGE = """
+            Usage: stream-client [COMMAND] [OPTIONS]
+
+            Starts, stops and shows the live stream of a stream-server.
+            Without a command: an interactive menu
+              1 Start stream, 2 Stop stream, 3 View stream, 4 Status, q Quit.
+
+            Commands (for scripts):
+              start              ask the server to start the stream
+              stop               ask the server to stop the stream
+              status             show the stream's state (stopped, starting, running, stopping, failed)
+              view               show the stream in a window until it is closed (or --frames / --timeout)
+
+            Options (--name value or --name=value):
+              --server URL       the server's address (env STREAM_SERVER; default http://localhost:8590)
+              --token T          bearer token, when the server requires one (env STREAM_TOKEN)
+              --json             print the server's JSON answer untouched (start, stop, status, menu)
+              --http-timeout D   how long to wait for each answer of the server (default 15s;
+                                 connecting gives up after 3 s)
+              --port N           view: the UDP port the stream arrives on (env STREAM_VIEW_PORT; default 5000)
+              --group ADDR       view: the multicast group to join (default: unicast)
+              --sink S           view: auto (a window), a GStreamer video sink such as ximagesink,
+                                 or none (decode without a window)
+              --frames N         view: stop after N decoded frames (default: no limit)
+              --timeout D        view: stop after D, for example 30, 30s, 500ms, 2m (default: no limit)
+              --snapshot FILE    view: write one decoded frame to FILE (PNG)
+              -h, --help         show this help
+              --version          show the version
+
+            Exit codes:
+              0  ok
+              1  the operation failed: the server refused (HTTP 4xx/5xx, token missing or wrong),
+                 status found the stream failed, or view ended without the frames asked for
+              2  usage error: unknown command or option, bad value (named on stderr)
+              3  environment problem: server unreachable, not answering in time, or not answering
+                 like stream-server; view: no display, GStreamer plugin missing, port in use
+
+            Examples:
+              stream-client                                   the menu, server on this machine
+              stream-client start --server http://10.0.0.5:8590
+              stream-client status --json
+              stream-client view --sink none --frames 30 --timeout 20s
+            """;
+
+    /**
+     * Runs the command line and exits with the documented exit code.
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(List.of(args), System.getenv(), System.in, System.out, System.err);
+        } catch (InterruptedException e) {
+            System.err.println("stream-client: interrupted");
+            code = Actions.FAILED;
+        } catch (Throwable t) { // NOPMD: nobody sees a stack trace
+            System.err.println("stream-client: unexpected problem (" + t + "); please report it with the command you ran");
+            code = Actions.FAILED;
+        }
+        System.out.flush();
+        System.exit(code);
+    }
 
     /**
      * Runs the command line.
      * @param args the arguments
+     * @param env the environment variables
+     * @param in the menu's input
+     * @param out answers
+     * @param err problems of one-shot commands
+     * @return the exit code
+     * @throws InterruptedException when interrupted while waiting for the server or the viewer
      */
-    public static void main(String[] args) {
-        if (args.length == 1 && args[0].equals("--version")) {
-            System.out.println("stream-client " + Version.of());
-            return;
+    static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err)
+            throws InterruptedException {
+        CommandLine commandLine;
+        try {
+            commandLine = CommandLine.parse(args, env);
+        } catch (CommandLine.UsageException e) {
+            err.println("stream-client: " + e.getMessage());
+            err.println();
+            err.print(USAGE);
+            return Actions.USAGE;
         }
-        System.err.println("stream-client: not yet implemented");
-        System.exit(2);
+        if (commandLine.help()) {
+            out.print(USAGE);
+            return Actions.OK;
+        }
+        if (commandLine.version()) {
+            out.println("stream-client " + Version.of());
+            return Actions.OK;
+        }
+        try (var client = new ControlClient(commandLine.server(), commandLine.token(),
+                ControlClient.DEFAULT_CONNECT_TIMEOUT, commandLine.httpTimeout())) {
+            if (commandLine.command() == null) {
+                var actions = new Actions(client, commandLine, out, out::println);
+                return new Menu(actions, new Scanner(in, Charset.defaultCharset()), out).run();
+            }
+            var actions = new Actions(client, commandLine, out, line -> err.println("stream-client: " + line));
+            return switch (commandLine.command()) {
+                case "start" -> actions.start();
+                case "stop" -> actions.stop();
+                case "status" -> actions.status();
+                default -> actions.view();
+            };
+        }
     }
 }

@@ -1,21 +1,289 @@
 package stream.viewer.internal;
 
-import stream.viewer.Version;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-/** Command-line entry point of stream.viewer. */
+import stream.viewer.Version;
+import stream.viewer.Viewer;
+import stream.viewer.ViewerException;
+import stream.viewer.ViewerOptions;
+import stream.viewer.ViewerReport;
+import stream.viewer.ViewerReport.Ending;
+
+/** Command-line entry point of stream.viewer: {@code stream-viewer [options]}. */
 public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int ENVIRONMENT = 3;
+
+    static final String USAGE_TEXT = """
+            Usage: stream-viewer [options]
+            Shows the live H.264 video that stream-server sends as RTP over UDP, in a window.
+
+            Options:
+              --port PORT          UDP port the stream arrives on (default 5000)
+              --bind ADDRESS       listen on this local address only (default: all addresses);
+                                   with --multicast, join the group on this address's interface
+              --multicast GROUP    join this multicast group, e.g. 239.255.42.1 (default: unicast)
+              --sink SINK          auto: a window (autovideosink, the default);
+                                   a GStreamer video sink, e.g. ximagesink or glimagesink;
+                                   none: decode without a window (scripts, no display)
+              --frames N           exit after N decoded frames (default 0: no limit)
+              --timeout SECONDS    give up after SECONDS, decimals allowed (default: no limit)
+              --snapshot FILE.png  write one decoded frame to FILE.png
+              --help               print this help and exit
+              --version            print the version and exit
+            Options may also be written --name=value.
+
+            Closing the window or Ctrl+C ends the viewer; it then prints what it saw
+            (frames decoded, mean frame rate, time to the first frame). It keeps waiting
+            when the stream stops, and shows it again in the same window when it restarts.
+
+            Exit codes:
+              0  the window was closed, Ctrl+C, or --frames N frames were decoded
+              1  run-time failure: GStreamer error, --timeout before the frames (or before any frame)
+              2  usage error: unknown option or bad value
+              3  environment problem: no display (DISPLAY and WAYLAND_DISPLAY unset; use
+                 --sink none), GStreamer plugin missing, UDP port in use
+
+            Examples:
+              stream-viewer                                   # window, udp/5000
+              stream-viewer --sink none --frames 30 --timeout 20 --snapshot frame.png
+            """;
+
     private Main() {}
 
+    /** A bad command line: one line naming the problem. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * Runs the command line.
+     * Runs the command line and exits with the documented code.
      * @param args the arguments
      */
     public static void main(String[] args) {
-        if (args.length == 1 && args[0].equals("--version")) {
-            System.out.println("stream-viewer " + Version.of());
-            return;
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "stream-viewer: %4$s %3$s: %5$s%6$s%n");
         }
-        System.err.println("stream-viewer: not yet implemented");
-        System.exit(2);
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (Throwable e) { // the last line of defence: one line, never a stack trace
+            System.err.println("stream-viewer: unexpected failure: " + e
+                    + "; please report it with the command line you used");
+            code = FAILED;
+        }
+        exitNormally = true;
+        System.exit(code);
+    }
+
+    private static volatile boolean exitNormally;
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        ViewerOptions options;
+        try {
+            options = parse(args);
+        } catch (UsageException e) {
+            err.println("stream-viewer: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        if (options == null) {
+            return OK; // --help or --version was handled
+        }
+        Viewer viewer;
+        try {
+            viewer = Viewer.start(options, line -> err.println("stream-viewer: " + line));
+        } catch (ViewerException e) {
+            err.println("stream-viewer: " + e.getMessage());
+            return e.isEnvironment() ? ENVIRONMENT : FAILED;
+        }
+        // Ctrl+C (SIGINT) or SIGTERM: stop the pipeline cleanly, print the summary, exit 0.
+        var summaryPrinted = new CountDownLatch(1);
+        var hookRunning = new java.util.concurrent.atomic.AtomicBoolean();
+        var finalCode = new java.util.concurrent.atomic.AtomicInteger(OK);
+        var hook = new Thread(() -> {
+            if (exitNormally) {
+                return;
+            }
+            hookRunning.set(true);
+            viewer.close();
+            try {
+                summaryPrinted.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.flush();
+            err.flush();
+            // A JVM ended by a signal exits 130/143; stopping on request is a success.
+            Runtime.getRuntime().halt(finalCode.get());
+        }, "stream-viewer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ViewerReport report = viewer.awaitEnd();
+        int code = exitCode(report, options);
+        String detail = report.message().isEmpty() || report.ending() == Ending.CLOSED
+                || report.ending() == Ending.FRAMES_REACHED ? "" : report.message() + "; ";
+        if (code == OK) {
+            out.println("stream-viewer: " + ending(report) + detail + report.summary());
+        } else {
+            err.println("stream-viewer: " + detail + report.summary());
+        }
+        out.flush();
+        finalCode.set(code);
+        summaryPrinted.countDown();
+        if (hookRunning.get()) {
+            // Closed by the shutdown hook: it exits; never call System.exit from inside a shutdown.
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            Thread.sleep(Long.MAX_VALUE); // shutting down already: the hook exits
+        }
+        return code;
+    }
+
+    private static String ending(ViewerReport report) {
+        return switch (report.ending()) {
+            case WINDOW_CLOSED -> "window closed; ";
+            case CLOSED -> "stopped; ";
+            default -> "";
+        };
+    }
+
+    static int exitCode(ViewerReport report, ViewerOptions options) {
+        return switch (report.ending()) {
+            case WINDOW_CLOSED, CLOSED, FRAMES_REACHED -> OK;
+            // Watching for a while without --frames is fine if something was seen.
+            case TIMEOUT -> options.frames() == 0 && report.frames() > 0 ? OK : FAILED;
+            case ERROR -> FAILED;
+        };
+    }
+
+    /** Parses the command line; returns null after printing --help or --version. */
+    static ViewerOptions parse(String[] args) throws UsageException {
+        var options = ViewerOptions.defaults();
+        List<String> list = new ArrayList<>(List.of(args));
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "--help", "-h" -> {
+                    System.out.print(USAGE_TEXT);
+                    return null;
+                }
+                case "--version" -> {
+                    System.out.println("stream-viewer " + Version.of());
+                    return null;
+                }
+                case "--port", "--bind", "--multicast", "--sink", "--frames", "--timeout", "--snapshot" -> {
+                    if (value == null) {
+                        if (i + 1 >= list.size()) {
+                            throw new UsageException(name + " needs a value");
+                        }
+                        value = list.get(++i);
+                    }
+                    options = apply(options, name, value);
+                }
+                default -> throw new UsageException(arg.startsWith("-")
+                        ? "unknown option " + arg : "unexpected argument " + arg);
+            }
+        }
+        return options;
+    }
+
+    private static ViewerOptions apply(ViewerOptions options, String name, String value) throws UsageException {
+        try {
+            return switch (name) {
+                case "--port" -> options.withPort(integer(name, value, 1, 65535));
+                case "--bind" -> options.withBindAddress(nonEmpty(name, value));
+                case "--multicast" -> options.withMulticastGroup(multicast(value));
+                case "--sink" -> options.withSink(nonEmpty(name, value));
+                case "--frames" -> options.withFrames(integer(name, value, 0, Integer.MAX_VALUE));
+                case "--timeout" -> options.withTimeout(duration(value));
+                case "--snapshot" -> options.withSnapshot(snapshot(value));
+                default -> throw new UsageException("unknown option " + name);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(name + " " + value + ": " + e.getMessage());
+        }
+    }
+
+    private static String nonEmpty(String name, String value) throws UsageException {
+        if (value.isBlank()) {
+            throw new UsageException(name + " needs a value");
+        }
+        return value;
+    }
+
+    private static int integer(String name, String value, int min, int max) throws UsageException {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v < min || v > max) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
+        }
+    }
+
+    private static Duration duration(String value) throws UsageException {
+        try {
+            var seconds = new BigDecimal(value.trim());
+            if (seconds.signum() <= 0) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException("--timeout must be a positive number of seconds, such as 10 or 2.5, not '"
+                    + value + "'");
+        }
+    }
+
+    private static String multicast(String value) throws UsageException {
+        String v = value.trim();
+        // Checked by syntax only: a name lookup here would hang on a broken resolver.
+        if (!v.matches("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*")) {
+            throw new UsageException("--multicast must be a multicast IP address such as 239.255.42.1, not '"
+                    + value + "'");
+        }
+        try {
+            if (!java.net.InetAddress.getByName(v).isMulticastAddress()) {
+                throw new UsageException("--multicast " + value
+                        + " is not a multicast address (IPv4: 224.0.0.0 to 239.255.255.255)");
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new UsageException("--multicast must be a multicast IP address, not '" + value + "'");
+        }
+        return v;
+    }
+
+    private static Path snapshot(String value) throws UsageException {
+        if (value.isBlank()) {
+            throw new UsageException("--snapshot needs a file name ending in .png");
+        }
+        if (!value.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+            throw new UsageException("--snapshot writes a PNG: give a file name ending in .png, not '" + value + "'");
+        }
+        return Path.of(value);
     }
 }

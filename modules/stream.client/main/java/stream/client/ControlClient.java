@@ -1,0 +1,253 @@
+package stream.client;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Talks to the stream server's {@code /control} API: {@link #start()}, {@link #stop()} and
+ * {@link #status()}. Every request has a connect timeout and a request timeout; every failure
+ * becomes a {@link ControlException} with one readable line.
+ *
+ * <pre>{@code
+ * try (var client = new ControlClient(URI.create("http://localhost:8590"), null,
+ *         ControlClient.DEFAULT_CONNECT_TIMEOUT, ControlClient.DEFAULT_REQUEST_TIMEOUT)) {
+ *     System.out.println(client.status().text("status").orElse("?"));
+ * }
+ * }</pre>
+ */
+public final class ControlClient implements AutoCloseable {
+    /** The server address of the original design. */
+    public static final URI DEFAULT_SERVER = URI.create("http://localhost:8590");
+    /** How long to wait for the TCP connection. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** How long to wait for an answer: stopping the stream may take a few seconds. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    private final URI server;
+    private final URI control;
+    private final String token;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final HttpClient http;
+
+    /**
+     * Creates a client; it connects only when asked something.
+     * @param server the server's base address, checked with {@link #checkServer(String)}
+     * @param token the bearer token, or null when the server needs none
+     * @param connectTimeout how long to wait for the connection
+     * @param requestTimeout how long to wait for each answer
+     * @throws IllegalArgumentException when the address is not a usable http(s) URL or a timeout is not positive
+     */
+    public ControlClient(URI server, String token, Duration connectTimeout, Duration requestTimeout) {
+        this.server = checkServer(Objects.requireNonNull(server, "server").toString());
+        this.control = URI.create(this.server.toString().replaceAll("/+$", "") + "/control");
+        this.token = token == null || token.isBlank() ? null : token.strip();
+        this.connectTimeout = positive(connectTimeout, "connectTimeout");
+        this.requestTimeout = positive(requestTimeout, "requestTimeout");
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * Checks a server address: an absolute http or https URL with a host, without query or fragment.
+     * @param url the address, for example "http://localhost:8590"
+     * @return the address as a URI
+     * @throws IllegalArgumentException with a readable line naming the bad value and a correct example
+     */
+    public static URI checkServer(String url) {
+        Objects.requireNonNull(url, "url");
+        String example = "; give it like http://localhost:8590";
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + url + "' is not a URL (" + e.getReason() + ")" + example, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("'" + url + "' is not an http:// or https:// URL" + example);
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("'" + url + "' has no host name" + example);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'" + url + "' must be just scheme, host, port (and path)" + example);
+        }
+        return uri;
+    }
+
+    /** @return the server's base address */
+    public URI server() {
+        return server;
+    }
+
+    /**
+     * Asks the server to start the stream ({@code POST /control {"action":"start"}}).
+     * @return the answer; its "message" is for example "Stream started" or "Stream already running"
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
+    public ControlResponse start() throws ControlException, InterruptedException {
+        return send("start");
+    }
+
+    /**
+     * Asks the server to stop the stream ({@code POST /control {"action":"stop"}}).
+     * @return the answer; its "message" is for example "Stream stopped"
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
+    public ControlResponse stop() throws ControlException, InterruptedException {
+        return send("stop");
+    }
+
+    /**
+     * Asks the server how the stream is doing ({@code GET /control}).
+     * @return the answer; its "status" is stopped, starting, running, stopping or failed
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
+    public ControlResponse status() throws ControlException, InterruptedException {
+        return send(null);
+    }
+
+    /** Drops the connections at once. */
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
+    private ControlResponse send(String action) throws ControlException, InterruptedException {
+        var request = HttpRequest.newBuilder(control)
+                .timeout(requestTimeout)
+                .header("Accept", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (action == null) {
+            request.GET();
+        } else {
+            request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.object().add("action", action).toString()));
+        }
+        HttpResponse<String> answer;
+        try {
+            answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server
+                    + ": no connection within " + seconds(connectTimeout) + "; is the address right and stream-server running?", e);
+        } catch (HttpTimeoutException e) {
+            throw fail(ControlException.Kind.TIMEOUT, "the server at " + server + " did not answer within "
+                    + seconds(requestTimeout) + "; it may be overloaded or stuck: check its log, then try again", e);
+        } catch (ConnectException e) {
+            throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server + ": " + whyNoConnection(e, server.getHost()), e);
+        } catch (IOException e) {
+            throw fail(ControlException.Kind.BAD_RESPONSE, "no valid HTTP answer from the server at " + server + " ("
+                    + describe(e) + "); is this the address of stream-server, and is it healthy?", e);
+        }
+        return interpret(action == null ? "status" : action, answer);
+    }
+
+    private ControlResponse interpret(String what, HttpResponse<String> answer) throws ControlException {
+        String body = answer.body() == null ? "" : answer.body();
+        int code = answer.statusCode();
+        Map<String, Object> json = null;
+        ParseException broken = null;
+        try {
+            JsonValue value = Json.parse(body);
+            json = value.isObject() ? JsonValues.toMap(value.asObject()) : null;
+        } catch (ParseException e) {
+            broken = e;
+        }
+        if (json == null) {
+            String type = answer.headers().firstValue("Content-Type").orElse("no content type");
+            throw fail(ControlException.Kind.BAD_RESPONSE, "the server at " + server + " answered HTTP " + code
+                    + " with something that is not stream-server JSON (" + type + ": " + snippet(body)
+                    + "); is this the address of stream-server?", broken);
+        }
+        var response = new ControlResponse(code, json, body);
+        String error = response.text("error").or(() -> response.text("message")).orElse("no reason given");
+        String hint = response.text("hint").map(h -> "; " + h).orElse("");
+        if (code == 401 || code == 403) {
+            throw new ControlException(ControlException.Kind.UNAUTHORIZED, server, "the server at " + server
+                    + " refused " + what + " (HTTP " + code + "): " + error + hint, response, null);
+        }
+        if (!response.isSuccess()) {
+            throw new ControlException(ControlException.Kind.REFUSED, server, "the server refused " + what
+                    + " (HTTP " + code + "): " + error + hint, response, null);
+        }
+        String expected = what.equals("status") ? "status" : "message";
+        if (!(json.get(expected) instanceof String)) {
+            throw fail(ControlException.Kind.BAD_RESPONSE, "the server at " + server + " answered JSON without a \""
+                    + expected + "\" text (" + snippet(body) + "); is this the address of stream-server?", null);
+        }
+        return response;
+    }
+
+    private ControlException fail(ControlException.Kind kind, String message, Throwable cause) {
+        return new ControlException(kind, server, message, null, cause);
+    }
+
+    private static String whyNoConnection(ConnectException e, String host) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "unknown host '" + host + "'; check the address (--server or STREAM_SERVER)";
+            }
+            if (t instanceof NoRouteToHostException) {
+                return "no route to the host; check the address and the network";
+            }
+        }
+        return "connection refused; is stream-server running?";
+    }
+
+    private static String describe(IOException e) {
+        String text = null;
+        for (Throwable t = e; t != null && text == null; t = t.getCause()) {
+            text = t.getMessage();
+        }
+        return text == null || text.isBlank() ? "connection closed without an answer" : text.strip();
+    }
+
+    private static String snippet(String body) {
+        String flat = body.replaceAll("\\s+", " ").strip();
+        if (flat.isEmpty()) {
+            return "empty body";
+        }
+        return "\"" + (flat.length() > 60 ? flat.substring(0, 60) + "..." : flat) + "\"";
+    }
+
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, not " + d);
+        }
+        return d;
+    }
+}

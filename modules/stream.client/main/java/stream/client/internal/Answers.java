@@ -1,0 +1,132 @@
+package stream.client.internal;
+
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import stream.client.ControlResponse;
+
+/** Turns the server's JSON answers into lines for people. */
+final class Answers {
+    private Answers() {}
+
+    /** An arrow when the terminal takes UTF-8, else its ASCII look-alike. */
+    static final String ARROW = arrow();
+
+    private static String arrow() {
+        String encoding = System.getProperty("stdout.encoding", Charset.defaultCharset().name());
+        return encoding.toUpperCase(java.util.Locale.ROOT).replace("-", "").equals("UTF8") ? "\u2192" : "->";
+    }
+
+    /**
+     * The answer to start or stop: the server's message, and where the stream goes when it says.
+     * @param response the server's answer
+     * @return one line, for example "Stream started → udp://127.0.0.1:5000"
+     */
+    static String action(ControlResponse response) {
+        String message = response.text("message").orElse("done");
+        return message + first(response, "destination", "dest").map(d -> " " + ARROW + " " + d).orElse("");
+    }
+
+    /**
+     * The answer to status: one line, with more lines (last exit, stderr tail, what to do) when the stream failed.
+     * @param response the server's answer
+     * @return the lines
+     */
+    static List<String> status(ControlResponse response) {
+        String status = response.text("status").orElse("unknown");
+        var details = new ArrayList<String>();
+        first(response, "pid").ifPresent(pid -> details.add("pid " + pid));
+        if (status.equals("running")) {
+            first(response, "uptime_s", "uptimeSeconds", "uptime_seconds", "uptime")
+                    .flatMap(Answers::seconds).ifPresent(s -> details.add("up " + s));
+        }
+        first(response, "restarts").filter(r -> !r.equals("0")).ifPresent(r -> details.add("restarts " + r));
+        if (status.equals("failed")) {
+            lastExit(response).ifPresent(e -> details.add("last exit " + e));
+        }
+        var line = new StringBuilder("Stream ").append(status);
+        if (!details.isEmpty()) {
+            line.append(" (").append(String.join(", ", details)).append(')');
+        }
+        if (!status.equals("stopped")) {
+            first(response, "destination", "dest").ifPresent(d -> line.append(' ').append(ARROW).append(' ').append(d));
+        }
+        var lines = new ArrayList<String>();
+        lines.add(line.toString());
+        if (status.equals("failed")) {
+            List<String> tail = stderrTail(response);
+            if (!tail.isEmpty()) {
+                lines.add("  stderr of the stream's last run:");
+                tail.forEach(t -> lines.add("    " + t));
+            }
+            first(response, "hint").ifPresent(h -> lines.add("  " + h));
+            lines.add("  Fix the cause shown above, then start the stream again (menu 1, or stream-client start).");
+        }
+        return lines;
+    }
+
+    private static Optional<String> lastExit(ControlResponse response) {
+        Object value = firstValue(response, "last_exit", "lastExit", "exit");
+        if (value instanceof Map<?, ?> map) {
+            var parts = new ArrayList<String>();
+            map.forEach((k, v) -> {
+                if (v != null) {
+                    parts.add(k + " " + v);
+                }
+            });
+            return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
+        }
+        return value == null ? Optional.empty() : Optional.of(value.toString());
+    }
+
+    private static List<String> stderrTail(ControlResponse response) {
+        Object value = firstValue(response, "stderr_tail", "stderrTail", "stderr");
+        var lines = new ArrayList<String>();
+        if (value instanceof List<?> list) {
+            list.forEach(o -> lines.add(String.valueOf(o)));
+        } else if (value instanceof String s) {
+            s.lines().forEach(lines::add);
+        }
+        lines.removeIf(String::isBlank);
+        return lines.size() > 8 ? lines.subList(lines.size() - 8, lines.size()) : lines;
+    }
+
+    private static Object firstValue(ControlResponse response, String... names) {
+        for (String name : names) {
+            Object value = response.json().get(name);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static Optional<String> first(ControlResponse response, String... names) {
+        for (String name : names) {
+            var text = response.text(name);
+            if (text.isPresent() && !text.get().isBlank()) {
+                return text;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** "75" (seconds) becomes "1 min 15 s". */
+    private static Optional<String> seconds(String text) {
+        long s;
+        try {
+            s = Math.round(Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            return Optional.of(text);
+        }
+        if (s < 60) {
+            return Optional.of(s + " s");
+        }
+        if (s < 3600) {
+            return Optional.of(s / 60 + " min " + s % 60 + " s");
+        }
+        return Optional.of(s / 3600 + " h " + s % 3600 / 60 + " min");
+    }
+}
