@@ -10,6 +10,7 @@
 #   BENCH_COST_SECONDS=20   CPU window per pipeline
 #   BENCH_BUDGET_SECONDS=540  phases that would start after this are skipped
 #   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
+#   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there
 #   BENCH_NOTE="..."        a sentence put at the top of RESULTS.md (e.g. what else ran meanwhile)
 #   JAVA_HOME               a JDK 21+ to compile and run the helpers (found by itself otherwise)
 set -uo pipefail
@@ -86,6 +87,7 @@ if (( ${#want[@]} )); then
 fi
 HYPERFINE=$(command -v hyperfine || true)
 WRK=$(command -v wrk || true)
+if [[ ${BENCH_JAVA_TOOLS:-0} == 1 ]]; then HYPERFINE=""; WRK=""; fi
 say "hyperfine: ${HYPERFINE:-missing (timing loop)}   wrk: ${WRK:-missing (bench.HttpLoad)}"
 
 # ---------------------------------------------------------------- helpers

@@ -337,10 +337,28 @@ public final class Bench {
         return Proc.start("gst-" + label, cmd, null, logs);
     }
 
-    /** The server's argv with its UDP destination port replaced. */
+    /** The UDP port the discovery server sent to: the one to replace in the server's argv. */
+    int discoverUdp = -1;
+
+    /**
+     * The server's argv sending to udp instead: udpsink's port, or, for a multiudpsink, only the
+     * client that was our destination (a copy the server sends to itself, e.g. a loopback tap, is
+     * ours and not part of the raw pipeline).
+     */
     List<String> withPort(List<String> argv, int udp) {
         List<String> out = new ArrayList<>();
-        for (String a : argv) out.add(a.matches("port=\\d+") ? "port=" + udp : a);
+        for (String a : argv) {
+            if (a.matches("port=\\d+")) {
+                out.add("port=" + udp);
+            } else if (a.startsWith("clients=")) {
+                String dest = null;
+                for (String c : a.substring(8).split(",")) if (c.endsWith(":" + discoverUdp)) dest = c;
+                if (dest == null) dest = a.substring(8).split(",")[0];
+                out.add("clients=" + dest.substring(0, dest.lastIndexOf(':') + 1) + udp);
+            } else {
+                out.add(a);
+            }
+        }
         return out;
     }
 
@@ -361,7 +379,7 @@ public final class Bench {
                 out.addAll(List.of("rtpbin", "name=rbntp", "rtcp-sync-send-time=false"));
                 inserted = true;
             }
-            if (a.equals("udpsink") && !out.isEmpty() && out.get(out.size() - 1).equals("!")) {
+            if ((a.equals("udpsink") || a.equals("multiudpsink")) && !out.isEmpty() && out.get(out.size() - 1).equals("!")) {
                 out.addAll(List.of("application/x-rtp,extmap-1=(string)" + NTP_EXT, "!", "rbntp.send_rtp_sink_0",
                         "rbntp.send_rtp_src_0", "!"));
             }
@@ -400,6 +418,7 @@ public final class Bench {
         viewerUsable = help.contains("--frames") && help.contains("--sink");
         tools.add("receiver", receiverName());
         int udp = freeUdpPort();
+        discoverUdp = udp;
         Server s = new Server(udp, null, "discover");
         sleep(3);
         // idle RSS: a fresh server that has answered a few requests and never streamed
@@ -411,14 +430,17 @@ public final class Bench {
         rss.digits = 1;
         rss.runsNote = "1 (3 s after start)";
         controlBody = s.getBody();
-        JsonValue cmd = s.get().get("command");
-        if (cmd != null && cmd.isArray()) {
-            serverArgv = new ArrayList<>();
-            for (JsonValue v : cmd.asArray()) serverArgv.add(v.asString());
-        } else {
+        // the child's real argv while it streams (/proc/PID/cmdline); GET /control's "command" if that fails
+        try {
             s.startStream();
             serverArgv = s.childArgv();
             s.stopStream();
+        } catch (IOException e) {
+            JsonValue cmd = s.get().get("command");
+            if (cmd == null || !cmd.isArray()) throw e;
+            serverArgv = new ArrayList<>();
+            for (JsonValue v : cmd.asArray()) serverArgv.add(v.asString());
+            notes.add("The raw pipeline is GET /control's \"command\" (the child's argv could not be read: " + e.getMessage() + ").");
         }
         for (String a : serverArgv) {
             if (a.startsWith("video/x-raw") && a.contains("width=")) {
@@ -817,12 +839,13 @@ public final class Bench {
                 drop.add(a);
                 if (a.equals("videorate")) drop.add("drop-only=true");
             }
-            int udp4 = Integer.parseInt(drop.stream().filter(a -> a.matches("port=\\d+")).reduce((a, b) -> b).orElseThrow().substring(5));
+            int udp4 = Integer.parseInt(drop.stream().filter(a -> a.matches("port=\\d+|clients=[^,]*")).reduce((a, b) -> b).orElseThrow()
+                    .replaceAll(".*[=:]", ""));
             double[] d30 = g2gRun("diag-dropOnly", udp4, () -> { g[0] = gst("g2g-diag30", drop); }, () -> g[0].stop(), null, null, diagSeconds);
             List<String> drop60 = new ArrayList<>();
             int udp5 = freeUdpPort();
             for (String a : drop) {
-                String b = a.matches("port=\\d+") ? "port=" + udp5 : a;
+                String b = a.matches("port=\\d+") ? "port=" + udp5 : a.startsWith("clients=") ? a.replaceAll(":\\d+$", ":" + udp5) : a;
                 if (b.startsWith("video/x-raw") && b.contains("framerate=")) {
                     Matcher m = Pattern.compile("framerate=(\\d+)/(\\d+)").matcher(b);
                     if (m.find()) b = b.replace(m.group(), "framerate=" + 2 * Integer.parseInt(m.group(1)) + "/" + m.group(2));
@@ -873,7 +896,7 @@ public final class Bench {
             out=(); inserted=0; prev=""
             for a in "$@"; do
               if [[ $inserted == 0 && ${#out[@]} -gt 0 && $a != -* ]]; then out+=(rtpbin name=rbntp rtcp-sync-send-time=false); inserted=1; fi
-              if [[ $a == udpsink && $prev == '!' ]]; then
+              if [[ ($a == udpsink || $a == multiudpsink) && $prev == '!' ]]; then
                 out+=('application/x-rtp,extmap-1=(string)urn:ietf:params:rtp-hdrext:ntp-64' '!' rbntp.send_rtp_sink_0 rbntp.send_rtp_src_0 '!')
               fi
               out+=("$a"); prev=$a
