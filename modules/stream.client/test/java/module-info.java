@@ -9,4 +9,5 @@ open module stream.client {
 
     // test dependencies
     requires org.junit.jupiter.api;
+    requires jdk.httpserver; // misbehaving HTTP peers written in the tests
 }

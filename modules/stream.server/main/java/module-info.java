@@ -10,4 +10,6 @@ module stream.server {
     requires jdk.httpserver;
 
     exports stream.server;
+    // java.util.logging instantiates the LogManager subclass reflectively.
+    exports stream.server.internal to java.logging;
 }

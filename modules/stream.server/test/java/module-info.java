@@ -6,6 +6,8 @@ open module stream.server {
     requires jdk.httpserver;
 
     exports stream.server;
+    // java.util.logging instantiates the LogManager subclass reflectively.
+    exports stream.server.internal to java.logging;
 
     // test dependencies
     requires org.junit.jupiter.api;

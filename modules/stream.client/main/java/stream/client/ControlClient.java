@@ -195,8 +195,9 @@ public final class ControlClient implements AutoCloseable {
                     + " refused " + what + " (HTTP " + code + "): " + error + hint, response, null);
         }
         if (!response.isSuccess()) {
-            throw new ControlException(ControlException.Kind.REFUSED, server, "the server refused " + what
-                    + " (HTTP " + code + "): " + error + hint, response, null);
+            String verb = code >= 500 ? what + " failed on the server" : "the server refused " + what;
+            throw new ControlException(ControlException.Kind.REFUSED, server, verb + " (HTTP " + code + "): " + error + hint,
+                    response, null);
         }
         String expected = what.equals("status") ? "status" : "message";
         if (!(json.get(expected) instanceof String)) {

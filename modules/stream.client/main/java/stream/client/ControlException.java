@@ -21,7 +21,10 @@ public final class ControlException extends Exception {
         BAD_RESPONSE,
         /** The server needs a token (HTTP 401) or rejected the one given. */
         UNAUTHORIZED,
-        /** The server answered with a JSON error (HTTP 4xx or 5xx) and did not do what was asked. */
+        /**
+         * The server answered with a JSON error (HTTP 4xx or 5xx) and did not do what was asked: it refused,
+         * or the operation failed there (a start whose gst-launch-1.0 ended at once: HTTP 500 with its stderr).
+         */
         REFUSED
     }
 

@@ -25,10 +25,19 @@ import stream.server.internal.Validation;
 public final class StreamServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("stream.server");
 
+    static {
+        // After an early answer (413) jdk.httpserver would block reading up to 64 KiB of the
+        // unread body before it sends anything; a client that announced more than it sends
+        // would never get its answer. Drain nothing: the connection is closed instead.
+        if (System.getProperty("sun.net.httpserver.drainAmount") == null)
+            System.setProperty("sun.net.httpserver.drainAmount", "0");
+    }
+
     private final HttpServer http;
     private final ExecutorService executor;
     private final Supervisor supervisor;
     private final PidFile pidFile;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile) {
         this.http = http;
@@ -122,11 +131,14 @@ public final class StreamServer implements AutoCloseable {
     /** Ends the child (bounded: SIGINT, 3 s, SIGKILL), then stops serving. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the stream first", port());
         try {
             supervisor.close();
         } finally {
             http.stop(0);
             executor.shutdownNow();
+            LOG.log(System.Logger.Level.INFO, "stream-server stopped");
         }
     }
 

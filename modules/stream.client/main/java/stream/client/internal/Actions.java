@@ -1,7 +1,15 @@
 package stream.client.internal;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import stream.client.ControlClient;
 import stream.client.ControlException;
@@ -28,12 +36,19 @@ final class Actions {
     private final CommandLine commandLine;
     private final PrintStream out;
     private final Consumer<String> problem;
+    private final Consumer<String> detail;
 
-    Actions(ControlClient client, CommandLine commandLine, PrintStream out, Consumer<String> problem) {
+    /**
+     * @param problem prints the one line that says what went wrong and what to do
+     * @param detail prints further lines under it (the stream's stderr), without a prefix
+     */
+    Actions(ControlClient client, CommandLine commandLine, PrintStream out, Consumer<String> problem,
+            Consumer<String> detail) {
         this.client = client;
         this.commandLine = commandLine;
         this.out = out;
         this.problem = problem;
+        this.detail = detail;
     }
 
     /** @return the client that talks to the server */
@@ -49,7 +64,7 @@ final class Actions {
     int start() throws InterruptedException {
         try {
             ControlResponse response = client.start();
-            out.println(commandLine.json() ? response.body() : Answers.action(response));
+            out.print(commandLine.json() ? untouched(response) : Answers.action(response) + System.lineSeparator());
             return OK;
         } catch (ControlException e) {
             return failed(e);
@@ -59,7 +74,7 @@ final class Actions {
     int stop() throws InterruptedException {
         try {
             ControlResponse response = client.stop();
-            out.println(commandLine.json() ? response.body() : Answers.action(response));
+            out.print(commandLine.json() ? untouched(response) : Answers.action(response) + System.lineSeparator());
             return OK;
         } catch (ControlException e) {
             return failed(e);
@@ -70,7 +85,7 @@ final class Actions {
         try {
             ControlResponse response = client.status();
             if (commandLine.json()) {
-                out.println(response.body());
+                out.print(untouched(response));
             } else {
                 Answers.status(response).forEach(out::println);
             }
@@ -92,31 +107,99 @@ final class Actions {
             problem.accept("the viewer could not start (" + e + "); check the GStreamer installation (./build.sh setup)");
             return ENVIRONMENT;
         }
-        // Ctrl+C during a one-shot view: stop the pipeline cleanly before the JVM goes.
-        Thread hook = new Thread(viewer::close, "stream-client-viewer-close");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ViewerReport report;
-        try {
-            report = viewer.awaitEnd();
-        } catch (RuntimeException e) {
-            problem.accept("the viewer failed (" + e + ")");
-            return FAILED;
-        } finally {
+        // Ctrl+C or SIGTERM while viewing: stop the pipeline cleanly, print the summary, exit 0
+        // (stopping on request is a success, as in stream-viewer).
+        var printed = new CountDownLatch(1);
+        var hookRunning = new AtomicBoolean();
+        var finalCode = new AtomicInteger(OK);
+        Thread hook = new Thread(() -> {
+            hookRunning.set(true);
             viewer.close();
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway; close() is idempotent
+                printed.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(finalCode.get());
+        }, "stream-client-viewer-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code;
+        try {
+            ViewerReport report = viewer.awaitEnd();
+            code = reportEnd(report, options.port(), options.frames(), options.timeout());
+        } catch (RuntimeException e) {
+            problem.accept("the viewer failed (" + e + ")");
+            code = FAILED;
+        } finally {
+            viewer.close();
         }
-        return reportEnd(report, options.port(), options.frames(), options.timeout());
+        out.flush();
+        finalCode.set(code);
+        printed.countDown();
+        try {
+            if (hookRunning.get()) {
+                Thread.sleep(Long.MAX_VALUE); // the hook ends the JVM; never System.exit inside a shutdown
+            }
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            Thread.sleep(Long.MAX_VALUE); // the hook ends the JVM
+        }
+        return code;
+    }
+
+    /**
+     * Before a view from the menu: says when the stream is not running, or goes to another UDP port
+     * of this machine than the one the viewer listens on. Quiet when the server does not answer quickly:
+     * viewing does not need it.
+     * @throws InterruptedException when interrupted
+     */
+    void viewNotes() throws InterruptedException {
+        var options = commandLine.viewer();
+        try (var quick = new ControlClient(client.server(), commandLine.token(), Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+            ControlResponse response = quick.status();
+            String status = response.text("status").orElse("unknown");
+            if (!status.equals("running") && !status.equals("starting")) {
+                out.println("Note: the stream is " + status + "; choose 1 to start it (the viewer waits for it).");
+            }
+            if (options.multicastGroup() != null) {
+                return;
+            }
+            var local = new java.util.ArrayList<String>();
+            boolean toOurPort = false;
+            for (String dest : response.text("destination").orElse("").split(",")) {
+                var uri = URI.create("udp://" + dest.strip().replaceFirst("^udp://", ""));
+                if (uri.getHost() != null && uri.getPort() > 0 && isThisMachine(uri.getHost())) {
+                    local.add(uri.getPort() + "");
+                    toOurPort |= uri.getPort() == options.port();
+                }
+            }
+            if (!local.isEmpty() && !toOurPort) {
+                out.println("Note: the server sends the stream to UDP port " + String.join(", ", local) + " of this machine, but the viewer"
+                        + " listens on port " + options.port() + "; start stream-client with --port " + local.get(0)
+                        + " (or STREAM_VIEW_PORT=" + local.get(0) + ").");
+            }
+        } catch (ControlException | IllegalArgumentException e) {
+            // no notes: the viewer works without the server
+        }
+    }
+
+    private static boolean isThisMachine(String host) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            return address.isLoopbackAddress() || address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private int reportEnd(ViewerReport report, int port, long framesWanted, Duration timeout) {
         String detail = report.message().isBlank() ? "" : " (" + report.message() + ")";
         switch (report.ending()) {
             case WINDOW_CLOSED -> out.println("Window closed: " + report.summary() + detail);
-            case FRAMES_REACHED, CLOSED -> out.println("Viewer done: " + report.summary() + detail);
+            case FRAMES_REACHED -> out.println("Viewer done: " + report.summary() + detail);
+            case CLOSED -> out.println("Viewer stopped: " + report.summary());
             case TIMEOUT -> {
                 if (report.frames() == 0) {
                     problem.accept("no video arrived on UDP port " + port + " within " + seconds(timeout)
@@ -142,7 +225,7 @@ final class Actions {
     private int failed(ControlException e) {
         if (commandLine.json()) {
             // The server's JSON answer, untouched, also when it said no.
-            e.response().ifPresent(r -> out.println(r.body()));
+            e.response().ifPresent(r -> out.print(untouched(r)));
         }
         switch (e.kind()) {
             case UNAUTHORIZED -> {
@@ -153,6 +236,11 @@ final class Actions {
             }
             case REFUSED -> {
                 problem.accept(e.getMessage());
+                // A start that failed carries the stream's own error output: show it, it names the cause.
+                e.response().map(Answers::stderrTail).filter(tail -> !tail.isEmpty()).ifPresent(tail -> {
+                    detail.accept("  stderr of the stream's last run:");
+                    tail.forEach(line -> detail.accept("    " + line));
+                });
                 return FAILED;
             }
             default -> {
@@ -160,6 +248,12 @@ final class Actions {
                 return ENVIRONMENT;
             }
         }
+    }
+
+    /** The body byte for byte; a newline only when the server sent none, so the shell prompt stays on its line. */
+    private static String untouched(ControlResponse response) {
+        String body = response.body();
+        return body.endsWith("\n") ? body : body + System.lineSeparator();
     }
 
     private static String seconds(Duration d) {

@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import stream.client.ControlResponse;
 
-/** Turns the server's JSON answers into lines for people. */
+/**
+ * Turns the server's JSON answers into lines for people. The member names are those of
+ * stream-server's GET /control: status, pid, uptimeSeconds, destination, restartCount,
+ * lastExit {code, signal, description, stderr ...}, lastStderr.
+ */
 final class Answers {
     private Answers() {}
 
@@ -26,7 +30,9 @@ final class Answers {
      */
     static String action(ControlResponse response) {
         String message = response.text("message").orElse("done");
-        return message + first(response, "destination", "dest").map(d -> " " + ARROW + " " + d).orElse("");
+        String status = response.text("status").orElse("");
+        boolean flowing = status.equals("running") || status.equals("starting");
+        return message + (flowing ? destination(response).map(d -> " " + ARROW + " " + d).orElse("") : "");
     }
 
     /**
@@ -39,19 +45,19 @@ final class Answers {
         var details = new ArrayList<String>();
         first(response, "pid").ifPresent(pid -> details.add("pid " + pid));
         if (status.equals("running")) {
-            first(response, "uptime_s", "uptimeSeconds", "uptime_seconds", "uptime")
+            first(response, "uptimeSeconds")
                     .flatMap(Answers::seconds).ifPresent(s -> details.add("up " + s));
         }
-        first(response, "restarts").filter(r -> !r.equals("0")).ifPresent(r -> details.add("restarts " + r));
+        first(response, "restartCount").filter(r -> !r.equals("0")).ifPresent(r -> details.add("restarts " + r));
         if (status.equals("failed")) {
-            lastExit(response).ifPresent(e -> details.add("last exit " + e));
+            lastExit(response).ifPresent(e -> details.add("ended with " + e));
         }
         var line = new StringBuilder("Stream ").append(status);
         if (!details.isEmpty()) {
             line.append(" (").append(String.join(", ", details)).append(')');
         }
         if (!status.equals("stopped")) {
-            first(response, "destination", "dest").ifPresent(d -> line.append(' ').append(ARROW).append(' ').append(d));
+            destination(response).ifPresent(d -> line.append(' ').append(ARROW).append(' ').append(d));
         }
         var lines = new ArrayList<String>();
         lines.add(line.toString());
@@ -67,12 +73,21 @@ final class Answers {
         return lines;
     }
 
+    /** "127.0.0.1:5000,10.0.0.2:5000" becomes "udp://127.0.0.1:5000, udp://10.0.0.2:5000". */
+    private static Optional<String> destination(ControlResponse response) {
+        return first(response, "destination").map(d -> String.join(", ", java.util.Arrays.stream(d.split(","))
+                .map(String::strip).filter(x -> !x.isEmpty()).map(x -> x.contains("://") ? x : "udp://" + x).toList()));
+    }
+
     private static Optional<String> lastExit(ControlResponse response) {
-        Object value = firstValue(response, "last_exit", "lastExit", "exit");
+        Object value = firstValue(response, "lastExit");
+        if (value instanceof Map<?, ?> map && map.get("description") instanceof String description) {
+            return Optional.of(description);
+        }
         if (value instanceof Map<?, ?> map) {
             var parts = new ArrayList<String>();
             map.forEach((k, v) -> {
-                if (v != null) {
+                if (v != null && !(v instanceof List) && !(v instanceof Map)) {
                     parts.add(k + " " + v);
                 }
             });
@@ -81,8 +96,16 @@ final class Answers {
         return value == null ? Optional.empty() : Optional.of(value.toString());
     }
 
-    private static List<String> stderrTail(ControlResponse response) {
-        Object value = firstValue(response, "stderr_tail", "stderrTail", "stderr");
+    /**
+     * The last lines the stream's gst-launch-1.0 wrote to stderr, as the server reports them.
+     * @param response the server's answer (status, or a refused start)
+     * @return at most 8 lines, oldest first; empty when the server sent none
+     */
+    static List<String> stderrTail(ControlResponse response) {
+        Object value = firstValue(response, "lastStderr");
+        if (value instanceof List<?> list && list.isEmpty() && response.json().get("lastExit") instanceof Map<?, ?> exit) {
+            value = exit.get("stderr");
+        }
         var lines = new ArrayList<String>();
         if (value instanceof List<?> list) {
             list.forEach(o -> lines.add(String.valueOf(o)));

@@ -58,6 +58,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
         String timeout = null;
         String snapshot = null;
         String group = null;
+        String bind = null;
         String httpTimeout = null;
         boolean json = false;
         boolean help = false;
@@ -80,7 +81,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                     }
                     json = true;
                 }
-                case "--server", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--group",
+                case "--server", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
                         "--http-timeout" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
@@ -96,7 +97,8 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                         case "--frames" -> frames = value;
                         case "--timeout" -> timeout = value;
                         case "--snapshot" -> snapshot = value;
-                        case "--group" -> group = value;
+                        case "--multicast" -> group = value;
+                        case "--bind" -> bind = value;
                         default -> httpTimeout = value;
                     }
                 }
@@ -114,25 +116,29 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                 }
             }
         }
+        String serverFrom = "--server";
         if (server == null) {
             server = nonBlank(env.get("STREAM_SERVER"));
+            serverFrom = "STREAM_SERVER";
         }
         URI serverUri;
         try {
             serverUri = server == null ? ControlClient.DEFAULT_SERVER : ControlClient.checkServer(server);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--server: " + e.getMessage());
+            throw new UsageException(serverFrom + ": " + e.getMessage());
         }
         if (token == null) {
             token = nonBlank(env.get("STREAM_TOKEN"));
         }
+        String portFrom = "--port";
         if (port == null) {
             port = nonBlank(env.get("STREAM_VIEW_PORT"));
+            portFrom = "STREAM_VIEW_PORT";
         }
         ViewerOptions viewer = ViewerOptions.defaults();
         try {
             if (port != null) {
-                viewer = viewer.withPort(number("--port", port, 1, 65535));
+                viewer = viewer.withPort(number(portFrom, port, 1, 65535));
             }
             if (sink != null) {
                 viewer = viewer.withSink(sink);
@@ -148,6 +154,9 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
             }
             if (group != null) {
                 viewer = viewer.withMulticastGroup(group);
+            }
+            if (bind != null) {
+                viewer = viewer.withBindAddress(bind);
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

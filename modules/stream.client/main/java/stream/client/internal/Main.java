@@ -34,7 +34,8 @@ public final class Main {
               --http-timeout D   how long to wait for each answer of the server (default 15s;
                                  connecting gives up after 3 s)
               --port N           view: the UDP port the stream arrives on (env STREAM_VIEW_PORT; default 5000)
-              --group ADDR       view: the multicast group to join (default: unicast)
+              --multicast ADDR   view: the multicast group to join (default: unicast)
+              --bind ADDR        view: the local address to listen on (default: all)
               --sink S           view: auto (a window), a GStreamer video sink such as ximagesink,
                                  or none (decode without a window)
               --frames N         view: stop after N decoded frames (default: no limit)
@@ -63,6 +64,10 @@ public final class Main {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // One line per log record (the viewer logs through System.Logger, backed by java.util.logging).
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "stream-client: %4$s %3$s: %5$s%6$s%n");
+        }
         int code;
         try {
             code = run(List.of(args), System.getenv(), System.in, System.out, System.err);
@@ -109,10 +114,11 @@ public final class Main {
         try (var client = new ControlClient(commandLine.server(), commandLine.token(),
                 ControlClient.DEFAULT_CONNECT_TIMEOUT, commandLine.httpTimeout())) {
             if (commandLine.command() == null) {
-                var actions = new Actions(client, commandLine, out, out::println);
+                var actions = new Actions(client, commandLine, out, out::println, out::println);
                 return new Menu(actions, new Scanner(in, Charset.defaultCharset()), out).run();
             }
-            var actions = new Actions(client, commandLine, out, line -> err.println("stream-client: " + line));
+            var actions = new Actions(client, commandLine, out, line -> err.println("stream-client: " + line),
+                    err::println);
             return switch (commandLine.command()) {
                 case "start" -> actions.start();
                 case "stop" -> actions.stop();

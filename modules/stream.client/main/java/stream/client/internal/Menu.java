@@ -48,6 +48,7 @@ final class Menu {
                     out.println(actions.viewerOptions().showsWindow()
                             ? "Viewing the stream; close the window to come back to this menu."
                             : "Receiving the stream without a window (--sink " + actions.viewerOptions().sink() + ").");
+                    actions.viewNotes();
                     actions.view();
                 }
                 case "4" -> actions.status();

@@ -82,6 +82,8 @@ public final class Main {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null)
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null)
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         int code;

@@ -87,7 +87,7 @@ public final class PidFile {
             long recordedStart = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
             Optional<ProcessHandle> ph = ProcessHandle.of(pid);
             if (ph.isEmpty() || !ph.get().isAlive()) {
-                LOG.log(Level.INFO, "pid file {0}: process {1} is gone; nothing to clean up", file, pid);
+                LOG.log(Level.INFO, "pid file {0}: process {1} is gone; nothing to clean up", file, Long.toString(pid));
                 return Optional.empty();
             }
             ProcessHandle h = ph.get();
@@ -97,16 +97,16 @@ public final class PidFile {
             boolean owned = h.parent().filter(ProcessHandle::isAlive).filter(p -> p.pid() != 1)
                     .flatMap(p -> p.info().command()).map(c -> c.endsWith("/java") || c.endsWith("java.exe")).orElse(false);
             if (!isGst || !sameStart) {
-                LOG.log(Level.INFO, "pid file {0}: pid {1} is now another process; leaving it alone", file, pid);
+                LOG.log(Level.INFO, "pid file {0}: pid {1} is now another process; leaving it alone", file, Long.toString(pid));
                 return Optional.empty();
             }
             if (owned) {
                 LOG.log(Level.WARNING, "pid file {0}: gst-launch-1.0 pid {1} still belongs to a running java process; leaving it alone",
-                        file, pid);
+                        file, Long.toString(pid));
                 return Optional.empty();
             }
             LOG.log(Level.WARNING, "ending stale gst-launch-1.0 pid {0} left by a previous server on this port (pid file {1})",
-                    pid, file);
+                    Long.toString(pid), file);
             h.destroy();
             ProcessHandle ended = h.onExit().completeOnTimeout(null, 3, TimeUnit.SECONDS).join();
             if (ended == null && h.isAlive()) {

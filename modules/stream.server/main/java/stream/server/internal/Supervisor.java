@@ -246,8 +246,8 @@ public final class Supervisor {
         boolean gone = waitFor(child.process, STOP_GRACE);
         if (!gone) {
             LOG.log(Level.WARNING, "gst-launch-1.0 pid {0} did not end within {1} s of SIGINT; killing it",
-                    child.pid, STOP_GRACE.toSeconds());
-            child.process.destroyForcibly();
+                    Long.toString(child.pid), STOP_GRACE.toSeconds());
+            child.process.toHandle().destroyForcibly(); // Process.destroyForcibly would also close the pipes we drain
             waitFor(child.process, Duration.ofSeconds(10));
         }
         joinQuietly(child.stderrDrain);
@@ -283,7 +283,7 @@ public final class Supervisor {
                     c = current;
                 }
                 if (c != null) {
-                    c.process.destroyForcibly();
+                    c.process.toHandle().destroyForcibly();
                     waitFor(c.process, Duration.ofSeconds(5));
                 }
             }
@@ -312,7 +312,7 @@ public final class Supervisor {
                 }
             }
         }
-        p.destroy();
+        p.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the pipes open for the drains
     }
 
     private static boolean waitFor(Process p, Duration d) {
@@ -351,6 +351,15 @@ public final class Supervisor {
         joinQuietly(child.stderrDrain); // so the last stderr lines are in the tail
         synchronized (this) {
             if (current != child || child.stopRequested) return;
+            if (closing) {
+                // Ctrl+C in a terminal reaches the child too (same process group): not a failure.
+                lastExit = Exit.of(code, true, child.tail());
+                current = null;
+                transition(State.STOPPED, "pid " + child.pid + " ended during server shutdown: " + lastExit.description());
+                if (pidFile != null) pidFile.delete();
+                notifyAll();
+                return;
+            }
             lastExit = Exit.of(code, false, child.tail());
             current = null;
             transition(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
@@ -372,14 +381,14 @@ public final class Supervisor {
                             if (child.stderrTail.size() == TAIL_LINES) child.stderrTail.removeFirst();
                             child.stderrTail.addLast(line);
                         }
-                        LOG.log(Level.WARNING, "gst-launch-1.0[{0}] {1}", child.pid, line);
+                        LOG.log(Level.WARNING, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
                     } else {
-                        LOG.log(Level.DEBUG, "gst-launch-1.0[{0}] {1}", child.pid, line);
+                        LOG.log(Level.DEBUG, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
                         if (line.contains(RUNNING_MARK)) onRunning(child);
                     }
                 }
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "pipe of pid {0} closed: {1}", child.pid, e.getMessage());
+                LOG.log(Level.DEBUG, "pipe of pid {0} closed: {1}", Long.toString(child.pid), e.getMessage());
             }
         });
     }

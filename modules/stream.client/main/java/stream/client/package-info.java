@@ -1,0 +1,6 @@
+/**
+ * Talks to stream-server's {@code /control} API: {@link stream.client.ControlClient} starts, stops
+ * and asks for the status of the stream, answering with a {@link stream.client.ControlResponse}
+ * or failing with a {@link stream.client.ControlException} of a known kind and one readable line.
+ */
+package stream.client;

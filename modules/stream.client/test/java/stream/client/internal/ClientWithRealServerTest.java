@@ -1,0 +1,236 @@
+package stream.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static stream.client.internal.ClientWithoutServerTest.assertInOrder;
+
+import com.eclipsesource.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * stream-client as a real process against the real stream-server (a process on a free port) that
+ * runs a real gst-launch-1.0 (videotestsrc, x264enc) to a free UDP port on loopback; the client's
+ * view decodes that stream in-process with the real viewer (avdec_h264).
+ */
+class ClientWithRealServerTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://[^\\s/]+)/control");
+
+    @TempDir
+    Path dir;
+
+    private Process server;
+    private String url;
+    private int udpPort;
+    private final List<Process> others = new ArrayList<>();
+
+    /** Starts stream-server with this source (test: the live test pattern) on a free port, streaming to a free UDP port. */
+    private void startServer(String source) throws IOException {
+        udpPort = ClientProcess.freeUdpPort();
+        Path out = dir.resolve("server.out");
+        Path err = dir.resolve("server.err");
+        Files.createDirectories(dir.resolve("state"));
+        var pb = new ProcessBuilder(ClientProcess.command("stream.server", false, List.of(
+                "--port", "0", "--bind", "127.0.0.1", "--source", source, "--dest", "127.0.0.1:" + udpPort,
+                "--width", "320", "--height", "240", "--state-dir", dir.resolve("state").toString())));
+        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
+        server = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ClientProcess.await(Duration.ofSeconds(60), "stream-server to listen", () -> {
+            if (!server.isAlive()) {
+                throw new AssertionError("stream-server ended with " + server.exitValue() + ": " + read(err));
+            }
+            Matcher m = LISTENING.matcher(read(out));
+            if (m.find()) {
+                url = m.group(1);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @AfterEach
+    void stopEverything() {
+        others.forEach(ClientProcess::kill);
+        ClientProcess.kill(server);
+    }
+
+    @Test
+    void startThenViewDecodes30FramesThenStopThenStatusSaysStopped() throws IOException {
+        startServer("test");
+        var before = client("status");
+        assertEquals(0, before.exit(), before.both());
+        assertEquals("Stream stopped\n", before.out(), before.both());
+
+        var start = client("start");
+        assertEquals(0, start.exit(), start.both());
+        assertEquals("Stream started " + Answers.ARROW + " udp://127.0.0.1:" + udpPort + "\n", start.out(), start.both());
+
+        var again = client("start");
+        assertEquals(0, again.exit(), again.both());
+        assertTrue(again.out().startsWith("Stream already running"), again.both());
+
+        var view = client("view", "--sink", "none", "--frames", "30", "--timeout", "60s", "--port", Integer.toString(udpPort));
+        assertEquals(0, view.exit(), "the viewer decoded the 30 frames asked for: " + view.both());
+        assertTrue(view.out().contains("Viewer done: 30 frames decoded"), view.both());
+        assertTrue(view.out().contains("320x240"), "the server's size arrived: " + view.both());
+
+        var stop = client("stop");
+        assertEquals(0, stop.exit(), stop.both());
+        assertEquals("Stream stopped\n", stop.out(), stop.both());
+
+        var after = client("status");
+        assertEquals(0, after.exit(), after.both());
+        assertEquals("Stream stopped\n", after.out(), after.both());
+
+        var stopAgain = client("stop");
+        assertEquals(0, stopAgain.exit(), stopAgain.both());
+        assertEquals("Stream not running\n", stopAgain.out(), stopAgain.both());
+    }
+
+    @Test
+    void menuDrivenThroughStdinAnswersInOrderAndViewReturnsToTheMenu() throws IOException {
+        startServer("test");
+        var r = ClientProcess.run(List.of("--server", url, "--sink", "none", "--frames", "30", "--timeout", "60",
+                "--port", Integer.toString(udpPort)), Map.of(), "4\n1\n4\n3\n2\n4\n7\nq\n", dir);
+        assertEquals(0, r.exit(), r.both());
+        assertEquals("", r.err(), r.both());
+        assertInOrder(r.out(), "Choice: Stream stopped\n",
+                "Choice: Stream started " + Answers.ARROW + " udp://127.0.0.1:" + udpPort + "\n",
+                "Choice: Stream ",
+                "Choice: Receiving the stream without a window (--sink none).", "Viewer done: 30 frames decoded",
+                "1  Start stream",
+                "Choice: Stream stopped\n", "Choice: Stream stopped\n",
+                "Choice: Unknown choice '7': type 1, 2, 3, 4 or q.", "Choice: Bye.\n");
+        assertTrue(Pattern.compile("Choice: Stream (running|starting) \\(pid \\d+[^)]*\\) " + Answers.ARROW
+                + " udp://127\\.0\\.0\\.1:" + udpPort + "\n").matcher(r.out()).find(), "status while running:\n" + r.out());
+        assertEquals(8, r.out().split("Choice: ", -1).length - 1, "the menu came back after every answer:\n" + r.out());
+    }
+
+    @Test
+    void viewFromTheMenuSaysWhenTheStreamIsOffOrGoesToAnotherPort() throws IOException {
+        startServer("test");
+        int wrongPort = ClientProcess.freeUdpPort();
+        var r = ClientProcess.run(List.of("--server", url, "--sink", "none", "--timeout", "2",
+                "--port", Integer.toString(wrongPort)), Map.of(), "3\n1\n3\n2\nq\n", dir);
+        assertEquals(0, r.exit(), r.both());
+        String portNote = "Note: the server sends the stream to UDP port " + udpPort + " of this machine, but the viewer"
+                + " listens on port " + wrongPort + "; start stream-client with --port " + udpPort;
+        assertInOrder(r.out(),
+                "Note: the stream is stopped; choose 1 to start it", portNote,
+                "no video arrived on UDP port " + wrongPort + " within 2 s", "1  Start stream",
+                "Choice: Stream started", "Choice: Receiving the stream", portNote, "no video arrived", "Choice: Stream stopped",
+                "Bye.");
+        assertEquals(1, r.out().split("Note: the stream is", -1).length - 1, "no state note while it runs:\n" + r.out());
+    }
+
+    @Test
+    void sigtermStopsAOneShotViewCleanlyWithItsSummaryAndExit0() throws Exception {
+        startServer("test");
+        assertEquals(0, client("start").exit());
+        Path out = dir.resolve("view.out");
+        var pb = new ProcessBuilder(ClientProcess.command("stream.client", true, List.of("view", "--sink", "none",
+                "--port", Integer.toString(udpPort))));
+        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
+        Process view = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        others.add(view);
+        ClientProcess.await(Duration.ofSeconds(60), "the first decoded frame", () -> read(out).contains("first frame"));
+        view.destroy(); // SIGTERM, as Ctrl+C's SIGINT: the pipeline stops and the summary is printed
+        assertTrue(view.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "view ended after SIGTERM:\n" + read(out));
+        assertEquals(0, view.exitValue(), read(out));
+        assertTrue(Pattern.compile("Viewer stopped: \\d+ frames? decoded").matcher(read(out)).find(), read(out));
+        assertTrue(!read(out).contains("Exception"), read(out));
+    }
+
+    @Test
+    void jsonPrintsTheServersBodyUntouched() throws Exception {
+        startServer("test");
+        var start = client("start", "--json");
+        assertEquals(0, start.exit(), start.both());
+        var started = Json.parse(start.out()).asObject();
+        assertEquals("Stream started", started.getString("message", null));
+        assertEquals("running", started.getString("status", null));
+
+        var stop = client("stop", "--json");
+        assertEquals(0, stop.exit(), stop.both());
+        assertEquals("Stream stopped", Json.parse(stop.out()).asObject().getString("message", null));
+
+        // Stopped, the status body no longer changes: the client's output must equal the server's bytes.
+        String direct;
+        try (var http = HttpClient.newHttpClient()) {
+            direct = http.send(HttpRequest.newBuilder(URI.create(url + "/control")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+        var status = client("status", "--json");
+        assertEquals(0, status.exit(), status.both());
+        assertEquals(direct, status.out(), "--json output is the server's body byte for byte");
+        assertEquals("stopped", Json.parse(status.out()).asObject().getString("status", null));
+    }
+
+    @Test
+    void startThatFailsOnTheServerIsExit1WithTheStreamsOwnErrorOutput() throws IOException {
+        // /dev/null is no camera: the server's gst-launch-1.0 (v4l2src) fails at once.
+        startServer("/dev/null");
+        var start = client("start");
+        assertEquals(1, start.exit(), start.both());
+        assertEquals("", start.out(), start.both());
+        List<String> lines = start.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("stream-client: start failed on the server (HTTP 500): Stream failed to start"),
+                start.both());
+        assertEquals("  stderr of the stream's last run:", lines.get(1), start.both());
+        assertTrue(start.err().contains("/dev/null"), "gst-launch-1.0's own words name the device: " + start.both());
+        start.assertNoStackTrace();
+
+        var status = client("status");
+        assertEquals(1, status.exit(), "a failed stream is exit 1 for scripts: " + status.both());
+        assertTrue(status.out().startsWith("Stream failed (ended with exit code "), status.both());
+        assertTrue(status.out().contains("start the stream again"), status.both());
+    }
+
+    @Test
+    void viewFromTheMenuOpensARealWindowUnderXvfbAndComesBack() throws Exception {
+        startServer("test");
+        Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "640x480x24", "-nolisten", "tcp")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        others.add(xvfb);
+        String display;
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(xvfb.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII))) {
+            display = reader.readLine(); // -displayfd writes the display number it chose, once it is ready
+        }
+        assertTrue(display != null && display.matches("\\d+"), "Xvfb gave a display number: " + display);
+        var r = ClientProcess.run(List.of("--server", url, "--sink", "ximagesink", "--frames", "30", "--timeout", "60",
+                "--port", Integer.toString(udpPort)), Map.of("DISPLAY", ":" + display), "1\n3\n2\nq\n", dir);
+        assertEquals(0, r.exit(), r.both());
+        assertInOrder(r.out(), "Stream started", "Viewing the stream; close the window to come back to this menu.",
+                "Viewer done: 30 frames decoded", "1  Start stream", "Choice: Stream stopped", "Bye.");
+        r.assertNoStackTrace();
+    }
+
+    private ClientProcess.Result client(String... args) {
+        var all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", url));
+        return ClientProcess.run(all, Map.of(), "", dir);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

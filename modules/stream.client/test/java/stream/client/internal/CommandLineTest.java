@@ -1,0 +1,79 @@
+package stream.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Where the client's settings come from: options, then environment variables, then defaults. */
+class CommandLineTest {
+
+    @Test
+    void withNothingGivenTheServerIsLocalhost8590AndTheMenuRuns() throws Exception {
+        var cl = CommandLine.parse(List.of(), Map.of());
+        assertNull(cl.command(), "no command means the menu");
+        assertEquals(URI.create("http://localhost:8590"), cl.server());
+        assertNull(cl.token());
+        assertEquals(5000, cl.viewer().port());
+        assertEquals("auto", cl.viewer().sink());
+    }
+
+    @Test
+    void environmentFillsInAndOptionsWin() throws Exception {
+        var env = Map.of("STREAM_SERVER", "http://10.1.2.3:9000", "STREAM_TOKEN", "s3cret", "STREAM_VIEW_PORT", "5004");
+        var fromEnv = CommandLine.parse(List.of("status"), env);
+        assertEquals(URI.create("http://10.1.2.3:9000"), fromEnv.server());
+        assertEquals("s3cret", fromEnv.token());
+        assertEquals(5004, fromEnv.viewer().port());
+
+        var fromArgs = CommandLine.parse(List.of("--server=https://cam.example:443", "view", "--token", "other",
+                "--port=6000", "--sink", "none", "--frames", "30", "--timeout", "20s", "--json"), env);
+        assertEquals("view", fromArgs.command());
+        assertEquals(URI.create("https://cam.example:443"), fromArgs.server());
+        assertEquals("other", fromArgs.token());
+        assertEquals(6000, fromArgs.viewer().port());
+        assertEquals("none", fromArgs.viewer().sink());
+        assertEquals(30, fromArgs.viewer().frames());
+        assertEquals(Duration.ofSeconds(20), fromArgs.viewer().timeout());
+        assertTrue(fromArgs.json());
+    }
+
+    @Test
+    void durationsTakeUnitsAndBareSeconds() throws Exception {
+        assertEquals(Duration.ofMillis(1500), CommandLine.parse(List.of("--http-timeout", "1.5"), Map.of()).httpTimeout());
+        assertEquals(Duration.ofMillis(500), CommandLine.parse(List.of("--http-timeout=500ms"), Map.of()).httpTimeout());
+        assertEquals(Duration.ofMinutes(2), CommandLine.parse(List.of("--timeout", "2m"), Map.of()).viewer().timeout());
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertMessage("unknown option '--bogus'", "--bogus");
+        assertMessage("unknown command 'restart'", "restart");
+        assertMessage("--server needs a value", "--server");
+        assertMessage("'ftp://host' is not an http:// or https:// URL", "--server", "ftp://host");
+        assertMessage("'localhost:8590' is not an http:// or https:// URL", "--server", "localhost:8590");
+        assertMessage("'http://' ", "--server", "http://");
+        assertMessage("--port: 'seventy'", "view", "--port", "seventy");
+        assertMessage("--port: '70000'", "view", "--port", "70000");
+        assertMessage("--frames: '-1'", "--frames", "-1");
+        assertMessage("--timeout: '0'", "--timeout", "0");
+        assertMessage("one command at a time", "start", "stop");
+        assertMessage("sink must be auto, none or a GStreamer element name", "--sink", "a b");
+        var badEnv = assertThrows(CommandLine.UsageException.class,
+                () -> CommandLine.parse(List.of("status"), Map.of("STREAM_SERVER", "nonsense")));
+        assertTrue(badEnv.getMessage().startsWith("STREAM_SERVER: 'nonsense'"), badEnv.getMessage());
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        var e = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse(List.of(args), Map.of()),
+                () -> "accepted " + List.of(args));
+        assertTrue(e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
+        assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
+}

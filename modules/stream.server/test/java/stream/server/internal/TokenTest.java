@@ -1,0 +1,84 @@
+package stream.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import stream.server.ServerConfig;
+import stream.server.StreamServer;
+
+/** With a token, state changes from other hosts need Authorization: Bearer; loopback and reads do not. */
+class TokenTest {
+    static final String TOKEN = "s3cret-Token_42";
+    @TempDir
+    Path dir;
+    StreamServer server;
+    InetAddress external;
+
+    static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+        return NetworkInterface.networkInterfaces().filter(i -> {
+            try {
+                return i.isUp() && !i.isLoopback();
+            } catch (SocketException e) {
+                return false;
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        external = nonLoopbackAddress().orElse(null);
+        Assumptions.assumeTrue(external != null, "needs a non-loopback IPv4 address on this machine");
+        server = StreamServer.start(ServerConfig.defaults().withBind("0.0.0.0").withPort(0).withSource("test").withToken(TOKEN)
+                .withDestination("127.0.0.1:" + TestSupport.freeUdpPort()).withStateDir(dir).withSize(320, 240, 15));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    TestSupport.Response post(InetAddress from, Map<String, String> headers, String action) throws IOException {
+        return TestSupport.request(from, server.port(), "POST", "/control", headers,
+                ("{\"action\":\"" + action + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void remoteStateChangeNeedsTheToken() throws IOException {
+        var none = post(external, Map.of(), "start");
+        assertEquals(401, none.code(), none.body());
+        assertEquals("Bearer", none.header("WWW-Authenticate"));
+        assertTrue(none.json().getString("hint", "").contains("Authorization: Bearer"));
+        assertEquals(401, post(external, Map.of("Authorization", "Bearer wrong"), "start").code());
+        assertEquals(401, post(external, Map.of("Authorization", "Bearer " + TOKEN + "x"), "start").code());
+        assertEquals(401, post(external, Map.of("Authorization", "Basic " + TOKEN), "start").code());
+        assertEquals("stopped", TestSupport.status(server.port()).getString("status", null), "refused requests changed nothing");
+        assertTrue(TestSupport.gstBelow(ProcessHandle.current()).isEmpty());
+
+        var ok = post(external, Map.of("Authorization", "Bearer " + TOKEN), "start");
+        assertEquals(200, ok.code(), ok.body());
+        assertEquals("running", ok.json().getString("status", null));
+        // Reading the status from another host needs no token.
+        assertEquals(200, TestSupport.request(external, server.port(), "GET", "/control", Map.of(), null).code());
+    }
+
+    @Test
+    void loopbackNeedsNoToken() throws IOException {
+        var r = post(InetAddress.getLoopbackAddress(), Map.of(), "start");
+        assertEquals(200, r.code(), r.body());
+        assertEquals("Stream stopped", post(InetAddress.getLoopbackAddress(), Map.of(), "stop").json().getString("message", null));
+    }
+}

@@ -1,0 +1,114 @@
+package stream.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import stream.server.ServerConfig;
+import stream.server.StreamServer;
+
+/** Values that try to add pipeline elements are rejected at every entry point, and named. */
+class ValidationTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1 ! filesink location=/tmp/x", "127.0.0.1\t!\tfakesink", "host=evil", "a b",
+            "1.2.3.4;rm -rf /", "\"127.0.0.1\"", "127.0.0.1,port=1", "example.com/x", "", "-e", "..", "a..b", "[::1]",
+            "256.1.1.1", "::1 ! fakesink", "-leading.example", "exa_mple.com"})
+    void hostGrammarRejects(String bad) {
+        var e = assertThrows(InvalidValueException.class, () -> Validation.host("destination host", bad));
+        assertTrue(e.getMessage().startsWith("destination host '"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new StreamSettings.Destination(bad, 5000));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "10.0.0.255", "::1", "fe80::1", "2001:db8::1:2", "::ffff:192.0.2.1", "localhost",
+            "camera-1.example.com", "0.0.0.0"})
+    void hostGrammarAccepts(String good) {
+        assertEquals(good, Validation.host("h", good));
+    }
+
+    @Test
+    void destinationParsesHostPortAndIpv6() {
+        assertEquals(new StreamSettings.Destination("::1", 5000), Validation.destination("--dest", "[::1]:5000"));
+        assertEquals(new StreamSettings.Destination("127.0.0.1", 1), Validation.destination("--dest", "127.0.0.1:1"));
+        for (String bad : List.of("127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:50 00",
+                "127.0.0.1:5000 ! fakesink", "::1:5000", "[127.0.0.1]:5000", "127.0.0.1:+5000", "127.0.0.1:-1"))
+            assertThrows(InvalidValueException.class, () -> Validation.destination("--dest", bad), bad);
+    }
+
+    @Test
+    void deviceGrammar(@TempDir Path dir) throws Exception {
+        assertEquals("/dev/video3", Validation.devicePath("--source", "/dev/video3"));
+        Path cam = Files.createFile(dir.resolve("cam0"));
+        assertEquals(cam.toString(), Validation.devicePath("--source", cam.toString()));
+        for (String bad : List.of("/dev/video0 ! fakesink", "video0", "/dev/../etc/passwd", "/dev/video0,x=1",
+                "/dev/video0 device=/dev/video1", "/nonexistent/device", "/dev/video0\n"))
+            assertThrows(InvalidValueException.class, () -> Validation.devicePath("--source", bad), bad);
+    }
+
+    @Test
+    void streamSettingsRefuseBadValuesWhicheverWayTheyCome() {
+        var test = new StreamSettings.Source(StreamSettings.Source.Kind.TEST, null, "t");
+        var dest = new StreamSettings.Destination("127.0.0.1", 5000);
+        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(dest), 321, 240, 30, 2000, 30, "ultrafast"));
+        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(dest), 320, 240, 0, 2000, 30, "ultrafast"));
+        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(dest), 320, 240, 30, 2000, 30, "fast ! fakesink"));
+        assertThrows(InvalidValueException.class, () -> new StreamSettings(test, List.of(), 320, 240, 30, 2000, 30, "ultrafast"));
+        assertThrows(InvalidValueException.class,
+                () -> new StreamSettings.Source(StreamSettings.Source.Kind.V4L2, "/dev/video0 ! fakesink", "x"));
+    }
+
+    @Test
+    void theProgrammaticApiRejectsInjectionNamingTheField(@TempDir Path dir) {
+        ServerConfig base = ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test").withStateDir(dir);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> StreamServer.start(base.withDestination("127.0.0.1 ! filesink location=/tmp/x:5000")).close());
+        assertTrue(e.getMessage().contains("destination") && e.getMessage().contains("filesink"), e.getMessage());
+        var s = assertThrows(IllegalArgumentException.class,
+                () -> StreamServer.start(base.withSource("/dev/video0 ! filesink location=/tmp/x")).close());
+        assertTrue(s.getMessage().startsWith("source '"), s.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StreamServer.start(base.withBind("0.0.0.0 ! x")).close());
+        assertThrows(IllegalArgumentException.class, () -> StreamServer.start(base.withSize(320, 241, 15)).close());
+        assertThrows(IllegalArgumentException.class, () -> StreamServer.start(base.withToken("a b")).close());
+    }
+
+    @Test
+    void commandLineFlagsAndEnvironmentAreCheckedTheSameWay() throws Exception {
+        var e = assertThrows(InvalidValueException.class, () -> Main.toConfig(Main.parse(new String[0],
+                Map.of("STREAM_DEST", "127.0.0.1 ! fakesink:5000"))));
+        assertTrue(e.getMessage().startsWith("--dest (from STREAM_DEST) '"), e.getMessage());
+        // The flag wins over the environment.
+        var c = Main.toConfig(Main.parse(new String[] {"--dest=10.0.0.1:6000"}, Map.of("STREAM_DEST", "bad value")));
+        assertEquals("10.0.0.1:6000", c.destination());
+        assertEquals(7000, Main.toConfig(Main.parse(new String[] {"--port", "7000"}, Map.of())).port());
+    }
+
+    @Test
+    void pipelineArgumentsAreOneTokenEachWithTheEncoderSettingsFromGround() {
+        var s = StreamSettings.defaults(new StreamSettings.Source(StreamSettings.Source.Kind.TEST, null, "t"),
+                new StreamSettings.Destination("::1", 5004));
+        List<String> cmd = PipelineBuilder.command("/usr/bin/gst-launch-1.0", s);
+        assertEquals(List.of("/usr/bin/gst-launch-1.0", "-e", "-v", "videotestsrc", "is-live=true", "pattern=ball"), cmd.subList(0, 6));
+        for (String a : cmd) assertTrue(!a.isEmpty() && !a.contains(" "), "one token: '" + a + "'");
+        String joined = String.join(" ", cmd);
+        assertTrue(joined.contains("! video/x-raw,format=I420,width=1280,height=720,framerate=30/1 ! x264enc tune=zerolatency "
+                + "speed-preset=ultrafast key-int-max=30 bitrate=2000 ! video/x-h264,profile=constrained-baseline ! "
+                + "rtph264pay config-interval=1 pt=96 ! udpsink name=out host=::1 port=5004"), joined);
+    }
+
+    @Test
+    void autoSourcePicksTheFirstCameraOrTheTestPattern(@TempDir Path dev) throws Exception {
+        assertEquals(StreamSettings.Source.Kind.TEST, Sources.auto("Linux", dev).kind());
+        assertTrue(Sources.auto("Linux", dev).reason().contains("no /dev/video"));
+        assertEquals(StreamSettings.Source.Kind.AVFOUNDATION, Sources.auto("Mac OS X", dev).kind());
+        assertEquals(StreamSettings.Source.Kind.MEDIA_FOUNDATION, Sources.auto("Windows 11", dev).kind());
+        assertEquals(StreamSettings.Source.Kind.TEST, Sources.auto("FreeBSD", dev).kind());
+    }
+}
