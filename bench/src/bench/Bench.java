@@ -220,6 +220,8 @@ public final class Bench {
         final int udp;
         final Proc proc;
         final String url;
+        // one client per server: a pooled connection to an earlier server on a reused port would fail the first request
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
         Server(int udp, Map<String, String> env, String label) throws Exception {
             this.port = freeTcpPort();
@@ -576,10 +578,13 @@ public final class Bench {
         for (String[] target : new String[][] {{"ours", s.url}, {"raw", "http://127.0.0.1:" + rawPort}}) {
             load(target[1], 2); // warm-up (JIT)
         }
+        double[] closed = new double[2], requests = new double[2];
         for (int i = 0; i < loadRuns; i++) {
             for (String[] target : new String[][] {{"ours", s.url}, {"raw", "http://127.0.0.1:" + rawPort}}) {
                 double[] r = load(target[1], loadSeconds);
                 boolean ours = target[0].equals("ours");
+                closed[ours ? 0 : 1] += r[3];
+                requests[ours ? 0 : 1] += r[4];
                 (ours ? rps.ours : rps.counter).add(r[0]);
                 (ours ? p50.ours : p50.counter).add(r[1]);
                 (ours ? p99.ours : p99.counter).add(r[2]);
@@ -587,6 +592,12 @@ public final class Bench {
         }
         String how = (wrk.isEmpty() ? "bench.HttpLoad, 16 connections" : "wrk -t2 -c16 --latency") + ", " + loadSeconds + " s each";
         for (Figure f : List.of(rps, p50, p99)) f.runsNote = loadRuns + " (" + how + ")";
+        rps.profile.add(String.format(Locale.ROOT, "connections the server closed under the load generator (socket read errors, each a reconnect): "
+                + "%.0f of %.0f requests for ours, %.0f of %.0f for the bare jdk.httpserver", closed[0], requests[0], closed[1], requests[1]));
+        if (closed[0] > requests[0] * 0.1) {
+            rps.profile.add("so our server closes keep-alive connections after most answers (a known cause: jdk.httpserver closes the connection when a handler "
+                    + "leaves the request body unread and sun.net.httpserver.drainAmount is 0; reading the empty body first keeps it open)");
+        }
         rps.profile.add(String.format(Locale.ROOT, "server VmHWM after the load: %.1f MiB", ProcStat.statusMiB(s.proc.pid(), "VmHWM")));
         p99.profile.add("the bare jdk.httpserver in the same runs: p99 " + fmt(p99.counterMedian(), 2) + " ms at " + fmt(rps.counterMedian(), 0)
                 + " req/s, so the tail is mostly the machine and the JDK's HTTP server, not our handler; load average after the runs: "
@@ -616,14 +627,19 @@ public final class Bench {
             Matcher m = Pattern.compile("Requests/sec:\\s*([0-9.]+)").matcher(out);
             if (!m.find()) throw new IOException("cannot read wrk's output: " + out);
             double rps = Double.parseDouble(m.group(1));
-            return new double[] {rps, wrkPct(out, "50%"), wrkPct(out, "99%")};
+            Matcher e = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
+            double errors = e.find() ? Double.parseDouble(e.group(1)) + Double.parseDouble(e.group(2)) + Double.parseDouble(e.group(3)) : 0;
+            Matcher n = Pattern.compile("(\\d+) requests in").matcher(out);
+            double requests = n.find() ? Double.parseDouble(n.group(1)) : Double.NaN;
+            return new double[] {rps, wrkPct(out, "50%"), wrkPct(out, "99%"), errors, requests};
         }
         URI u = URI.create(base);
         String out = run(List.of(helperJava, "-XX:+UseSerialGC", "-cp", helperCp, "bench.HttpLoad", u.getHost(),
                 String.valueOf(u.getPort()), "/control", "16", String.valueOf(seconds)), (seconds + 30) * 1000L);
-        Matcher m = Pattern.compile("rps=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+)").matcher(out);
+        Matcher m = Pattern.compile("requests=(\\d+) .*rps=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) .*errors=(\\d+)").matcher(out);
         if (!m.find()) throw new IOException("cannot read HttpLoad's output: " + out);
-        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))};
+        return new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
+                Double.parseDouble(m.group(5)), Double.parseDouble(m.group(1))};
     }
 
     static double wrkPct(String out, String pct) {
