@@ -15,6 +15,7 @@
 #   clean    remove out/ (downloaded jars stay in the cache)
 #
 # Environment: JAVA_HOME (a JDK 21 or newer; found by itself otherwise),
+# STREAM_JDK_SEARCH (folders to look for JDKs in, instead of the usual ones),
 # STREAM_JAR_CACHE (where downloaded jars are kept; default ~/.cache/java-stream/jars),
 # STREAM_NO_INSTALL=1 (never install packages, only say what is missing),
 # STREAM_TEST_MODULES="stream.server ..." (test only these modules),
@@ -59,12 +60,12 @@ find_jdk() {
   [[ -n ${JDK:-} ]] && return 0
   local candidates=() home v best="" best_v=0 seen=""
   [[ -n ${JAVA_HOME:-} ]] && candidates+=("$JAVA_HOME")
-  for home in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk* /usr/java/* \
-              "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* \
-              /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  local search=${STREAM_JDK_SEARCH:-"/usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk* /usr/java/*
+    $HOME/.sdkman/candidates/java/* $HOME/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home"}
+  for home in $search; do
     [[ -d $home ]] && candidates+=("$home")
   done
-  if command -v javac >/dev/null 2>&1; then
+  if [[ -z ${STREAM_JDK_SEARCH:-} ]] && command -v javac >/dev/null 2>&1; then
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
   fi
   for home in "${candidates[@]}"; do
@@ -79,8 +80,9 @@ find_jdk() {
     {
       say "build.sh: no JDK $MIN_JAVA or newer found (one with javac and jlink is needed)."
       if [[ -n $seen ]]; then say "JDKs found, all too old:"; printf '%s' "$seen"; fi
-      say "Install one, for example: apt-get install openjdk-21-jdk-headless"
-      say "(or Temurin from adoptium.net), then run again, or point JAVA_HOME at it."
+      say "Install a full JDK $MIN_JAVA or newer (Debian 12 itself ships only 17): for example Eclipse"
+      say "Temurin 21 or 25 (package temurin-25-jdk from Adoptium's Debian repository), or openjdk-21-jdk"
+      say "on Debian 13 / Ubuntu 24.04. Then run again; point JAVA_HOME at it if it is somewhere unusual."
     } >&2
     exit 2
   fi
@@ -269,6 +271,13 @@ phase_test() {
 }
 
 # ---------------------------------------------------------------- image
+jna_platform() { # JNA's name for this platform's folder of native code, e.g. linux-x86-64
+  local os arch
+  case $(uname -s) in Linux) os=linux ;; Darwin) os=darwin ;; FreeBSD) os=freebsd ;; *) os=$(uname -s | tr 'A-Z' 'a-z') ;; esac
+  case $(uname -m) in x86_64|amd64) arch=x86-64 ;; aarch64|arm64) arch=aarch64 ;; i?86) arch=x86 ;; *) arch=$(uname -m) ;; esac
+  printf '%s-%s' "$os" "$arch"
+}
+
 phase_image() {
   phase_compile
   banner "image: $OUT/image"
@@ -277,6 +286,7 @@ phase_image() {
     say "up to date: $image"
   else
     rm -rf "$image"
+    # JNA ships its native library for 30 platforms; the image runs on this one only.
     run "$JLINK" \
       --module-path "$OUT/mods:$OUT/lib" \
       --add-modules "$(IFS=,; echo "${MODULES[*]}")" \
@@ -284,9 +294,15 @@ phase_image() {
       --strip-debug \
       --no-header-files \
       --no-man-pages \
+      --compress=zip-6 \
+      --exclude-resources="regex:/com\.sun\.jna/com/sun/jna/(?!$(jna_platform)/)[^/]+-[^/]+/.*" \
       --generate-cds-archive
     # The no-compressed-oops archive serves only heaps over 32 GB, which no launcher uses.
     rm -f "$image"/lib/server/classes_nocoops.jsa
+    # The JDK's libjvm.so keeps its full symbol table (5 MB); the dynamic symbols stay.
+    if command -v strip >/dev/null 2>&1; then
+      run strip --strip-unneeded "$image"/lib/server/libjvm.so
+    fi
     local l
     for l in "${LAUNCHERS[@]}"; do
       install -m 0755 "jlink/launchers/$l" "$image/bin/$l"
@@ -332,7 +348,7 @@ phase_bench() {
 phase_clean() { banner "clean"; run rm -rf "$OUT"; }
 
 # ---------------------------------------------------------------- main
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
 (( $# )) || set -- image
 while (( $# )); do

@@ -2,6 +2,11 @@
  * Defines the stream server: an HTTP API on port 8590 (POST and GET /control) that starts,
  * stops and supervises the gst-launch-1.0 child encoding the camera or a test pattern to H.264/RTP/UDP.
  *
+ * <p>{@link stream.server.StreamServer} starts a server from a {@link stream.server.ServerConfig};
+ * the command line is {@code stream.server.internal.Main}. The child's status is never stale: an
+ * exit nobody asked for is reported at once as "failed" with its exit code or signal, and the
+ * child never outlives the server (shutdown hook, and a pid file for after a kill -9).
+ *
  * @since 0.1
  */
 module stream.server {

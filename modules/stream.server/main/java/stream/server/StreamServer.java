@@ -7,11 +7,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import stream.server.internal.HttpApi;
 import stream.server.internal.PidFile;
+import stream.server.internal.RtpTap;
+import stream.server.internal.SettingsGrammar;
+import stream.server.internal.StreamPlan;
 import stream.server.internal.Sources;
 import stream.server.internal.StreamSettings;
 import stream.server.internal.Supervisor;
@@ -37,9 +39,11 @@ public final class StreamServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Supervisor supervisor;
     private final PidFile pidFile;
+    private final RtpTap tap;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile) {
+    private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile, RtpTap tap) {
+        this.tap = tap;
         this.http = http;
         this.executor = executor;
         this.supervisor = supervisor;
@@ -67,10 +71,15 @@ public final class StreamServer implements AutoCloseable {
      * @throws IOException when the server cannot be set up, e.g. gst-launch-1.0 is missing
      */
     public static StreamServer start(ServerConfig config) throws IOException {
-        StreamSettings.Destination dest = Validation.destination("destination", config.destination());
-        StreamSettings.Source source = Sources.choose(config.source());
-        StreamSettings settings = new StreamSettings(source, List.of(dest), 1280, 720, 30, 2000, 30, "ultrafast")
-                .withSize(config.width(), config.height(), config.framerate());
+        SettingsGrammar.Settings settings = SettingsGrammar.defaults()
+                .with("source", config.source())
+                .with("destinations", config.destination())
+                .with("framerate", Integer.toString(config.framerate()))
+                .with("width", Integer.toString(config.width()))
+                .with("height", Integer.toString(config.height()));
+        for (var e : config.settings().entrySet()) settings = settings.with(e.getKey(), e.getValue());
+        StreamPlan plan = StreamPlan.of(settings);
+        StreamSettings.Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
         String token = config.token() == null ? null : Validation.token("token", config.token());
         InetAddress bind = bindAddress(config.bind());
@@ -82,21 +91,33 @@ public final class StreamServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
         } catch (BindException e) {
-            throw new PortInUseException("port " + config.port() + " on " + config.bind() + " is already in use");
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("in use"))
+                throw new PortInUseException("port " + config.port() + " on " + config.bind() + " is already in use");
+            throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + " (" + why
+                    + "); use an address of this machine with --bind, e.g. 0.0.0.0, or a port above 1023", e);
         }
         int port = http.getAddress().getPort();
         Path stateDir = config.stateDir() == null ? PidFile.defaultStateDir() : config.stateDir();
         PidFile pidFile = new PidFile(stateDir, port);
         pidFile.endStaleChild();
-        Supervisor supervisor = new Supervisor(gstLaunch, settings, pidFile);
+        RtpTap tap;
+        try {
+            tap = RtpTap.open();
+        } catch (IOException e) {
+            http.stop(0);
+            throw new IOException("cannot bind a loopback UDP port for the stream statistics: " + e.getMessage(), e);
+        }
+        Supervisor supervisor = new Supervisor(gstLaunch, plan, pidFile, tap);
+        supervisor.startWatchdog();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.createContext("/", new HttpApi(supervisor, token));
         http.setExecutor(executor);
         http.start();
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
-                Version.of(), bind.getHostAddress(), port, source.describe(), source.reason(), dest,
+                Version.of(), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
                 token == null ? "off" : "required for non-loopback POST");
-        return new StreamServer(http, executor, supervisor, pidFile);
+        return new StreamServer(http, executor, supervisor, pidFile, tap);
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -138,6 +159,7 @@ public final class StreamServer implements AutoCloseable {
         } finally {
             http.stop(0);
             executor.shutdownNow();
+            tap.close();
             LOG.log(System.Logger.Level.INFO, "stream-server stopped");
         }
     }

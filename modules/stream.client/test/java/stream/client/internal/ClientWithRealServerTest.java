@@ -40,13 +40,18 @@ class ClientWithRealServerTest {
 
     /** Starts stream-server with this source (test: the live test pattern) on a free port, streaming to a free UDP port. */
     private void startServer(String source) throws IOException {
+        startServer(source, "127.0.0.1");
+    }
+
+    private void startServer(String source, String bind, String... more) throws IOException {
         udpPort = ClientProcess.freeUdpPort();
         Path out = dir.resolve("server.out");
         Path err = dir.resolve("server.err");
         Files.createDirectories(dir.resolve("state"));
-        var pb = new ProcessBuilder(ClientProcess.command("stream.server", false, List.of(
-                "--port", "0", "--bind", "127.0.0.1", "--source", source, "--dest", "127.0.0.1:" + udpPort,
-                "--width", "320", "--height", "240", "--state-dir", dir.resolve("state").toString())));
+        var args = new ArrayList<>(List.of("--port", "0", "--bind", bind, "--source", source, "--dest", "127.0.0.1:" + udpPort,
+                "--width", "320", "--height", "240", "--state-dir", dir.resolve("state").toString()));
+        args.addAll(List.of(more));
+        var pb = new ProcessBuilder(ClientProcess.command("stream.server", false, args));
         pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
         server = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         ClientProcess.await(Duration.ofSeconds(60), "stream-server to listen", () -> {
@@ -156,6 +161,35 @@ class ClientWithRealServerTest {
     }
 
     @Test
+    void fromAnotherHostTheTokenIsNeededAndSentFromOptionOrEnvironment() throws IOException {
+        // The server asks for the token only from non-loopback clients: talk to it on this machine's LAN address.
+        var lan = java.net.NetworkInterface.networkInterfaces()
+                .filter(ClientWithRealServerTest::upAndNotLoopback)
+                .flatMap(java.net.NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(lan.isPresent(), "this machine has no non-loopback IPv4 address");
+        startServer("test", lan.get().getHostAddress(), "--token", "s3cret");
+
+        var without = client("start");
+        assertEquals(1, without.exit(), without.both());
+        assertEquals("stream-client: the server at " + url + " refused start (HTTP 401): Missing or wrong bearer token;"
+                + " Requests from other hosts that change the stream need the header: Authorization: Bearer <token>;"
+                + " give the token with --token or STREAM_TOKEN\n", without.err(), without.both());
+
+        var wrong = client("start", "--token", "nope");
+        assertEquals(1, wrong.exit(), wrong.both());
+        assertTrue(wrong.err().endsWith("check the token given with --token or STREAM_TOKEN\n"), wrong.both());
+
+        var withEnv = ClientProcess.run(List.of("start", "--server", url), Map.of("STREAM_TOKEN", "s3cret"), "", dir);
+        assertEquals(0, withEnv.exit(), withEnv.both());
+        assertTrue(withEnv.out().startsWith("Stream started"), withEnv.both());
+
+        var stop = client("stop", "--token", "s3cret");
+        assertEquals(0, stop.exit(), stop.both());
+        assertEquals("Stream stopped\n", stop.out(), stop.both());
+    }
+
+    @Test
     void jsonPrintsTheServersBodyUntouched() throws Exception {
         startServer("test");
         var start = client("start", "--json");
@@ -218,6 +252,14 @@ class ClientWithRealServerTest {
         assertInOrder(r.out(), "Stream started", "Viewing the stream; close the window to come back to this menu.",
                 "Viewer done: 30 frames decoded", "1  Start stream", "Choice: Stream stopped", "Bye.");
         r.assertNoStackTrace();
+    }
+
+    private static boolean upAndNotLoopback(java.net.NetworkInterface nif) {
+        try {
+            return nif.isUp() && !nif.isLoopback();
+        } catch (java.net.SocketException e) {
+            return false;
+        }
     }
 
     private ClientProcess.Result client(String... args) {

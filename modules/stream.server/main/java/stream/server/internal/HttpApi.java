@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import stream.server.internal.SettingsGrammar.Invalid;
 
 /**
  * The HTTP contract: {@code GET|HEAD /control}, {@code POST /control}, {@code GET|HEAD /health}.
@@ -27,10 +29,18 @@ public final class HttpApi implements HttpHandler {
     /** The largest request body accepted. */
     public static final int MAX_BODY = 64 * 1024;
     private static final List<String> ACTIONS = List.of("start", "stop");
-    private static final Set<String> FIELDS = Set.of("action");
+    private static final Set<String> FIELDS = fields();
+    private static final String FIELD_LIST = "action, " + String.join(", ", SettingsGrammar.FIELDS);
+
+    private static Set<String> fields() {
+        Set<String> f = new HashSet<>(SettingsGrammar.FIELDS);
+        f.add("action");
+        return Set.copyOf(f);
+    }
 
     private final Supervisor supervisor;
     private final byte[] token;
+    private final Metrics.RequestCounter requests = new Metrics.RequestCounter();
 
     /**
      * @param supervisor the supervisor
@@ -65,6 +75,12 @@ public final class HttpApi implements HttpHandler {
         try (ex) {
             try {
                 route(ex);
+            } catch (InvalidSetting e) {
+                Invalid bad = e.invalid;
+                send(ex, 400, error(bad.getMessage(), "Fix " + bad.field() + " and send the request again; "
+                        + bad.field() + " takes " + bad.allowed() + ".")
+                        .add("field", bad.field()).add("value", bad.value() == null ? Json.NULL : Json.value(bad.value()))
+                        .add("allowed", bad.allowed()));
             } catch (ApiError e) {
                 if (e.allow != null) ex.getResponseHeaders().set("Allow", e.allow);
                 if (e.code == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
@@ -75,11 +91,25 @@ public final class HttpApi implements HttpHandler {
                 LOG.log(Level.ERROR, "internal error on " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
                 send(ex, 500, error("Internal server error: " + e.getClass().getSimpleName(),
                         "This is a bug in stream-server; the server log has the details."));
+            } finally {
+                int code = ex.getResponseCode();
+                if (code > 0) requests.count(code);
             }
         }
     }
 
-    private void route(HttpExchange ex) throws IOException, ApiError {
+    /** A bad stream setting in a start request: answered 400 with field, value and what is allowed. */
+    private static final class InvalidSetting extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Invalid invalid;
+
+        InvalidSetting(Invalid invalid) {
+            super(invalid.getMessage(), null, false, false);
+            this.invalid = invalid;
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException, ApiError, InvalidSetting {
         String path = ex.getRequestURI().getRawPath();
         String method = ex.getRequestMethod();
         switch (path) {
@@ -94,8 +124,16 @@ public final class HttpApi implements HttpHandler {
                 if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(method, path, "GET, HEAD");
                 send(ex, 200, Json.object().add("status", "ok"));
             }
+            case "/stream.sdp" -> {
+                if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(method, path, "GET, HEAD");
+                sdp(ex);
+            }
+            case "/metrics" -> {
+                if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(method, path, "GET, HEAD");
+                sendText(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(supervisor, requests));
+            }
             default -> throw new ApiError(404, "No such path: " + clip(path),
-                    "The API has GET/POST /control and GET /health.");
+                    "The API has GET/POST /control, GET /stream.sdp, GET /metrics and GET /health.");
         }
     }
 
@@ -103,10 +141,52 @@ public final class HttpApi implements HttpHandler {
         return new ApiError(405, "Method " + clip(method) + " not allowed on " + path, "Use " + allow + ".", allow);
     }
 
-    private void post(HttpExchange ex) throws IOException, ApiError {
+    private void sdp(HttpExchange ex) throws IOException, ApiError {
+        String query = ex.getRequestURI().getRawQuery();
+        int index = 0;
+        if (query != null && !query.isEmpty()) {
+            if (!query.matches("destination=[1-9][0-9]{0,1}"))
+                throw new ApiError(400, "Unknown query '" + clip(query) + "'",
+                        "GET /stream.sdp describes the first destination; GET /stream.sdp?destination=N the N-th (from 1).");
+            index = Integer.parseInt(query.substring(query.indexOf('=') + 1)) - 1;
+        }
+        Optional<String> text = StreamMetrics.sdp(supervisor, index, ex.getLocalAddress().getAddress());
+        if (text.isEmpty()) {
+            if (supervisor.uptimeSeconds() >= 0)
+                throw new ApiError(404, "No destination number " + (index + 1) + " in the running stream",
+                        "It goes to " + supervisor.plan().destinations() + ".");
+            throw new ApiError(404, "No stream is running",
+                    "Start it with POST /control {\"action\":\"start\"}; the SDP describes the running stream.");
+        }
+        sendText(ex, 200, "application/sdp", text.get());
+    }
+
+    private void post(HttpExchange ex) throws IOException, ApiError, InvalidSetting {
         authorize(ex);
-        String action = parseAction(readBody(ex));
-        Supervisor.Outcome outcome = action.equals("start") ? supervisor.start() : supervisor.stop();
+        JsonObject request = parseRequest(readBody(ex));
+        String action = request.getString("action", "");
+        boolean hasSettings = request.size() > 1;
+        if (action.equals("stop") && hasSettings)
+            throw new ApiError(400, "Settings go with start, not stop",
+                    "Send {\"action\":\"stop\"} alone; send settings with {\"action\":\"start\", ...}.");
+        Supervisor.Outcome outcome;
+        if (action.equals("start")) {
+            StreamPlan plan;
+            try {
+                plan = StreamPlan.of(supervisor.defaults().settings().withJson(request));
+            } catch (Invalid e) {
+                throw new InvalidSetting(e);
+            } catch (InvalidValueException e) {
+                throw new InvalidSetting(new Invalid(e.field(), null, e.getMessage()));
+            }
+            outcome = supervisor.start(plan);
+            if (outcome == Supervisor.Outcome.ALREADY_RUNNING && hasSettings
+                    && !plan.settings().equals(supervisor.plan().settings()))
+                throw new ApiError(409, "Stream already running with other settings",
+                        "Stop it first with {\"action\":\"stop\"}, then start it with the new settings.");
+        } else {
+            outcome = supervisor.stop();
+        }
         JsonObject body = Json.object().add("message", outcome.message);
         JsonObject status = supervisor.status();
         for (String name : status.names()) body.add(name, status.get(name));
@@ -163,6 +243,16 @@ public final class HttpApi implements HttpHandler {
      * @return the action
      */
     static String parseAction(byte[] bytes) throws ApiError {
+        return parseRequest(bytes).getString("action", "");
+    }
+
+    /**
+     * Parses the POST body: a JSON object with "action" ("start" or "stop") and, for start, settings
+     * named as in {@link SettingsGrammar#FIELDS}; their values are checked by the caller.
+     * @param bytes the body
+     * @return the object
+     */
+    static JsonObject parseRequest(byte[] bytes) throws ApiError {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
@@ -184,7 +274,7 @@ public final class HttpApi implements HttpHandler {
         for (String name : o.names()) {
             if (!seen.add(name)) throw new ApiError(400, "Field '" + clip(name) + "' appears more than once", EXAMPLE);
             if (!FIELDS.contains(name))
-                throw new ApiError(400, "Unknown field '" + clip(name) + "'", "Valid fields: action. " + EXAMPLE);
+                throw new ApiError(400, "Unknown field '" + clip(name) + "'", "Valid fields: " + FIELD_LIST + ". " + EXAMPLE);
         }
         JsonValue action = o.get("action");
         if (action == null) throw new ApiError(400, "Missing field 'action'", EXAMPLE);
@@ -193,7 +283,7 @@ public final class HttpApi implements HttpHandler {
         String a = action.asString();
         if (!ACTIONS.contains(a))
             throw new ApiError(400, "Unknown action '" + clip(a) + "'", "Valid actions: start, stop.");
-        return a;
+        return o;
     }
 
     private static String kind(JsonValue v) {
@@ -212,6 +302,21 @@ public final class HttpApi implements HttpHandler {
 
     private static JsonObject error(String error, String hint) {
         return Json.object().add("error", error).add("hint", hint);
+    }
+
+    private static void sendText(HttpExchange ex, int code, String contentType, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+            ex.sendResponseHeaders(code, -1);
+            return;
+        }
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     private static void send(HttpExchange ex, int code, JsonObject body) throws IOException {

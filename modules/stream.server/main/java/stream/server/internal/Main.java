@@ -30,20 +30,40 @@ public final class Main {
               --source SOURCE   auto, test, or a camera device path      [STREAM_SOURCE] default auto
                                 (auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,
                                  mfvideosrc on Windows, otherwise the live test pattern)
-              --dest HOST:PORT  where RTP/UDP goes ([IPV6]:PORT for IPv6) [STREAM_DEST] default 127.0.0.1:5000
+              --dest LIST       where RTP/UDP goes: 1-8 HOST:PORT separated [STREAM_DEST] default 127.0.0.1:5000
+                                by commas; IPv4, [IPV6]:PORT or a host name
+              --multicast G:P   send to a multicast group instead of --dest [STREAM_MULTICAST]
+                                (224.0.0.0/4 or [ff00::/8]:PORT), e.g. 239.255.0.1:5004
+              --ttl N           multicast TTL (hops), 1-255              [STREAM_TTL] default 1
               --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
                                 from non-loopback clients (Authorization: Bearer TOKEN)
               --state-dir DIR   where the pid file lives                 [STREAM_STATE_DIR]
                                 default $XDG_RUNTIME_DIR, else the temp directory
-              --width N         frame width, even, 16-7680               [STREAM_WIDTH] default 1280
-              --height N        frame height, even, 16-4320              [STREAM_HEIGHT] default 720
+              --width N         frame width, even, 16-3840               [STREAM_WIDTH] default 1280
+              --height N        frame height, even, 16-2160              [STREAM_HEIGHT] default 720
               --framerate N     frames per second, 1-120                 [STREAM_FRAMERATE] default 30
+              --bitrate KBPS    H.264 bitrate in kbit/s, 100-50000       [STREAM_BITRATE] default 2000
+              --keyint N|Ts     keyframe interval: frames 1-600, or      [STREAM_KEYINT] default 1s
+                                seconds 0.1s-60s (a late viewer waits up to this long for a picture)
+              --preset NAME     x264 speed preset: ultrafast superfast   [STREAM_PRESET] default ultrafast
+                                veryfast faster fast medium slow slower veryslow placebo
+              --restart POLICY  never or on-failure: restart a failed or [STREAM_RESTART] default never
+                                stalled child after 1 s, doubling to 30 s (reset after 60 s of running)
+              --stall-timeout S seconds without an RTP packet after      [STREAM_STALL_TIMEOUT] default 5
+                                which a live child is reported stalled, 1-300
               --help            this text
               --version         the version
 
             API:
-              GET  /control                       status JSON (status: stopped|starting|running|stopping|failed)
+              GET  /control                       status JSON (status: stopped|starting|running|stalled|
+                                                  stopping|failed), settings in force, stats (packets, bytes,
+                                                  frames, fps, bitrate, secondsSinceLastPacket), restarts
               POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
+                   optional settings with start: width, height, framerate, bitrate, keyint, preset, source,
+                   destinations (list), multicast, ttl, restart, stall-timeout; defaults from the options
+              GET  /stream.sdp                    SDP of the running stream for ffplay/VLC/ffprobe
+                                                  (?destination=N for the N-th destination); 404 when none
+              GET  /metrics                       Prometheus text format
               POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
               GET  /health                        {"status":"ok"}
 
@@ -66,6 +86,13 @@ public final class Main {
         OPTIONS.put("--width", "STREAM_WIDTH");
         OPTIONS.put("--height", "STREAM_HEIGHT");
         OPTIONS.put("--framerate", "STREAM_FRAMERATE");
+        OPTIONS.put("--bitrate", "STREAM_BITRATE");
+        OPTIONS.put("--keyint", "STREAM_KEYINT");
+        OPTIONS.put("--preset", "STREAM_PRESET");
+        OPTIONS.put("--multicast", "STREAM_MULTICAST");
+        OPTIONS.put("--ttl", "STREAM_TTL");
+        OPTIONS.put("--restart", "STREAM_RESTART");
+        OPTIONS.put("--stall-timeout", "STREAM_STALL_TIMEOUT");
     }
 
     /** A usage error: one line for stderr. */
@@ -194,6 +221,45 @@ public final class Main {
         return option;
     }
 
+    /** Stream settings as flags: option name to the setting's name in {@link SettingsGrammar#FIELDS}. */
+    private static final Map<String, String> STREAM_FLAGS = new LinkedHashMap<>();
+
+    static {
+        STREAM_FLAGS.put("--dest", "destinations");
+        STREAM_FLAGS.put("--multicast", "multicast");
+        STREAM_FLAGS.put("--ttl", "ttl");
+        STREAM_FLAGS.put("--framerate", "framerate");
+        STREAM_FLAGS.put("--width", "width");
+        STREAM_FLAGS.put("--height", "height");
+        STREAM_FLAGS.put("--bitrate", "bitrate");
+        STREAM_FLAGS.put("--keyint", "keyint");
+        STREAM_FLAGS.put("--preset", "preset");
+        STREAM_FLAGS.put("--restart", "restart");
+        STREAM_FLAGS.put("--stall-timeout", "stall-timeout");
+    }
+
+    /** Checks the stream settings among the flags with the same grammar as the API, naming the flag on error. */
+    private static ServerConfig withStreamSettings(ServerConfig c, Map<String, String> values) throws UsageException {
+        if (get(values, "--dest") != null && get(values, "--multicast") != null)
+            throw new UsageException(label(values, "--multicast") + ": give either --dest or --multicast, not both");
+        SettingsGrammar.Settings s = SettingsGrammar.defaults();
+        for (var e : STREAM_FLAGS.entrySet()) {
+            String v = get(values, e.getKey());
+            if (v == null) continue;
+            try {
+                s = s.with(e.getValue(), v);
+            } catch (SettingsGrammar.Invalid bad) {
+                throw new InvalidValueException(label(values, e.getKey()), v, "not allowed; expected " + bad.allowed());
+            }
+            switch (e.getKey()) {
+                case "--dest" -> c = c.withDestination(v);
+                case "--width", "--height", "--framerate" -> { }
+                default -> c = c.withSetting(e.getValue(), v);
+            }
+        }
+        return c.withSize(s.width(), s.height(), s.framerate());
+    }
+
     static ServerConfig toConfig(Map<String, String> values) throws UsageException {
         ServerConfig c = ServerConfig.defaults();
         try {
@@ -205,7 +271,6 @@ public final class Main {
                 if (!v.equals("auto") && !v.equals("test")) Validation.devicePath(field, v);
                 c = c.withSource(v);
             }
-            if ((v = get(values, "--dest")) != null) c = c.withDestination(Validation.destination(label(values, "--dest"), v).toString());
             if ((v = get(values, "--token")) != null) c = c.withToken(Validation.token(label(values, "--token"), v));
             if ((v = get(values, "--state-dir")) != null) {
                 Path dir = Path.of(v);
@@ -213,13 +278,7 @@ public final class Main {
                     throw new UsageException(label(values, "--state-dir") + " '" + clip(v) + "': not a writable directory");
                 c = c.withStateDir(dir);
             }
-            int w = c.width(), h = c.height(), f = c.framerate();
-            if ((v = get(values, "--width")) != null) w = Validation.intInRange(label(values, "--width"), v, 16, 7680);
-            if ((v = get(values, "--height")) != null) h = Validation.intInRange(label(values, "--height"), v, 16, 4320);
-            if ((v = get(values, "--framerate")) != null) f = Validation.intInRange(label(values, "--framerate"), v, 1, 120);
-            if (w % 2 != 0) throw new UsageException(label(values, "--width") + " '" + w + "': must be even for 4:2:0 video");
-            if (h % 2 != 0) throw new UsageException(label(values, "--height") + " '" + h + "': must be even for 4:2:0 video");
-            return c.withSize(w, h, f);
+            return withStreamSettings(c, values);
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException("--state-dir: " + e.getMessage());
         }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,7 +47,8 @@ public final class Supervisor {
         /** Child spawned, pipeline not yet negotiated. */ STARTING,
         /** Child streaming. */ RUNNING,
         /** Stop requested, child not yet gone. */ STOPPING,
-        /** Child ended without a stop request. */ FAILED;
+        /** Child ended without a stop request. */ FAILED,
+        /** Child alive but no RTP packet left for the stall timeout, or killed for that and waiting for its restart. */ STALLED;
 
         /** @return the lower-case name used in JSON */
         public String json() {
@@ -118,6 +120,9 @@ public final class Supervisor {
         final ArrayDeque<String> stderrTail = new ArrayDeque<>();
         volatile boolean stopRequested;
         Thread stderrDrain;
+        // Set by the watchdog when it kills the child for a stall; guarded by the Supervisor's monitor.
+        boolean killedForStall;
+        Duration restartDelay;
 
         Child(Process process) {
             this.process = process;
@@ -132,9 +137,12 @@ public final class Supervisor {
     }
 
     private final String gstLaunch;
-    private final StreamSettings settings;
     private final PidFile pidFile;
+    private final RtpTap tap;
     private final ReentrantLock opLock = new ReentrantLock(true);
+    private final Instant createdAt = Instant.now();
+    private final StreamPlan defaults;
+    private volatile SdpWriter.H264Params capsParams;
 
     // Guarded by this.
     private State state = State.STOPPED;
@@ -142,21 +150,97 @@ public final class Supervisor {
     private Exit lastExit;
     private int starts;
     private boolean closing;
+    private StreamPlan plan;
+    private RestartPolicy policy;
+    private int restarts;       // by the restart policy
+    private int stalls;         // times a live child was found stalled
+    private long epoch;         // bumped by every user start and stop: cancels a pending automatic restart
+    private Instant restartAt;  // when a pending automatic restart is due, or null
 
     /**
      * @param gstLaunch path of gst-launch-1.0
-     * @param settings the stream settings
+     * @param defaults the stream used by a start without settings
      * @param pidFile where the child's pid is recorded for stale-child cleanup, or null
+     * @param tap the RTP tap that receives a copy of the output, or null for none (no stats, no stall detection)
      */
-    public Supervisor(String gstLaunch, StreamSettings settings, PidFile pidFile) {
+    public Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap) {
         this.gstLaunch = gstLaunch;
-        this.settings = settings;
+        this.plan = defaults;
+        this.defaults = defaults;
+        this.policy = RestartPolicy.standard(defaults.settings().restart());
         this.pidFile = pidFile;
+        this.tap = tap;
     }
 
-    /** @return the exact command line the child runs with */
-    public List<String> command() {
-        return PipelineBuilder.command(gstLaunch, settings);
+    /** Starts the watchdog that finds stalled children; call once, after construction. */
+    public void startWatchdog() {
+        if (tap == null) return;
+        Thread.ofPlatform().daemon().name("stream-watchdog").start(() -> {
+            while (true) {
+                synchronized (this) {
+                    if (closing) return;
+                }
+                try {
+                    checkStall();
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "stall watchdog", e);
+                }
+            }
+        });
+    }
+
+    /** @return the exact command line the child runs (or would run) with */
+    public synchronized List<String> command() {
+        return plan.command(gstLaunch, tap == null ? 0 : tap.port());
+    }
+
+    /** @return the settings and source of the current (or next) child */
+    public synchronized StreamPlan plan() {
+        return plan;
+    }
+
+    /** @return the plan a start without settings uses: the server's flags */
+    public StreamPlan defaults() {
+        return defaults;
+    }
+
+    /** @return the RTP tap, or null */
+    public RtpTap tap() {
+        return tap;
+    }
+
+    /** @return restarts made by the restart policy since the server started */
+    public synchronized int restarts() {
+        return restarts;
+    }
+
+    /** @return when the server's supervisor was made */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /**
+     * The H.264 parameter sets of the current child: the SPS/PPS seen in the RTP tap, else those
+     * of its caps (gst-launch -v).
+     * @return the parameters, when known
+     */
+    public Optional<SdpWriter.H264Params> h264Params() {
+        // The bytes actually sent come first; the caps line is for a stream without a tap.
+        Optional<SdpWriter.H264Params> sent = tap == null ? Optional.empty() : tap.h264Params();
+        return sent.isPresent() ? sent : Optional.ofNullable(capsParams);
+    }
+
+    /** @return when the current child started, or null with no child */
+    public synchronized Instant childStartedAt() {
+        return current == null ? null : current.startedAt;
+    }
+
+    /** @return the seconds the current child has run, or -1 with no child */
+    public synchronized double uptimeSeconds() {
+        return current == null ? -1 : Duration.between(current.startedAt, Instant.now()).toMillis() / 1000.0;
     }
 
     /** @return the current state */
@@ -174,30 +258,30 @@ public final class Supervisor {
      * @return what happened
      */
     public Outcome start() {
+        return start(null);
+    }
+
+    /**
+     * Starts the child with the given settings unless one is there (then the settings are not
+     * applied); waits until it runs, fails, or a bound passes.
+     * @param requested the plan for this start, or null to use the last one
+     * @return what happened
+     */
+    public Outcome start(StreamPlan requested) {
         opLock.lock();
         try {
             Child child;
             synchronized (this) {
                 if (closing) return Outcome.SHUTTING_DOWN;
-                if (state == State.STARTING || state == State.RUNNING) return Outcome.ALREADY_RUNNING;
-                ProcessBuilder pb = new ProcessBuilder(command()).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
-                Process p;
-                try {
-                    p = pb.start();
-                } catch (IOException e) {
-                    lastExit = new Exit(-1, null, "could not start " + gstLaunch + ": " + e.getMessage(), Instant.now(), false, List.of());
-                    transition(State.FAILED, lastExit.description());
-                    return Outcome.FAILED_TO_START;
-                }
-                child = new Child(p);
-                current = child;
-                starts++;
-                transition(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command()));
+                if (state == State.STARTING || state == State.RUNNING || (state == State.STALLED && current != null))
+                    return Outcome.ALREADY_RUNNING;
+                if (requested != null) plan = requested;
+                epoch++;
+                restartAt = null;
+                policy = RestartPolicy.standard(plan.settings().restart());
+                child = spawnLocked();
+                if (child == null) return Outcome.FAILED_TO_START;
             }
-            if (pidFile != null) pidFile.write(child.process.toHandle());
-            child.stderrDrain = drain(child, child.process.getErrorStream(), true);
-            drain(child, child.process.getInputStream(), false);
-            Thread.ofPlatform().daemon().name("gst-watch-" + child.pid).start(() -> watch(child));
             synchronized (this) {
                 long deadline = System.nanoTime() + START_WAIT.toNanos();
                 while (current == child && state == State.STARTING && !closing) {
@@ -231,12 +315,108 @@ public final class Supervisor {
         }
     }
 
+    /** Spawns a child with the current plan; caller holds opLock and the monitor. @return it, or null when it could not */
+    private Child spawnLocked() {
+        List<String> command = command();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+        if (tap != null) tap.reset();
+        capsParams = null;
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            lastExit = new Exit(-1, null, "could not start " + gstLaunch + ": " + e.getMessage(), Instant.now(), false, List.of());
+            transition(State.FAILED, lastExit.description());
+            return null;
+        }
+        Child child = new Child(p);
+        current = child;
+        starts++;
+        transition(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command));
+        if (pidFile != null) pidFile.write(child.process.toHandle());
+        child.stderrDrain = drain(child, child.process.getErrorStream(), true);
+        drain(child, child.process.getInputStream(), false);
+        Thread.ofPlatform().daemon().name("gst-watch-" + child.pid).start(() -> watch(child));
+        return child;
+    }
+
+    /** Looks at the tap: a live child that sent nothing for the stall timeout is stalled. */
+    private void checkStall() {
+        Child kill = null;
+        synchronized (this) {
+            Child c = current;
+            if (c == null || c.stopRequested || closing) return;
+            if (state != State.STARTING && state != State.RUNNING && state != State.STALLED) return;
+            int timeout = plan.settings().stallTimeout();
+            RtpTap.Stats st = tap.snapshot();
+            if (state == State.STARTING && st.anyPacket()) {
+                // The tap saw RTP: the stream runs, even if the caps line on stdout came garbled (with a tee,
+                // several streaming threads print at once) or not yet.
+                transition(State.RUNNING, "pid " + c.pid + " is streaming to " + destinations() + " (RTP seen)");
+                notifyAll();
+                return;
+            }
+            boolean quiet = st.secondsSinceLastPacket() >= timeout;
+            if (quiet && state != State.STALLED) {
+                stalls++;
+                transition(State.STALLED, "pid " + c.pid + " is alive but sent no RTP packet for "
+                        + Math.round(st.secondsSinceLastPacket()) + " s (stall timeout " + timeout + " s)");
+                notifyAll();
+                Optional<Duration> delay = policy.onEnd(RestartPolicy.End.STALLED, Duration.between(c.startedAt, Instant.now()));
+                if (delay.isPresent()) {
+                    c.killedForStall = true;
+                    c.restartDelay = delay.get();
+                    kill = c;
+                }
+            } else if (!quiet && state == State.STALLED) {
+                transition(State.RUNNING, "pid " + c.pid + " sends again");
+            }
+        }
+        if (kill != null) {
+            // SIGKILL: a stopped (SIGSTOP) or hung process does not act on SIGINT or SIGTERM.
+            LOG.log(Level.WARNING, "killing stalled gst-launch-1.0 pid {0} (SIGKILL); restart policy on-failure",
+                    Long.toString(kill.pid));
+            kill.process.toHandle().destroyForcibly(); // keeps the pipes open for the drains, as in stop
+        }
+    }
+
+    /** Caller holds the monitor. */
+    private void scheduleRestart(Duration delay) {
+        long scheduled = epoch;
+        restartAt = Instant.now().plus(delay);
+        LOG.log(Level.INFO, "restart policy on-failure: starting the stream again in {0} s", delay.toMillis() / 1000.0);
+        Thread.ofVirtual().name("stream-restart").start(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+            opLock.lock();
+            try {
+                synchronized (this) {
+                    if (epoch != scheduled || current != null || closing) return;
+                    if (state != State.FAILED && state != State.STALLED) return;
+                    restartAt = null;
+                    restarts++;
+                    LOG.log(Level.INFO, "restart {0} by the restart policy", restarts);
+                    spawnLocked();
+                }
+            } finally {
+                opLock.unlock();
+            }
+        });
+    }
+
     private Outcome stopLocked() {
         Child child;
         synchronized (this) {
+            epoch++; // cancels a pending automatic restart
+            restartAt = null;
+            plan = defaults; // after a stop, the settings in force are those a plain start uses
+            policy = RestartPolicy.standard(defaults.settings().restart());
             child = current;
             if (child == null) {
-                if (state == State.FAILED) transition(State.STOPPED, "failure acknowledged by stop");
+                if (state == State.FAILED || state == State.STALLED) transition(State.STOPPED, "failure acknowledged by stop");
                 return Outcome.NOT_RUNNING;
             }
             child.stopRequested = true;
@@ -362,10 +542,19 @@ public final class Supervisor {
             }
             lastExit = Exit.of(code, false, child.tail());
             current = null;
-            transition(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
-                    + (lastExit.stderr().isEmpty() ? "" : "; last stderr: " + lastExit.stderr().get(lastExit.stderr().size() - 1)));
             if (pidFile != null) pidFile.delete();
             notifyAll();
+            if (child.killedForStall) {
+                // State stays stalled until the restart, so a client sees why it happened.
+                LOG.log(Level.INFO, "stalled pid {0} ended: {1}", Long.toString(child.pid), lastExit.description());
+                scheduleRestart(child.restartDelay);
+                return;
+            }
+            transition(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
+                    + (lastExit.stderr().isEmpty() ? "" : "; last stderr: " + lastExit.stderr().get(lastExit.stderr().size() - 1)));
+            // Any end nobody asked for is a failure of the stream, exit code 0 included.
+            policy.onEnd(RestartPolicy.End.FAILED,
+                    Duration.between(child.startedAt, Instant.now())).ifPresent(this::scheduleRestart);
         }
     }
 
@@ -385,12 +574,18 @@ public final class Supervisor {
                     } else {
                         LOG.log(Level.DEBUG, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
                         if (line.contains(RUNNING_MARK)) onRunning(child);
+                        var params = SdpWriter.parseCapsLine(line);
+                        if (params.isPresent() && isCurrent(child)) capsParams = params.get();
                     }
                 }
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "pipe of pid {0} closed: {1}", Long.toString(child.pid), e.getMessage());
             }
         });
+    }
+
+    private synchronized boolean isCurrent(Child child) {
+        return current == child;
     }
 
     private synchronized void onRunning(Child child) {
@@ -401,7 +596,7 @@ public final class Supervisor {
     }
 
     private String destinations() {
-        return settings.destinations().stream().map(Object::toString).reduce((a, b) -> a + "," + b).orElse("");
+        return plan.destinations();
     }
 
     // Caller holds the monitor.
@@ -427,9 +622,16 @@ public final class Supervisor {
         JsonArray cmd = new JsonArray();
         command().forEach(cmd::add);
         o.add("command", cmd);
-        o.add("source", settings.source().describe());
+        o.add("source", plan.source().describe());
         o.add("destination", destinations());
         o.add("restartCount", Math.max(0, starts - 1));
+        o.add("settings", plan.settings().toJson());
+        o.add("stats", tap == null || c == null ? Json.NULL : tap.snapshot().toJson());
+        o.add("restarts", restarts);
+        o.add("stalls", stalls);
+        o.add("restartPolicy", policy.mode().text());
+        o.add("nextRestartInSeconds", restartAt == null ? Json.NULL
+                : Json.value(Math.max(0, Duration.between(Instant.now(), restartAt).toMillis()) / 1000.0));
         o.add("lastExit", lastExit == null ? Json.NULL : lastExit.toJson());
         JsonValue tail = Json.array();
         if (state == State.FAILED && lastExit != null) {

@@ -80,7 +80,8 @@ class ApiContractTest {
         assertTrue(cmd.get(0).endsWith("gst-launch-1.0"), cmd.toString());
         assertTrue(cmd.contains("video/x-raw,format=I420,width=320,height=240,framerate=15/1"), cmd.toString());
         assertTrue(cmd.contains("video/x-h264,profile=constrained-baseline"), cmd.toString());
-        assertTrue(cmd.contains("key-int-max=30") && cmd.contains("tune=zerolatency") && cmd.contains("config-interval=1"), cmd.toString());
+        // keyframe interval default 1 s: 15 frames at 15 fps
+        assertTrue(cmd.contains("key-int-max=15") && cmd.contains("tune=zerolatency") && cmd.contains("config-interval=1"), cmd.toString());
         assertTrue(cmd.contains("port=" + udpPort), cmd.toString());
     }
 

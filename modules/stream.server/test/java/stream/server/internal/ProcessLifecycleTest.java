@@ -118,6 +118,14 @@ class ProcessLifecycleTest {
     }
 
     @Test
+    void missingGstLaunchIsOneLineAndExit3() throws Exception {
+        ServerProcess s = spawn(args(0), Map.of("PATH", stateDir.toString()));
+        assertEquals(3, s.awaitExit());
+        assertEquals(1, s.stderr.size(), s.stderrText());
+        assertTrue(s.stderrText().contains("gst-launch-1.0 not found") && s.stderrText().contains("install"), s.stderrText());
+    }
+
+    @Test
     void helpListsFlagsEnvironmentAndExitCodes() throws Exception {
         ServerProcess s = spawn(List.of("--help"), Map.of());
         assertEquals(0, s.awaitExit());

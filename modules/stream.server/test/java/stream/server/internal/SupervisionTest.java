@@ -88,6 +88,20 @@ class SupervisionTest {
     }
 
     @Test
+    void stopOfAChildThatIgnoresSigintEndsItWithSigkillAfterTheGraceTime() throws Exception {
+        long pid = post(port, "start").getLong("pid", -1);
+        // A stopped (SIGSTOP) process cannot act on SIGINT: the bounded wait must end in SIGKILL.
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+        JsonObject r = post(port, "stop");
+        assertEquals("Stream stopped", r.getString("message", null));
+        assertEquals("stopped", r.getString("status", null));
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "child gone when stop answers");
+        JsonObject exit = r.get("lastExit").asObject();
+        assertEquals(9, exit.getInt("signal", -1), exit.toString());
+        assertTrue(exit.getBoolean("requested", false));
+    }
+
+    @Test
     void fiftyConcurrentStartAndStopLeaveAtMostOneChildAndATrueStatus() throws Exception {
         int n = 50;
         ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -100,7 +114,11 @@ class SupervisionTest {
         Thread sampler = Thread.ofPlatform().start(() -> {
             while (sampling.get()) {
                 maxChildren.accumulateAndGet(gstBelow(ProcessHandle.current()).size(), Math::max);
-                Thread.onSpinWait();
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         try {

@@ -1,0 +1,77 @@
+package stream.server.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import stream.server.internal.SettingsGrammar.Endpoint;
+import stream.server.internal.SettingsGrammar.Settings;
+
+/**
+ * One start of the stream: the checked settings and the resolved source, turned into the
+ * gst-launch-1.0 argument list. One element or property per argument; every value passed
+ * {@link SettingsGrammar}, so none can add pipeline syntax.
+ *
+ * <p>The payloader feeds a {@code tee} with one {@code udpsink} per destination (or the multicast
+ * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
+ * what actually leaves. Why the other parts are there: see {@link PipelineBuilder}.
+ *
+ * @param settings the settings in force
+ * @param source the source they resolve to
+ */
+public record StreamPlan(Settings settings, StreamSettings.Source source) {
+    /** Checks that both are there. */
+    public StreamPlan {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Resolves the source of the settings (auto picks a camera or the test pattern).
+     * @param settings the settings
+     * @return the plan
+     */
+    public static StreamPlan of(Settings settings) {
+        return new StreamPlan(settings, Sources.choose(settings.source()));
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param tapPort the loopback port of the RTP tap, or 0 for none
+     * @return the full command line, program first
+     */
+    public List<String> command(String gstLaunch, int tapPort) {
+        Settings s = settings;
+        List<String> a = new ArrayList<>();
+        a.add(gstLaunch);
+        a.add("-e"); // SIGINT becomes EOS: a clean end
+        a.add("-v"); // prints caps as negotiated: when the chain reaches the sink, and the SPS/PPS for the SDP
+        a.addAll(source.arguments());
+        a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "!",
+                "video/x-raw,format=I420,width=" + s.width() + ",height=" + s.height() + ",framerate=" + s.framerate() + "/1",
+                "!", "x264enc", "tune=zerolatency", "speed-preset=" + s.preset(),
+                "key-int-max=" + s.keyintFrames(), "bitrate=" + s.bitrate(),
+                "!", "video/x-h264,profile=constrained-baseline",
+                "!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
+        // One udpsink per target after a tee: multiudpsink's clients list cannot carry IPv6 addresses (GStreamer 1.22
+        // parses HOST:PORT at the first ':' and drops them silently). The first sink is named "out": its caps tell
+        // the supervisor that the chain reached the network.
+        a.addAll(List.of("tee", "name=t"));
+        List<Endpoint> targets = new ArrayList<>(s.targets());
+        if (tapPort > 0) targets.add(new Endpoint("127.0.0.1", tapPort));
+        for (int i = 0; i < targets.size(); i++) {
+            Endpoint e = targets.get(i);
+            a.addAll(List.of("t.", "!", "queue", "!", "udpsink", "name=" + (i == 0 ? PipelineBuilder.SINK_NAME : "out" + i),
+                    "host=" + e.host(), "port=" + Integer.toString(e.port())));
+            // The sender need not join its own group; loop stays on so viewers on this host receive it.
+            if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
+        }
+        return List.copyOf(a);
+    }
+
+    /** @return where the stream goes, e.g. "127.0.0.1:5000" or "239.255.0.1:5004 (multicast, ttl 1)" */
+    public String destinations() {
+        if (settings.multicast() != null) return settings.multicast() + " (multicast, ttl " + settings.ttl() + ")";
+        return settings.destinations().stream().map(Endpoint::toString).collect(Collectors.joining(","));
+    }
+}

@@ -1,0 +1,114 @@
+package stream.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A multicast stream decoded by two viewers. Multicast needs a route; adding one to this host
+ * would change every program's multicast (and the default route would carry the packets off the
+ * machine), so the server and both viewers run in a network namespace of their own whose
+ * loopback carries 224.0.0.0/4. Needs root (CI runs as root); skipped with a message otherwise.
+ */
+class MulticastTest {
+    private static final String RTP_CAPS = "application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=96";
+
+    @TempDir
+    Path dir;
+    private String ns;
+    private final List<Gst> processes = new ArrayList<>();
+
+    @BeforeEach
+    void namespace() throws Exception {
+        ns = "stream-mc-" + ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        boolean ok = run("ip", "netns", "add", ns) == 0;
+        Assumptions.assumeTrue(ok, "cannot create a network namespace (needs root and iproute2): multicast not tested here");
+        assertEquals(0, run("ip", "-n", ns, "link", "set", "lo", "up"));
+        assertEquals(0, run("ip", "-n", ns, "link", "set", "lo", "multicast", "on"));
+        assertEquals(0, run("ip", "-n", ns, "route", "add", "224.0.0.0/4", "dev", "lo"));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Gst p : processes) p.close();
+        if (ns != null) run("ip", "netns", "del", ns);
+    }
+
+    private static int run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    private Gst inNs(List<String> cmd) throws IOException {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(cmd);
+        Gst g = Gst.start(c);
+        processes.add(g);
+        return g;
+    }
+
+    /** HTTP inside the namespace, through bash's /dev/tcp (no other client needed). */
+    private String http(int port, String method, String path, String body) throws Exception {
+        String req = method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n") + "\r\n" + (body == null ? "" : body);
+        Path file = Files.writeString(dir.resolve("req-" + System.nanoTime()), req);
+        Gst g = inNs(List.of("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " && cat \"$1\" >&3 && cat <&3", "http",
+                file.toString()));
+        assertTrue(g.process.waitFor(60, TimeUnit.SECONDS), "no HTTP answer");
+        Thread.sleep(200);
+        return g.output();
+    }
+
+    @Test
+    void aMulticastStreamIsDecodedByTwoViewers() throws Exception {
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        int mport = 20000 + ThreadLocalRandom.current().nextInt(20000);
+        Gst server = inNs(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-p", System.getProperty("jdk.module.path"),
+                "-m", "stream.server/stream.server.internal.Main", "--port", "0", "--bind", "127.0.0.1", "--source", "test",
+                "--state-dir", dir.toString(), "--multicast", group + ":" + mport, "--ttl", "1",
+                "--width", "320", "--height", "240", "--framerate", "15", "--keyint", "1s"));
+        assertTrue(Gst.waitFor(60, () -> server.lines.stream().anyMatch(l -> l.startsWith("stream-server listening on "))),
+                server::output);
+        String line = server.lines.stream().filter(l -> l.startsWith("stream-server listening on ")).findFirst().orElseThrow();
+        int port = Integer.parseInt(line.replaceAll(".*:([0-9]+)/control$", "$1"));
+
+        Gst viewer = inNs(List.of("gst-launch-1.0", "-q", "udpsrc", "address=" + group, "port=" + mport, "caps=" + RTP_CAPS,
+                "!", "rtph264depay", "!", "h264parse", "!", "avdec_h264", "!", "video/x-raw,width=320,height=240",
+                "!", "fakesink", "num-buffers=30"));
+        String started = http(port, "POST", "/control", "{\"action\":\"start\"}");
+        assertTrue(started.startsWith("HTTP/1.1 200"), started);
+        assertTrue(started.contains("\"multicast\":\"" + group + ":" + mport + "\""), started);
+
+        String sdp = http(port, "GET", "/stream.sdp", null);
+        // Gst keeps lines without their ends: the header ends at the first empty line.
+        List<String> lines = List.of(sdp.split("\n", -1));
+        assertTrue(lines.contains("c=IN IP4 " + group + "/1"), sdp);
+        String body = String.join("\r\n", lines.subList(lines.indexOf("") + 1, lines.size())) + "\r\n";
+        Path sdpFile = Files.writeString(dir.resolve("stream.sdp"), body);
+        Gst probe = inNs(List.of("ffprobe", "-v", "error", "-protocol_whitelist", "file,udp,rtp", "-select_streams", "v:0",
+                "-read_intervals", "%+2", "-show_frames", "-show_entries", "frame=width,height", "-of", "csv",
+                "-i", sdpFile.toString()));
+
+        assertTrue(viewer.process.waitFor(90, TimeUnit.SECONDS), "viewer 1 decoded nothing: " + viewer.output());
+        assertEquals(0, viewer.process.exitValue(), viewer.output());
+        assertTrue(probe.process.waitFor(90, TimeUnit.SECONDS), "viewer 2 (ffprobe) did not finish: " + probe.output());
+        Thread.sleep(200);
+        long frames = probe.lines.stream().filter(l -> l.equals("frame,320,240")).count();
+        assertTrue(frames >= 10, "ffprobe decoded " + frames + " frames from the multicast SDP:\n" + probe.output());
+    }
+}

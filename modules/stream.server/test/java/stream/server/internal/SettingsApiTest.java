@@ -1,0 +1,157 @@
+package stream.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static stream.server.internal.TestSupport.request;
+import static stream.server.internal.TestSupport.status;
+
+import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import stream.server.ServerConfig;
+import stream.server.StreamServer;
+
+/** Every bad setting in a start request gets a 400 naming field, value and what is allowed; flags the same. */
+class SettingsApiTest {
+    private static Path dir;
+    private static StreamServer server;
+    private static int port;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        dir = Files.createTempDirectory("settings-api");
+        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
+                .withStateDir(dir).withDestination("127.0.0.1:" + Gst.freeUdpPort()).withSize(320, 240, 15));
+        port = server.port();
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException {
+        if (server != null) server.close();
+        Files.deleteIfExists(dir);
+    }
+
+    @ParameterizedTest(name = "{0} -> 400 on {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            "width":641                                        | width         | 641
+            "width":7680                                       | width         | 7680
+            "width":"640px"                                    | width         | 640px
+            "width":640.5                                      | width         | 640.5
+            "width":true                                       | width         | true
+            "height":2                                         | height        | 2
+            "framerate":0                                      | framerate     | 0
+            "framerate":240                                    | framerate     | 240
+            "bitrate":20                                       | bitrate       | 20
+            "bitrate":"1e9"                                    | bitrate       | 1e9
+            "keyint":0                                         | keyint        | 0
+            "keyint":"90s"                                     | keyint        | 90s
+            "preset":"ludicrous"                               | preset        | ludicrous
+            "preset":"fast ! filesink location=/tmp/x"         | preset        | fast ! filesink location=/tmp/x
+            "source":"/etc/passwd"                             | source        | /etc/passwd
+            "source":"test ! fakesink"                         | source        | test ! fakesink
+            "destinations":["127.0.0.1"]                       | destinations  | 127.0.0.1
+            "destinations":["127.0.0.1:0"]                     | destinations  | 127.0.0.1:0
+            "destinations":["10.0.0.1:5000 ! fakesink"]        | destinations  | 10.0.0.1:5000 ! fakesink
+            "destinations":["::1:5000"]                        | destinations  | ::1:5000
+            "destinations":["h_x.example:5000"]                | destinations  | h_x.example:5000
+            "destinations":[]                                  | destinations  | []
+            "destinations":[5000]                              | destinations  | [5000]
+            "destinations":["239.1.1.1:5000"]                  | destinations  | 239.1.1.1:5000
+            "multicast":"10.1.1.1:5004"                        | multicast     | 10.1.1.1:5004
+            "multicast":"239.1.1.1"                            | multicast     | 239.1.1.1
+            "multicast":"239.1.1.1:5004","destinations":["127.0.0.1:1"] | multicast | "239.1.1.1:5004"
+            "ttl":0                                            | ttl           | 0
+            "ttl":256                                          | ttl           | 256
+            "restart":"always"                                 | restart       | always
+            "stall-timeout":0                                  | stall-timeout | 0
+            """)
+    void badSettingGets400NamingFieldValueAndAllowed(String json, String field, String value) throws IOException {
+        TestSupport.Response r = request(port, "POST", "/control", "{\"action\":\"start\"," + json + "}");
+        assertEquals(400, r.code(), r.body());
+        JsonObject o = r.json();
+        assertEquals(field, o.getString("field", null), r.body());
+        assertEquals(value, o.getString("value", null), r.body());
+        String allowed = o.getString("allowed", "");
+        assertTrue(allowed.length() > 5, r.body());
+        assertTrue(o.getString("error", "").startsWith(field + " "), r.body());
+        assertTrue(o.getString("error", "").contains(allowed), r.body());
+        assertTrue(o.getString("hint", "").contains(field), r.body());
+        assertEquals("stopped", status(port).getString("status", ""), "nothing was started");
+    }
+
+    @Test
+    void settingsGoWithStartOnlyAndStatusShowsTheDefaults() throws IOException {
+        TestSupport.Response r = request(port, "POST", "/control", "{\"action\":\"stop\",\"width\":640}");
+        assertEquals(400, r.code(), r.body());
+        assertTrue(r.json().getString("error", "").contains("start"), r.body());
+        r = request(port, "POST", "/control", "{\"action\":\"start\",\"colour\":\"red\"}");
+        assertEquals(400, r.code(), r.body());
+        assertTrue(r.json().getString("hint", "").contains("bitrate"), "hint lists the settings: " + r.body());
+        JsonObject settings = status(port).get("settings").asObject();
+        assertEquals(320, settings.getInt("width", 0));
+        assertEquals(2000, settings.getInt("bitrate", 0));
+        assertEquals(15, settings.getInt("keyint", 0));
+        assertEquals("ultrafast", settings.getString("preset", ""));
+        assertEquals("never", settings.getString("restart", ""));
+    }
+
+    @Test
+    void startWithOtherSettingsWhileRunningIsAConflict() throws IOException {
+        try {
+            assertEquals(200, request(port, "POST", "/control", "{\"action\":\"start\",\"bitrate\":500}").code());
+            assertEquals(200, request(port, "POST", "/control", "{\"action\":\"start\",\"bitrate\":500}").code());
+            assertEquals(200, request(port, "POST", "/control", "{\"action\":\"start\"}").code());
+            TestSupport.Response r = request(port, "POST", "/control", "{\"action\":\"start\",\"bitrate\":900}");
+            assertEquals(409, r.code(), r.body());
+            assertTrue(r.json().getString("hint", "").contains("stop"), r.body());
+            assertEquals(500, status(port).get("settings").asObject().getInt("bitrate", 0));
+        } finally {
+            request(port, "POST", "/control", "{\"action\":\"stop\"}");
+        }
+        assertEquals(2000, status(port).get("settings").asObject().getInt("bitrate", 0), "after stop: the defaults");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --width         | 641
+            --height        | 4320
+            --framerate     | 0
+            --bitrate       | 10
+            --keyint        | 2m
+            --preset        | quick
+            --dest          | 127.0.0.1:5000;ls
+            --multicast     | 127.0.0.1:5000
+            --ttl           | 300
+            --restart       | sometimes
+            --stall-timeout | 999
+            """)
+    void badFlagIsAUsageErrorNamingIt(String flag, String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Main.toConfig(Main.parse(new String[] {flag, value}, Map.of())));
+        assertTrue(e.getMessage().startsWith(flag + " '" + value + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected"), e.getMessage());
+        String env = "STREAM_" + flag.substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        var fromEnv = assertThrows(IllegalArgumentException.class, () -> Main.toConfig(Main.parse(new String[0], Map.of(env, value))));
+        assertTrue(fromEnv.getMessage().startsWith(flag + " (from " + env + ") '"), fromEnv.getMessage());
+    }
+
+    @Test
+    void goodFlagsBecomeTheDefaults() throws Exception {
+        ServerConfig c = Main.toConfig(Main.parse(new String[] {"--width", "640", "--height=360", "--bitrate", "800",
+                "--keyint", "2s", "--preset", "veryfast", "--multicast", "239.255.0.1:5004", "--ttl", "3",
+                "--restart", "on-failure", "--stall-timeout", "4"}, Map.of("STREAM_FRAMERATE", "15")));
+        assertEquals(640, c.width());
+        assertEquals(15, c.framerate());
+        assertEquals(Map.of("bitrate", "800", "keyint", "2s", "preset", "veryfast", "multicast", "239.255.0.1:5004",
+                "ttl", "3", "restart", "on-failure", "stall-timeout", "4"), c.settings());
+        assertThrows(Main.UsageException.class, () -> Main.toConfig(Main.parse(
+                new String[] {"--dest", "127.0.0.1:5000", "--multicast", "239.255.0.1:5004"}, Map.of())));
+    }
+}
