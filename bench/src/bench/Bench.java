@@ -343,11 +343,21 @@ public final class Bench {
     int discoverUdp = -1;
 
     /**
-     * The server's argv sending to udp instead: udpsink's port, or, for a multiudpsink, only the
-     * client that was our destination (a copy the server sends to itself, e.g. a loopback tap, is
-     * ours and not part of the raw pipeline).
+     * The server's argv sending to udp instead: the pipeline up to and with the payloader, then one
+     * udpsink to udp. What the server adds after the payloader (a tee with a loopback copy to its own
+     * RTP tap) is ours and not part of the raw pipeline. Without a payloader, the ports are replaced.
      */
     List<String> withPort(List<String> argv, int udp) {
+        int pay = argv.indexOf("rtph264pay");
+        if (pay >= 0) {
+            int bang = argv.subList(pay, argv.size()).indexOf("!");
+            if (bang >= 0) {
+                // everything up to the payloader, then one udpsink: no tee, no copy to the server's tap
+                List<String> out = new ArrayList<>(argv.subList(0, pay + bang + 1));
+                out.addAll(List.of("udpsink", "host=127.0.0.1", "port=" + udp));
+                return out;
+            }
+        }
         List<String> out = new ArrayList<>();
         for (String a : argv) {
             if (a.matches("port=\\d+")) {
@@ -376,16 +386,19 @@ public final class Bench {
     static List<String> withNtp64(List<String> argv) {
         List<String> out = new ArrayList<>();
         boolean inserted = false;
+        int pay = 0; // 1 after rtph264pay, 2 once the extension is in
         for (String a : argv) {
             if (!inserted && out.size() > 0 && !a.startsWith("-")) {
                 out.addAll(List.of("rtpbin", "name=rbntp", "rtcp-sync-send-time=false"));
                 inserted = true;
             }
-            if ((a.equals("udpsink") || a.equals("multiudpsink")) && !out.isEmpty() && out.get(out.size() - 1).equals("!")) {
+            out.add(a);
+            if (a.equals("rtph264pay") && pay == 0) pay = 1;
+            if (a.equals("!") && pay == 1) {
                 out.addAll(List.of("application/x-rtp,extmap-1=(string)" + NTP_EXT, "!", "rbntp.send_rtp_sink_0",
                         "rbntp.send_rtp_src_0", "!"));
+                pay = 2;
             }
-            out.add(a);
         }
         return out;
     }
@@ -909,13 +922,16 @@ public final class Bench {
         return """
             #!/bin/bash
             # bench: adds RFC 6051 NTP-64 capture timestamps (rtpbin + rtphdrextntp64) before udpsink, then runs the real gst-launch-1.0
-            out=(); inserted=0; prev=""
+            # (the same rewrite as Bench.withNtp64: right after the payloader, so every branch after it carries the extension)
+            out=(); inserted=0; pay=0
             for a in "$@"; do
               if [[ $inserted == 0 && ${#out[@]} -gt 0 && $a != -* ]]; then out+=(rtpbin name=rbntp rtcp-sync-send-time=false); inserted=1; fi
-              if [[ ($a == udpsink || $a == multiudpsink) && $prev == '!' ]]; then
+              out+=("$a")
+              if [[ $a == rtph264pay && $pay == 0 ]]; then pay=1; fi
+              if [[ $a == '!' && $pay == 1 ]]; then
                 out+=('application/x-rtp,extmap-1=(string)urn:ietf:params:rtp-hdrext:ntp-64' '!' rbntp.send_rtp_sink_0 rbntp.send_rtp_src_0 '!')
+                pay=2
               fi
-              out+=("$a"); prev=$a
             done
             printf '%s\\n' "REALGST" "${out[@]}" > 'MARK'
             exec REALGST "${out[@]}"
