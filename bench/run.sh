@@ -7,7 +7,7 @@
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
 #   BENCH_G2G_SECONDS=30    glass-to-glass window per pipeline
-#   BENCH_COST_SECONDS=20   CPU window per pipeline
+#   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each)
 #   BENCH_BUDGET_SECONDS=540  phases that would start after this are skipped
 #   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
 #   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there
@@ -113,7 +113,8 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-660}" \
     -Dbench.clk_tck="$CLK_TCK" \
     -Dbench.runs="${BENCH_RUNS:-5}" \
     -Dbench.g2g.seconds="${BENCH_G2G_SECONDS:-30}" \
-    -Dbench.cost.seconds="${BENCH_COST_SECONDS:-20}" \
+    -Dbench.cost.seconds="${BENCH_COST_SECONDS:-15}" \
+    -Dbench.cost.rounds="${BENCH_COST_ROUNDS:-2}" \
     -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-540}" \
     -Dbench.note="${BENCH_NOTE:-}" \
     bench.Bench &

@@ -48,7 +48,7 @@ public final class Bench {
     final int coldRuns = Integer.getInteger("bench.cold.runs", 10);
     final int g2gSeconds = Integer.getInteger("bench.g2g.seconds", 30);
     final int g2gWarmup = Integer.getInteger("bench.g2g.warmup", 2);
-    final int costSeconds = Integer.getInteger("bench.cost.seconds", 20);
+    final int costSeconds = Integer.getInteger("bench.cost.seconds", 15);
     final int loadSeconds = Integer.getInteger("bench.load.seconds", 5);
     final int loadRuns = Integer.getInteger("bench.load.runs", 3);
     final String hyperfine = System.getProperty("bench.hyperfine", "");
@@ -101,6 +101,7 @@ public final class Bench {
     }
 
     Figure fig(String id, String section, String title, String unit, String oursLabel, String counterLabel, String... targets) {
+        if (figures.containsKey(id)) return figures.get(id); // a phase run more than once adds to its figures
         Figure f = new Figure(id, section, title, unit, oursLabel, counterLabel);
         f.targets.addAll(Arrays.asList(targets));
         figures.put(id, f);
@@ -169,8 +170,8 @@ public final class Bench {
         phase("time to first frame", this::timeToFirstFrame);
         phase("late join", this::lateJoin);
         phase("glass-to-glass latency", this::glassToGlass);
-        phase("cost of streaming", this::cost);
         phase("image size", this::imageSize);
+        phase("cost of streaming", this::cost);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -258,7 +259,10 @@ public final class Bench {
         }
 
         JsonObject post(String action) throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/control"))
+            // a fresh connection: the server may have closed the pooled one after a GET without saying so,
+            // and the JDK client does not retry a POST (it fails with "header parser received no bytes")
+            HttpClient once = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpResponse<String> r = once.send(HttpRequest.newBuilder(URI.create(url + "/control"))
                     .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"" + action + "\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -528,6 +532,25 @@ public final class Bench {
             f.runsNote = f.ours.size() + " (" + how + ", 2 warm-ups)";
             if (f.ours.isEmpty()) f.failure = "not measured";
         }
+        // a proposal, measured: the same with a JDK 25 AOT cache (JEP 483/514) made by one training run
+        try {
+            Path aot = work.resolve("client.aot");
+            Files.deleteIfExists(aot);
+            Proc train = Proc.start("aot-train-client", List.of(bin("stream-client"), "status", "--server", s.url),
+                    Map.of("STREAM_JAVA_OPTS", "-XX:AOTCacheOutput=" + aot), logs);
+            train.waitFor(60_000);
+            train.stop();
+            if (!Files.exists(aot)) throw new IOException("no AOT cache made: " + train.tail(2));
+            Figure a = fig("cold_status_aot", "5 Cost", "  proposal: stream-client status with a JDK 25 AOT cache", "s",
+                    "with -XX:AOTCache", "without (the row above)");
+            a.ours.addAll(timeCommand(status, Map.of("STREAM_JAVA_OPTS", "-XX:AOTCache=" + aot)));
+            a.counter.addAll(figures.get("cold_status").ours);
+            a.runsNote = a.ours.size() + " (" + how + ")";
+            a.profile.add(String.format(Locale.ROOT, "cache made by one `stream-client status` run with -XX:AOTCacheOutput: %.1f MiB",
+                    Files.size(aot) / 1048576.0));
+        } catch (Exception e) {
+            failures.add("AOT cache diagnostic of stream-client: " + e.getMessage());
+        }
         // the profile: which classes a cold `stream-client status` loads, and how many the CDS archive serves
         try {
             figures.get("cold_status").profile.add(classProfile(List.of(bin("stream-client"), "status", "--server", s.url), "status"));
@@ -536,6 +559,31 @@ public final class Bench {
             failures.add("class-loading profile of stream-client: " + e.getMessage());
         }
         s.proc.stop();
+    }
+
+    /** Times a command line (no shell) coldRuns times after 2 warm-ups, with extra environment; seconds. */
+    List<Double> timeCommand(String cmdline, Map<String, String> env) throws Exception {
+        List<Double> ts = new ArrayList<>();
+        if (!hyperfine.isEmpty()) {
+            Path json = work.resolve("hyperfine-one.json");
+            Proc p = Proc.start("cmd-hyperfine-env", List.of(hyperfine, "-N", "--style", "basic", "--warmup", "2",
+                    "--runs", String.valueOf(coldRuns), "--export-json", json.toString(), cmdline), env, logs);
+            if (p.waitFor(120_000) != 0) { p.stop(); throw new IOException("hyperfine failed: " + p.tail(3)); }
+            for (JsonValue t : Json.parse(Files.readString(json)).asObject().get("results").asArray().get(0).asObject().get("times").asArray()) {
+                ts.add(t.asDouble());
+            }
+            return ts;
+        }
+        for (int i = 0; i < coldRuns + 2; i++) {
+            ProcessBuilder pb = new ProcessBuilder(Arrays.asList(cmdline.split(" "))).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(env);
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) { p.destroyForcibly(); throw new IOException(cmdline + " hung"); }
+            if (i >= 2) ts.add((System.nanoTime() - t0) / 1e9);
+        }
+        return ts;
     }
 
     /** Runs cmd once with -Xlog:class+load and summarizes: classes loaded, from the CDS archive, top packages outside it. */
@@ -728,6 +776,82 @@ public final class Bench {
         s.proc.stop();
     }
 
+    /** Joins a running stream on udp `runs` times (with env for the viewer); adds join times and start-up times. */
+    void joins(String label, int udp, double[] offsets, Map<String, String> env, List<Double> join, List<Double> startup) throws Exception {
+        for (int i = 0; i < offsets.length; i++) {
+            sleep(offsets[i]);
+            Proc v = Proc.start("viewer-" + label + i, List.of(bin("stream-viewer"), "--port", String.valueOf(udp), "--sink", "none",
+                    "--frames", "1", "--timeout", "30"), env, logs);
+            Proc.Line first = v.await(FIRST_FRAME, 30_000);
+            if (first == null) { v.stop(); throw new IOException(label + ": no first frame: " + v.tail(3)); }
+            join.add((first.epochNs() - v.startEpochNs) / 1e9);
+            for (Proc.Line l : v.lines()) {
+                if (VIEWER_READY.matcher(l.text()).find()) { if (startup != null) startup.add((l.epochNs() - v.startEpochNs) / 1e9); break; }
+            }
+            System.out.printf("   join %d %-16s %.3f s%n", i + 1, label + ":", join.get(join.size() - 1));
+            v.stop();
+        }
+    }
+
+    /** Proposals for the late join, measured: a JDK 25 AOT cache for the viewer, and a shorter keyframe interval. */
+    void lateJoinProposals(double[] offsets) throws Exception {
+        if (!viewerUsable) return;
+        Figure base = figures.get("late_join");
+        int udp = freeUdpPort();
+        Server s = new Server(udp, null, "late-aot");
+        try {
+            s.startStream();
+            sleep(1);
+            Path aot = work.resolve("viewer.aot");
+            Files.deleteIfExists(aot);
+            Proc train = Proc.start("aot-train-viewer", List.of(bin("stream-viewer"), "--port", String.valueOf(udp), "--sink", "none",
+                    "--frames", "30", "--timeout", "20"), Map.of("STREAM_JAVA_OPTS", "-XX:AOTCacheOutput=" + aot), logs);
+            train.waitFor(60_000);
+            train.stop();
+            if (!Files.exists(aot)) throw new IOException("no AOT cache made: " + train.tail(2));
+            Figure a = fig("late_join_aot", "2 Late join", "  proposal: the viewer with a JDK 25 AOT cache", "s",
+                    "with -XX:AOTCache", "without (the row above)");
+            Figure au = fig("late_join_aot_startup", "2 Late join", "  proposal: its start until it waits for the stream", "s",
+                    "with -XX:AOTCache", "without");
+            joins("late-aot", udp, offsets, Map.of("STREAM_JAVA_OPTS", "-XX:AOTCache=" + aot), a.ours, au.ours);
+            a.counter.addAll(base.ours);
+            au.counter.addAll(figures.get("late_join_startup").ours);
+            a.runsNote = au.runsNote = offsets.length + " joins";
+            a.profile.add(String.format(Locale.ROOT, "cache made by one viewer run of 30 frames with -XX:AOTCacheOutput: %.1f MiB",
+                    Files.size(aot) / 1048576.0));
+        } catch (Exception e) {
+            failures.add("late join with an AOT cache: " + e.getMessage());
+        } finally {
+            s.proc.stop();
+        }
+        String help = run(List.of(bin("stream-server"), "--help"), 20_000);
+        if (!help.contains("--keyint")) return;
+        int udp2 = freeUdpPort();
+        Proc srv = null;
+        try {
+            int port = freeTcpPort();
+            Path state = Files.createTempDirectory(work, "state");
+            srv = Proc.start("server-late-keyint", List.of(bin("stream-server"), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--source", "test", "--dest", "127.0.0.1:" + udp2, "--keyint", "0.5s"), Map.of("STREAM_STATE_DIR", state.toString()), logs);
+            Proc c = null;
+            for (int i = 0; i < 100; i++) {
+                sleep(0.1);
+                c = Proc.start("client-start-keyint", List.of(bin("stream-client"), "start", "--server", "http://127.0.0.1:" + port), null, logs);
+                if (c.waitFor(20_000) == 0) break;
+            }
+            sleep(1);
+            Figure k = fig("late_join_keyint", "2 Late join", "  proposal: the server with --keyint 0.5s", "s", "--keyint 0.5s",
+                    "default keyint (the row above)");
+            joins("late-keyint", udp2, offsets, null, k.ours, null);
+            k.counter.addAll(base.ours);
+            k.runsNote = offsets.length + " joins";
+        } catch (Exception e) {
+            failures.add("late join with --keyint 0.5s: " + e.getMessage());
+        } finally {
+            if (srv != null) srv.stop();
+        }
+    }
+
     void lateJoin() throws Exception {
         Figure f = fig("late_join", "2 Late join", "Viewer started while streaming, until its first frame", "s",
                 "ours (server defaults)", "original design's encoder (x264enc tune=zerolatency, auto keyint)", "ours<=1.0");
@@ -762,6 +886,14 @@ public final class Bench {
         startup.runsNote = String.valueOf(runs);
         f.profile.add("viewer start-up until it waits for the stream (JVM + Gst.init + pipeline): median "
                 + fmt(startup.oursMedian(), 3) + " s; the rest is waiting for the next keyframe (key-int-max of our default) and decoding it");
+        lateJoinProposals(offsets);
+        if (figures.containsKey("late_join_aot")) {
+            f.profile.add("measured in the same run: with a JDK 25 AOT cache the viewer joins in " + fmt(figures.get("late_join_aot").oursMedian(), 3)
+                    + " s (start-up " + fmt(figures.get("late_join_aot_startup").oursMedian(), 3) + " s)");
+        }
+        if (figures.containsKey("late_join_keyint")) {
+            f.profile.add("with the server's --keyint 0.5s: " + fmt(figures.get("late_join_keyint").oursMedian(), 3) + " s");
+        }
     }
 
     /** One glass-to-glass run: the probe receives while start runs the sender; returns the latencies in ms. */
@@ -938,7 +1070,18 @@ public final class Bench {
             """.replace("REALGST", realGst).replace("MARK", mark.toString());
     }
 
+    final int costRounds = Integer.getInteger("bench.cost.rounds", 2);
+
     void cost() throws Exception {
+        for (int round = 0; round < costRounds; round++) costRound();
+        Figure cpu = figures.get("cpu_sender");
+        cpu.profile.clear();
+        cpu.profile.add("of ours, the server JVM takes " + fmt(figures.get("cpu_server").oursMedian(), 2)
+                + " CPU s/min (its RTP tap included); our child against the raw pipeline: " + fmt(figures.get("cpu_sender_raw").ratio(), 2)
+                + "x; the encoder settings are the difference to the original (Y444 10-bit preset medium against I420 ultrafast)");
+    }
+
+    void costRound() throws Exception {
         Figure cpu = fig("cpu_sender", "5 Cost", "CPU per streaming minute, sender (ours: server JVM + its gst-launch child)", "CPU s/min",
                 "ours at defaults", "original design's pipeline", "ratio<=0.333");
         Figure cpuRaw = fig("cpu_sender_raw", "5 Cost", "CPU per streaming minute, sender: ours vs the raw pipeline", "CPU s/min",
@@ -952,7 +1095,7 @@ public final class Bench {
         Figure hwmViewer = fig("rss_viewer_peak", "5 Cost", "Peak RSS (VmHWM), viewer", "MiB", "stream-viewer", "gst-launch-1.0 receiver");
         for (Figure f : List.of(cpu, cpuRaw, cpuServer, cpuViewer, hwmServer, hwmChild, hwmViewer)) {
             f.digits = f.unit.equals("MiB") ? 1 : 2;
-            f.runsNote = "1 window of " + costSeconds + " s";
+            f.runsNote = costRounds + " windows of " + costSeconds + " s, interleaved";
         }
         // ours: server + child, with stream-viewer receiving
         int udp = freeUdpPort();
@@ -994,7 +1137,6 @@ public final class Bench {
         cpu.counter.add(window(new long[] {o.pid()})[0]);
         hwmChild.counter.add(ProcStat.statusMiB(o.pid(), "VmHWM"));
         o.stop();
-        cpu.profile.add("of ours, the server JVM takes " + fmt(cpuServer.oursMedian(), 2) + " CPU s/min; the child is the encoder");
     }
 
     /** CPU seconds per minute of each pid over one window of costSeconds. */
