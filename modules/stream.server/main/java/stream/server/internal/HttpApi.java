@@ -176,8 +176,8 @@ public final class HttpApi implements HttpHandler {
                 plan = StreamPlan.of(supervisor.defaults().settings().withJson(request));
             } catch (Invalid e) {
                 throw new InvalidSetting(e);
-            } catch (InvalidValueException e) {
-                throw new InvalidSetting(new Invalid(e.field(), null, e.getMessage()));
+            } catch (InvalidValueException e) { // the source passed the grammar but names no usable device
+                throw new ApiError(400, e.getMessage(), "Use source auto, test, or an existing camera device.");
             }
             outcome = supervisor.start(plan);
             if (outcome == Supervisor.Outcome.ALREADY_RUNNING && hasSettings

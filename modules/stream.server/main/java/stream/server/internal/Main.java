@@ -30,9 +30,9 @@ public final class Main {
               --source SOURCE   auto, test, or a camera device path      [STREAM_SOURCE] default auto
                                 (auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,
                                  mfvideosrc on Windows, otherwise the live test pattern)
-              --dest LIST       where RTP/UDP goes: 1-8 HOST:PORT separated [STREAM_DEST] default 127.0.0.1:5000
-                                by commas; IPv4, [IPV6]:PORT or a host name
-              --multicast G:P   send to a multicast group instead of --dest [STREAM_MULTICAST]
+              --dest LIST       where RTP/UDP goes: 1-8 HOST:PORT, commas [STREAM_DEST] default 127.0.0.1:5000
+                                between; IPv4, [IPV6]:PORT or a host name
+              --multicast G:P   a multicast group instead of --dest      [STREAM_MULTICAST]
                                 (224.0.0.0/4 or [ff00::/8]:PORT), e.g. 239.255.0.1:5004
               --ttl N           multicast TTL (hops), 1-255              [STREAM_TTL] default 1
               --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
@@ -61,10 +61,10 @@ public final class Main {
               POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
                    optional settings with start: width, height, framerate, bitrate, keyint, preset, source,
                    destinations (list), multicast, ttl, restart, stall-timeout; defaults from the options
+              POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
               GET  /stream.sdp                    SDP of the running stream for ffplay/VLC/ffprobe
                                                   (?destination=N for the N-th destination); 404 when none
               GET  /metrics                       Prometheus text format
-              POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
               GET  /health                        {"status":"ok"}
 
             Exit codes:

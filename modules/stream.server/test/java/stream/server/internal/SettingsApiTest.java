@@ -95,6 +95,9 @@ class SettingsApiTest {
         r = request(port, "POST", "/control", "{\"action\":\"start\",\"colour\":\"red\"}");
         assertEquals(400, r.code(), r.body());
         assertTrue(r.json().getString("hint", "").contains("bitrate"), "hint lists the settings: " + r.body());
+        r = request(port, "POST", "/control", "{\"action\":\"start\",\"source\":\"/dev/no-such-camera\"}");
+        assertEquals(400, r.code(), r.body());
+        assertTrue(r.json().getString("error", "").contains("no such device"), r.body());
         JsonObject settings = status(port).get("settings").asObject();
         assertEquals(320, settings.getInt("width", 0));
         assertEquals(2000, settings.getInt("bitrate", 0));

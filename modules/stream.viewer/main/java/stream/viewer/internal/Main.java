@@ -134,7 +134,8 @@ public final class Main {
         ViewerReport report = viewer.awaitEnd();
         int code = exitCode(report, options);
         String detail = report.message().isEmpty() || report.ending() == Ending.CLOSED
-                || report.ending() == Ending.FRAMES_REACHED ? "" : report.message() + "; ";
+                || report.ending() == Ending.FRAMES_REACHED || report.ending() == Ending.WINDOW_CLOSED
+                ? "" : report.message() + "; ";
         if (code == OK) {
             out.println("stream-viewer: " + ending(report) + detail + report.summary());
         } else {

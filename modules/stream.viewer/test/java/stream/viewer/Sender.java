@@ -1,0 +1,46 @@
+package stream.viewer;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.List;
+
+/** A real H.264/RTP sender: gst-launch-1.0 with videotestsrc pattern=ball at 320x240, 30 fps, a keyframe a second. */
+final class Sender implements AutoCloseable {
+    private final Process process;
+
+    private Sender(Process process) {
+        this.process = process;
+    }
+
+    static Sender start(int port) throws IOException {
+        var command = List.of("gst-launch-1.0", "-q", "-e", "videotestsrc", "is-live=true", "pattern=ball",
+                "!", "video/x-raw,width=320,height=240,framerate=30/1", "!", "videoconvert",
+                "!", "video/x-raw,format=I420", "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast",
+                "key-int-max=30", "!", "rtph264pay", "config-interval=1", "pt=96",
+                "!", "udpsink", "host=127.0.0.1", "port=" + port);
+        var pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return new Sender(pb.start());
+    }
+
+    /** Kills the sender at once (SIGTERM: gst-launch dies without EOS), the way a crashed or stopped server looks. */
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A UDP port free right now on loopback (never a fixed port: other tests run at the same time). */
+    static int freeUdpPort() throws SocketException {
+        try (var socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}
