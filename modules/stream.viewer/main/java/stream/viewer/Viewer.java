@@ -89,6 +89,7 @@ public final class Viewer implements AutoCloseable {
     private volatile long lastPacketNanos;
     private volatile long firstFrameNanos;
     private volatile long lastFrameNanos;
+    private volatile long lastFrameNanosAtEnd;
     private volatile long framesAtStall;
     private volatile int width;
     private volatile int height;
@@ -530,8 +531,6 @@ public final class Viewer implements AutoCloseable {
         stopper.setDaemon(true);
         stopper.start();
     }
-
-    private volatile long lastFrameNanosAtEnd;
 
     private void teardown() {
         if (!tornDown.compareAndSet(false, true)) {

@@ -16,11 +16,17 @@ final class Sender implements AutoCloseable {
     }
 
     static Sender start(int port) throws IOException {
+        return start("127.0.0.1", port);
+    }
+
+    /** Sends to host, which may be a multicast group (then looped back to this machine, TTL 0). */
+    static Sender start(String host, int port) throws IOException {
         var command = List.of("gst-launch-1.0", "-q", "-e", "videotestsrc", "is-live=true", "pattern=ball",
                 "!", "video/x-raw,width=320,height=240,framerate=30/1", "!", "videoconvert",
                 "!", "video/x-raw,format=I420", "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast",
                 "key-int-max=30", "!", "rtph264pay", "config-interval=1", "pt=96",
-                "!", "udpsink", "host=127.0.0.1", "port=" + port);
+                "!", "udpsink", "host=" + host, "port=" + port,
+                "auto-multicast=true", "ttl-mc=0", "loop=true");
         var pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return new Sender(pb.start());
     }

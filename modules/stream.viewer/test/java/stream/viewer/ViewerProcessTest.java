@@ -160,6 +160,9 @@ class ViewerProcessTest {
         var bad = viewer(Map.of(), true, "--port", "70000");
         assertEquals(2, exit(bad));
         assertTrue(bad.err().get(0).contains("--port") && bad.err().get(0).contains("70000"), bad.err().toString());
+        var unicast = viewer(Map.of(), true, "--multicast=10.1.2.3");
+        assertEquals(2, exit(unicast));
+        assertTrue(unicast.err().get(0).contains("not a multicast address"), unicast.err().toString());
         var help = viewer(Map.of(), true, "--help");
         assertEquals(0, exit(help));
         assertTrue(help.out().stream().anyMatch(l -> l.contains("Exit codes")), help.out().toString());

@@ -189,6 +189,41 @@ class ViewerTest {
         }
     }
 
+    /** Issue 5: two viewers join one multicast group on one port and both decode the one stream. */
+    @Test
+    void twoViewersOnOneMulticastGroup() throws Exception {
+        int port = Sender.freeUdpPort();
+        String group = "239.255." + (ProcessHandle.current().pid() % 200) + "." + (1 + port % 200);
+        var options = ViewerOptions.defaults().withPort(port).withMulticastGroup(group).withSink("none")
+                .withFrames(20).withTimeout(Duration.ofSeconds(60));
+        var a = startViewer(options);
+        var b = startViewer(options);
+        startSender(group, port);
+        for (var v : List.of(a, b)) {
+            ViewerReport report = v.awaitEnd();
+            assertEquals(ViewerReport.Ending.FRAMES_REACHED, report.ending(), report.message());
+            assertEquals(320, report.width());
+        }
+        assertTrue(progress.contains("waiting for the stream on udp/" + port + " (multicast " + group + ")"),
+                progress.toString());
+    }
+
+    /** --bind: listening on loopback only still receives the stream sent to 127.0.0.1. */
+    @Test
+    void bindAddress() throws Exception {
+        int port = Sender.freeUdpPort();
+        var viewer = startViewer(ViewerOptions.defaults().withPort(port).withBindAddress("127.0.0.1").withSink("none")
+                .withFrames(10).withTimeout(Duration.ofSeconds(60)));
+        startSender(port);
+        assertEquals(ViewerReport.Ending.FRAMES_REACHED, viewer.awaitEnd().ending());
+    }
+
+    private Sender startSender(String host, int port) throws Exception {
+        var sender = Sender.start(host, port);
+        cleanup.add(sender);
+        return sender;
+    }
+
     /** A port held by another program gives PORT_IN_USE with a message naming the port. */
     @Test
     void portInUse() throws Exception {
