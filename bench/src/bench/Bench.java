@@ -1123,7 +1123,8 @@ public final class Bench {
         cpu.profile.clear();
         cpu.profile.add("of ours, the server JVM takes " + fmt(figures.get("cpu_server").oursMedian(), 2)
                 + " CPU s/min (its RTP tap included); our child against the raw pipeline: " + fmt(figures.get("cpu_sender_raw").ratio(), 2)
-                + "x; the encoder settings are the difference to the original (Y444 10-bit preset medium against I420 ultrafast)");
+                + "x (the tee and loopback copy to the server's RTP tap); the raw pipeline alone would be " + fmt(figures.get("cpu_sender_raw").counterMedian()
+                / cpu.counterMedian(), 3) + "x of the original; the rest of the difference is the encoder settings (the original's Y444 10-bit, preset medium, against I420 ultrafast)");
     }
 
     void costRound() throws Exception {
@@ -1225,7 +1226,7 @@ public final class Bench {
             boolean met = le ? v <= limit : v >= limit;
             double by = Math.abs(v - limit);
             double pct = 100 * by / limit;
-            String byS = m.group(1).equals("ours") ? fmt(by, f.digits) + " " + f.unit : fmt(by, 2) + "x";
+            String byS = m.group(1).equals("ours") ? fmt(by, f.digits) + " " + f.unit : fmt(by, by < 0.1 ? 3 : 2) + "x";
             parts.add((met ? "**met** " : "**missed** ") + (le ? "≤ " : "≥ ") + what
                     + (met ? " (" + String.format(Locale.ROOT, "%.0f", pct) + "% margin)" : " by " + byS + " (" + String.format(Locale.ROOT, "%.0f", pct) + "%)"));
         }
@@ -1318,7 +1319,7 @@ public final class Bench {
               .append(" | ").append(ours)
               .append(" | ").append(f.counterLabel)
               .append(" | ").append(ctr)
-              .append(" | ").append(Double.isNaN(f.ratio()) ? "" : fmt(f.ratio(), 2) + "x")
+              .append(" | ").append(Double.isNaN(f.ratio()) ? "" : fmt(f.ratio(), f.ratio() < 1 ? 3 : 2) + "x")
               .append(" | ").append(targetText(f))
               .append(" | ").append(verdict(f)).append(" |\n");
         }
