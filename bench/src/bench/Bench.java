@@ -1016,7 +1016,7 @@ public final class Bench {
             if (ran.isEmpty()) throw new IOException("the server did not run the shim");
             oursArgv = ran;
             ntpNote = "ours: the server started its own child; a gst-launch-1.0 shim first on PATH (the server finds gst-launch-1.0 on PATH) "
-                    + "added rtpbin + the NTP-64 header extension before udpsink and exec'd the real gst-launch-1.0";
+                    + "added rtpbin + the NTP-64 header extension right after the payloader and exec'd the real gst-launch-1.0";
         } catch (Exception e) {
             failures.add("glass-to-glass, ours through the server: " + e.getMessage());
             ours = null;
