@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Measures the project against the raw GStreamer limit and writes bench/RESULTS.md and
+# bench/results.json (see bench/README.md). Called by `./build.sh bench` (`make bench`) after
+# the image is built at out/image. Never fails the build: it exits 0, with a note in
+# RESULTS.md when a measurement failed.
+#
+# Environment:
+#   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
+#   BENCH_G2G_SECONDS=30    glass-to-glass window per pipeline
+#   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each)
+#   BENCH_BUDGET_SECONDS=540  phases that would start after this are skipped
+#   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
+#   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there
+#   BENCH_NOTE="..."        a sentence put at the top of RESULTS.md (e.g. what else ran meanwhile)
+#   JAVA_HOME               a JDK 21+ to compile and run the helpers (found by itself otherwise)
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+ROOT=$PWD
+IMAGE=$ROOT/out/image
+LIB=$ROOT/out/lib
+WORK=$ROOT/out/bench
+CLASSES=$WORK/classes
+RESULTS=$ROOT/bench/RESULTS.md
+
+banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '%s\n' "$*"; }
+run() { printf '+ %s\n' "$*"; "$@"; }
+
+# Everything started below runs in this script's process group; end it all on exit.
+BENCH_PID=""
+cleanup() {
+  if [[ -n $BENCH_PID ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
+    kill -TERM "$BENCH_PID" 2>/dev/null
+    sleep 3
+    kill -KILL "$BENCH_PID" 2>/dev/null
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A note in RESULTS.md when the bench could not run at all.
+fail_note() {
+  mkdir -p "$ROOT/bench"
+  {
+    say "# Benchmark results"
+    say ""
+    say "The bench could not run on $(date -u +%Y-%m-%dT%H:%M:%SZ): $*"
+    say ""
+    say "See bench/README.md for the set-up."
+  } >"$RESULTS"
+  say "bench: $*" >&2
+  exit 0
+}
+
+# ---------------------------------------------------------------- prerequisites
+banner "bench: prerequisites"
+[[ -x $IMAGE/bin/stream-server ]] || fail_note "no image at out/image: run ./build.sh image (or make bench) first"
+command -v gst-launch-1.0 >/dev/null 2>&1 || fail_note "gst-launch-1.0 is missing: run ./build.sh setup"
+
+find_jdk() {
+  local c
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    [[ -n $c && -x $c/bin/javac && -x $c/bin/java ]] || continue
+    local v
+    v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+    if [[ -n $v ]] && (( v >= 21 )); then JDK=$c; return 0; fi
+  done
+  return 1
+}
+find_jdk || fail_note "no JDK 21+ with javac found for the bench's helpers: set JAVA_HOME"
+say "helpers' JDK: $JDK"
+
+# hyperfine and wrk from Debian's packages, when missing and we may install them.
+want=()
+command -v hyperfine >/dev/null 2>&1 || want+=(hyperfine)
+command -v wrk >/dev/null 2>&1 || want+=(wrk)
+if (( ${#want[@]} )); then
+  if [[ ${BENCH_NO_INSTALL:-0} != 1 && $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${want[*]} (Debian packages)"
+    timeout 180 apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null 2>&1 ||
+      { timeout 120 apt-get update -qq >/dev/null 2>&1; timeout 180 apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null 2>&1; } ||
+      say "could not install ${want[*]}; using the Java fallbacks"
+  else
+    say "missing ${want[*]}; using the Java fallbacks (install with: sudo apt-get install ${want[*]})"
+  fi
+fi
+HYPERFINE=$(command -v hyperfine || true)
+WRK=$(command -v wrk || true)
+if [[ ${BENCH_JAVA_TOOLS:-0} == 1 ]]; then HYPERFINE=""; WRK=""; fi
+say "hyperfine: ${HYPERFINE:-missing (timing loop)}   wrk: ${WRK:-missing (bench.HttpLoad)}"
+
+# ---------------------------------------------------------------- helpers
+banner "bench: compile the helpers (bench/src)"
+rm -rf "$CLASSES"; mkdir -p "$CLASSES"
+CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar
+run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB" -d "$CLASSES" $(find bench/src -name '*.java') ||
+  fail_note "the bench's helpers do not compile (bench/src)"
+
+# ---------------------------------------------------------------- measure
+banner "bench: measure (about 7 minutes on 2 cores)"
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-660}" \
+  "$JDK/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
+    -cp "$CLASSES:$CP_LIB" \
+    -Dbench.root="$ROOT" \
+    -Dbench.image="$IMAGE" \
+    -Dbench.work="$WORK" \
+    -Dbench.helper.java="$JDK/bin/java" \
+    -Dbench.helper.cp="$CLASSES:$CP_LIB" \
+    -Dbench.hyperfine="$HYPERFINE" \
+    -Dbench.wrk="$WRK" \
+    -Dbench.clk_tck="$CLK_TCK" \
+    -Dbench.runs="${BENCH_RUNS:-5}" \
+    -Dbench.g2g.seconds="${BENCH_G2G_SECONDS:-30}" \
+    -Dbench.cost.seconds="${BENCH_COST_SECONDS:-15}" \
+    -Dbench.cost.rounds="${BENCH_COST_ROUNDS:-2}" \
+    -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-540}" \
+    -Dbench.note="${BENCH_NOTE:-}" \
+    bench.Bench &
+BENCH_PID=$!
+wait "$BENCH_PID"
+rc=$?
+BENCH_PID=""
+if (( rc != 0 )); then
+  say "bench: the measuring run ended with status $rc (see out/bench/logs/)"
+  [[ -s $RESULTS ]] || fail_note "the measuring run ended with status $rc before writing results (logs in out/bench/logs/)"
+fi
+
+banner "bench: results (bench/RESULTS.md, bench/results.json; logs in out/bench/logs/)"
+cat "$RESULTS"
+exit 0

@@ -1,0 +1,152 @@
+package bench;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The bench's receiver: decodes an H.264/RTP stream from UDP with GStreamer (through plain JNA,
+ * no gst1-java-core), and
+ * <ul>
+ * <li>{@code first}: prints the wall-clock time (epoch ns) at which the first frame was decoded, then exits;</li>
+ * <li>{@code latency}: for every decoded frame reads the RFC 6051 NTP-64 capture time that rtpbin put
+ *     into a {@code timestamp/x-ntp} reference timestamp meta and prints wall clock minus capture time.</li>
+ * </ul>
+ * Usage: {@code Probe first PORT TIMEOUT_S} | {@code Probe latency PORT SECONDS OUTFILE}.
+ * The decoded frame is taken at an appsink with sync=false: the time is "decoded", not "displayed".
+ */
+public final class Probe {
+    private Probe() {}
+
+    /** The few GStreamer calls the probe needs. */
+    public interface Gst extends Library {
+        Gst I = Native.load("gstreamer-1.0", Gst.class);
+        void gst_init(Pointer argc, Pointer argv);
+        Pointer gst_parse_launch(String description, Pointer[] error);
+        int gst_element_set_state(Pointer element, int state);
+        Pointer gst_bin_get_by_name(Pointer bin, String name);
+        Pointer gst_sample_get_buffer(Pointer sample);
+        Pointer gst_buffer_get_reference_timestamp_meta(Pointer buffer, Pointer reference);
+        Pointer gst_caps_from_string(String caps);
+        void gst_mini_object_unref(Pointer obj);
+        Pointer gst_element_get_bus(Pointer element);
+        Pointer gst_bus_pop_filtered(Pointer bus, int types);
+    }
+
+    /** gst_app_sink_try_pull_sample lives in libgstapp. */
+    public interface GstApp extends Library {
+        GstApp I = Native.load("gstapp-1.0", GstApp.class);
+        Pointer gst_app_sink_try_pull_sample(Pointer appsink, long timeoutNs);
+    }
+
+    static final long NTP_EPOCH_OFFSET_NS = 2_208_988_800L * 1_000_000_000L;
+    static final int GST_STATE_NULL = 1, GST_STATE_PLAYING = 4;
+    static final int GST_MESSAGE_ERROR = 1 << 1;
+
+    static long nowNtpNs() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() + NTP_EPOCH_OFFSET_NS;
+    }
+
+    static long nowEpochNs() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    static String receiver(int port, boolean ntp) {
+        String caps = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
+        String decode = "rtph264depay ! h264parse ! avdec_h264 ! appsink name=sink sync=false max-buffers=4 drop=false";
+        if (!ntp) return "udpsrc port=" + port + " caps=\"" + caps + "\" ! " + decode;
+        return "rtpbin name=rb add-reference-timestamp-meta=true "
+            + "udpsrc port=" + port + " caps=\"" + caps + ",extmap-1=(string)urn:ietf:params:rtp-hdrext:ntp-64\" "
+            + "! rb.recv_rtp_sink_0 rb. ! " + decode;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: Probe first PORT TIMEOUT_S | Probe latency PORT SECONDS OUTFILE");
+            System.exit(2);
+        }
+        String mode = args[0];
+        int port = Integer.parseInt(args[1]);
+        double seconds = Double.parseDouble(args[2]);
+        Gst.I.gst_init(null, null);
+        boolean ntp = mode.equals("latency");
+        Pointer[] err = new Pointer[1];
+        Pointer pipeline = Gst.I.gst_parse_launch(receiver(port, ntp), err);
+        if (pipeline == null || err[0] != null) {
+            System.err.println("probe: cannot build the receiver pipeline");
+            System.exit(3);
+        }
+        Pointer sink = Gst.I.gst_bin_get_by_name(pipeline, "sink");
+        Pointer bus = Gst.I.gst_element_get_bus(pipeline);
+        Gst.I.gst_element_set_state(pipeline, GST_STATE_PLAYING);
+        System.out.println("ready " + nowEpochNs());
+        System.out.flush();
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        int rc = 0;
+        if (mode.equals("first")) {
+            rc = 1;
+            while (System.nanoTime() < deadline) {
+                Pointer sample = GstApp.I.gst_app_sink_try_pull_sample(sink, 20_000_000L);
+                if (sample != null) {
+                    long t = nowEpochNs();
+                    Gst.I.gst_mini_object_unref(sample);
+                    System.out.println("first " + t);
+                    rc = 0;
+                    break;
+                }
+                if (failed(bus)) { rc = 1; break; }
+            }
+        } else {
+            Pointer ntpCaps = Gst.I.gst_caps_from_string("timestamp/x-ntp");
+            List<long[]> rows = new ArrayList<>(2048);
+            int frames = 0, withMeta = 0;
+            long startWait = System.nanoTime();
+            boolean started = false;
+            // The measurement window starts at the first frame, so late starts do not shorten it.
+            while (true) {
+                if (!started && System.nanoTime() - startWait > 30_000_000_000L) break;
+                if (started && System.nanoTime() > deadline) break;
+                Pointer sample = GstApp.I.gst_app_sink_try_pull_sample(sink, 20_000_000L);
+                if (sample == null) { if (failed(bus)) break; continue; }
+                long now = nowNtpNs();
+                if (!started) { started = true; deadline = System.nanoTime() + (long) (seconds * 1e9); }
+                frames++;
+                Pointer buffer = Gst.I.gst_sample_get_buffer(sample);
+                Pointer meta = buffer == null ? null : Gst.I.gst_buffer_get_reference_timestamp_meta(buffer, ntpCaps);
+                if (meta != null) {
+                    long captured = meta.getLong(24);
+                    withMeta++;
+                    rows.add(new long[] {now, now - captured});
+                }
+                Gst.I.gst_mini_object_unref(sample);
+            }
+            try (PrintStream out = new PrintStream(args[3], "UTF-8")) {
+                out.println("# frames " + frames + " with_ntp_meta " + withMeta);
+                for (long[] r : rows) out.println(r[0] + " " + r[1]);
+            }
+            System.out.println("frames " + frames + " with_ntp_meta " + withMeta);
+            rc = withMeta > 0 ? 0 : 1;
+        }
+        Gst.I.gst_element_set_state(pipeline, GST_STATE_NULL);
+        System.out.flush();
+        System.exit(rc);
+    }
+
+    static boolean failed(Pointer bus) {
+        Pointer msg = Gst.I.gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+        if (msg == null) return false;
+        System.err.println("probe: the receiver pipeline reported an error");
+        Gst.I.gst_mini_object_unref(msg);
+        return true;
+    }
+
+    static String join(String[] a) { return String.join(" ", Arrays.asList(a)); }
+}
