@@ -32,7 +32,9 @@ BENCH_PID=""
 cleanup() {
   if [[ -n $BENCH_PID ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
     kill -TERM "$BENCH_PID" 2>/dev/null
-    sleep 3
+    # the bench's shutdown hook ends what it started (up to ~4 s); give it time before SIGKILL
+    local i
+    for i in $(seq 1 100); do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$BENCH_PID" 2>/dev/null
   fi
 }

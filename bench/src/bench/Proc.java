@@ -141,9 +141,22 @@ final class Proc {
         synchronized (log) { log.flush(); }
     }
 
+    /** Ends every process the bench started, all at once (SIGTERM, then SIGKILL after 3 s), descendants too. */
     static void stopAll() {
         List<Proc> copy;
         synchronized (ALL) { copy = new ArrayList<>(ALL); }
-        for (Proc p : copy) if (p.alive() || p.process.toHandle().descendants().findAny().isPresent()) p.stop();
+        List<ProcessHandle> tree = new ArrayList<>();
+        for (Proc p : copy) {
+            p.process.toHandle().descendants().forEach(tree::add);
+            tree.add(p.process.toHandle());
+        }
+        for (ProcessHandle h : tree) if (h.isAlive()) h.destroy();
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        for (ProcessHandle h : tree) {
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                try { Thread.sleep(20); } catch (InterruptedException e) { Thread.currentThread().interrupt(); break; }
+            }
+            if (h.isAlive()) h.destroyForcibly();
+        }
     }
 }
