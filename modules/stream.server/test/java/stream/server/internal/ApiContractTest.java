@@ -37,8 +37,7 @@ class ApiContractTest {
     @BeforeAll
     static void startServer() throws IOException {
         udpPort = TestSupport.freeUdpPort();
-        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
-                .withDestination("127.0.0.1:" + udpPort).withStateDir(stateDir).withSize(320, 240, 15));
+        server = StreamServer.start(TestSupport.smallTestServer(stateDir, udpPort));
         port = server.port();
     }
 

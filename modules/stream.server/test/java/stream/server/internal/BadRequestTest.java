@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import stream.server.ServerConfig;
 import stream.server.StreamServer;
 
 /** Client mistakes get a 4xx JSON error a person can act on, and change nothing. */
@@ -30,8 +29,7 @@ class BadRequestTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
-                .withDestination("127.0.0.1:" + TestSupport.freeUdpPort()).withStateDir(stateDir).withSize(320, 240, 15));
+        server = StreamServer.start(TestSupport.smallTestServer(stateDir, TestSupport.freeUdpPort()));
     }
 
     @AfterAll

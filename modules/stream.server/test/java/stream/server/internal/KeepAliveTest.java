@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.ServerConfig;
 import stream.server.StreamServer;
 
 /**
@@ -28,8 +27,7 @@ class KeepAliveTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
-                .withDestination("127.0.0.1:" + TestSupport.freeUdpPort()).withStateDir(stateDir));
+        server = StreamServer.start(TestSupport.smallTestServer(stateDir, TestSupport.freeUdpPort()));
     }
 
     @AfterAll

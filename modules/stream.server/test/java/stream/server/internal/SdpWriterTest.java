@@ -59,7 +59,7 @@ class SdpWriterTest {
 
     @Test
     void ffprobeDecodesARealStreamFromTheSdp(@TempDir Path dir) throws Exception {
-        int port = Gst.freeUdpPort();
+        int port = TestSupport.freeUdpPort();
         try (RtpTap tap = RtpTap.open(); Gst gst = Gst.sender(320, 240, 15, "127.0.0.1:" + port + "," + tap.destination())) {
             assertTrue(Gst.waitFor(30, () -> gst.lines.stream().anyMatch(l -> SdpWriter.parseCapsLine(l).isPresent())),
                     gst::output);

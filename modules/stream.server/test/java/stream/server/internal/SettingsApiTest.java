@@ -28,8 +28,7 @@ class SettingsApiTest {
     @BeforeAll
     static void startServer() throws IOException {
         dir = Files.createTempDirectory("settings-api");
-        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
-                .withStateDir(dir).withDestination("127.0.0.1:" + Gst.freeUdpPort()).withSize(320, 240, 15));
+        server = StreamServer.start(TestSupport.smallTestServer(dir, TestSupport.freeUdpPort()));
         port = server.port();
     }
 

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.ServerConfig;
 import stream.server.StreamServer;
 
 /** The "done when" with the real pipeline: settings, SDP, stats, stalls, restarts, metrics. */
@@ -32,8 +31,7 @@ class StatsIntegrationTest {
     private final List<AutoCloseable> closeLater = new ArrayList<>();
 
     private int startServer() throws IOException {
-        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
-                .withStateDir(dir).withDestination("127.0.0.1:" + Gst.freeUdpPort()).withSize(320, 240, 15));
+        server = StreamServer.start(TestSupport.smallTestServer(dir, TestSupport.freeUdpPort()));
         return server.port();
     }
 
@@ -74,8 +72,8 @@ class StatsIntegrationTest {
     @Test
     void a640x360StreamAt15FpsIsDecodedThatWayFromTheSdpAndMeasuredAt15Fps() throws Exception {
         int port = startServer();
-        int udp = Gst.freeUdpPort();
-        int viewerPort = Gst.freeUdpPort();
+        int udp = TestSupport.freeUdpPort();
+        int viewerPort = TestSupport.freeUdpPort();
         Gst viewer = decoder(List.of(), "port=" + viewerPort + " address=127.0.0.1", 640, 360);
         JsonObject started = start(port, ",\"width\":640,\"height\":360,\"framerate\":15,\"keyint\":15,"
                 + "\"bitrate\":600,\"destinations\":[\"127.0.0.1:" + udp + "\",\"127.0.0.1:" + viewerPort + "\"]");
@@ -129,8 +127,8 @@ class StatsIntegrationTest {
     @Test
     void twoDestinationsIpv4AndIpv6EachReceiveAndDecode() throws Exception {
         int port = startServer();
-        int a = Gst.freeUdpPort();
-        int b = Gst.freeUdpPort();
+        int a = TestSupport.freeUdpPort();
+        int b = TestSupport.freeUdpPort();
         Gst first = decoder(List.of(), "port=" + a + " address=127.0.0.1", 320, 240);
         Gst second = decoder(List.of(), "port=" + b + " address=::1", 320, 240);
         JsonObject s = start(port, ",\"destinations\":[\"127.0.0.1:" + a + "\",\"[::1]:" + b + "\"],\"keyint\":\"1s\"");

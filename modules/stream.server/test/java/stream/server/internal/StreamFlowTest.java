@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.ServerConfig;
 import stream.server.StreamServer;
 
 /** The stream really flows: RTP packets arrive, a GStreamer receiver decodes them, ffprobe names the format. */
@@ -35,8 +34,7 @@ class StreamFlowTest {
     @BeforeAll
     static void start() throws IOException {
         udpPort = TestSupport.freeUdpPort();
-        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
-                .withDestination("127.0.0.1:" + udpPort).withStateDir(dir).withSize(320, 240, 15));
+        server = StreamServer.start(TestSupport.smallTestServer(dir, udpPort));
         assertEquals("running", post(server.port(), "start").getString("status", null));
     }
 

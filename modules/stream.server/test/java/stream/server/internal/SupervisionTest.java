@@ -26,7 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.ServerConfig;
 import stream.server.StreamServer;
 
 /** The supervisor against real children: crashes noticed, concurrency, no orphans. */
@@ -38,8 +37,7 @@ class SupervisionTest {
 
     @BeforeEach
     void startServer() throws IOException {
-        server = StreamServer.start(ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
-                .withDestination("127.0.0.1:" + TestSupport.freeUdpPort()).withStateDir(stateDir).withSize(320, 240, 15));
+        server = StreamServer.start(TestSupport.smallTestServer(stateDir, TestSupport.freeUdpPort()));
         port = server.port();
     }
 

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import stream.server.ServerConfig;
 
 /** Real HTTP over a raw socket, free ports, child-process counting and spawning. */
 final class TestSupport {
@@ -98,6 +99,15 @@ final class TestSupport {
 
     static JsonObject status(int port) throws IOException {
         return request(port, "GET", "/control", null).json();
+    }
+
+    /**
+     * The server the in-process tests start: loopback only, any free HTTP port, the test pattern
+     * at 320x240 and 15 fps (cheap on a shared 2-core machine), RTP to 127.0.0.1:udpPort.
+     */
+    static ServerConfig smallTestServer(Path stateDir, int udpPort) {
+        return ServerConfig.defaults().withBind("127.0.0.1").withPort(0).withSource("test")
+                .withDestination("127.0.0.1:" + udpPort).withStateDir(stateDir).withSize(320, 240, 15);
     }
 
     static int freeUdpPort() throws IOException {
