@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -73,8 +74,9 @@ public final class ControlClient implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (this.server.getScheme().equalsIgnoreCase("http")) {
             // The default SSLContext loads the whole trust store (about half of a cold
-            // `stream-client status`); a plain-http client with no redirects never uses TLS.
-            builder.sslContext(noTlsContext());
+            // `stream-client status`), and its default parameters most of JSSE; a plain-http
+            // client with no redirects never uses TLS.
+            builder.sslContext(noTlsContext()).sslParameters(new SSLParameters());
         }
         this.http = builder.build();
     }
