@@ -106,6 +106,33 @@ class ClientWithRealServerTest {
         assertEquals("Stream not running\n", stopAgain.out(), stopAgain.both());
     }
 
+    /** Issue 5: a stream started at 640x360 and 15 fps reaches our viewer as exactly that. */
+    @Test
+    void settingsGivenWithStartAreWhatTheViewerDecodes() throws Exception {
+        startServer("test");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/control"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"action\":\"start\",\"width\":640,\"height\":360,\"framerate\":15}"))
+                .build();
+        var answer = http.send(post, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("Stream started"), answer.body());
+
+        var options = stream.viewer.ViewerOptions.defaults().withPort(udpPort).withSink("none")
+                .withFrames(45).withTimeout(Duration.ofSeconds(60));
+        var progress = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        stream.viewer.ViewerReport report;
+        try (var viewer = stream.viewer.Viewer.start(options, progress::add)) {
+            report = viewer.awaitEnd();
+        }
+        assertEquals(stream.viewer.ViewerReport.Ending.FRAMES_REACHED, report.ending(), report.summary() + " " + progress);
+        assertEquals(640, report.width(), report.summary());
+        assertEquals(360, report.height(), report.summary());
+        // The rate is the stream's, not our timing: 45 frames at 15 fps span 3 s; 20% allows a loaded machine.
+        assertTrue(Math.abs(report.meanFps() - 15) <= 3, "about 15 fps: " + report.summary());
+    }
+
     @Test
     void menuDrivenThroughStdinAnswersInOrderAndViewReturnsToTheMenu() throws IOException {
         startServer("test");
