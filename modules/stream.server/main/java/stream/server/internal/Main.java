@@ -100,7 +100,11 @@ public final class Main {
         OPTIONS.put("--ttl", "STREAM_TTL");
         OPTIONS.put("--restart", "STREAM_RESTART");
         OPTIONS.put("--stall-timeout", "STREAM_STALL_TIMEOUT");
+        OPTIONS.put("--start", "STREAM_START");
     }
+
+    /** An option's value, and its name as messages show it: "--dest", or "--dest (from STREAM_DEST)". */
+    record Given(String value, String label) {}
 
     /** A usage error: one line for stderr. */
     static final class UsageException extends Exception {
@@ -134,7 +138,7 @@ public final class Main {
         ServerConfig config;
         boolean start;
         try {
-            Map<String, String> values = parse(args, env);
+            Map<String, Given> values = parse(args, env);
             if (values.containsKey("--help")) {
                 out.print(USAGE_TEXT);
                 return OK;
@@ -182,23 +186,22 @@ public final class Main {
         return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
     }
 
-    static Map<String, String> parse(String[] args, Map<String, String> env) throws UsageException {
-        Map<String, String> values = new LinkedHashMap<>();
+    /** Options from the environment, then from the arguments, which override them. */
+    static Map<String, Given> parse(String[] args, Map<String, String> env) throws UsageException {
+        Map<String, Given> values = new LinkedHashMap<>();
         for (var e : OPTIONS.entrySet()) {
             String v = env.get(e.getValue());
-            if (v != null && !v.isEmpty()) values.put(e.getKey() + " (from " + e.getValue() + ")", v);
+            if (v != null && !v.isEmpty()) values.put(e.getKey(), new Given(v, e.getKey() + " (from " + e.getValue() + ")"));
         }
-        String start = env.get(START_ENV);
-        if (start != null && !start.isEmpty()) values.put("--start (from " + START_ENV + ")", start);
-        Map<String, String> fromFlags = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h") || a.equals("--version")) {
-                fromFlags.put(a.equals("-h") ? "--help" : a, "");
+                String name = a.equals("-h") ? "--help" : a;
+                values.put(name, new Given("", name));
                 continue;
             }
             if (a.equals("--start") || a.startsWith("--start=")) { // a switch: no value, or --start=true|false
-                fromFlags.put("--start", a.equals("--start") ? "true" : a.substring("--start=".length()));
+                values.put("--start", new Given(a.equals("--start") ? "true" : a.substring("--start=".length()), "--start"));
                 continue;
             }
             String name = a;
@@ -215,23 +218,17 @@ public final class Main {
                 if (i + 1 >= args.length) throw new UsageException("option " + name + " needs a value");
                 value = args[++i];
             }
-            fromFlags.put(name, value);
+            values.put(name, new Given(value, name));
         }
-        // Flags override the environment.
-        for (String k : fromFlags.keySet()) values.keySet().removeIf(e -> e.startsWith(k + " (from "));
-        values.putAll(fromFlags);
         return values;
     }
-
-    /** The environment variable of --start. */
-    static final String START_ENV = "STREAM_START";
 
     /**
      * @param values the parsed options
      * @return whether to start the stream once the server listens (--start, STREAM_START=1|true)
      * @throws UsageException for a value other than 1, true, 0, false
      */
-    static boolean autostart(Map<String, String> values) throws UsageException {
+    static boolean autostart(Map<String, Given> values) throws UsageException {
         String v = get(values, "--start");
         if (v == null) return false;
         switch (v.toLowerCase(java.util.Locale.ROOT)) {
@@ -247,14 +244,14 @@ public final class Main {
         return q.substring(1, q.length() - 1);
     }
 
-    private static String get(Map<String, String> values, String option) {
-        for (var e : values.entrySet()) if (e.getKey().equals(option) || e.getKey().startsWith(option + " (from ")) return e.getValue();
-        return null;
+    private static String get(Map<String, Given> values, String option) {
+        Given g = values.get(option);
+        return g == null ? null : g.value();
     }
 
-    private static String label(Map<String, String> values, String option) {
-        for (var e : values.keySet()) if (e.equals(option) || e.startsWith(option + " (from ")) return e;
-        return option;
+    private static String label(Map<String, Given> values, String option) {
+        Given g = values.get(option);
+        return g == null ? option : g.label();
     }
 
     /** Stream settings as flags: option name to the setting's name in {@link SettingsGrammar#FIELDS}. */
@@ -275,7 +272,7 @@ public final class Main {
     }
 
     /** Checks the stream settings among the flags with the same grammar as the API, naming the flag on error. */
-    private static ServerConfig withStreamSettings(ServerConfig c, Map<String, String> values) throws UsageException {
+    private static ServerConfig withStreamSettings(ServerConfig c, Map<String, Given> values) throws UsageException {
         if (get(values, "--dest") != null && get(values, "--multicast") != null)
             throw new UsageException(label(values, "--multicast") + ": give either --dest or --multicast, not both");
         SettingsGrammar.Settings s = SettingsGrammar.defaults();
@@ -296,7 +293,7 @@ public final class Main {
         return c.withSize(s.width(), s.height(), s.framerate());
     }
 
-    static ServerConfig toConfig(Map<String, String> values) throws UsageException {
+    static ServerConfig toConfig(Map<String, Given> values) throws UsageException {
         ServerConfig c = ServerConfig.defaults();
         try {
             String v;
