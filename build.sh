@@ -33,7 +33,7 @@ LOCK=jlink/dependencies.lock
 # Debian packages: what the stream needs at run time, and what the tests need besides.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x)
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 janus curl)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, Janus and a client for its API
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }
