@@ -77,9 +77,10 @@ public record JanusEndpoint(URI url, Secret apiSecret, Secret token, Secret admi
                 throw new IllegalArgumentException(field + ".mountpoint: must be a whole number 1.." + MAX_ID);
             id = m.asLong();
         }
+        Secret apiSecret = secret(o, "apiSecret", field), token = secret(o, "token", field), adminKey = secret(o, "adminKey", field);
+        String rtpHost = string(o, "rtpHost", field, false);
         try {
-            return new JanusEndpoint(uri, secret(o, "apiSecret", field), secret(o, "token", field), secret(o, "adminKey", field),
-                    string(o, "rtpHost", field, false), id);
+            return new JanusEndpoint(uri, apiSecret, token, adminKey, rtpHost, id);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + "." + e.getMessage());
         }
