@@ -201,4 +201,38 @@ class JanusFeedTest {
         assertEquals(List.of(), j2.list());
         sender.close();
     }
+
+    @Test
+    void aRefusingJanusIsReportedWithItsReasonAndRetriedUntilItAccepts() throws Exception {
+        for (JanusLab.Instance j : lab.instances) j.start();
+        JanusLab.Instance j1 = lab.instances.get(0), j2 = lab.instances.get(1);
+        // on Janus 2, mountpoint 77 already exists and belongs to someone else (another secret)
+        JsonObject foreign = j2.streaming(new JsonObject().add("request", "create").add("admin_key", ADMIN_KEY).add("type", "rtp")
+                .add("id", 77).add("secret", "someone-else").add("media", new JsonArray().add(new JsonObject().add("type", "video")
+                        .add("mid", "v").add("port", 0).add("pt", 96).add("codec", "h264"))));
+        assertEquals("created", foreign.getString("streaming", ""), foreign::toString);
+        JsonArray janus = new JsonArray()
+                .add(new JsonObject().add("url", j1.url()).add("apiSecret", "wrong-" + API_SECRET))
+                .add(new JsonObject().add("url", j2.url()).add("apiSecret", API_SECRET).add("adminKey", ADMIN_KEY).add("mountpoint", 77));
+        startDriver(new JsonObject().add("stream", "cam").add("janus", janus));
+
+        assertTrue(until(60, () -> of(status(), 1).getString("state", "").equals("refused")
+                && of(status(), 2).getString("state", "").equals("refused")), show(() -> status().toString()));
+        JsonArray s = status();
+        assertTrue(of(s, 1).getString("lastError", "").contains("Unauthorized"), s::toString);
+        assertTrue(of(s, 2).getString("lastError", "").contains("mountpoint 77 exists on this Janus and is not ours"), s::toString);
+        assertFalse(s.toString().contains(API_SECRET), s::toString);
+
+        // the other owner goes away: the keeper takes the id at its next try, with nobody acting
+        j2.streaming(new JsonObject().add("request", "destroy").add("id", 77).add("secret", "someone-else"));
+        assertTrue(until(30, () -> of(status(), 2).getString("state", "").equals("ready")), show(() -> status().toString()));
+        assertEquals("refused", of(status(), 1).getString("state", ""));
+        JsonObject info = j2.videoInfo(77);
+        assertEquals("h264", info.getString("codec", ""), info::toString);
+
+        JsonArray stopped = Json.parse(answer("stop", "STOPPED ")).asObject().get("janus").asArray();
+        assertEquals("stopped", of(stopped, 2).getString("state", ""), stopped::toString);
+        assertEquals(List.of(), j2.list());
+        assertFalse(driver.output().contains(API_SECRET), driver::output);
+    }
 }
