@@ -1,0 +1,81 @@
+package stream.server.internal.janus;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A page that plays a stream through a Janus instance in the browser, with Janus's HTTP API and
+ * the browser's own RTCPeerConnection (no janus.js, nothing from the internet). Everything it
+ * needs comes in the URL's fragment, which the browser never sends to any server:
+ * {@code janus-player.html#janus=http://HOST:8088/janus&id=MOUNTPOINT[&token=T][&apisecret=S]}.
+ * It shows what it plays (frames decoded, size) and writes the same as a console line starting
+ * with {@code JANUS-PLAYER} every second, for scripts and tests.
+ */
+public final class JanusPlayerPage {
+    private JanusPlayerPage() {}
+
+    /** The Content-Type to serve {@link #HTML} with. */
+    public static final String CONTENT_TYPE = "text/html; charset=utf-8";
+
+    /** The page. */
+    public static final String HTML = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Stream through Janus</title>
+            <meta name="viewport" content="width=device-width">
+            <style>body{font:14px sans-serif;margin:1em;background:#111;color:#ddd}video{max-width:100%;background:#000}</style>
+            </head><body>
+            <video id="v" autoplay muted playsinline></video>
+            <p id="state">starting</p>
+            <script type="module">
+            const p = new URLSearchParams(location.hash.slice(1));
+            const base = p.get('janus'), id = Number(p.get('id'));
+            const auth = {};
+            if (p.get('apisecret')) auth.apisecret = p.get('apisecret');
+            if (p.get('token')) auth.token = p.get('token');
+            const show = s => { document.getElementById('state').textContent = s; };
+            let tx = 0;
+            async function janus(path, body) {
+              const r = await fetch(base + path, {method: body ? 'POST' : 'GET',
+                body: body ? JSON.stringify({...body, ...auth, transaction: 't' + (++tx)}) : undefined});
+              const a = await r.json();
+              if (a.janus === 'error') throw new Error('Janus: ' + a.error.reason);
+              return a;
+            }
+            async function play() {
+              const session = (await janus('', {janus: 'create'})).data.id;
+              const handle = (await janus('/' + session, {janus: 'attach', plugin: 'janus.plugin.streaming'})).data.id;
+              const poll = async () => {
+                const q = new URLSearchParams({maxev: '1', rid: String(Date.now()), ...auth});
+                return janus('/' + session + '?' + q, null);
+              };
+              await janus('/' + session + '/' + handle, {janus: 'message', body: {request: 'watch', id}});
+              let ev;
+              do { ev = await poll(); } while (!ev.jsep);
+              const pc = new RTCPeerConnection({iceServers: []});
+              pc.ontrack = e => { document.getElementById('v').srcObject = e.streams[0]; };
+              await pc.setRemoteDescription(ev.jsep);
+              await pc.setLocalDescription(await pc.createAnswer());
+              await new Promise(ok => pc.iceGatheringState === 'complete' ? ok()
+                : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && ok()));
+              await janus('/' + session + '/' + handle, {janus: 'message', body: {request: 'start'}, jsep: pc.localDescription});
+              (async () => { for (;;) await poll().catch(() => new Promise(ok => setTimeout(ok, 1000))); })();
+              setInterval(async () => {
+                let s = {framesDecoded: 0, width: 0, height: 0, packetsLost: 0, ice: pc.iceConnectionState};
+                (await pc.getStats()).forEach(r => {
+                  if (r.type === 'inbound-rtp' && r.kind === 'video')
+                    s = {...s, framesDecoded: r.framesDecoded || 0, width: r.frameWidth || 0, height: r.frameHeight || 0,
+                         packetsLost: r.packetsLost || 0};
+                });
+                show(`${s.ice}: ${s.framesDecoded} frames, ${s.width}x${s.height}, ${s.packetsLost} lost`);
+                console.log('JANUS-PLAYER ' + JSON.stringify(s));
+              }, 1000);
+            }
+            play().catch(e => { show(String(e)); console.log('JANUS-PLAYER ' + JSON.stringify({error: String(e)})); });
+            </script>
+            </body></html>
+            """;
+
+    /** @return the page as UTF-8 bytes */
+    public static byte[] bytes() {
+        return HTML.getBytes(StandardCharsets.UTF_8);
+    }
+}
