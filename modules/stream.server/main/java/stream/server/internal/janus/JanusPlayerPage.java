@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
  * needs comes in the URL's fragment, which the browser never sends to any server:
  * {@code janus-player.html#janus=http://HOST:8088/janus&id=MOUNTPOINT[&token=T][&apisecret=S]}.
  * It shows what it plays (frames decoded, size) and writes the same as a console line starting
- * with {@code JANUS-PLAYER} every second, for scripts and tests.
+ * with {@code JANUS-PLAYER} every second, for scripts and tests. For load tests, {@code &video=0}
+ * receives without showing (Chromium still decodes) and {@code &label=L} names the viewer in
+ * those lines.
  */
 public final class JanusPlayerPage {
     private JanusPlayerPage() {}
@@ -51,7 +53,7 @@ public final class JanusPlayerPage {
               let ev;
               do { ev = await poll(); } while (!ev.jsep);
               const pc = new RTCPeerConnection({iceServers: []});
-              pc.ontrack = e => { document.getElementById('v').srcObject = e.streams[0]; };
+              if (p.get('video') !== '0') pc.ontrack = e => { document.getElementById('v').srcObject = e.streams[0]; };
               await pc.setRemoteDescription(ev.jsep);
               await pc.setLocalDescription(await pc.createAnswer());
               await new Promise(ok => pc.iceGatheringState === 'complete' ? ok()
@@ -59,11 +61,13 @@ public final class JanusPlayerPage {
               await janus('/' + session + '/' + handle, {janus: 'message', body: {request: 'start'}, jsep: pc.localDescription});
               (async () => { for (;;) await poll().catch(() => new Promise(ok => setTimeout(ok, 1000))); })();
               setInterval(async () => {
-                let s = {framesDecoded: 0, width: 0, height: 0, packetsLost: 0, ice: pc.iceConnectionState};
+                let s = {label: p.get('label') || '', framesDecoded: 0, width: 0, height: 0, packetsReceived: 0, bytesReceived: 0,
+                         packetsLost: 0,
+                         ice: pc.iceConnectionState};
                 (await pc.getStats()).forEach(r => {
                   if (r.type === 'inbound-rtp' && r.kind === 'video')
                     s = {...s, framesDecoded: r.framesDecoded || 0, width: r.frameWidth || 0, height: r.frameHeight || 0,
-                         packetsLost: r.packetsLost || 0};
+                         packetsReceived: r.packetsReceived || 0, bytesReceived: r.bytesReceived || 0, packetsLost: r.packetsLost || 0};
                 });
                 show(`${s.ice}: ${s.framesDecoded} frames, ${s.width}x${s.height}, ${s.packetsLost} lost`);
                 console.log('JANUS-PLAYER ' + JSON.stringify(s));
