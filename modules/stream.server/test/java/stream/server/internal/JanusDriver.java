@@ -44,9 +44,14 @@ final class JanusDriver {
 
     /** Starts a real encoder in the server namespace sending to the tap and to the feed (the tap's listener, in the server). */
     Gst sender(JanusLab lab, int width, int height, int fps) throws IOException {
-        return lab.inServerNs(List.of("gst-launch-1.0", "-e", "videotestsrc", "is-live=true", "pattern=ball",
+        return sender(lab, width, height, fps, "ball", 2048);
+    }
+
+    /** The same with another test pattern (snow: incompressible, so the stream runs at the bitrate) and bitrate in kbit/s. */
+    Gst sender(JanusLab lab, int width, int height, int fps, String pattern, int bitrate) throws IOException {
+        return lab.inServerNs(List.of("gst-launch-1.0", "-e", "videotestsrc", "is-live=true", "pattern=" + pattern,
                 "!", "video/x-raw,format=I420,width=" + width + ",height=" + height + ",framerate=" + fps + "/1",
-                "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=" + fps,
+                "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=" + fps, "bitrate=" + bitrate,
                 "!", "video/x-h264,profile=constrained-baseline", "!", "rtph264pay", "config-interval=1", "pt=96",
                 "!", "multiudpsink", "clients=127.0.0.1:" + tapPort + ",127.0.0.1:" + feedPort));
     }

@@ -20,10 +20,12 @@ import stream.server.internal.janus.JanusPlayerPage;
 import stream.server.internal.janus.MountpointSpec;
 
 /**
- * How many viewers one Janus core holds: the server's default stream (1280x720, 30 fps, x264's
- * ~2 Mbit/s) fed to one Janus, and K WebRTC viewers (one headless Chromium, K peer connections
- * that receive without decoding), Janus's own CPU time measured from /proc over 20 s for each K.
- * Not part of the test suite (the name does not end in Test); run it with
+ * How many viewers one Janus core holds: the server's default stream (1280x720, 30 fps, 2000
+ * kbit/s) fed to one Janus, and K WebRTC viewers (one headless Chromium, K peer connections that
+ * receive without showing; Chromium still decodes), Janus's own CPU time read from /proc over
+ * 20 s for each K. The pattern is snow, which does not compress, so the stream really runs at
+ * its bitrate as a camera would (JANUS_BENCH_PATTERN=ball: ~200 kbit/s); JANUS_BENCH_VIEWERS
+ * sets the counts. Not part of the suite (the name does not end in Test); run it with
  * {@code STREAM_TEST_MODULES=stream.server STREAM_TEST_ARGS="--include-classname .*JanusViewersBench" ./build.sh test}.
  */
 class JanusViewersBench {
@@ -80,7 +82,9 @@ class JanusViewersBench {
         j.start();
         long janusPid = j.process.process.pid();
         JanusDriver driver = new JanusDriver(lab, new JsonObject().add("stream", "cam").add("janus", JanusFeedTest.endpoints(lab)));
-        driver.sender(lab, 1280, 720, 30);
+        // snow does not compress: the stream runs at the server's default 2000 kbit/s, as a real camera would
+        String pattern = System.getenv().getOrDefault("JANUS_BENCH_PATTERN", "snow");
+        driver.sender(lab, 1280, 720, 30, pattern, 2000);
         assertTrue(until(60, () -> driver.ready(1)), show(driver::status));
         long id = MountpointSpec.idFor("cam");
         Files.write(dir.resolve("janus-player.html"), JanusPlayerPage.bytes());

@@ -41,7 +41,7 @@ public final class MountpointKeeper implements AutoCloseable {
 
     // the keeper thread's own
     private Handle handle;
-    private MountpointSpec spec;
+    private volatile MountpointSpec spec; // read by status()
     private boolean createdByUs;
 
     // guarded by this: what status() reports
