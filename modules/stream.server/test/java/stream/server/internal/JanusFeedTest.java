@@ -154,4 +154,27 @@ class JanusFeedTest {
         assertEquals(List.of(), j2.list());
         assertFalse(driver.process.output().contains(API_SECRET), driver.process::output);
     }
+
+    @Test
+    void aJanusThatWantsSignedTokensIsFedWithItsToken() throws Exception {
+        JanusLab.Instance j1 = lab.instances.get(0), j2 = lab.instances.get(1);
+        String token = j1.useSignedTokens("hmac-" + API_SECRET);
+        for (JanusLab.Instance j : lab.instances) j.start();
+        assertTrue(j1.process.output().contains("Token based authentication enabled"), j1.process::output);
+        JsonArray janus = new JsonArray()
+                .add(new JsonObject().add("url", j1.url()).add("token", token).add("adminKey", ADMIN_KEY))
+                .add(new JsonObject().add("url", j2.url()).add("apiSecret", API_SECRET).add("adminKey", ADMIN_KEY));
+        JanusDriver driver = new JanusDriver(lab, new JsonObject().add("stream", "cam").add("janus", janus));
+        driver.sender(lab, 320, 240, 15);
+        long id = MountpointSpec.idFor("cam");
+        assertTrue(until(60, () -> driver.ready(1) && driver.ready(2)), show(driver::status));
+        Thread.sleep(1500);
+        assertTrue(until(30, () -> janusReceives(j1, id) && janusReceives(j2, id)), show(() -> j1.videoInfo(id)));
+        JsonObject shown = driver.of(1);
+        assertFalse(shown.toString().contains(token), shown::toString);
+        driver.stop();
+        assertEquals(List.of(), j1.list());
+        assertEquals(List.of(), j2.list());
+        assertFalse(driver.process.output().contains(token.substring(token.indexOf(':') + 1)), driver.process::output);
+    }
 }

@@ -33,6 +33,8 @@ final class JanusLab implements AutoCloseable {
         final String address;
         final Path dir;
         Gst process;
+        /** The token clients present, when this Janus uses signed tokens instead of the API secret. */
+        String token;
 
         Instance(int n) {
             this.n = n;
@@ -55,6 +57,23 @@ final class JanusLab implements AutoCloseable {
             assertTrue(process.process.isAlive(), () -> "Janus " + n + " exited:\n" + process.output());
         }
 
+        /**
+         * Makes this Janus want HMAC-signed tokens (token_auth with token_auth_secret) instead of
+         * the API secret, and makes a token valid for an hour for the streaming plugin:
+         * {@code EXPIRY,janus,janus.plugin.streaming:BASE64(HMAC-SHA1(secret, the part before the colon))}.
+         */
+        String useSignedTokens(String hmacSecret) throws Exception {
+            Path cfg = dir.resolve("janus.jcfg");
+            String text = Files.readString(cfg).replace("api_secret = \"" + apiSecret + "\"",
+                    "token_auth = true\n  token_auth_secret = \"" + hmacSecret + "\"");
+            Files.writeString(cfg, text);
+            String data = (System.currentTimeMillis() / 1000 + 3600) + ",janus,janus.plugin.streaming";
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+            mac.init(new javax.crypto.spec.SecretKeySpec(hmacSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            token = data + ":" + java.util.Base64.getEncoder().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+            return token;
+        }
+
         /** Kills Janus for real (SIGKILL): no goodbye to anyone. */
         void kill() throws InterruptedException {
             process.close();
@@ -65,7 +84,9 @@ final class JanusLab implements AutoCloseable {
          * under test). The body goes through a file so that the secret is in no command line.
          */
         JsonObject post(String path, JsonObject body) throws Exception {
-            body.add("transaction", "t" + System.nanoTime()).add("apisecret", apiSecret);
+            body.add("transaction", "t" + System.nanoTime());
+            if (token != null) body.add("token", token);
+            else body.add("apisecret", apiSecret);
             Path file = Files.writeString(root.resolve("req-" + System.nanoTime() + ".json"), body.toString());
             try (Gst curl = Gst.start(List.of("ip", "netns", "exec", ns, "curl", "-sS", "--max-time", "5",
                     "-H", "Content-Type: application/json", "--data-binary", "@" + file, url() + path))) {
