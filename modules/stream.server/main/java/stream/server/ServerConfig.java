@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param source "auto", "test", or a camera device path such as /dev/video0
  * @param destination where RTP/UDP goes, HOST:PORT or [IPV6]:PORT
  * @param token the bearer token required for state changes from other hosts, or null for none
- * @param stateDir where the pid file lives, or null for $XDG_RUNTIME_DIR or java.io.tmpdir
+ * @param stateDir the server's private state directory (the pid file), or null for the default:
+ *        $XDG_RUNTIME_DIR/stream-server, else ~/.local/state/stream-server (see StateDir)
  * @param width frame width (even, 16-3840)
  * @param height frame height (even, 16-2160)
  * @param framerate frames per second (1-120)

@@ -37,8 +37,9 @@ public final class Main {
               --ttl N           multicast TTL (hops), 1-255              [STREAM_TTL] default 1
               --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
                                 from non-loopback clients (Authorization: Bearer TOKEN)
-              --state-dir DIR   where the pid file lives                 [STREAM_STATE_DIR]
-                                default $XDG_RUNTIME_DIR, else the temp directory
+              --state-dir DIR   the server's private directory (pid file) [STREAM_STATE_DIR]
+                                default $XDG_RUNTIME_DIR/stream-server, else ~/.local/state/stream-server
+                                (made 0700); one that other users can write is refused (exit 3)
               --width N         frame width, even, 16-3840               [STREAM_WIDTH] default 1280
               --height N        frame height, even, 16-2160              [STREAM_HEIGHT] default 720
               --framerate N     frames per second, 1-120                 [STREAM_FRAMERATE] default 30
@@ -76,9 +77,10 @@ public final class Main {
               0  ended normally
               1  failed at run time
               2  usage error (unknown option, bad value)
-              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable)
-              130, 143  ended by Ctrl+C (SIGINT) or SIGTERM, after it stopped the stream (the stream's
-                 gst-launch-1.0 runs in a session of its own, via setsid, so only the server ends it)
+              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable or unsafe)
+              129, 130, 143  ended by SIGHUP (terminal closed), Ctrl+C (SIGINT) or SIGTERM, after it stopped
+                 the stream (the stream's gst-launch-1.0 runs in a session of its own, via setsid, so only the
+                 server ends it; with setpriv it also dies with the server, even after a kill -9)
             """;
 
     private static final Map<String, String> OPTIONS = new LinkedHashMap<>();
@@ -305,12 +307,8 @@ public final class Main {
                 c = c.withSource(v);
             }
             if ((v = get(values, "--token")) != null) c = c.withToken(Validation.token(label(values, "--token"), v));
-            if ((v = get(values, "--state-dir")) != null) {
-                Path dir = Path.of(v);
-                if (!Files.isDirectory(dir) || !Files.isWritable(dir))
-                    throw new UsageException(label(values, "--state-dir") + " '" + clip(v) + "': not a writable directory");
-                c = c.withStateDir(dir);
-            }
+            // Checked when the server starts (StateDir): an unusable directory is an environment problem, exit 3.
+            if ((v = get(values, "--state-dir")) != null) c = c.withStateDir(Path.of(v));
             return withStreamSettings(c, values);
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException("--state-dir: " + e.getMessage());

@@ -150,7 +150,7 @@ public final class Supervisor {
     }
 
     private final String gstLaunch;
-    private final String setsid; // path of setsid(1), or null: the child then shares the server's process group
+    private final ChildLauncher launcher; // without setsid the child shares the server's process group
     private final PidFile pidFile;
     private final RtpTap tap;
     private final ReentrantLock opLock = new ReentrantLock(true);
@@ -178,17 +178,15 @@ public final class Supervisor {
      * @param tap the RTP tap that receives a copy of the output, or null for none (no stats, no stall detection)
      */
     public Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap) {
-        this(gstLaunch, defaults, pidFile, tap, findSetsid());
+        this(gstLaunch, defaults, pidFile, tap, ChildLauncher.standard());
     }
 
     /**
-     * @param setsid path of setsid(1) to start the child in its own session, or null to start it in the server's process group
+     * @param launcher what starts the children (setsid, parent-death signal, environment)
      */
-    Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, String setsid) {
+    Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, ChildLauncher launcher) {
         this.gstLaunch = gstLaunch;
-        this.setsid = setsid;
-        if (setsid == null)
-            LOG.log(Level.INFO, "setsid not found: gst-launch-1.0 shares the server's process group, so Ctrl+C reaches it too");
+        this.launcher = launcher;
         this.plan = defaults;
         this.defaults = defaults;
         this.policy = RestartPolicy.standard(defaults.settings().restart());
@@ -216,26 +214,9 @@ public final class Supervisor {
         });
     }
 
-    /**
-     * setsid(1) of util-linux, where there is one (Linux; not macOS by default).
-     * @return its path, or null
-     */
-    static String findSetsid() {
-        if (System.getProperty("os.name", "").startsWith("Windows")) return null;
-        String path = System.getenv("PATH");
-        List<String> dirs = new java.util.ArrayList<>(List.of("/usr/bin", "/bin"));
-        if (path != null) dirs.addAll(List.of(path.split(java.io.File.pathSeparator)));
-        for (String dir : dirs) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, "setsid");
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p.toString();
-        }
-        return null;
-    }
-
     /** @return whether children start in a session of their own (through setsid) */
     public boolean isolated() {
-        return setsid != null;
+        return launcher.isolated();
     }
 
     /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the setsid that starts it */
@@ -364,28 +345,21 @@ public final class Supervisor {
     /** Spawns a child with the current plan; caller holds opLock and the monitor. @return it, or null when it could not */
     private Child spawnLocked() {
         List<String> command = command();
-        List<String> argv = command;
-        if (setsid != null) {
-            argv = new java.util.ArrayList<>(command.size() + 1);
-            argv.add(setsid); // no --fork: the JVM's child is not a group leader, so setsid execs in place
-            argv.addAll(command);
-        }
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
         if (tap != null) tap.reset();
         capsParams = null;
-        Process p;
+        ChildLauncher.Launched launched;
         try {
-            p = pb.start();
+            launched = launcher.start(command); // on the launcher's long-lived thread: see ChildLauncher
         } catch (IOException e) {
             lastExit = new Exit(-1, null, "could not start " + gstLaunch + ": " + e.getMessage(), Instant.now(), false, List.of());
             transition(State.FAILED, lastExit.description());
             return null;
         }
-        Child child = new Child(p);
+        Child child = new Child(launched.process());
         current = child;
         starts++;
         transition(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command));
-        if (pidFile != null) pidFile.write(child.process.toHandle());
+        if (pidFile != null) pidFile.write(child.process.toHandle(), launched.childId());
         child.stderrDrain = drain(child, child.process.getErrorStream(), true);
         drain(child, child.process.getInputStream(), false);
         Thread.ofPlatform().daemon().name("gst-watch-" + child.pid).start(() -> watch(child));
@@ -573,10 +547,6 @@ public final class Supervisor {
         }
     }
 
-    private static java.io.File nullFile() {
-        return new java.io.File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
-    }
-
     /** Waits for the child to exit; an exit nobody asked for makes the state failed at once. */
     private void watch(Child child) {
         int code;
@@ -591,7 +561,7 @@ public final class Supervisor {
         joinQuietly(child.stderrDrain); // so the last stderr lines are in the tail
         synchronized (this) {
             if (current != child || child.stopRequested) return;
-            if (setsid == null && !closing && !child.killedForStall) {
+            if (!launcher.isolated() && !closing && !child.killedForStall) {
                 // Without setsid a signal to the server's process group (Ctrl+C, timeout) reaches the child
                 // too and may end it before the JVM starts the shutdown hook: give the shutdown a moment.
                 long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
@@ -716,6 +686,7 @@ public final class Supervisor {
             tail = a;
         }
         o.add("lastStderr", tail);
+        o.add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
         return o;
     }
 }
