@@ -27,7 +27,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>The parent-death signal fires when the <em>thread</em> that spawned the child ends, not the
  * process. A child spawned from a request thread (or a virtual thread's carrier, which the JDK
  * retires when idle) would be killed when that thread goes. So every child is spawned from one
- * platform thread that lives as long as the JVM and never ends on an error.
+ * platform thread that lives as long as the JVM and never ends on an error. (setpriv sets the
+ * signal a few milliseconds after the spawn; a server that dies within them leaves its child
+ * without it, and the pid file covers that.)
  *
  * <p>The child's environment loses every {@code STREAM_*} variable (the token among them) and
  * gains {@link #CHILD_ID_VARIABLE}, a random value per child: proof, for a later server reading
