@@ -31,9 +31,10 @@ MODULES=(stream.viewer stream.client stream.server)
 LAUNCHERS=(stream-server stream-client stream-viewer)
 LOCK=jlink/dependencies.lock
 # Debian packages: what the stream needs at run time, and what the tests need besides.
+# util-linux: setsid and setpriv, which start the child in a session of its own and make it die with the server.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x)
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns
+                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x util-linux)
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, systemd-analyze, mount (tmpfs)
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }
