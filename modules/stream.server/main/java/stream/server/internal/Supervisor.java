@@ -219,7 +219,7 @@ public final class Supervisor {
         return launcher.isolated();
     }
 
-    /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the setsid that starts it */
+    /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the launcher's setsid and setpriv */
     public synchronized List<String> command() {
         return plan.command(gstLaunch, tap == null ? 0 : tap.port());
     }
