@@ -111,7 +111,7 @@ public final class StreamServer implements AutoCloseable {
         Supervisor supervisor = new Supervisor(gstLaunch, plan, pidFile, tap);
         supervisor.startWatchdog();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        http.createContext("/", new HttpApi(supervisor, token));
+        HttpApi.install(http, supervisor, token);
         http.setExecutor(executor);
         http.start();
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
