@@ -16,7 +16,7 @@ import stream.server.internal.SettingsGrammar.Settings;
  * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
  * what actually leaves.
  *
- * <p>Why each part is there (GROUND.md): {@code video/x-raw,format=I420} before the encoder,
+ * <p>Why each part is there: {@code video/x-raw,format=I420} before the encoder,
  * else x264enc negotiates 10-bit 4:4:4 that most players cannot decode; the profile caps after
  * it pin constrained-baseline (8-bit 4:2:0, plays everywhere); tune=zerolatency and
  * speed-preset=ultrafast take the encode delay from ~1.6 s to ~10 ms; key-int-max bounds how
