@@ -30,10 +30,10 @@ public final class HttpApi implements HttpHandler {
     public static final int MAX_BODY = 64 * 1024;
     private static final List<String> ACTIONS = List.of("start", "stop");
     private static final Set<String> FIELDS = fields();
-    private static final String FIELD_LIST = "action, " + String.join(", ", SettingsGrammar.FIELDS);
+    private static final String FIELD_LIST = "action, " + String.join(", ", StreamSettings.FIELDS);
 
     private static Set<String> fields() {
-        Set<String> f = new HashSet<>(SettingsGrammar.FIELDS);
+        Set<String> f = new HashSet<>(StreamSettings.FIELDS);
         f.add("action");
         return Set.copyOf(f);
     }
