@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import stream.server.ServerConfig;
@@ -44,9 +45,7 @@ public final class Main {
                                                   starts (children started since the server started),
                                                   restarts (of those, started by the restart policy)
               POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
-                   optional settings with start: width, height, framerate, bitrate, keyint, preset, source,
-                   destinations (list), multicast, ttl, restart, stall-timeout; defaults from the options
-              POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
+            %s  POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
               GET  /stream.sdp                    SDP of the running stream for ffplay/VLC/ffprobe
                                                   (?destination=N for the N-th destination); 404 when none
               GET  /metrics                       Prometheus text format
@@ -59,7 +58,25 @@ public final class Main {
               3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable)
               130, 143  ended by Ctrl+C (SIGINT) or SIGTERM, after it stopped the stream (the stream's
                  gst-launch-1.0 runs in a session of its own, via setsid, so only the server ends it)
-            """.formatted(StreamSettings.usage()); // %s: the stream settings, one description each
+            """.formatted(StreamSettings.usage(), startFields()); // the stream settings, from their descriptions
+
+    // "optional settings with start: width, ..." wrapped as the API section is.
+    private static String startFields() {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder("       optional settings with start:");
+        List<Setting<?>> all = StreamSettings.ALL;
+        for (int i = 0; i < all.size(); i++) {
+            Setting<?> s = all.get(i);
+            String word = " " + s.name() + (s.json() == Setting.JsonType.LIST ? " (list)" : "")
+                    + (i < all.size() - 1 ? "," : "; defaults from the options");
+            if (line.length() + word.length() > 102) {
+                out.append(line).append('\n');
+                line = new StringBuilder("      ");
+            }
+            line.append(word);
+        }
+        return out.append(line).append('\n').toString();
+    }
 
     private static final Map<String, String> OPTIONS = new LinkedHashMap<>();
 
@@ -239,8 +256,11 @@ public final class Main {
         try {
             return c.withSettings(texts);
         } catch (SettingsGrammar.Invalid bad) {
-            String flag = StreamSettings.named(bad.field()).flag();
-            throw new InvalidValueException(label(values, flag), get(values, flag), "not allowed; expected " + bad.allowed());
+            for (Setting<?> s : StreamSettings.ALL)
+                if (s.name().equals(bad.field()) && get(values, s.flag()) != null)
+                    throw new InvalidValueException(label(values, s.flag()), get(values, s.flag()),
+                            "not allowed; expected " + bad.allowed());
+            throw bad;
         }
     }
 

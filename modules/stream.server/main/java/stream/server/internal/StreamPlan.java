@@ -1,10 +1,5 @@
 package stream.server.internal;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.stream.Collectors;
-import stream.server.internal.SettingsGrammar.Endpoint;
 import static stream.server.internal.StreamSettings.BITRATE;
 import static stream.server.internal.StreamSettings.DESTINATIONS;
 import static stream.server.internal.StreamSettings.HEIGHT;
@@ -12,6 +7,12 @@ import static stream.server.internal.StreamSettings.MULTICAST;
 import static stream.server.internal.StreamSettings.PRESET;
 import static stream.server.internal.StreamSettings.SOURCE;
 import static stream.server.internal.StreamSettings.WIDTH;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import stream.server.internal.SettingsGrammar.Endpoint;
 
 /**
  * One start of the stream: the checked settings and the resolved source, turned into the
