@@ -181,12 +181,12 @@ public final class StreamSettings {
      * @throws Invalid naming the first bad field
      */
     public StreamSettings withText(Map<String, String> texts) {
+        for (String name : texts.keySet()) named(name); // an unknown name is an error, not ignored
         Map<String, Object> m = new HashMap<>(values);
         for (Setting<?> s : ALL) {
             String text = texts.get(s.name());
             if (text != null) setParsed(m, s, text);
         }
-        for (String name : texts.keySet()) named(name); // an unknown name is an error, not ignored
         return new StreamSettings(m).checked();
     }
 
@@ -215,12 +215,14 @@ public final class StreamSettings {
     }
 
     /**
-     * Reads settings written by {@link #toJson()} (or a start request's settings) over the defaults.
+     * Reads settings written by {@link #toJson()} over the defaults. Unlike {@link #withJson}, a
+     * field that is no setting is an error: a stored definition loses nothing silently.
      * @param json the object
      * @return the checked settings
-     * @throws Invalid naming the first bad field
+     * @throws Invalid naming the first bad or unknown field
      */
     public static StreamSettings fromJson(JsonObject json) {
+        for (String name : json.names()) named(name);
         return DEFAULTS.withJson(json);
     }
 

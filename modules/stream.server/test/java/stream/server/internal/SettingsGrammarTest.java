@@ -190,6 +190,15 @@ class SettingsGrammarTest {
     }
 
     @Test
+    void storedSettingsWithAFieldThatIsNoSettingAreRefused() {
+        Invalid e = assertThrows(Invalid.class, () -> StreamSettings.fromJson(Json.parse("{\"width\":640,\"colour\":\"red\"}").asObject()));
+        assertEquals("setting", e.field());
+        assertTrue(e.getMessage().contains("colour") && e.allowed().contains("stall-timeout"), e.getMessage());
+        // A start request's body carries "action" beside the settings: withJson leaves other fields to the caller.
+        assertEquals(640, D.withJson(Json.parse("{\"action\":\"start\",\"width\":640}").asObject()).get(StreamSettings.WIDTH));
+    }
+
+    @Test
     void everyDescriptionReachesFlagsEnvironmentUsageAndJson() {
         for (Setting<?> s : StreamSettings.ALL) {
             assertTrue(Main.USAGE_TEXT.contains("  " + s.flag() + " " + s.metavar() + " "), s.name());
