@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import stream.server.internal.HttpApi;
 import stream.server.internal.PidFile;
 import stream.server.internal.RtpTap;
-import stream.server.internal.SettingsGrammar;
 import stream.server.internal.StreamPlan;
 import stream.server.internal.Source;
 import stream.server.internal.Sources;
@@ -71,14 +70,7 @@ public final class StreamServer implements AutoCloseable {
      * @throws IOException when the server cannot be set up, e.g. gst-launch-1.0 is missing
      */
     public static StreamServer start(ServerConfig config) throws IOException {
-        SettingsGrammar.Settings settings = SettingsGrammar.defaults()
-                .with("source", config.source())
-                .with("destinations", config.destination())
-                .with("framerate", Integer.toString(config.framerate()))
-                .with("width", Integer.toString(config.width()))
-                .with("height", Integer.toString(config.height()));
-        for (var e : config.settings().entrySet()) settings = settings.with(e.getKey(), e.getValue());
-        StreamPlan plan = StreamPlan.of(settings);
+        StreamPlan plan = StreamPlan.of(config.stream());
         Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
         String token = config.token() == null ? null : Validation.token("token", config.token());

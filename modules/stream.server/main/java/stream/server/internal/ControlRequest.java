@@ -17,18 +17,18 @@ import stream.server.internal.SettingsGrammar.Invalid;
 
 /**
  * The body of {@code POST /control}: a JSON object with "action" ("start" or "stop") and, for
- * start, settings named as in {@link SettingsGrammar#FIELDS}. Read bounded, parsed strictly.
+ * start, settings named as in {@link StreamSettings#FIELDS}. Read bounded, parsed strictly.
  */
 final class ControlRequest {
     private static final List<String> ACTIONS = List.of("start", "stop");
     private static final Set<String> FIELDS = fields();
-    private static final String FIELD_LIST = "action, " + String.join(", ", SettingsGrammar.FIELDS);
+    private static final String FIELD_LIST = "action, " + String.join(", ", StreamSettings.FIELDS);
     private static final String EXAMPLE = "Send a JSON object such as {\"action\":\"start\"} or {\"action\":\"stop\"}.";
 
     private ControlRequest() {}
 
     private static Set<String> fields() {
-        Set<String> f = new HashSet<>(SettingsGrammar.FIELDS);
+        Set<String> f = new HashSet<>(StreamSettings.FIELDS);
         f.add("action");
         return Set.copyOf(f);
     }
