@@ -202,6 +202,8 @@ phase_compile() {
       -d "$OUT/classes"
     local m
     for m in "${MODULES[@]}"; do
+      # Files a module reads at run time (the dashboard's page) sit beside its classes.
+      [[ -d modules/$m/main/resources ]] && run cp -R "modules/$m/main/resources/." "$OUT/classes/$m/"
       rm -f "$OUT/mods/$m.jar"
       run "$JAR" --create --file "$OUT/mods/$m.jar" --module-version "$VERSION" \
         --main-class "$(main_class_of "$m")" -C "$OUT/classes/$m" .
@@ -238,6 +240,7 @@ phase_test() {
         -d "$classes" \
         $(find "modules/$m/main/java" -name '*.java' ! -name module-info.java) \
         $(find "modules/$m/test/java" -name '*.java')
+      [[ -d modules/$m/main/resources ]] && cp -R "modules/$m/main/resources/." "$classes/"
       touch "$classes/.stamp"
     fi
     local native=()

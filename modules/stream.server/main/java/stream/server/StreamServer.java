@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import stream.server.internal.HttpApi;
 import stream.server.internal.PidFile;
 import stream.server.internal.RtpTap;
-import stream.server.internal.SettingsGrammar;
 import stream.server.internal.StreamPlan;
 import stream.server.internal.Source;
 import stream.server.internal.Sources;
@@ -73,14 +72,7 @@ public final class StreamServer implements AutoCloseable {
      *         directory is unsafe or unusable ({@link StateDir.UnsafeException})
      */
     public static StreamServer start(ServerConfig config) throws IOException {
-        SettingsGrammar.Settings settings = SettingsGrammar.defaults()
-                .with("source", config.source())
-                .with("destinations", config.destination())
-                .with("framerate", Integer.toString(config.framerate()))
-                .with("width", Integer.toString(config.width()))
-                .with("height", Integer.toString(config.height()));
-        for (var e : config.settings().entrySet()) settings = settings.with(e.getKey(), e.getValue());
-        StreamPlan plan = StreamPlan.of(settings);
+        StreamPlan plan = StreamPlan.of(config.stream());
         Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
         String token = config.token() == null ? null : Validation.token("token", config.token());
@@ -120,7 +112,7 @@ public final class StreamServer implements AutoCloseable {
         Supervisor supervisor = new Supervisor(gstLaunch, plan, pidFile, tap);
         supervisor.startWatchdog();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        http.createContext("/", new HttpApi(supervisor, token));
+        HttpApi.install(http, supervisor, token);
         http.setExecutor(executor);
         http.start();
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",

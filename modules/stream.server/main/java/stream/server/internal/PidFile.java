@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Records the running child's pid, start time and identity in
  * {@code <stateDir>/stream-server-<port>.pid}, so that a server started after its predecessor on
  * the same port died without ending its child (where the parent-death signal is missing: see
- * {@link ChildLauncher}) ends that orphan before streaming again.
+ * {@link Launcher}) ends that orphan before streaming again.
  *
  * <p>The file alone is no proof: a process it names is ended only when it is alive, belongs to
  * this server's user, runs gst-launch-1.0, started at the recorded time, carries the recorded
@@ -179,7 +179,7 @@ public final class PidFile {
         Path environ = Path.of("/proc", Long.toString(h.pid()), "environ");
         if (Files.isDirectory(Path.of("/proc/self"))) {
             try {
-                if (!hasVariable(Files.readAllBytes(environ), ChildLauncher.CHILD_ID_VARIABLE + "=" + childId))
+                if (!hasVariable(Files.readAllBytes(environ), Launcher.CHILD_ID_VARIABLE + "=" + childId))
                     return Optional.of("its environment lacks the identity this server gave its child");
             } catch (NoSuchFileException e) {
                 return Optional.of("it is gone");

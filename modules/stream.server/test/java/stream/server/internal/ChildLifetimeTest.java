@@ -123,7 +123,7 @@ class ChildLifetimeTest {
         List<String> stream = vars.stream().filter(v -> v.startsWith("STREAM_")).toList();
         assertEquals(1, stream.size(), "only the child's identity is a STREAM_ variable: " + stream);
         String id = stream.get(0);
-        assertTrue(id.matches(ChildLauncher.CHILD_ID_VARIABLE + "=[0-9a-f]{32}"), id);
+        assertTrue(id.matches(Launcher.CHILD_ID_VARIABLE + "=[0-9a-f]{32}"), id);
         assertTrue(vars.stream().anyMatch(v -> v.startsWith("PATH=")), "the rest of the environment is kept");
         // The pid file records that identity: the proof a later server checks.
         String pidFile = Files.readString(stateDir.resolve("stream-server-" + started.port() + ".pid"));
@@ -137,13 +137,13 @@ class ChildLifetimeTest {
      */
     @Test
     void aChildStartedFromAThreadThatEndsKeepsStreaming() throws Exception {
-        ChildLauncher launcher = ChildLauncher.standard();
+        Launcher launcher = Launcher.standard();
         assertTrue(launcher.diesWithServer(), "setpriv (util-linux) is on this machine: " + launcher.prefix());
         int udpPort;
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             udpPort = receiver.getLocalPort();
             receiver.setSoTimeout(2000);
-            SettingsGrammar.Settings settings = SettingsGrammar.defaults().with("source", "test")
+            StreamSettings settings = StreamSettings.defaults().with("source", "test")
                     .with("destinations", "127.0.0.1:" + udpPort).with("width", "160").with("height", "120").with("framerate", "10");
             supervisor = new Supervisor(Sources.findGstLaunch().orElseThrow(), StreamPlan.of(settings),
                     new PidFile(StateDir.open(stateDir), 1), null, launcher);
@@ -169,7 +169,7 @@ class ChildLifetimeTest {
     /** The hazard the launcher thread exists for, shown for real: the same prefix from a thread that ends kills the child. */
     @Test
     void withoutTheLauncherThreadTheChildDiesWithTheThreadThatSpawnedIt() throws Exception {
-        List<String> argv = new ArrayList<>(ChildLauncher.standard().prefix());
+        List<String> argv = new ArrayList<>(Launcher.standard().prefix());
         argv.addAll(List.of("sleep", "120"));
         AtomicReference<Process> spawned = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {

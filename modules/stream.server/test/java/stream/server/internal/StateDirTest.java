@@ -143,7 +143,7 @@ class StateDirTest {
     void aPidFileNamingAnotherUsersGstLaunchLeavesItAlone() throws Exception {
         String id = "0123456789abcdef0123456789abcdef";
         ProcessHandle decoy = startDecoy(List.of("setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"),
-                Map.of(ChildLauncher.CHILD_ID_VARIABLE, id));
+                Map.of(Launcher.CHILD_ID_VARIABLE, id));
         assertEquals("nobody", decoy.info().user().orElse("?"), "the decoy runs as another user");
         assertPlantedPidFileLeavesItAlone(decoy, id, "belongs to nobody");
     }

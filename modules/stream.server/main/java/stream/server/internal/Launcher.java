@@ -3,8 +3,6 @@ package stream.server.internal;
 import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -15,8 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Starts the server's children (gst-launch-1.0) so that they end with the server, whatever
- * ends it, and carry none of its secrets.
+ * Turns a gst-launch-1.0 command line into a running process: the one place where children are
+ * spawned, so that they end with the server, whatever ends it, and carry none of its secrets.
  *
  * <p>The command is prefixed with util-linux's {@code setsid} (a session of its own: the
  * terminal's Ctrl+C reaches only the server, which then stops the child in order) and
@@ -38,17 +36,17 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Without setpriv (macOS, or the {@code stream.server.pdeathsig=false} system property, which
  * exercises that fallback) a child outlives a {@code kill -9} of its server, and the next server
- * on the same port ends it through its pid file; without setsid it shares the server's process
- * group. Both are said once, at start.
+ * on the same port ends it through its pid file (said once, at start); without setsid it shares
+ * the server's process group.
  */
-public final class ChildLauncher {
+final class Launcher {
     private static final System.Logger LOG = System.getLogger("stream.server");
     /** The variable that carries a child's random identity. */
-    public static final String CHILD_ID_VARIABLE = "STREAM_SERVER_CHILD";
+    static final String CHILD_ID_VARIABLE = "STREAM_SERVER_CHILD";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A started child and the identity put in its environment. */
-    public record Launched(Process process, String childId) {
+    record Launched(Process process, String childId) {
         /** Checks the values are present. */
         public Launched {
             Objects.requireNonNull(process, "process");
@@ -56,7 +54,7 @@ public final class ChildLauncher {
         }
     }
 
-    private static volatile ChildLauncher standard;
+    private static volatile Launcher standard;
 
     private final String setsid;
     private final String setpriv;
@@ -66,7 +64,7 @@ public final class ChildLauncher {
      * @param setsid path of setsid(1), or null: the child then shares the server's process group
      * @param setpriv path of setpriv(1) for the parent-death signal, or null: the child then outlives a kill -9
      */
-    public ChildLauncher(String setsid, String setpriv) {
+    Launcher(String setsid, String setpriv) {
         this.setsid = setsid;
         this.setpriv = setpriv;
         Thread.ofPlatform().daemon().name("stream-child-launcher").start(this::serve);
@@ -74,54 +72,52 @@ public final class ChildLauncher {
 
     /**
      * The launcher of this JVM, made once with the setsid and setpriv found on this machine; it
-     * says at its making what a missing one means.
+     * says at its making when children will not die with the server.
      * @return the launcher
      */
-    public static ChildLauncher standard() {
-        ChildLauncher l = standard;
+    static Launcher standard() {
+        Launcher l = standard;
         if (l != null) return l;
-        synchronized (ChildLauncher.class) {
+        synchronized (Launcher.class) {
             if (standard == null) {
-                String setsid = findTool("setsid");
-                String setpriv = Boolean.parseBoolean(System.getProperty("stream.server.pdeathsig", "true"))
-                        ? findTool("setpriv") : null;
-                if (setsid == null)
-                    LOG.log(Level.INFO, "setsid not found: gst-launch-1.0 shares the server's process group, so Ctrl+C reaches it too");
+                String setpriv = Boolean.parseBoolean(System.getProperty("stream.server.pdeathsig", "true")) ? findSetpriv() : null;
                 if (setpriv == null)
                     LOG.log(Level.WARNING, "setpriv (util-linux) not found or disabled: a gst-launch-1.0 child outlives a kill -9 "
                             + "of this server and streams on until the next server on this port ends it through its pid file");
-                standard = new ChildLauncher(setsid, setpriv);
+                standard = new Launcher(findSetsid(), setpriv);
             }
             return standard;
         }
     }
 
     /**
-     * A util-linux tool, where there is one (Linux; not macOS by default): /usr/bin and /bin
-     * first, then PATH.
-     * @param name e.g. "setsid"
+     * setsid(1) of util-linux, where there is one (Linux; not macOS by default).
      * @return its path, or null
      */
-    public static String findTool(String name) {
+    static String findSetsid() {
+        return findSystemTool("setsid");
+    }
+
+    /**
+     * setpriv(1) of util-linux, where there is one (Linux only).
+     * @return its path, or null
+     */
+    static String findSetpriv() {
+        return findSystemTool("setpriv");
+    }
+
+    private static String findSystemTool(String name) {
         if (System.getProperty("os.name", "").startsWith("Windows")) return null;
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>(List.of("/usr/bin", "/bin"));
-        if (path != null) dirs.addAll(List.of(path.split(File.pathSeparator)));
-        for (String dir : dirs) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, name);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p.toString();
-        }
-        return null;
+        return Executables.find(name, "/usr/bin", "/bin").orElse(null);
     }
 
     /** @return whether children start in a session of their own (setsid) */
-    public boolean isolated() {
+    boolean isolated() {
         return setsid != null;
     }
 
     /** @return whether children die with the server (setpriv --pdeathsig) */
-    public boolean diesWithServer() {
+    boolean diesWithServer() {
         return setpriv != null;
     }
 
@@ -129,7 +125,7 @@ public final class ChildLauncher {
      * The programs put before a child's own command.
      * @return e.g. [/usr/bin/setsid, /usr/bin/setpriv, --pdeathsig, KILL]
      */
-    public List<String> prefix() {
+    List<String> prefix() {
         List<String> p = new ArrayList<>();
         if (setsid != null) p.add(setsid); // no --fork: the JVM's child is no group leader, so setsid execs in place
         if (setpriv != null) p.addAll(List.of(setpriv, "--pdeathsig", "KILL")); // KILL: a hung child must go too
@@ -143,7 +139,7 @@ public final class ChildLauncher {
      * @return the child and its identity
      * @throws IOException when it cannot be started
      */
-    public Launched start(List<String> command) throws IOException {
+    Launched launch(List<String> command) throws IOException {
         List<String> argv = new ArrayList<>(prefix());
         argv.addAll(command);
         String id = HexFormat.of().formatHex(randomBytes());
