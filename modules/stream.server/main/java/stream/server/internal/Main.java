@@ -29,8 +29,8 @@ public final class Main {
               --bind ADDRESS    address to listen on                     [STREAM_BIND]  default 0.0.0.0
               --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
                                 from non-loopback clients (Authorization: Bearer TOKEN)
-              --state-dir DIR   the server's private directory (pid file) [STREAM_STATE_DIR]
-                                default $XDG_RUNTIME_DIR/stream-server, else ~/.local/state/stream-server
+              --state-dir DIR   private directory (pid files, streams) [STREAM_STATE_DIR]
+                                default $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server
                                 (made 0700); one that other users can write is refused (exit 3)
             %s  --start           start the stream as soon as the server   [STREAM_START=1|true]
                                 listens, as POST start would; if it fails, the server keeps serving

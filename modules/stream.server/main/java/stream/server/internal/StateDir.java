@@ -21,8 +21,9 @@ import java.util.Set;
  * The server's private state directory (pid files; later the named streams' definitions), and
  * the only way the server writes there.
  *
- * <p>The default is {@code $XDG_RUNTIME_DIR/stream-server}, else
- * {@code $XDG_STATE_HOME/stream-server} ({@code ~/.local/state/stream-server}), made 0700. A
+ * <p>The default is {@code $XDG_STATE_HOME/stream-server} ({@code ~/.local/state/stream-server}),
+ * made 0700: persistent, since the named streams' definitions are the user's data and must
+ * survive a reboot (the runtime directory is wiped at logout). A
  * directory that another user could write (group or others may write, or another user than this
  * one or root owns it, like /tmp) is refused: whoever can plant files there could make the server
  * end a process or overwrite a file through a symlink.
@@ -54,14 +55,12 @@ public final class StateDir {
     }
 
     /**
-     * The default state directory for an environment: {@code $XDG_RUNTIME_DIR/stream-server},
-     * else {@code $XDG_STATE_HOME/stream-server}, else {@code $HOME/.local/state/stream-server}.
+     * The default state directory for an environment: {@code $XDG_STATE_HOME/stream-server},
+     * else {@code $HOME/.local/state/stream-server}.
      * @param env the environment
      * @return the directory (not yet made)
      */
     public static Path defaultPath(Map<String, String> env) {
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        if (runtime != null && runtime.startsWith("/") && Files.isDirectory(Path.of(runtime))) return Path.of(runtime, NAME);
         String state = env.get("XDG_STATE_HOME");
         if (state != null && state.startsWith("/")) return Path.of(state, NAME);
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));

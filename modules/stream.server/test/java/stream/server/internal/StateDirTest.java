@@ -253,11 +253,10 @@ class StateDirTest {
     }
 
     @Test
-    void theDefaultIsAPrivateDirectoryInTheRuntimeDirectoryElseTheStateDirectory() throws Exception {
+    void theDefaultIsAPrivateDirectoryInTheStateDirectoryNeverTheRuntimeDirectory() throws Exception {
         Path runtime = Files.createDirectory(tmp.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        assertDefault(Map.of("XDG_RUNTIME_DIR", runtime.toString()), runtime.resolve("stream-server"));
         Path stateHome = tmp.resolve("state-home");
-        assertDefault(Map.of("XDG_RUNTIME_DIR", "", "XDG_STATE_HOME", stateHome.toString()), stateHome.resolve("stream-server"));
+        assertDefault(Map.of("XDG_RUNTIME_DIR", runtime.toString(), "XDG_STATE_HOME", stateHome.toString()), stateHome.resolve("stream-server"));
         Path home = Files.createDirectory(tmp.resolve("home"));
         assertDefault(Map.of("XDG_RUNTIME_DIR", "", "XDG_STATE_HOME", "", "HOME", home.toString()),
                 home.resolve(".local/state/stream-server"));
