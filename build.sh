@@ -31,9 +31,11 @@ MODULES=(stream.viewer stream.client stream.server)
 LAUNCHERS=(stream-server stream-client stream-viewer)
 LOCK=jlink/dependencies.lock
 # Debian packages: what the stream needs at run time, and what the tests need besides.
+# util-linux: setsid and setpriv, which start the child in a session of its own and make it die with the server.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x)
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 janus curl)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, Janus and a client for its API
+                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x util-linux)
+# Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, systemd-analyze, mount (tmpfs), Janus with a client for its API and a browser
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium)
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }
@@ -201,6 +203,8 @@ phase_compile() {
       -d "$OUT/classes"
     local m
     for m in "${MODULES[@]}"; do
+      # Files a module reads at run time (the dashboard's page) sit beside its classes.
+      [[ -d modules/$m/main/resources ]] && run cp -R "modules/$m/main/resources/." "$OUT/classes/$m/"
       rm -f "$OUT/mods/$m.jar"
       run "$JAR" --create --file "$OUT/mods/$m.jar" --module-version "$VERSION" \
         --main-class "$(main_class_of "$m")" -C "$OUT/classes/$m" .
@@ -237,6 +241,7 @@ phase_test() {
         -d "$classes" \
         $(find "modules/$m/main/java" -name '*.java' ! -name module-info.java) \
         $(find "modules/$m/test/java" -name '*.java')
+      [[ -d modules/$m/main/resources ]] && cp -R "modules/$m/main/resources/." "$classes/"
       touch "$classes/.stamp"
     fi
     local native=()
