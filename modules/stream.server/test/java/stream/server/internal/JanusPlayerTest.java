@@ -51,8 +51,8 @@ class JanusPlayerTest {
      * not the command line.
      */
     private Gst browser(JanusLab.Instance j, long id, String name) throws Exception {
-        Path page = dir.resolve("janus-player.html");
-        if (!Files.exists(page)) Files.write(page, JanusPlayerPage.bytes());
+        for (String file : JanusPlayerPage.FILES.keySet())
+            if (!Files.exists(dir.resolve(file))) Files.write(dir.resolve(file), JanusPlayerPage.read(file));
         String fragment = "janus=" + j.url() + "&id=" + id + "&apisecret=" + JanusFeedTest.API_SECRET;
         Path go = Files.writeString(dir.resolve(name + ".html"),
                 "<script>location.replace('janus-player.html#" + fragment + "')</script>", StandardCharsets.UTF_8);

@@ -87,7 +87,7 @@ class JanusViewersBench {
         driver.sender(lab, 1280, 720, 30, pattern, 2000);
         assertTrue(until(60, () -> driver.ready(1)), show(driver::status));
         long id = MountpointSpec.idFor("cam");
-        Files.write(dir.resolve("janus-player.html"), JanusPlayerPage.bytes());
+        for (String file : JanusPlayerPage.FILES.keySet()) Files.write(dir.resolve(file), JanusPlayerPage.read(file));
         String fragment = "janus=" + j.url() + "&id=" + id + "&apisecret=" + JanusFeedTest.API_SECRET + "&video=0";
         for (int k : viewerCounts()) {
             Gst browser = null;

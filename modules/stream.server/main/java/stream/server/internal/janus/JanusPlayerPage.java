@@ -1,85 +1,60 @@
 package stream.server.internal.janus;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A page that plays a stream through a Janus instance in the browser, with Janus's HTTP API and
- * the browser's own RTCPeerConnection (no janus.js, nothing from the internet). Everything it
- * needs comes in the URL's fragment, which the browser never sends to any server:
- * {@code janus-player.html#janus=http://HOST:8088/janus&id=MOUNTPOINT[&token=T][&apisecret=S]}.
- * It shows what it plays (frames decoded, size) and writes the same as a console line starting
- * with {@code JANUS-PLAYER} every second, for scripts and tests. For load tests, {@code &video=0}
- * receives without showing (Chromium still decodes) and {@code &label=L} names the viewer in
- * those lines.
+ * The page that plays a stream through a Janus instance in the browser: {@code janus-player.html}
+ * and {@code janus-player.js}, this module's resources, with Janus's HTTP API and the browser's
+ * own RTCPeerConnection (no janus.js, nothing from the internet). Everything it needs comes in
+ * the URL's fragment, which the browser never sends to any server:
+ * {@code janus-player.html#janus=http://HOST:8088/janus&id=MOUNTPOINT[&token=T]}. It shows what
+ * it decodes and logs it every second as a console line starting with {@code JANUS-PLAYER}.
  */
 public final class JanusPlayerPage {
     private JanusPlayerPage() {}
 
-    /** The Content-Type to serve {@link #HTML} with. */
-    public static final String CONTENT_TYPE = "text/html; charset=utf-8";
+    private static final String BASE = "/stream/server/janus/";
 
-    /** The page. */
-    public static final String HTML = """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>Stream through Janus</title>
-            <meta name="viewport" content="width=device-width">
-            <style>body{font:14px sans-serif;margin:1em;background:#111;color:#ddd}video{max-width:100%;background:#000}</style>
-            </head><body>
-            <video id="v" autoplay muted playsinline></video>
-            <p id="state">starting</p>
-            <script type="module">
-            const p = new URLSearchParams(location.hash.slice(1));
-            const base = p.get('janus'), id = Number(p.get('id'));
-            const auth = {};
-            if (p.get('apisecret')) auth.apisecret = p.get('apisecret');
-            if (p.get('token')) auth.token = p.get('token');
-            const show = s => { document.getElementById('state').textContent = s; };
-            let tx = 0;
-            async function janus(path, body) {
-              const r = await fetch(base + path, {method: body ? 'POST' : 'GET',
-                body: body ? JSON.stringify({...body, ...auth, transaction: 't' + (++tx)}) : undefined});
-              const a = await r.json();
-              if (a.janus === 'error') throw new Error('Janus: ' + a.error.reason);
-              return a;
-            }
-            async function play() {
-              const session = (await janus('', {janus: 'create'})).data.id;
-              const handle = (await janus('/' + session, {janus: 'attach', plugin: 'janus.plugin.streaming'})).data.id;
-              const poll = async () => {
-                const q = new URLSearchParams({maxev: '1', rid: String(Date.now()), ...auth});
-                return janus('/' + session + '?' + q, null);
-              };
-              await janus('/' + session + '/' + handle, {janus: 'message', body: {request: 'watch', id}});
-              let ev;
-              do { ev = await poll(); } while (!ev.jsep);
-              const pc = new RTCPeerConnection({iceServers: []});
-              if (p.get('video') !== '0') pc.ontrack = e => { document.getElementById('v').srcObject = e.streams[0]; };
-              await pc.setRemoteDescription(ev.jsep);
-              await pc.setLocalDescription(await pc.createAnswer());
-              await new Promise(ok => pc.iceGatheringState === 'complete' ? ok()
-                : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && ok()));
-              await janus('/' + session + '/' + handle, {janus: 'message', body: {request: 'start'}, jsep: pc.localDescription});
-              (async () => { for (;;) await poll().catch(() => new Promise(ok => setTimeout(ok, 1000))); })();
-              setInterval(async () => {
-                let s = {label: p.get('label') || '', framesDecoded: 0, width: 0, height: 0, packetsReceived: 0, bytesReceived: 0,
-                         packetsLost: 0,
-                         ice: pc.iceConnectionState};
-                (await pc.getStats()).forEach(r => {
-                  if (r.type === 'inbound-rtp' && r.kind === 'video')
-                    s = {...s, framesDecoded: r.framesDecoded || 0, width: r.frameWidth || 0, height: r.frameHeight || 0,
-                         packetsReceived: r.packetsReceived || 0, bytesReceived: r.bytesReceived || 0, packetsLost: r.packetsLost || 0};
-                });
-                show(`${s.ice}: ${s.framesDecoded} frames, ${s.width}x${s.height}, ${s.packetsLost} lost`);
-                console.log('JANUS-PLAYER ' + JSON.stringify(s));
-              }, 1000);
-            }
-            play().catch(e => { show(String(e)); console.log('JANUS-PLAYER ' + JSON.stringify({error: String(e)})); });
-            </script>
-            </body></html>
-            """;
+    /** The page's files and their Content-Types. */
+    public static final Map<String, String> FILES = Map.of(
+            "janus-player.html", "text/html; charset=utf-8",
+            "janus-player.js", "text/javascript; charset=utf-8");
 
-    /** @return the page as UTF-8 bytes */
-    public static byte[] bytes() {
-        return HTML.getBytes(StandardCharsets.UTF_8);
+    /**
+     * @param name one of {@link #FILES}
+     * @return its bytes
+     * @throws IllegalArgumentException for another name
+     */
+    public static byte[] read(String name) {
+        if (!FILES.containsKey(name)) throw new IllegalArgumentException("not a file of the Janus player: " + name);
+        try (InputStream in = JanusPlayerPage.class.getModule().getResourceAsStream(BASE + name)) {
+            if (in == null) throw new IllegalStateException("Janus player file missing from the module: " + BASE + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The Content-Security-Policy to serve the page with: its own files only, and requests to the
+     * given Janus instances' APIs (WebRTC media is not subject to it).
+     * @param janus the instances the page may talk to
+     * @return the policy
+     */
+    public static String csp(List<JanusEndpoint> janus) {
+        Set<String> origins = new LinkedHashSet<>();
+        for (JanusEndpoint e : janus) {
+            var u = e.url();
+            origins.add(u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()));
+        }
+        return "default-src 'none'; script-src 'self'; media-src 'self' blob:; connect-src 'self'"
+                + (origins.isEmpty() ? "" : " " + String.join(" ", origins))
+                + "; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
     }
 }
