@@ -5,6 +5,8 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -91,18 +93,18 @@ public record JanusEndpoint(URI url, Secret apiSecret, Secret token, Secret admi
      * @param v a JSON array of endpoint objects
      * @return the endpoints, in order; no URL twice
      */
-    public static java.util.List<JanusEndpoint> listFromJson(JsonValue v) {
+    public static List<JanusEndpoint> listFromJson(JsonValue v) {
         if (v == null || !v.isArray()) throw new IllegalArgumentException("janus: must be an array of {\"url\": ...} objects");
         JsonArray a = v.asArray();
         if (a.size() > 16) throw new IllegalArgumentException("janus: at most 16 instances per stream");
-        java.util.List<JanusEndpoint> list = new java.util.ArrayList<>();
+        List<JanusEndpoint> list = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
             JanusEndpoint e = fromJson(a.get(i), "janus[" + i + "]");
             for (JanusEndpoint other : list)
                 if (other.label().equals(e.label())) throw new IllegalArgumentException("janus[" + i + "].url: listed twice: " + e.label());
             list.add(e);
         }
-        return java.util.List.copyOf(list);
+        return List.copyOf(list);
     }
 
     private static String string(JsonObject o, String name, String field, boolean required) {
