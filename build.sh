@@ -8,7 +8,8 @@
 #   deps     download the pinned third-party jars (only when missing) and check their SHA-256
 #   compile  compile every module with -Xlint:all -Werror and package modular jars
 #   test     run every module's tests on the module path (JUnit Platform console launcher)
-#   image    link out/image with the launchers stream-server, stream-client, stream-viewer
+#   image    link out/image with the launchers stream-server, stream-client, stream-viewer and
+#            an AOT cache for each (JDK 25+), made from a training run against a real stream
 #   run      build the image, then start stream-server streaming (arguments after "--" go to it)
 #   docs     javadoc for the three modules into out/docs
 #   bench    run bench/run.sh (see bench/README.md); never fails the build
