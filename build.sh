@@ -324,7 +324,9 @@ train_aot_caches() {
     say "no AOT caches: they need JDK $AOT_MIN_JAVA (this is $JDK_VERSION); the launchers start without"
     return 0
   fi
-  if ! stale "$lib/aot.stamp" "$image/.stamp"; then say "up to date: AOT caches"; return 0; fi
+  local l missing=0
+  for l in "${LAUNCHERS[@]}"; do [[ -s $lib/$l.aot ]] || missing=1; done
+  if (( ! missing )) && ! stale "$lib/aot.stamp" "$image/.stamp"; then say "up to date: AOT caches"; return 0; fi
   ensure_packages "the training runs" "${RUNTIME_PACKAGES[@]}"
   banner "image: AOT caches from training runs (logs in $dir)"
   rm -rf "$dir"; mkdir -p "$dir/state"
@@ -356,7 +358,6 @@ train_aot_caches() {
   kill -TERM "$server"
   wait "$server" || true  # 143: ended by SIGTERM, as asked
   aot_cleanup; trap - EXIT
-  local l
   for l in "${LAUNCHERS[@]}"; do
     [[ -s $lib/$l.aot ]] || die "AOT training: no cache $lib/$l.aot; see $dir/"
     say "$lib/$l.aot: $(( $(wc -c <"$lib/$l.aot") / 1048576 )) MiB"
@@ -414,9 +415,13 @@ phase_image() {
   train_aot_caches "$image"
   banner "image check"
   run "$image/bin/java" --list-modules | grep -Ev '^(java|jdk)\.' || true
-  # With AOTMode=on a launcher whose cache is missing or unusable fails instead of starting slowly.
+  # Each launcher's cache must be there, and with AOTMode=on an unusable one fails the launcher
+  # instead of letting it start slowly.
   local check=""; (( JDK_VERSION < AOT_MIN_JAVA )) || check=-XX:AOTMode=on
-  for l in "${LAUNCHERS[@]}"; do run env STREAM_JAVA_OPTS="$check" "$image/bin/$l" --version; done
+  for l in "${LAUNCHERS[@]}"; do
+    [[ -z $check || -s $image/lib/$l.aot ]] || die "image check: $image/lib/$l.aot is missing"
+    run env STREAM_JAVA_OPTS="$check" "$image/bin/$l" --version
+  done
   say ""
   say "image: $PWD/$image ($(du -sh "$image" | cut -f1))"
   say "start: $image/bin/stream-server      (then: $image/bin/stream-client)"

@@ -85,7 +85,7 @@ final class CostPhase implements Phase {
         o.stop();
     }
 
-    /** CPU seconds per minute of each pid over one window of cfg.costSeconds(). */
+    /** CPU seconds per minute of each pid over one window of the configured cost seconds. */
     private static double[] window(Config cfg, long[] pids) throws InterruptedException {
         double[] c0 = new double[pids.length];
         long t0 = System.nanoTime();

@@ -72,7 +72,7 @@ final class FirstFramePhase implements Phase {
             }
         }
         f.runsNote = cfg.runs() + " each, alternating";
-        spawn.runsNote = afterSpawn.runsNote = cfg.runs() + " (same cfg.runs(); the server's log line arrival)";
+        spawn.runsNote = afterSpawn.runsNote = cfg.runs() + " (same runs; the server's log line arrival)";
         // the client's own share: the JVM start plus the HTTP round trip
         client.ours.clear();
         for (int i = 0; i < cfg.runs(); i++) {
@@ -82,7 +82,7 @@ final class FirstFramePhase implements Phase {
             client.ours.add((System.nanoTime() - t0) / 1e9);
             s.stopStream();
         }
-        client.runsNote = cfg.runs() + " (separate cfg.runs(), no viewer)";
+        client.runsNote = cfg.runs() + " (separate runs, no viewer)";
         f.profile.add("until the server spawns gst-launch-1.0 (client JVM start, POST, server): median " + fmt(spawn.oursMedian(), 3)
                 + " s; from the spawn to the first decoded frame: " + fmt(afterSpawn.oursMedian(), 3) + " s against " + fmt(afterSpawn.counterMedian(), 3)
                 + " s for gst-launch-1.0 started by hand");
