@@ -110,8 +110,7 @@ public final class StreamServer implements AutoCloseable {
         }
         Supervisor supervisor = new Supervisor(gstLaunch, plan, pidFile, tap);
         supervisor.startWatchdog();
-        // Platform threads, reused: a virtual thread per exchange doubled GET /control's p99 (bench/RESULTS.md).
-        ExecutorService executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("http-", 0).factory());
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.createContext("/", new HttpApi(supervisor, token));
         http.setExecutor(executor);
         http.start();
