@@ -1,19 +1,10 @@
 package bench;
 
 import static bench.Stats.fmt;
-import static bench.Util.freeTcpPort;
 import static bench.Util.freeUdpPort;
-import static bench.Util.sleep;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Time to first frame: stream-client start until a waiting viewer decodes a frame, beside the same

@@ -5,7 +5,6 @@ import static bench.Stats.num;
 import static bench.Stats.percentile;
 import static bench.Stats.toJson;
 import static bench.Util.freeUdpPort;
-import static bench.Util.sleep;
 
 import java.io.IOException;
 import java.nio.file.Files;
