@@ -57,6 +57,12 @@ final class ColdStartPhase implements Phase {
             f.runsNote = f.ours.size() + " (" + timing.how() + ", 2 warm-ups)";
             if (f.ours.isEmpty()) f.failure = "not measured";
         }
+        Figure vsJvm = ctx.results().get("cold_status_jvm"), version = ctx.results().get("cold_client");
+        if (!vsJvm.ours.isEmpty() && !version.ours.isEmpty()) {
+            vsJvm.profile.add(String.format(Locale.ROOT, "`stream-client --version` alone takes %.3f s (%.2fx the floor: the launcher"
+                    + " script, the module system, mapping its AOT cache); the connection, the server's answer and the JSON take the"
+                    + " other %.3f s", version.oursMedian(), version.ratio(), vsJvm.oursMedian() - version.oursMedian()));
+        }
         Figure aot = ctx.results().get("cold_status_aot");
         if (cpu.containsKey("cold_status") && cpu.containsKey("cold_status_no_aot")) {
             aot.profile.add(String.format(Locale.ROOT, "CPU time (user + system, mean) %.3f s with the cache against %.3f s without",
