@@ -17,11 +17,15 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 
 /**
  * Talks to the stream server's {@code /control} API: {@link #start()}, {@link #stop()} and
@@ -64,13 +68,27 @@ public final class ControlClient implements AutoCloseable {
         this.token = token == null || token.isBlank() ? null : token.strip();
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         this.requestTimeout = positive(requestTimeout, "requestTimeout");
-        // http:// (the usual case) goes over a plain socket: java.net.http's client would be most
-        // of a cold `stream-client status`; https:// needs it for TLS.
-        this.http = this.server.getScheme().equalsIgnoreCase("http") ? null : HttpClient.newBuilder()
+        var builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (this.server.getScheme().equalsIgnoreCase("http")) {
+            // The default SSLContext loads the whole trust store (about half of a cold
+            // `stream-client status`), and its default parameters most of JSSE; a plain-http
+            // client with no redirects never uses TLS.
+            builder.sslContext(noTlsContext()).sslParameters(new SSLParameters());
+        }
+        this.http = builder.build();
+    }
+
+    private static SSLContext noTlsContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS implementation in this runtime", e);
+        }
     }
 
     /**
@@ -139,77 +157,43 @@ public final class ControlClient implements AutoCloseable {
     /** Drops the connections at once. */
     @Override
     public void close() {
-        if (http != null) http.shutdownNow();
+        http.shutdownNow();
     }
 
     private ControlResponse send(String action) throws ControlException, InterruptedException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", "application/json");
+        var request = HttpRequest.newBuilder(control)
+                .timeout(requestTimeout)
+                .header("Accept", "application/json");
         if (token != null) {
-            headers.put("Authorization", "Bearer " + token);
+            request.header("Authorization", "Bearer " + token);
         }
-        String body = null;
-        if (action != null) {
-            headers.put("Content-Type", "application/json");
-            body = Json.object().add("action", action).toString();
-        }
-        String what = action == null ? "status" : action;
-        if (http != null) return sendTls(what, headers, body);
-        PlainHttp.Answer answer;
-        try {
-            answer = PlainHttp.exchange(control, body == null ? "GET" : "POST", headers, body, connectTimeout, requestTimeout);
-        } catch (PlainHttp.ConnectTimeout e) {
-            throw noConnectionInTime(e);
-        } catch (PlainHttp.RequestTimeout e) {
-            throw noAnswerInTime(e);
-        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
-            throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server + ": " + whyNoConnection(e, server.getHost()), e);
-        } catch (IOException e) {
-            throw badAnswer(e);
-        }
-        return interpret(what, answer.code(), answer.contentType(), answer.body());
-    }
-
-    private ControlResponse sendTls(String what, Map<String, String> headers, String body) throws ControlException, InterruptedException {
-        var request = HttpRequest.newBuilder(control).timeout(requestTimeout);
-        headers.forEach(request::header);
-        if (body == null) {
+        if (action == null) {
             request.GET();
         } else {
-            request.POST(HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.object().add("action", action).toString()));
         }
         HttpResponse<String> answer;
         try {
             answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException e) {
-            throw noConnectionInTime(e);
+            throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server
+                    + ": no connection within " + seconds(connectTimeout) + "; is the address right and stream-server running?", e);
         } catch (HttpTimeoutException e) {
-            throw noAnswerInTime(e);
+            throw fail(ControlException.Kind.TIMEOUT, "the server at " + server + " did not answer within "
+                    + seconds(requestTimeout) + "; it may be overloaded or stuck: check its log, then try again", e);
         } catch (ConnectException e) {
             throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server + ": " + whyNoConnection(e, server.getHost()), e);
         } catch (IOException e) {
-            throw badAnswer(e);
+            throw fail(ControlException.Kind.BAD_RESPONSE, "no valid HTTP answer from the server at " + server + " ("
+                    + describe(e) + "); is this the address of stream-server, and is it healthy?", e);
         }
-        return interpret(what, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(null), answer.body());
+        return interpret(action == null ? "status" : action, answer);
     }
 
-    private ControlException noConnectionInTime(IOException e) {
-        return fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server
-                + ": no connection within " + seconds(connectTimeout) + "; is the address right and stream-server running?", e);
-    }
-
-    private ControlException noAnswerInTime(IOException e) {
-        return fail(ControlException.Kind.TIMEOUT, "the server at " + server + " did not answer within "
-                + seconds(requestTimeout) + "; it may be overloaded or stuck: check its log, then try again", e);
-    }
-
-    private ControlException badAnswer(IOException e) {
-        return fail(ControlException.Kind.BAD_RESPONSE, "no valid HTTP answer from the server at " + server + " ("
-                + describe(e) + "); is this the address of stream-server, and is it healthy?", e);
-    }
-
-    private ControlResponse interpret(String what, int code, String contentType, String answerBody) throws ControlException {
-        String body = answerBody == null ? "" : answerBody;
+    private ControlResponse interpret(String what, HttpResponse<String> answer) throws ControlException {
+        String body = answer.body() == null ? "" : answer.body();
+        int code = answer.statusCode();
         Map<String, Object> json = null;
         ParseException broken = null;
         try {
@@ -219,7 +203,7 @@ public final class ControlClient implements AutoCloseable {
             broken = e;
         }
         if (json == null) {
-            String type = contentType == null ? "no content type" : contentType;
+            String type = answer.headers().firstValue("Content-Type").orElse("no content type");
             throw fail(ControlException.Kind.BAD_RESPONSE, "the server at " + server + " answered HTTP " + code
                     + " with something that is not stream-server JSON (" + type + ": " + snippet(body)
                     + "); is this the address of stream-server?", broken);
@@ -248,7 +232,7 @@ public final class ControlClient implements AutoCloseable {
         return new ControlException(kind, server, message, null, cause);
     }
 
-    private static String whyNoConnection(IOException e, String host) {
+    private static String whyNoConnection(ConnectException e, String host) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return "unknown host '" + host + "'; check the address (--server or STREAM_SERVER)";

@@ -82,44 +82,6 @@ class ControlClientTest {
         }
     }
 
-    @Test
-    void chunkedAndCloseDelimitedAnswersAreReadWhole() throws Exception {
-        String json = "{\"status\":\"stopped\",\"pid\":null}";
-        // jdk.httpserver sends a body of unknown length (0 given) chunked
-        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        peer.createContext("/control", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(200, 0);
-                exchange.getResponseBody().write(json.substring(0, 10).getBytes(StandardCharsets.UTF_8));
-                exchange.getResponseBody().flush();
-                exchange.getResponseBody().write(json.substring(10).getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        peer.start();
-        try (var client = new ControlClient(URI.create("http://127.0.0.1:" + peer.getAddress().getPort()), null,
-                Duration.ofSeconds(3), Duration.ofSeconds(10))) {
-            assertEquals(json, client.status().body());
-        }
-        // an HTTP/1.0 answer without Content-Length ends when the peer closes the connection
-        try (var raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread answerer = Thread.ofPlatform().start(() -> {
-                try (var socket = raw.accept()) {
-                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) { /* the request */ }
-                    socket.getOutputStream().write(("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + json)
-                            .getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            try (var client = new ControlClient(URI.create("http://127.0.0.1:" + raw.getLocalPort()), null,
-                    Duration.ofSeconds(3), Duration.ofSeconds(10))) {
-                assertEquals("stopped", client.status().text("status").orElseThrow());
-            }
-            answerer.join(5000);
-        }
-    }
-
     /** A peer answering GET and POST on /control with {code, body}; code -1 never answers. */
     private URI peer(Map<String, Object[]> answers) throws IOException {
         peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
