@@ -13,6 +13,7 @@
  * @since 0.1
  */
 module stream.viewer {
+    requires com.eclipsesource.json; // the WebRTC gateway's control lines
     requires org.freedesktop.gstreamer;
 
     exports stream.viewer;

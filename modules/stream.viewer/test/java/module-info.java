@@ -1,6 +1,7 @@
 // The test module: same name as the main one, open, so tests see its internals.
 open module stream.viewer {
     // copied from main
+    requires com.eclipsesource.json; // the WebRTC gateway's control lines
     requires org.freedesktop.gstreamer;
 
     exports stream.viewer;
