@@ -178,6 +178,10 @@ public final class Gateway {
     private JsonObject offer(String stream, String sdp) throws GatewayError, InterruptedException {
         StreamInput input = streams.get(stream);
         if (input == null) throw new GatewayError(404, "no stream '" + stream + "' in the gateway", "addStream first");
+        if (input.packets() == 0) {
+            throw new GatewayError(503, "no video has arrived for stream " + stream + " yet",
+                    "start the stream, or wait a second and try again");
+        }
         int payloadType;
         try {
             payloadType = OfferSdp.h264PayloadType(sdp);

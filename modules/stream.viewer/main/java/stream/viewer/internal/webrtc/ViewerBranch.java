@@ -156,7 +156,7 @@ final class ViewerBranch {
             Caps caps = src.getCurrentCaps();
             if (caps != null && caps.toString().contains("sprop-parameter-sets")) return;
             if (System.nanoTime() > deadline) {
-                Log.warn("no caps on viewer " + id + "'s branch: " + caps + "; packets in " + input.packets());
+                Log.info("no caps on viewer " + id + "'s branch: " + caps + "; packets in " + input.packets());
                 throw new GatewayError(503, "no video has arrived for stream " + input.name + " yet",
                         "start the stream, or wait a second and try again");
             }
