@@ -37,7 +37,7 @@ public record GatewayCommand(List<String> command) {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A native crash report goes to stderr and a file in the temp folder, never to stdout
         // (the protocol) nor into the server's working directory.
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx64m",
                 "-XX:+DisplayVMOutputToStderr",
                 "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "stream-webrtc-crash-%p.log"),
                 "--enable-native-access=com.sun.jna"));

@@ -155,8 +155,66 @@ class WebRtcBrowserTest {
         System.out.printf("closed tab noticed after %.1f s%n", (System.nanoTime() - closed) / 1e9);
     }
 
+    /** Open file descriptors, threads and resident memory (kB) of a process, from /proc. */
+    private record Usage(long fds, long threads, long rssKb, java.util.Map<String, Long> kinds) {
+        static Usage of(long pid) throws IOException {
+            var proc = java.nio.file.Path.of("/proc", String.valueOf(pid));
+            var kinds = new java.util.TreeMap<String, Long>();
+            try (var list = java.nio.file.Files.list(proc.resolve("fd"))) {
+                for (var fd : list.toList()) {
+                    try {
+                        kinds.merge(java.nio.file.Files.readSymbolicLink(fd).toString().replaceAll("[:\\[].*", ""), 1L, Long::sum);
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            }
+            long fds = kinds.values().stream().mapToLong(Long::longValue).sum();
+            long threads;
+            try (var list = java.nio.file.Files.list(proc.resolve("task"))) {
+                threads = list.count();
+            }
+            long rss = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+                    .orElse(-1);
+            return new Usage(fds, threads, rss, kinds);
+        }
+    }
+
     @Test
     @Order(4)
+    void twoHundredViewersComeAndGoWithoutLeaks() throws Exception {
+        await("earlier viewers gone", 15, () -> gateway.viewers(STREAM) == 0);
+        var tab = page();
+        String url = "'" + WhepTestSite.ORIGIN + "/whep'";
+        for (int i = 0; i < 10; i++) tab.evaluate("cycle(" + url + ")"); // warm-up: caches, thread pools
+        long gatewayPid = gateway.pid();
+        long serverPid = ProcessHandle.current().pid();
+        Usage gatewayBefore = Usage.of(gatewayPid);
+        Usage serverBefore = Usage.of(serverPid);
+        long started = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+            JsonObject r = tab.evaluate("cycle(" + url + ")").asObject();
+            assertEquals(201, r.getInt("status", 0), "cycle " + i + ": " + r);
+            assertEquals("connected", r.getString("state", ""), "cycle " + i + ": " + r);
+            assertEquals(200, r.getInt("deleted", 0), "cycle " + i + ": " + r);
+        }
+        assertEquals(gatewayPid, gateway.pid(), "one gateway served every cycle");
+        assertEquals(0, gateway.viewers(STREAM));
+        Thread.sleep(1000); // branches end asynchronously in GStreamer
+        Usage gatewayAfter = Usage.of(gatewayPid);
+        Usage serverAfter = Usage.of(serverPid);
+        System.out.printf("200 cycles in %.1f s; gateway %s -> %s; server %s -> %s%n",
+                (System.nanoTime() - started) / 1e9, gatewayBefore, gatewayAfter, serverBefore, serverAfter);
+        assertTrue(gatewayAfter.fds() <= gatewayBefore.fds() + 5, gatewayBefore + " -> " + gatewayAfter);
+        assertTrue(gatewayAfter.threads() <= gatewayBefore.threads() + 5, gatewayBefore + " -> " + gatewayAfter);
+        assertTrue(gatewayAfter.rssKb() <= gatewayBefore.rssKb() + 30_000, gatewayBefore + " -> " + gatewayAfter);
+        assertTrue(serverAfter.fds() <= serverBefore.fds() + 5, serverBefore + " -> " + serverAfter);
+        assertTrue(serverAfter.threads() <= serverBefore.threads() + 5, serverBefore + " -> " + serverAfter);
+    }
+
+    @Test
+    @Order(5)
     void afterKillMinus9TheNextViewerPlays() throws Exception {
         var first = page();
         watch(first);

@@ -51,6 +51,18 @@ final class WhepTestSite {
               out.videoHeight = v.videoHeight;
               return out;
             }
+            async function connected(ms) {
+              const until = Date.now() + ms;
+              while (pc.connectionState !== 'connected' && Date.now() < until) await new Promise(r => setTimeout(r, 10));
+              return pc.connectionState;
+            }
+            async function cycle(url) {
+              const w = await watch(url);
+              if (w.status !== 201) return w;
+              const state = await connected(10000);
+              const deleted = await stop();
+              return {status: w.status, state, deleted};
+            }
             async function stop() {
               const res = await fetch(resource, {method: 'DELETE'});
               pc.close();

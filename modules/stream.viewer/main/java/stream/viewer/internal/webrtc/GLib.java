@@ -9,7 +9,10 @@ import com.sun.jna.ptr.PointerByReference;
 /**
  * The few GLib/GStreamer C calls gst1-java-core 1.4 does not offer: properties whose type it cannot
  * wrap (webrtcbin's {@code ice-agent}, the NiceAgent behind it, the boxed {@code local-description}),
- * and action signals with a return value ({@code add-local-ip-address}).
+ * action signals with a return value ({@code add-local-ip-address}), and promises waited on by the
+ * caller. gst1-java-core's {@code createAnswer} keeps its promise's callback only in an object the
+ * garbage collector may take before webrtcbin answers (seen after about 50 viewers: no answer ever),
+ * and its answer is freed with the promise; so the offer/answer exchange is done here.
  */
 final class GLib {
     /** libgobject-2.0. Varargs are terminated by the caller with a null. */
@@ -22,6 +25,8 @@ final class GLib {
 
         void g_object_unref(Pointer object);
 
+        Pointer g_value_get_boxed(Pointer value);
+
         String g_type_name_from_instance(Pointer instance);
     }
 
@@ -30,19 +35,44 @@ final class GLib {
         void g_free(Pointer p);
     }
 
-    /** libgstsdp-1.0 and libgstwebrtc-1.0. */
+    /** libgstreamer-1.0. */
+    public interface Gst extends Library {
+        Pointer gst_promise_new();
+
+        int gst_promise_wait(Pointer promise);
+
+        Pointer gst_promise_get_reply(Pointer promise);
+
+        void gst_mini_object_unref(Pointer object);
+
+        Pointer gst_structure_get_value(Pointer structure, String field);
+
+        boolean gst_structure_has_field(Pointer structure, String field);
+
+        Pointer gst_structure_to_string(Pointer structure);
+    }
+
+    /** libgstsdp-1.0. */
     public interface Sdp extends Library {
         Pointer gst_sdp_message_as_text(Pointer sdp);
+
+        int gst_sdp_message_new_from_text(String text, PointerByReference message);
     }
 
     /** libgstwebrtc-1.0. */
     public interface WebRtc extends Library {
         void gst_webrtc_session_description_free(Pointer description);
+
+        Pointer gst_webrtc_session_description_new(int type, Pointer sdp);
     }
+
+    private static final int SDP_TYPE_OFFER = 1;
+    private static final int PROMISE_REPLIED = 2;
 
     // Debian ships only the versioned names without its -dev packages.
     static final GObject GOBJECT = Native.load("libgobject-2.0.so.0", GObject.class);
     static final Glib GLIB = Native.load("libglib-2.0.so.0", Glib.class);
+    static final Gst GST = Native.load("libgstreamer-1.0.so.0", Gst.class);
     static final Sdp SDP = Native.load("libgstsdp-1.0.so.0", Sdp.class);
     static final WebRtc WEBRTC = Native.load("libgstwebrtc-1.0.so.0", WebRtc.class);
 
@@ -89,6 +119,79 @@ final class GLib {
             }
         } finally {
             WEBRTC.gst_webrtc_session_description_free(description);
+        }
+    }
+
+    /** A webrtcbin step that failed, with GStreamer's words. */
+    static final class StepFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Sets an SDP offer as webrtcbin's remote description and waits until webrtcbin took it.
+     * @throws StepFailed when the text is no SDP or webrtcbin refuses it
+     */
+    static void setRemoteOffer(Pointer webrtcbin, String sdp) throws StepFailed {
+        var message = new PointerByReference();
+        if (SDP.gst_sdp_message_new_from_text(sdp, message) != 0 || message.getValue() == null) {
+            throw new StepFailed("the offer is not valid SDP");
+        }
+        Pointer description = WEBRTC.gst_webrtc_session_description_new(SDP_TYPE_OFFER, message.getValue());
+        try {
+            withPromise(promise -> GOBJECT.g_signal_emit_by_name(webrtcbin, "set-remote-description", description, promise),
+                    "set-remote-description", reply -> null);
+        } finally {
+            WEBRTC.gst_webrtc_session_description_free(description); // webrtcbin keeps a copy
+        }
+    }
+
+    /**
+     * Creates the answer and sets it as webrtcbin's local description, waiting for both.
+     * @throws StepFailed when webrtcbin cannot answer the offer
+     */
+    static void answer(Pointer webrtcbin) throws StepFailed {
+        withPromise(promise -> GOBJECT.g_signal_emit_by_name(webrtcbin, "create-answer", null, promise), "create-answer",
+                reply -> {
+                    Pointer value = reply == null ? null : GST.gst_structure_get_value(reply, "answer");
+                    if (value == null) throw new StepFailed("create-answer gave no answer");
+                    // The answer belongs to this promise's reply: set it while the promise lives.
+                    Pointer description = GOBJECT.g_value_get_boxed(value);
+                    withPromise(p -> GOBJECT.g_signal_emit_by_name(webrtcbin, "set-local-description", description, p),
+                            "set-local-description", r -> null);
+                    return null;
+                });
+    }
+
+    private interface Emit {
+        void emit(Pointer promise);
+    }
+
+    private interface OnReply {
+        Void accept(Pointer reply) throws StepFailed;
+    }
+
+    private static void withPromise(Emit emit, String step, OnReply onReply) throws StepFailed {
+        Pointer promise = GST.gst_promise_new();
+        try {
+            emit.emit(promise);
+            int result = GST.gst_promise_wait(promise);
+            if (result != PROMISE_REPLIED) throw new StepFailed(step + " was not answered (promise state " + result + ")");
+            Pointer reply = GST.gst_promise_get_reply(promise);
+            if (reply != null && GST.gst_structure_has_field(reply, "error")) {
+                Pointer text = GST.gst_structure_to_string(reply);
+                try {
+                    throw new StepFailed(step + " failed: " + text.getString(0, "UTF-8"));
+                } finally {
+                    GLIB.g_free(text);
+                }
+            }
+            onReply.accept(reply);
+        } finally {
+            GST.gst_mini_object_unref(promise);
         }
     }
 }

@@ -42,6 +42,7 @@ public final class Gateway {
     private final Map<String, StreamInput> streams = new ConcurrentHashMap<>();
     private final Map<String, ViewerBranch> viewers = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger(); // offers being answered
+    private final java.util.concurrent.atomic.AtomicBoolean collect = new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "gateway-request");
         t.setDaemon(true);
@@ -178,15 +179,16 @@ public final class Gateway {
     private JsonObject offer(String stream, String sdp) throws GatewayError, InterruptedException {
         StreamInput input = streams.get(stream);
         if (input == null) throw new GatewayError(404, "no stream '" + stream + "' in the gateway", "addStream first");
-        if (input.packets() == 0) {
-            throw new GatewayError(503, "no video has arrived for stream " + stream + " yet",
-                    "start the stream, or wait a second and try again");
-        }
         int payloadType;
         try {
             payloadType = OfferSdp.h264PayloadType(sdp);
         } catch (OfferSdp.Rejected e) {
             throw new GatewayError(400, e.getMessage(), null);
+        }
+        for (int i = 0; i < 60 && input.packets() == 0; i++) Thread.sleep(50); // a stream just (re)started
+        if (input.packets() == 0) {
+            throw new GatewayError(503, "no video has arrived for stream " + stream + " yet",
+                    "start the stream, or wait a second and try again");
         }
         if (pending.incrementAndGet() + viewers.size() > options.maxViewers()) {
             pending.decrementAndGet();
@@ -209,7 +211,7 @@ public final class Gateway {
         ViewerBranch viewer = viewers.remove(id);
         if (viewer == null) throw new GatewayError(404, "no viewer '" + id + "'", "it may have timed out already");
         viewer.input.viewers.remove(id);
-        viewer.close("deleted");
+        closed(viewer, "deleted");
         return new JsonObject().add("deleted", id);
     }
 
@@ -224,8 +226,24 @@ public final class Gateway {
                 .add("maxViewers", options.maxViewers());
     }
 
+    /**
+     * gst1-java-core releases its references to GStreamer objects (the wrappers of every element,
+     * pad and signal argument it handed us) only when the garbage collector takes the wrappers; a
+     * removed viewer's webrtcbin, with its sockets and threads, lives until then. The Java heap
+     * hardly grows meanwhile, so a collection after viewers left is asked for explicitly.
+     */
+    private void collectRemovedViewers() {
+        if (collect.getAndSet(false)) System.gc();
+    }
+
+    private void closed(ViewerBranch viewer, String reason) {
+        viewer.close(reason);
+        collect.set(true);
+    }
+
     /** Removes viewers whose browser went quiet or whose connection failed. */
     private void removeGone() {
+        collectRemovedViewers();
         for (ViewerBranch viewer : viewers.values()) {
             try {
                 String reason = null;
@@ -238,7 +256,7 @@ public final class Gateway {
                 }
                 if (reason != null && viewers.remove(viewer.id, viewer)) {
                     viewer.input.viewers.remove(viewer.id);
-                    viewer.close(reason);
+                    closed(viewer, reason);
                     send(new JsonObject().add("event", "viewerRemoved").add("viewer", viewer.id)
                             .add("stream", viewer.input.name).add("reason", reason));
                 }

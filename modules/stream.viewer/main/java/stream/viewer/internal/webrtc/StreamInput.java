@@ -31,6 +31,9 @@ final class StreamInput implements AutoCloseable {
     private final int port;
     private final AtomicLong packets = new AtomicLong();
     private final Pad.PROBE counter;
+    // gst1-java-core keeps callbacks only in these objects: they must stay reachable.
+    private final Pad counted;
+    private final Bus bus;
     final Map<String, ViewerBranch> viewers = new ConcurrentHashMap<>();
     private volatile String error;
 
@@ -43,8 +46,10 @@ final class StreamInput implements AutoCloseable {
             packets.incrementAndGet();
             return PadProbeReturn.OK;
         };
-        src.getStaticPad("src").addProbe(PadProbeType.BUFFER, counter);
-        pipeline.getBus().connect((Bus.ERROR) (source, code, message) -> {
+        this.counted = src.getStaticPad("src");
+        counted.addProbe(PadProbeType.BUFFER, counter);
+        this.bus = pipeline.getBus();
+        bus.connect((Bus.ERROR) (source, code, message) -> {
             error = message;
             Log.warn("stream " + name + ": " + message);
         });

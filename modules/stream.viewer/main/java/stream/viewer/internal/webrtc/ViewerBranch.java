@@ -1,9 +1,8 @@
 package stream.viewer.internal.webrtc;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.freedesktop.gstreamer.Bin;
@@ -13,14 +12,11 @@ import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
-import org.freedesktop.gstreamer.SDPMessage;
 import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.glib.Natives;
 import org.freedesktop.gstreamer.webrtc.WebRTCBin;
 import org.freedesktop.gstreamer.webrtc.WebRTCICEGatheringState;
 import org.freedesktop.gstreamer.webrtc.WebRTCPeerConnectionState;
-import org.freedesktop.gstreamer.webrtc.WebRTCSDPType;
-import org.freedesktop.gstreamer.webrtc.WebRTCSessionDescription;
 
 /**
  * One browser watching one stream: a branch of the stream's tee,
@@ -53,6 +49,8 @@ final class ViewerBranch {
         return PadProbeReturn.OK;
     };
     private final Bin.DEEP_ELEMENT_ADDED guard;
+    // gst1-java-core keeps a probe's callback only in the Pad object: the pad must stay reachable.
+    private final List<Pad> probedPads = new CopyOnWriteArrayList<>();
 
     private ViewerBranch(String id, StreamInput input, int payloadType, GatewayOptions options) {
         this.id = id;
@@ -74,8 +72,9 @@ final class ViewerBranch {
                 Ice.upnpOffOnElement(element);
             }
             if (factory.equals("nicesrc")) {
-                element.getStaticPad("src").addProbe(java.util.Set.of(PadProbeType.BUFFER, PadProbeType.BUFFER_LIST),
-                        peerProbe);
+                Pad pad = element.getStaticPad("src");
+                probedPads.add(pad);
+                pad.addProbe(java.util.Set.of(PadProbeType.BUFFER, PadProbeType.BUFFER_LIST), peerProbe);
             }
         };
         webrtc.connect(guard);
@@ -113,24 +112,11 @@ final class ViewerBranch {
             }
         }
         waitForCaps();
-        var message = new SDPMessage();
-        message.parseBuffer(offer);
-        webrtc.setRemoteDescription(new WebRTCSessionDescription(WebRTCSDPType.OFFER, message));
-        // The answer lives in the promise's reply, which is freed once the callback returns:
-        // it must be set as the local description inside the callback, never later elsewhere.
-        var answered = new CompletableFuture<Boolean>();
-        webrtc.createAnswer(description -> {
-            if (description != null) webrtc.setLocalDescription(description);
-            answered.complete(description != null);
-        });
-        boolean made;
         try {
-            made = answered.get(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new GatewayError(500, "webrtcbin made no answer to the offer", null);
-        }
-        if (!made) {
-            throw new GatewayError(400, "webrtcbin could not answer this offer", "offer H.264 video, recvonly");
+            GLib.setRemoteOffer(Natives.getRawPointer(webrtc), offer);
+            GLib.answer(Natives.getRawPointer(webrtc));
+        } catch (GLib.StepFailed e) {
+            throw new GatewayError(400, "this offer cannot be answered: " + e.getMessage(), "offer H.264 video, recvonly");
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_TIMEOUT_MS);
         while (webrtc.getICEGatheringState() != WebRTCICEGatheringState.COMPLETE) {
@@ -199,6 +185,8 @@ final class ViewerBranch {
             input.pipeline.remove(bin);
         }
         webrtc.disconnect(guard);
+        for (Pad pad : probedPads) pad.removeProbe(peerProbe);
+        probedPads.clear();
         webrtc.dispose();
         bin.dispose();
         Log.info("viewer " + id + " of stream " + input.name + " removed: " + reason);
