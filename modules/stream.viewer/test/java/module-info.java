@@ -2,6 +2,7 @@
 open module stream.viewer {
     // copied from main
     requires com.eclipsesource.json; // the WebRTC gateway's control lines
+    requires java.net.http; // stream-viewer --whep
     requires org.freedesktop.gstreamer;
 
     exports stream.viewer;

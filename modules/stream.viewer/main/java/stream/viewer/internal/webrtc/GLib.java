@@ -50,6 +50,8 @@ final class GLib {
         boolean gst_structure_has_field(Pointer structure, String field);
 
         Pointer gst_structure_to_string(Pointer structure);
+
+        void gst_util_set_object_arg(Pointer object, String name, String value);
     }
 
     /** libgstsdp-1.0. */
@@ -66,7 +68,8 @@ final class GLib {
         Pointer gst_webrtc_session_description_new(int type, Pointer sdp);
     }
 
-    private static final int SDP_TYPE_OFFER = 1;
+    static final int SDP_TYPE_OFFER = 1;
+    static final int SDP_TYPE_ANSWER = 3; // 2 is a provisional answer
     private static final int PROMISE_REPLIED = 2;
 
     // Debian ships only the versioned names without its -dev packages.
@@ -136,11 +139,19 @@ final class GLib {
      * @throws StepFailed when the text is no SDP or webrtcbin refuses it
      */
     static void setRemoteOffer(Pointer webrtcbin, String sdp) throws StepFailed {
+        setRemote(webrtcbin, SDP_TYPE_OFFER, sdp);
+    }
+
+    /**
+     * Sets an SDP offer or answer as webrtcbin's remote description and waits until webrtcbin took it.
+     * @throws StepFailed when the text is no SDP or webrtcbin refuses it
+     */
+    static void setRemote(Pointer webrtcbin, int type, String sdp) throws StepFailed {
         var message = new PointerByReference();
         if (SDP.gst_sdp_message_new_from_text(sdp, message) != 0 || message.getValue() == null) {
-            throw new StepFailed("the offer is not valid SDP");
+            throw new StepFailed("the " + (type == SDP_TYPE_OFFER ? "offer" : "answer") + " is not valid SDP");
         }
-        Pointer description = WEBRTC.gst_webrtc_session_description_new(SDP_TYPE_OFFER, message.getValue());
+        Pointer description = WEBRTC.gst_webrtc_session_description_new(type, message.getValue());
         try {
             withPromise(promise -> GOBJECT.g_signal_emit_by_name(webrtcbin, "set-remote-description", description, promise),
                     "set-remote-description", reply -> null);
@@ -154,10 +165,22 @@ final class GLib {
      * @throws StepFailed when webrtcbin cannot answer the offer
      */
     static void answer(Pointer webrtcbin) throws StepFailed {
-        withPromise(promise -> GOBJECT.g_signal_emit_by_name(webrtcbin, "create-answer", null, promise), "create-answer",
+        createAndSetLocal(webrtcbin, "answer");
+    }
+
+    /**
+     * Creates an offer and sets it as webrtcbin's local description, waiting for both.
+     * @throws StepFailed when webrtcbin cannot make one
+     */
+    static void offer(Pointer webrtcbin) throws StepFailed {
+        createAndSetLocal(webrtcbin, "offer");
+    }
+
+    private static void createAndSetLocal(Pointer webrtcbin, String kind) throws StepFailed {
+        withPromise(promise -> GOBJECT.g_signal_emit_by_name(webrtcbin, "create-" + kind, null, promise), "create-" + kind,
                 reply -> {
-                    Pointer value = reply == null ? null : GST.gst_structure_get_value(reply, "answer");
-                    if (value == null) throw new StepFailed("create-answer gave no answer");
+                    Pointer value = reply == null ? null : GST.gst_structure_get_value(reply, kind);
+                    if (value == null) throw new StepFailed("create-" + kind + " gave no " + kind);
                     // The answer belongs to this promise's reply: set it while the promise lives.
                     Pointer description = GOBJECT.g_value_get_boxed(value);
                     withPromise(p -> GOBJECT.g_signal_emit_by_name(webrtcbin, "set-local-description", description, p),
@@ -165,6 +188,18 @@ final class GLib {
                     return null;
                 });
     }
+
+    /**
+     * Adds a receive-only transceiver for the given RTP caps ({@code add-transceiver}).
+     * @param caps a GstCaps pointer
+     */
+    static void addRecvonlyTransceiver(Pointer webrtcbin, Pointer caps) {
+        var transceiver = new PointerByReference();
+        GOBJECT.g_signal_emit_by_name(webrtcbin, "add-transceiver", TRANSCEIVER_RECVONLY, caps, transceiver);
+        if (transceiver.getValue() != null) GOBJECT.g_object_unref(transceiver.getValue());
+    }
+
+    private static final int TRANSCEIVER_RECVONLY = 3;
 
     private interface Emit {
         void emit(Pointer promise);

@@ -37,6 +37,8 @@ import org.freedesktop.gstreamer.webrtc.WebRTCPeerConnectionState;
  * {@code viewerRemoved}). End of stdin ends the gateway, so it never outlives its server.
  */
 public final class Gateway {
+    /** How long a new viewer may take to connect (ICE, then DTLS with its retransmits) before it is dropped. */
+    private static final double CONNECT_SECONDS = 15;
     private final GatewayOptions options;
     private final PrintStream out;
     private final Map<String, StreamInput> streams = new ConcurrentHashMap<>();
@@ -250,7 +252,8 @@ public final class Gateway {
                 WebRTCPeerConnectionState state = viewer.state();
                 if (state == WebRTCPeerConnectionState.FAILED || state == WebRTCPeerConnectionState.CLOSED) {
                     reason = "connection " + state.name().toLowerCase(java.util.Locale.ROOT);
-                } else if (viewer.secondsSincePeerPacket() > options.idleSeconds()) {
+                } else if (viewer.peerSeen() ? viewer.secondsSincePeerPacket() > options.idleSeconds()
+                        : viewer.secondsSincePeerPacket() > CONNECT_SECONDS) {
                     reason = viewer.peerSeen() ? "its browser sent nothing for " + options.idleSeconds() + " s"
                             : "its browser never connected";
                 }

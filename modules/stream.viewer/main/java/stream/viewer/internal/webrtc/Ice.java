@@ -31,6 +31,8 @@ final class Ice {
             } finally {
                 GLib.GOBJECT.g_object_unref(agent);
             }
+            // UDP only: no ICE-TCP listening sockets (browsers connect over UDP on a LAN).
+            GLib.setBoolean(ice, "ice-tcp", false);
             for (String address : addresses) {
                 if (!GLib.emitStringForBoolean(ice, "add-local-ip-address", address)) {
                     throw new IllegalStateException("the ICE agent refused the local address " + address);
