@@ -32,8 +32,10 @@ LAUNCHERS=(stream-server stream-client stream-viewer)
 LOCK=jlink/dependencies.lock
 # Debian packages: what the stream needs at run time, and what the tests need besides.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x)
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns
+                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x
+                  gstreamer1.0-nice)  # libnice for webrtcbin (the WebRTC gateway)
+# Xvfb, xwininfo, ffmpeg/ffprobe, ip netns and ss, Chromium (WebRTC tests), curl (inside a namespace)
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 chromium curl)
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }

@@ -52,6 +52,24 @@ public record GatewayCommand(List<String> command) {
         return new GatewayCommand(command);
     }
 
+    /** The system property naming the gateway's module path when the server does not run from the image. */
+    public static final String MODULE_PATH_PROPERTY = "stream.webrtc.module-path";
+
+    /**
+     * The gateway as the server starts it: from the image, or from {@code -Dstream.webrtc.module-path=...}
+     * (tests, a server run from out/mods).
+     * @param iceAddresses the addresses ICE may use: the server's --bind address when it is a
+     *     specific one; empty for every address of the host
+     * @param maxViewers viewers of all streams together
+     * @return the command
+     */
+    public static GatewayCommand forServer(List<String> iceAddresses, int maxViewers) {
+        var options = new ArrayList<String>();
+        for (String address : iceAddresses) options.addAll(List.of("--ice-address", address));
+        options.addAll(List.of("--max-viewers", String.valueOf(maxViewers)));
+        return ofRuntime(System.getProperty(MODULE_PATH_PROPERTY), options);
+    }
+
     /**
      * @param prefix words put before the command, e.g. {@code ip netns exec NAME}
      * @return this command run through the prefix
