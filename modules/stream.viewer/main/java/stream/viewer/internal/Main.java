@@ -36,6 +36,8 @@ public final class Main {
               --frames N           exit after N decoded frames (default 0: no limit)
               --timeout SECONDS    give up after SECONDS, decimals allowed (default: no limit)
               --snapshot FILE.png  write one decoded frame to FILE.png
+              --whep URL           watch over WebRTC from the server's WHEP endpoint instead
+                                   (with --sink, --frames, --timeout, --ice-address)
               --help               print this help and exit
               --version            print the version and exit
             Options may also be written --name=value.
@@ -87,6 +89,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (stream.viewer.internal.webrtc.WhepCommand.wanted(args)) { // pulling over WebRTC instead of UDP
+            return stream.viewer.internal.webrtc.WhepCommand.run(args, out, err);
+        }
         ViewerOptions options;
         try {
             options = parse(args);
