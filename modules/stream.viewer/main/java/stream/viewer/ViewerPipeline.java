@@ -76,13 +76,18 @@ final class ViewerPipeline {
         }
         src.append(" caps=\"").append(RTP_CAPS).append('"');
         String sink = Preflight.sinkElement(options);
-        String sinkDesc = sink.equals("fakesink") ? "fakesink name=sink sync=false" : sink + " name=sink";
+        // Without a window nothing needs another pixel format; a window sink may.
+        String sinkDesc = sink.equals("fakesink") ? "fakesink name=sink sync=false" : "videoconvert ! " + sink + " name=sink";
         var d = new StringBuilder(src)
                 // output-corrupt=false: a viewer joining mid-stream shows nothing until a keyframe instead of grey garbage.
-                .append(" ! rtph264depay ! h264parse ! avdec_h264 output-corrupt=false ! videoconvert ! tee name=t")
-                .append(" t. ! queue ! ").append(sinkDesc);
-        if (options.snapshot() != null) {
-            d.append(" t. ! queue leaky=downstream max-size-buffers=1 ! valve name=snapvalve")
+                .append(" ! rtph264depay name=depay ! h264parse ! avdec_h264 output-corrupt=false ! ");
+        if (options.snapshot() == null) {
+            // The decoder's thread feeds the sink directly, as gst-launch-1.0's receiver does: a queue would
+            // only add a thread and a hand-over per frame.
+            d.append(sinkDesc);
+        } else {
+            d.append("tee name=t t. ! queue ! ").append(sinkDesc)
+                    .append(" t. ! queue leaky=downstream max-size-buffers=1 ! valve name=snapvalve")
                     .append(" ! videoconvert ! video/x-raw,format=RGB ! fakesink name=snap sync=false async=false");
         }
         return d.toString();
@@ -125,11 +130,13 @@ final class ViewerPipeline {
     }
 
     /**
-     * Calls back for every packet received.
+     * Calls back for the data received: once per access unit the depayloader completes rather than
+     * once per RTP packet (a 720p keyframe is dozens of packets), which is as good for telling a
+     * stopped stream from a running one and costs a fraction of the calls into Java.
      * @param onPacket called on the receiving thread; must return quickly
      */
     void onPacket(Runnable onPacket) {
-        probe("src", "src", (pad, info) -> {
+        probe("depay", "src", (pad, info) -> {
             onPacket.run();
             return PadProbeReturn.OK;
         });
