@@ -114,7 +114,8 @@ final class ViewerPipeline {
         Bus bus = pipeline.getBus();
         Bus.ERROR onError = (source, code, message) -> {
             String name = source == null ? "pipeline" : source.getName();
-            if (message != null && message.contains("Output window was closed")) {
+            // ximagesink says "Output window was closed"; glimagesink (autovideosink's pick under X with GL) "Quit requested".
+            if (message != null && (message.contains("Output window was closed") || message.contains("Quit requested"))) {
                 onEnd.accept(Ending.WINDOW_CLOSED, "window closed");
             } else {
                 onEnd.accept(Ending.ERROR, "GStreamer error in " + name + ": " + message);

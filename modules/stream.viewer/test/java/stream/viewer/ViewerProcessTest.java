@@ -216,12 +216,13 @@ class ViewerProcessTest {
     }
 
     /**
-     * The id of the top-level window named stream-viewer, found with xwininfo (x11-utils). The sink
-     * maps its window only after the first frame passed the probe that reports it: look again
-     * until it is there.
+     * The id of the viewer's top-level window, found with xwininfo (x11-utils). ximagesink names it
+     * after the program (stream-viewer); glimagesink, which autovideosink picks under Xvfb, calls it
+     * "OpenGL renderer". The sink maps its window only after the first frame passed the probe that
+     * reports it: look again until it is there.
      */
     private static long viewerWindow(String display) throws Exception {
-        var name = java.util.regex.Pattern.compile("(?m)^\\s*(0x[0-9a-f]+) \"stream-viewer\"");
+        var name = java.util.regex.Pattern.compile("(?m)^\\s*(0x[0-9a-f]+) \"(stream-viewer|OpenGL renderer)\"");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             Process p;
@@ -237,7 +238,7 @@ class ViewerProcessTest {
             if (m.find()) {
                 return Long.decode(m.group(1));
             }
-            assertTrue(System.nanoTime() < deadline, "no window named stream-viewer on " + display + " within 30 s:\n" + listing);
+            assertTrue(System.nanoTime() < deadline, "no viewer window on " + display + " within 30 s:\n" + listing);
             Thread.sleep(100);
         }
     }
