@@ -241,6 +241,7 @@ phase_test() {
       # shellcheck disable=SC2046
       run "$JAVAC" --release "$MIN_JAVA" -Xlint:all -Xlint:-requires-automatic -Werror -encoding UTF-8 \
         --module-path "$others$OUT/lib:$test_lib" \
+        --module-version "$VERSION" \
         -d "$classes" \
         $(find "modules/$m/main/java" -name '*.java' ! -name module-info.java) \
         $(find "modules/$m/test/java" -name '*.java')
@@ -257,6 +258,7 @@ phase_test() {
     set +e
     "$JAVA" "${native[@]}" -XX:+UseSerialGC \
       -Dstream.build.dir="$PWD/$OUT" \
+      -Dstream.version="$VERSION" \
       -Djunit.jupiter.execution.timeout.default=180s \
       --module-path "$path" --add-modules "$m" \
       -m org.junit.platform.console/org.junit.platform.console.ConsoleLauncher \

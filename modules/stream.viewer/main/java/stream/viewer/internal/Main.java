@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import stream.viewer.Version;
 import stream.viewer.Viewer;
 import stream.viewer.ViewerException;
 import stream.viewer.ViewerOptions;
@@ -94,7 +93,7 @@ public final class Main {
         }
         ViewerOptions options;
         try {
-            options = parse(args);
+            options = parse(args, out);
         } catch (UsageException e) {
             err.println("stream-viewer: " + e.getMessage());
             err.print(USAGE_TEXT);
@@ -145,7 +144,7 @@ public final class Main {
     }
 
     /** Parses the command line; returns null after printing --help or --version. */
-    static ViewerOptions parse(String[] args) throws UsageException {
+    static ViewerOptions parse(String[] args, PrintStream out) throws UsageException {
         var options = ViewerOptions.defaults();
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
@@ -159,11 +158,12 @@ public final class Main {
             }
             switch (name) {
                 case "--help", "-h" -> {
-                    System.out.print(USAGE_TEXT);
+                    out.print(USAGE_TEXT);
                     return null;
                 }
                 case "--version" -> {
-                    System.out.println("stream-viewer " + Version.of());
+                    // The module's version, recorded by build.sh (javac and jar --module-version).
+                    out.println("stream-viewer " + Main.class.getModule().getDescriptor().rawVersion().orElse("unversioned"));
                     return null;
                 }
                 case "--port", "--bind", "--multicast", "--sink", "--frames", "--timeout", "--snapshot" -> {
