@@ -144,6 +144,12 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         return Snapshots.jpeg(gstLaunch, gop, payloadType, width, settings.tempDir());
     }
 
+    /** @return whether a picture arrived within {@link #QUIET_NANOS}: snapshots and clips can be made */
+    public boolean receiving() {
+        OptionalLong newest = preRoll.newestNanos();
+        return newest.isPresent() && System.nanoTime() - newest.getAsLong() <= QUIET_NANOS;
+    }
+
     private void requireRunning(long now) {
         OptionalLong newest = preRoll.newestNanos();
         if (newest.isEmpty()) throw new IllegalStateException("the stream is not running: no picture received yet");
