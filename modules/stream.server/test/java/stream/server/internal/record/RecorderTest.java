@@ -21,13 +21,16 @@ class RecorderTest {
     void segmentsStartAtKeyframesAndFfprobeReadsEachWithItsDurationAndFrameCount() throws Exception {
         Path rec = tmp.resolve("rec");
         List<Catalog.Entry> segments;
+        long lastWritten;
         try (Live live = new Live(tmp)) {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(2), Duration.ZERO, 0, 0));
             Live.waitUntil("four segments started", Duration.ofSeconds(60),
                     () -> live.capture.recordStatus().orElseThrow().segmentsStarted() >= 4);
             assertEquals(Recorder.State.RECORDING, live.capture.recordStatus().orElseThrow().state());
+            Mp4Writer last = recorderOf(live).currentWriter();
             live.capture.record(null); // off: the segment being written is finished and named
+            lastWritten = last.writtenUnits();
             assertTrue(live.capture.recordStatus().isEmpty());
             segments = new Catalog(rec).list();
             assertTrue(live.capture.receiving(), "the stream went on");
@@ -44,6 +47,7 @@ class RecorderTest {
             // ffprobe's count of frames matches the duration at 30 fps; our own box reader agrees
             assertEquals(p.duration() * Live.FPS, p.frames(), 1.5, e.name() + ": " + p);
             assertEquals(p.duration(), e.durationSeconds(), 0.05, e.name());
+            if (i == segments.size() - 1) assertEquals(lastWritten, p.frames(), "a finished segment has every frame written");
             if (i < segments.size() - 1) {
                 // a full segment: cut at the first keyframe after 2 s; keyframes come every second
                 assertTrue(p.duration() >= 1.9 && p.duration() <= 3.1, e.name() + ": " + p);
