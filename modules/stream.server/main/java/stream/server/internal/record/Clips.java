@@ -90,10 +90,7 @@ public final class Clips implements AutoCloseable {
      */
     public synchronized Ticket start(List<AccessUnit> preRoll, long nowNanos, double before, double after, int payloadType)
             throws IOException {
-        if (!(before >= 0 && before <= maxBefore))
-            throw new IllegalArgumentException("before must be 0 to " + maxBefore + " seconds: " + before);
-        if (!(after > 0 && after <= MAX_AFTER))
-            throw new IllegalArgumentException("after must be more than 0 and at most " + MAX_AFTER + " seconds: " + after);
+        check(before, after, maxBefore);
         if (preRoll.isEmpty()) throw new IllegalStateException("the stream is not running: no keyframe received yet");
         long firstNanos = preRoll.get(0).receivedNanos();
         long wallOffset = System.nanoTime();
@@ -115,6 +112,19 @@ public final class Clips implements AutoCloseable {
         for (AccessUnit u : preRoll) w.write(u);
         active.add(new Active(t, w, endNanos));
         return t;
+    }
+
+    /**
+     * @param before seconds before the request
+     * @param after seconds after it
+     * @param maxBefore the pre-roll kept
+     * @throws IllegalArgumentException naming the bad value
+     */
+    static void check(double before, double after, double maxBefore) {
+        if (!(before >= 0 && before <= maxBefore))
+            throw new IllegalArgumentException("before must be 0 to " + maxBefore + " seconds: " + before);
+        if (!(after > 0 && after <= MAX_AFTER))
+            throw new IllegalArgumentException("after must be more than 0 and at most " + MAX_AFTER + " seconds: " + after);
     }
 
     private boolean taken(String name) {

@@ -24,6 +24,15 @@ public final class Snapshots {
     private Snapshots() {}
 
     /**
+     * @param width a width asked for, 0 for the stream's own
+     * @throws IllegalArgumentException when out of range
+     */
+    static void checkWidth(int width) {
+        if (width != 0 && (width < MIN_WIDTH || width > MAX_WIDTH))
+            throw new IllegalArgumentException("width must be " + MIN_WIDTH + " to " + MAX_WIDTH + ": " + width);
+    }
+
+    /**
      * @param gstLaunch the gst-launch-1.0 executable
      * @param units a keyframe and the units after it
      * @param payloadType the stream's RTP payload type
@@ -35,8 +44,7 @@ public final class Snapshots {
     public static byte[] jpeg(String gstLaunch, List<AccessUnit> units, int payloadType, int width, Path tempDir)
             throws IOException {
         Objects.requireNonNull(units, "units");
-        if (width != 0 && (width < MIN_WIDTH || width > MAX_WIDTH))
-            throw new IllegalArgumentException("width must be " + MIN_WIDTH + " to " + MAX_WIDTH + ": " + width);
+        checkWidth(width);
         if (units.isEmpty() || !units.get(0).keyframe()) throw new IllegalStateException("no keyframe to decode from");
         Path dir = Files.createTempDirectory(tempDir, "snapshot-");
         try {

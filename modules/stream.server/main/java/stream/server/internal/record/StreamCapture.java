@@ -125,6 +125,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
      * @throws IOException when its child cannot start
      */
     public synchronized Clips.Ticket clip(double before, double after) throws IOException {
+        Clips.check(before, after, settings.maxBeforeSeconds()); // a bad request is told so even when the stream is off
         long now = System.nanoTime();
         requireRunning(now);
         return clips.start(preRoll.since(now - (long) (before * 1e9)), now, before, after, payloadType);
@@ -136,6 +137,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
      * @throws IOException when decoding fails
      */
     public byte[] snapshot(int width) throws IOException {
+        Snapshots.checkWidth(width);
         List<AccessUnit> gop;
         synchronized (this) {
             requireRunning(System.nanoTime());
