@@ -75,7 +75,7 @@ public final class Recorder implements AutoCloseable {
     // guarded by this
     private Mp4Writer current;
     private String currentName;
-    private long currentStartNanos, segmentsStarted, retryAtNanos;
+    private long currentStartNanos, segmentsStarted, retryAtNanos, lastUnitNanos;
     private State state = State.WAITING;
     private String message = "waiting for the next keyframe", lastError;
     private volatile boolean diskFull;
@@ -117,6 +117,7 @@ public final class Recorder implements AutoCloseable {
      */
     public synchronized void accept(AccessUnit u) {
         if (state == State.STOPPED) return;
+        lastUnitNanos = u.receivedNanos();
         if (current != null && !current.alive()) died();
         if (diskFull) {
             if (current != null) finishCurrent();
@@ -162,6 +163,11 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
+    /** Ends the segment being written; the next keyframe starts a new one (the stream started anew). */
+    public synchronized void cut() {
+        if (current != null) finishCurrent();
+    }
+
     private void finishCurrent() {
         current.finish();
         current = null;
@@ -200,6 +206,14 @@ public final class Recorder implements AutoCloseable {
 
     private void maintain() {
         try {
+            synchronized (this) {
+                // a stream that stopped sending: finish the segment so it gets its name now, not when the stream returns
+                if (current != null && System.nanoTime() - lastUnitNanos > StreamCapture.QUIET_NANOS) {
+                    finishCurrent();
+                    state = State.WAITING;
+                    message = "the stream sends nothing; recording goes on when it does";
+                }
+            }
             checkSpace();
             if (settings.maxBytes() > 0 || !settings.maxAge().isZero()) {
                 List<String> gone = Retention.apply(catalog, settings.maxAge(), settings.maxBytes(), Instant.now());

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The latest picture of a stream as a JPEG, without a viewer: the newest keyframe interval from
  * the {@link PreRoll} goes through a short gst-launch-1.0 child (depayload, decode, scale, JPEG);
- * every frame is decoded, since the last one depends on those before it, and the last JPEG is
- * the answer. About a keyframe interval of decoding, so under a second at 720p.
+ * every frame is decoded, since the last one depends on those before it, but only the frames the
+ * JPEG encoder has time for are encoded, and the last one always is: that JPEG is the answer.
  */
 public final class Snapshots {
     /** Smallest and largest width that may be asked for. */
@@ -51,7 +51,11 @@ public final class Snapshots {
             List<String> c = new ArrayList<>(List.of(gstLaunch, "-q", "fdsrc", "fd=0", "!",
                     "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H264,payload=" + payloadType, "!",
                     "rtpstreamdepay", "!", "rtpjitterbuffer", "mode=none", "!", "rtph264depay", "!",
-                    "avdec_h264", "!", "videoconvert", "!", "videoscale", "!"));
+                    "avdec_h264", "!",
+                    // the decoder must see every frame, the JPEG encoder only the newest: a leaky queue of one
+                    // lets it skip what it has no time for, and the last frame always comes through before EOS
+                    "queue", "leaky=downstream", "max-size-buffers=1", "max-size-bytes=0", "max-size-time=0", "!",
+                    "videoscale", "!", "videoconvert", "!"));
             if (width > 0) c.addAll(List.of("video/x-raw,width=" + (width & ~1) + ",pixel-aspect-ratio=1/1", "!"));
             c.addAll(List.of("jpegenc", "!", "multifilesink", "location=" + dir.resolve("f%06d.jpg"), "max-files=1"));
             Path stderr = dir.resolve("stderr.txt"); // a file, so a chatty child never blocks on a full pipe

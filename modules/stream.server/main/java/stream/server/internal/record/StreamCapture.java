@@ -29,6 +29,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     private final Clips clips;
     private volatile int payloadType = 96;
     private Recorder recorder; // guarded by this
+    private long lastSsrc = -1, lastUnitNanos; // guarded by this
 
     /**
      * Settings of a stream's capture that are not per recording.
@@ -76,6 +77,10 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     }
 
     private synchronized void onUnit(AccessUnit u) {
+        long ssrc = ssrc(u.packets().get(0));
+        if (ssrc != lastSsrc || u.receivedNanos() - lastUnitNanos > QUIET_NANOS) newStream();
+        lastSsrc = ssrc;
+        lastUnitNanos = u.receivedNanos();
         preRoll.add(u);
         if (recorder != null) recorder.accept(u);
         clips.accept(u);
@@ -160,9 +165,18 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
                     + (now - newest.getAsLong()) / 1_000_000_000L + " s");
     }
 
-    /** Forgets the pre-roll: call when the stream's child starts again (a new stream, new timestamps). */
-    public void streamRestarted() {
+    private static long ssrc(byte[] p) {
+        return ((p[8] & 0xFFL) << 24) | ((p[9] & 0xFF) << 16) | ((p[10] & 0xFF) << 8) | (p[11] & 0xFF);
+    }
+
+    /**
+     * A new stream (another SSRC, or packets again after a pause): its timestamps start afresh, so
+     * the pre-roll is forgotten and the segment being written ends; the next keyframe starts a new one.
+     * Found by itself; the supervisor may also call it when it starts a child.
+     */
+    public synchronized void newStream() {
         preRoll.clear();
+        if (recorder != null) recorder.cut();
     }
 
     /** Ends recording and clips, waiting for their children. */

@@ -89,6 +89,40 @@ class RecorderTest {
         assertEquals(2, new Catalog(rec).list().size(), "the second segment was finished when recording ended");
     }
 
+    @Test
+    void aStreamThatStopsGetsItsSegmentFinishedAndANewStreamStartsANewOne() throws Exception {
+        Path rec = tmp.resolve("rec");
+        try (Live live = new Live(tmp)) {
+            live.awaitPicture();
+            live.capture.record(new RecordSettings(rec, Duration.ofMinutes(10), Duration.ZERO, 0, 0));
+            Recorder recorder = recorderOf(live);
+            Live.waitUntil("two seconds recorded", Duration.ofSeconds(30),
+                    () -> recorder.currentWriter() != null && recorder.currentWriter().writtenUnits() >= 2 * Live.FPS);
+            live.stopSender();
+            Live.waitUntil("the segment finished", Duration.ofSeconds(30), () -> {
+                try {
+                    return new Catalog(rec).list().size() == 1;
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Recorder.Status waiting = recorder.status();
+            assertEquals(Recorder.State.WAITING, waiting.state());
+            assertTrue(waiting.message().contains("sends nothing"), waiting.message());
+            live.startSender(); // a new child: another SSRC, timestamps from anew
+            Live.waitUntil("a new segment", Duration.ofSeconds(30), () -> recorder.status().segmentsStarted() == 2
+                    && recorder.currentWriter() != null && recorder.currentWriter().writtenUnits() >= Live.FPS);
+            live.capture.record(null);
+        }
+        List<Catalog.Entry> both = new Catalog(rec).list();
+        assertEquals(2, both.size());
+        for (Catalog.Entry e : both) {
+            Live.Probe p = Live.ffprobe(e.path());
+            assertTrue(p.firstFrameKey() && p.frames() >= Live.FPS, p.toString());
+            assertEquals(p.duration() * Live.FPS, p.frames(), 1.5, "no pause inside a segment: " + p);
+        }
+    }
+
     /** The recorder in force, through the capture's own lock as the tap's thread sees it. */
     static Recorder recorderOf(Live live) throws Exception {
         var f = StreamCapture.class.getDeclaredField("recorder");
