@@ -69,7 +69,7 @@ public final class RecordCost {
         try (RtpTap tap = RtpTap.open()) {
             StreamCapture capture = null;
             if (!mode.equals("stream")) {
-                capture = new StreamCapture("gst-launch-1.0", StreamCapture.CaptureSettings.defaults(dir.resolve("clips")));
+                capture = new StreamCapture("gst-launch-1.0", StreamCapture.CaptureSettings.defaults(dir));
                 tap.addListener(capture);
                 if (mode.endsWith("record"))
                     capture.record(new RecordSettings(dir.resolve("rec"), Duration.ofMinutes(10), Duration.ZERO, 0, 0));
@@ -96,7 +96,7 @@ public final class RecordCost {
 
     private static void snapshots(Path dir) throws Exception {
         try (RtpTap tap = RtpTap.open();
-             StreamCapture capture = new StreamCapture("gst-launch-1.0", StreamCapture.CaptureSettings.defaults(dir.resolve("clips")))) {
+             StreamCapture capture = new StreamCapture("gst-launch-1.0", StreamCapture.CaptureSettings.defaults(dir))) {
             tap.addListener(capture);
             Process s = sender(tap.port());
             try {

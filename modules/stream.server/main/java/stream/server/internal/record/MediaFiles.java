@@ -72,11 +72,11 @@ public final class MediaFiles {
         return json(ex, 405, error("method " + ex.getRequestMethod() + " not allowed here", "Use " + allow + "."));
     }
 
-    private static JsonObject error(String error, String hint) {
+    static JsonObject error(String error, String hint) {
         return Json.object().add("error", error).add("hint", hint);
     }
 
-    private static int json(HttpExchange ex, int code, JsonObject body) throws IOException {
+    static int json(HttpExchange ex, int code, JsonObject body) throws IOException {
         byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         if (ex.getRequestMethod().equals("HEAD")) {

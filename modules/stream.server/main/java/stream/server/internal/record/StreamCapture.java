@@ -33,14 +33,16 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
 
     /**
      * Settings of a stream's capture that are not per recording.
+     * @param recordingsDir where recordings are listed from while recording is off (its default directory)
      * @param clipsDir where clips go
      * @param maxBeforeSeconds the longest pre-roll a clip may ask for, kept in memory
      * @param maxPreRollBytes the memory bound of the pre-roll
      * @param tempDir where snapshots decode
      */
-    public record CaptureSettings(Path clipsDir, double maxBeforeSeconds, long maxPreRollBytes, Path tempDir) {
+    public record CaptureSettings(Path recordingsDir, Path clipsDir, double maxBeforeSeconds, long maxPreRollBytes, Path tempDir) {
         /** Checks them. */
         public CaptureSettings {
+            Objects.requireNonNull(recordingsDir, "recordingsDir");
             Objects.requireNonNull(clipsDir, "clipsDir");
             Objects.requireNonNull(tempDir, "tempDir");
             if (!(maxBeforeSeconds > 0 && maxBeforeSeconds <= 600))
@@ -49,11 +51,13 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         }
 
         /**
-         * @param clipsDir where clips go
-         * @return 30 s of pre-roll in at most 64 MiB (at 2 Mbit/s 30 s are 7.5 MB), snapshots in java.io.tmpdir
+         * @param streamDir the stream's own directory
+         * @return recordings and clips in its subdirectories "recordings" and "clips", 30 s of pre-roll in at
+         *     most 64 MiB (at 2 Mbit/s 30 s are 7.5 MB), snapshots decoded in java.io.tmpdir
          */
-        public static CaptureSettings defaults(Path clipsDir) {
-            return new CaptureSettings(clipsDir, 30, 64L << 20, Path.of(System.getProperty("java.io.tmpdir")));
+        public static CaptureSettings defaults(Path streamDir) {
+            return new CaptureSettings(streamDir.resolve("recordings"), streamDir.resolve("clips"), 30, 64L << 20,
+                    Path.of(System.getProperty("java.io.tmpdir")));
         }
     }
 
@@ -107,9 +111,14 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         return recorder == null ? java.util.Optional.empty() : java.util.Optional.of(recorder.status());
     }
 
-    /** @return the segments of the recording in force, or empty while recording is off */
-    public synchronized java.util.Optional<Catalog> recordings() {
-        return recorder == null ? java.util.Optional.empty() : java.util.Optional.of(recorder.catalog());
+    /** @return the segments: of the recording in force, or while it is off of the default directory */
+    public synchronized Catalog recordings() {
+        return recorder == null ? new Catalog(settings.recordingsDir()) : recorder.catalog();
+    }
+
+    /** @return the settings */
+    public CaptureSettings settings() {
+        return settings;
     }
 
     /** @return the finished clips */

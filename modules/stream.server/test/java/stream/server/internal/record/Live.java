@@ -33,7 +33,7 @@ final class Live implements AutoCloseable {
     Live(Path dir) throws IOException {
         this.dir = dir;
         this.tap = RtpTap.open();
-        this.capture = new StreamCapture(GST, new StreamCapture.CaptureSettings(dir.resolve("clips"), 10, 16L << 20, dir));
+        this.capture = new StreamCapture(GST, new StreamCapture.CaptureSettings(dir.resolve("rec"), dir.resolve("clips"), 10, 16L << 20, dir));
         tap.addListener(capture);
         startSender();
     }
