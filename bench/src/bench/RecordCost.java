@@ -80,9 +80,15 @@ public final class RecordCost {
                 Map<Long, Double> before = cpuOfAll();
                 Thread.sleep(seconds * 1000L);
                 Map<Long, Double> after = cpuOfAll();
-                double sum = 0;
-                for (var e : after.entrySet()) sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-                System.out.printf("  %-22s %.2f s (packets %d)%n", mode, sum, tap.snapshot().packets());
+                double sum = 0, jvm = 0, send = 0;
+                for (var e : after.entrySet()) {
+                    double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+                    sum += d;
+                    if (e.getKey() == ProcessHandle.current().pid()) jvm += d;
+                    else if (e.getKey() == s.pid()) send += d;
+                }
+                System.out.printf("  %-22s %.2f s: jvm %.2f, sender %.2f, recording children %.2f (packets %d)%n",
+                        mode, sum, jvm, send, sum - jvm - send, tap.snapshot().packets());
                 return sum;
             } finally {
                 s.destroyForcibly().waitFor();
