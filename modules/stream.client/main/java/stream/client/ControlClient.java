@@ -146,7 +146,7 @@ public final class ControlClient implements AutoCloseable {
 
     /**
      * Asks the server how the stream is doing ({@code GET /control}).
-     * @return the answer; its "status" is stopped, starting, running, stopping or failed
+     * @return the answer; its "status" is stopped, starting, running, stalled, stopping or failed
      * @throws ControlException when the server cannot be reached, answers garbage or refuses
      * @throws InterruptedException when the calling thread is interrupted while waiting
      */

@@ -12,10 +12,10 @@ import java.util.concurrent.Executors;
 import stream.server.internal.HttpApi;
 import stream.server.internal.PidFile;
 import stream.server.internal.RtpTap;
-import stream.server.internal.SettingsGrammar;
 import stream.server.internal.StreamPlan;
 import stream.server.internal.Source;
 import stream.server.internal.Sources;
+import stream.server.internal.StateDir;
 import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
 
@@ -68,17 +68,11 @@ public final class StreamServer implements AutoCloseable {
      * @return the running server
      * @throws IllegalArgumentException naming the field and value when a value fails its grammar
      * @throws PortInUseException when the port is taken
-     * @throws IOException when the server cannot be set up, e.g. gst-launch-1.0 is missing
+     * @throws IOException when the server cannot be set up, e.g. gst-launch-1.0 is missing, or the state
+     *         directory is unsafe or unusable ({@link StateDir.UnsafeException})
      */
     public static StreamServer start(ServerConfig config) throws IOException {
-        SettingsGrammar.Settings settings = SettingsGrammar.defaults()
-                .with("source", config.source())
-                .with("destinations", config.destination())
-                .with("framerate", Integer.toString(config.framerate()))
-                .with("width", Integer.toString(config.width()))
-                .with("height", Integer.toString(config.height()));
-        for (var e : config.settings().entrySet()) settings = settings.with(e.getKey(), e.getValue());
-        StreamPlan plan = StreamPlan.of(settings);
+        StreamPlan plan = StreamPlan.of(config.stream());
         Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
         String token = config.token() == null ? null : Validation.token("token", config.token());
@@ -87,6 +81,8 @@ public final class StreamServer implements AutoCloseable {
                 .orElseThrow(() -> new IOException("gst-launch-1.0 not found on PATH; install GStreamer "
                         + "(Debian: apt-get install gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)"));
 
+        // Before the port is bound: an unsafe or unusable state directory ends the start (exit 3).
+        StateDir stateDir = config.stateDir() == null ? StateDir.openDefault() : StateDir.open(config.stateDir());
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
@@ -98,8 +94,13 @@ public final class StreamServer implements AutoCloseable {
                     + "); use an address of this machine with --bind, e.g. 0.0.0.0, or a port above 1023", e);
         }
         int port = http.getAddress().getPort();
-        Path stateDir = config.stateDir() == null ? PidFile.defaultStateDir() : config.stateDir();
         PidFile pidFile = new PidFile(stateDir, port);
+        try {
+            pidFile.checkNames();
+        } catch (StateDir.UnsafeException e) {
+            http.stop(0);
+            throw e;
+        }
         pidFile.endStaleChild();
         RtpTap tap;
         try {
@@ -111,7 +112,7 @@ public final class StreamServer implements AutoCloseable {
         Supervisor supervisor = new Supervisor(gstLaunch, plan, pidFile, tap);
         supervisor.startWatchdog();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        http.createContext("/", new HttpApi(supervisor, token));
+        HttpApi.install(http, supervisor, token);
         http.setExecutor(executor);
         http.start();
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",

@@ -24,7 +24,7 @@ public final class Main {
             Commands (for scripts):
               start              ask the server to start the stream
               stop               ask the server to stop the stream
-              status             show the stream's state (stopped, starting, running, stopping, failed)
+              status             show the stream's state (stopped, starting, running, stalled, stopping, failed)
               view               show the stream in a window until it is closed (or --frames / --timeout)
 
             Options (--name value or --name=value):

@@ -3,152 +3,90 @@ package stream.server.internal;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import com.eclipsesource.json.ParseException;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpHandlers;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.Request;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import stream.server.internal.SettingsGrammar.Invalid;
+import java.util.function.Predicate;
 
 /**
- * The HTTP contract: {@code GET|HEAD /control}, {@code POST /control}, {@code GET|HEAD /health}.
- * Every answer, errors included, is JSON ({@code application/json}); errors are
- * {@code {"error": "...", "hint": "..."}}.
+ * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control},
+ * {@code GET|HEAD /stream.sdp}, {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, and a JSON 404
+ * for every other path. Each resource is guarded by its methods (405 with Allow otherwise); every
+ * answer is counted by {@link RequestCounting}. Every answer, errors included, is JSON
+ * ({@code application/json}) except the SDP and the metrics; errors are
+ * {@code {"error": "...", "hint": "..."}} ({@link ApiError}).
  */
-public final class HttpApi implements HttpHandler {
-    private static final System.Logger LOG = System.getLogger("stream.server");
+public final class HttpApi {
     /** The largest request body accepted. */
     public static final int MAX_BODY = 64 * 1024;
-    private static final List<String> ACTIONS = List.of("start", "stop");
-    private static final Set<String> FIELDS = fields();
-    private static final String FIELD_LIST = "action, " + String.join(", ", SettingsGrammar.FIELDS);
-
-    private static Set<String> fields() {
-        Set<String> f = new HashSet<>(SettingsGrammar.FIELDS);
-        f.add("action");
-        return Set.copyOf(f);
-    }
+    private static final Predicate<Request> GET_OR_HEAD = r -> Set.of("GET", "HEAD").contains(r.getRequestMethod());
+    private static final Predicate<Request> POST = r -> r.getRequestMethod().equals("POST");
 
     private final Supervisor supervisor;
     private final byte[] token;
     private final Metrics.RequestCounter requests = new Metrics.RequestCounter();
 
-    /**
-     * @param supervisor the supervisor
-     * @param token the bearer token for non-loopback state changes, or null for none
-     */
-    public HttpApi(Supervisor supervisor, String token) {
+    private HttpApi(Supervisor supervisor, String token) {
         this.supervisor = supervisor;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A client mistake, answered with a 4xx JSON error. */
-    private static final class ApiError extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int code;
-        final String hint;
-        final String allow;
-
-        ApiError(int code, String error, String hint) {
-            this(code, error, hint, null);
-        }
-
-        ApiError(int code, String error, String hint, String allow) {
-            super(error, null, false, false);
-            this.code = code;
-            this.hint = hint;
-            this.allow = allow;
-        }
-    }
-
-    @Override
-    public void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            try {
-                route(ex);
-            } catch (InvalidSetting e) {
-                Invalid bad = e.invalid;
-                send(ex, 400, error(bad.getMessage(), "Fix " + bad.field() + " and send the request again; "
-                        + bad.field() + " takes " + bad.allowed() + ".")
-                        .add("field", bad.field()).add("value", bad.value() == null ? Json.NULL : Json.value(bad.value()))
-                        .add("allowed", bad.allowed()));
-            } catch (ApiError e) {
-                if (e.allow != null) ex.getResponseHeaders().set("Allow", e.allow);
-                if (e.code == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                send(ex, e.code, error(e.getMessage(), e.hint));
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "client connection: {0}", e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "internal error on " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
-                send(ex, 500, error("Internal server error: " + e.getClass().getSimpleName(),
-                        "This is a bug in stream-server; the server log has the details."));
-            }
-        }
-    }
-
-    /** A bad stream setting in a start request: answered 400 with field, value and what is allowed. */
-    private static final class InvalidSetting extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient Invalid invalid;
-
-        InvalidSetting(Invalid invalid) {
-            super(invalid.getMessage(), null, false, false);
-            this.invalid = invalid;
-        }
-    }
-
-    private void route(HttpExchange ex) throws IOException, ApiError, InvalidSetting {
-        String path = ex.getRequestURI().getRawPath();
-        String method = ex.getRequestMethod();
-        if (!method.equals("POST")) consumeBody(ex);
-        switch (path) {
-            case "/control" -> {
-                switch (method) {
-                    case "GET", "HEAD" -> send(ex, 200, supervisor.status());
-                    case "POST" -> post(ex);
-                    default -> throw notAllowed(method, path, "GET, HEAD, POST");
-                }
-            }
-            case "/health" -> {
-                if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(method, path, "GET, HEAD");
-                send(ex, 200, Json.object().add("status", "ok"));
-            }
-            case "/stream.sdp" -> {
-                if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(method, path, "GET, HEAD");
-                sdp(ex);
-            }
-            case "/metrics" -> {
-                if (!method.equals("GET") && !method.equals("HEAD")) throw notAllowed(method, path, "GET, HEAD");
-                sendText(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(supervisor, requests));
-            }
-            default -> throw new ApiError(404, "No such path: " + clip(path),
-                    "The API has GET/POST /control, GET /stream.sdp, GET /metrics and GET /health.");
-        }
-    }
-
     /**
-     * Reads the (normally empty) body of a request that takes none. jdk.httpserver keeps a
-     * connection alive only when the body was read to its end, since drainAmount is 0 (see
-     * StreamServer): without this, every GET would cost the client a new connection. A request
-     * that announces a body is not waited for: its connection is closed after the answer.
+     * Serves the API of the supervisor's stream on the server.
+     * @param http the server, not yet started
+     * @param supervisor the supervisor
+     * @param token the bearer token for non-loopback state changes, or null for none
      */
-    private static void consumeBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
-        if (!chunked && (length == null || length.strip().equals("0"))) ex.getRequestBody().read();
+    public static void install(HttpServer http, Supervisor supervisor, String token) {
+        HttpApi api = new HttpApi(supervisor, token);
+        api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Answers.handler(api::status),
+                HttpHandlers.handleOrElse(POST, Answers.handler(api::post), notAllowed("GET, HEAD, POST"))));
+        api.context(http, "/stream.sdp", readOnly(api::sdp));
+        api.context(http, "/metrics", readOnly(api::metrics));
+        api.context(http, "/health", readOnly(HttpApi::health));
+        api.context(http, "/", Answers.error(HttpApi::notFound));
     }
 
-    private static ApiError notAllowed(String method, String path, String allow) {
-        return new ApiError(405, "Method " + clip(method) + " not allowed on " + path, "Use " + allow + ".", allow);
+    /** A context whose handler answers its exact path only: jdk.httpserver matches contexts by prefix. */
+    private void context(HttpServer http, String path, HttpHandler handler) {
+        HttpHandler exact = path.equals("/") ? handler
+                : HttpHandlers.handleOrElse(r -> r.getRequestURI().getRawPath().equals(path), handler, Answers.error(HttpApi::notFound));
+        HttpContext c = http.createContext(path, exact);
+        c.getFilters().add(new RequestCounting(requests));
+    }
+
+    private static HttpHandler readOnly(Answers.Resource resource) {
+        return HttpHandlers.handleOrElse(GET_OR_HEAD, Answers.handler(resource), notAllowed("GET, HEAD"));
+    }
+
+    private static HttpHandler notAllowed(String allow) {
+        return Answers.error(ex -> ApiError.notAllowed(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), allow));
+    }
+
+    private static ApiError notFound(HttpExchange ex) {
+        return new ApiError(404, "No such path: " + clip(ex.getRequestURI().getRawPath()),
+                "The API has GET/POST /control, GET /stream.sdp, GET /metrics and GET /health.");
+    }
+
+    private void status(HttpExchange ex) throws IOException {
+        Answers.json(ex, 200, supervisor.status());
+    }
+
+    private static void health(HttpExchange ex) throws IOException {
+        Answers.json(ex, 200, Json.object().add("status", "ok"));
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        Answers.text(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(supervisor, requests));
     }
 
     private void sdp(HttpExchange ex) throws IOException, ApiError {
@@ -168,12 +106,12 @@ public final class HttpApi implements HttpHandler {
             throw new ApiError(404, "No stream is running",
                     "Start it with POST /control {\"action\":\"start\"}; the SDP describes the running stream.");
         }
-        sendText(ex, 200, "application/sdp", text.get());
+        Answers.text(ex, 200, "application/sdp", text.get());
     }
 
-    private void post(HttpExchange ex) throws IOException, ApiError, InvalidSetting {
+    private void post(HttpExchange ex) throws IOException, ApiError {
         authorize(ex);
-        JsonObject request = parseRequest(readBody(ex));
+        JsonObject request = ControlRequest.read(ex);
         String action = request.getString("action", "");
         boolean hasSettings = request.size() > 1;
         if (action.equals("stop") && hasSettings)
@@ -181,14 +119,7 @@ public final class HttpApi implements HttpHandler {
                     "Send {\"action\":\"stop\"} alone; send settings with {\"action\":\"start\", ...}.");
         Supervisor.Outcome outcome;
         if (action.equals("start")) {
-            StreamPlan plan;
-            try {
-                plan = StreamPlan.of(supervisor.defaults().settings().withJson(request));
-            } catch (Invalid e) {
-                throw new InvalidSetting(e);
-            } catch (InvalidValueException e) { // the source passed the grammar but names no usable device
-                throw new ApiError(400, e.getMessage(), "Use source auto, test, or an existing camera device.");
-            }
+            StreamPlan plan = ControlRequest.plan(supervisor.defaults(), request);
             outcome = supervisor.start(plan);
             if (outcome == Supervisor.Outcome.ALREADY_RUNNING && hasSettings
                     && !plan.settings().equals(supervisor.plan().settings()))
@@ -210,7 +141,7 @@ public final class HttpApi implements HttpHandler {
             body.add("error", "Server is shutting down");
             body.add("hint", "Start the stream again once the server is back.");
         }
-        send(ex, code, body);
+        Answers.json(ex, code, body);
     }
 
     private static String describeExit(JsonObject status) {
@@ -226,112 +157,13 @@ public final class HttpApi implements HttpHandler {
         byte[] given = auth != null && auth.startsWith("Bearer ")
                 ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(given, token))
-            throw new ApiError(401, "Missing or wrong bearer token",
+            throw ApiError.unauthorized("Missing or wrong bearer token",
                     "Requests from other hosts that change the stream need the header: Authorization: Bearer <token>");
     }
 
-    private static byte[] readBody(HttpExchange ex) throws IOException, ApiError {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > MAX_BODY)
-            throw tooLarge(length + " bytes");
-        InputStream in = ex.getRequestBody();
-        byte[] body = in.readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) throw tooLarge("more than " + MAX_BODY + " bytes");
-        return body;
-    }
-
-    private static ApiError tooLarge(String what) {
-        return new ApiError(413, "Request body too large: " + what,
-                "The limit is " + MAX_BODY + " bytes (64 KiB); send {\"action\":\"start\"} or {\"action\":\"stop\"}.");
-    }
-
-    private static final String EXAMPLE = "Send a JSON object such as {\"action\":\"start\"} or {\"action\":\"stop\"}.";
-
-    /**
-     * Parses the POST body: a JSON object whose only field is "action", "start" or "stop".
-     * @param bytes the body
-     * @return the action
-     */
-    static String parseAction(byte[] bytes) throws ApiError {
-        return parseRequest(bytes).getString("action", "");
-    }
-
-    /**
-     * Parses the POST body: a JSON object with "action" ("start" or "stop") and, for start, settings
-     * named as in {@link SettingsGrammar#FIELDS}; their values are checked by the caller.
-     * @param bytes the body
-     * @return the object
-     */
-    static JsonObject parseRequest(byte[] bytes) throws ApiError {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new ApiError(400, "Request body is not UTF-8", EXAMPLE);
-        }
-        if (text.isBlank()) throw new ApiError(400, "Request body is empty", EXAMPLE);
-        JsonValue v;
-        try {
-            v = Json.parse(text);
-        } catch (ParseException e) {
-            throw new ApiError(400, "Malformed JSON: " + e.getMessage(), EXAMPLE);
-        } catch (StackOverflowError e) {
-            throw new ApiError(400, "Malformed JSON: nested too deeply", EXAMPLE);
-        }
-        if (!v.isObject()) throw new ApiError(400, "JSON body must be an object, not " + kind(v), EXAMPLE);
-        JsonObject o = v.asObject();
-        Set<String> seen = new HashSet<>();
-        for (String name : o.names()) {
-            if (!seen.add(name)) throw new ApiError(400, "Field '" + clip(name) + "' appears more than once", EXAMPLE);
-            if (!FIELDS.contains(name))
-                throw new ApiError(400, "Unknown field '" + clip(name) + "'", "Valid fields: " + FIELD_LIST + ". " + EXAMPLE);
-        }
-        JsonValue action = o.get("action");
-        if (action == null) throw new ApiError(400, "Missing field 'action'", EXAMPLE);
-        if (!action.isString())
-            throw new ApiError(400, "Field 'action' must be a string, not " + kind(action), EXAMPLE);
-        String a = action.asString();
-        if (!ACTIONS.contains(a))
-            throw new ApiError(400, "Unknown action '" + clip(a) + "'", "Valid actions: start, stop.");
-        return o;
-    }
-
-    private static String kind(JsonValue v) {
-        if (v.isArray()) return "an array";
-        if (v.isString()) return "a string";
-        if (v.isNumber()) return "a number";
-        if (v.isBoolean()) return "a boolean";
-        if (v.isNull()) return "null";
-        return "an object";
-    }
-
-    private static String clip(String s) {
+    /** @return the text shown quoted for a client's value, without the quotes */
+    static String clip(String s) {
         String q = SettingsGrammar.show(s);
         return q.substring(1, q.length() - 1);
-    }
-
-    private static JsonObject error(String error, String hint) {
-        return Json.object().add("error", error).add("hint", hint);
-    }
-
-    private void sendText(HttpExchange ex, int code, String contentType, String text) throws IOException {
-        // Counted before the answer leaves: a client that reads /metrics next must see it.
-        requests.count(code);
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
-            ex.sendResponseHeaders(code, -1);
-            return;
-        }
-        ex.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private void send(HttpExchange ex, int code, JsonObject body) throws IOException {
-        sendText(ex, code, "application/json; charset=utf-8", body.toString() + "\n");
     }
 }

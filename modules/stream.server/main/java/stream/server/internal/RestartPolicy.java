@@ -76,11 +76,6 @@ public final class RestartPolicy {
         return Optional.of(delay);
     }
 
-    /** Forgets the backoff (a user start); the restart count stays. */
-    public void reset() {
-        failuresInARow = 0;
-    }
-
     /** @return how many restarts were scheduled since the server started */
     public int restarts() {
         return restarts;

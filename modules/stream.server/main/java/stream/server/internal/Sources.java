@@ -1,6 +1,5 @@
 package stream.server.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -50,14 +49,6 @@ public final class Sources {
 
     /** @return the absolute path of gst-launch-1.0 on PATH */
     public static Optional<String> findGstLaunch() {
-        String path = System.getenv("PATH");
-        if (path == null) return Optional.empty();
-        boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, windows ? "gst-launch-1.0.exe" : "gst-launch-1.0");
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p.toAbsolutePath().toString());
-        }
-        return Optional.empty();
+        return Executables.find("gst-launch-1.0");
     }
 }

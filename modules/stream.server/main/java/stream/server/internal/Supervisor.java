@@ -1,20 +1,10 @@
 package stream.server.internal;
 
 import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
-import com.eclipsesource.json.JsonValue;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,32 +12,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Starts, stops and watches the one gst-launch-1.0 child.
+ * Starts, stops and watches one stream's gst-launch-1.0 child. The parts are classes of their own:
+ * {@link Launcher} spawns, {@link Child} drains and watches the process, {@link StateMachine}
+ * holds the allowed state changes, {@link RestartScheduler} the automatic restarts,
+ * {@link StallWatch} the stall detection and {@link StatusJson} the status. Nothing here is
+ * static, so a server can hold several.
  *
  * <p>Concurrency: start and stop run one at a time under {@code opLock} (fair), so any number of
  * concurrent requests leave at most one child. The state fields are guarded by this object's
  * monitor, which status reads and the child's watcher threads take only briefly; status never
  * waits for a start or stop in progress and shows "starting" or "stopping" meanwhile.
  *
- * <p>States: stopped → starting (process spawned) → running (gst-launch -v reported caps on
- * the network sink's pad, i.e. the whole chain negotiated and data reaches the network) →
- * stopping (stop requested) → stopped. A child that exits without a stop request makes the
- * state failed, with its exit code or signal and its last stderr lines.
+ * <p>States (the table is {@link StateMachine#ALLOWED}): stopped → starting (process spawned) →
+ * running (gst-launch -v reported caps on the network sink's pad, i.e. the whole chain negotiated
+ * and data reaches the network, or the RTP tap saw packets) → stopping (stop requested) → stopped.
+ * A child that exits without a stop request makes the state failed, with its exit code or signal
+ * and its last stderr lines. A live child that sends nothing for the stall timeout is stalled; it
+ * is running again when it sends, or with {@code --restart on-failure} is killed and stays stalled
+ * until its restart.
  *
- * <p>Signals: the server owns the child's lifecycle, so the child must not get the signals of the
- * server's terminal or process group (Ctrl+C, {@code timeout}, {@code kill -TERM -PGID}); else it
- * dies on its own at the moment the server's shutdown begins and looks like a failure. Where
- * util-linux {@code setsid} exists the child is started through it, in a session (and process
- * group) of its own. The JVM's child is never a group leader, so setsid does not fork: it execs
- * gst-launch-1.0 in place and the pid, the pid file and {@link #command()} stay gst-launch's own
- * ({@code command} shows the gst-launch-1.0 command line the child runs, without setsid, exactly as
- * {@code ps} shows it). Without setsid the child stays in the server's group; then a child that ends
- * while the server shuts down, or up to {@link #SHUTDOWN_GRACE} before the shutdown begins (the same
- * group signal reaches both), counts as stopped, not failed.
+ * <p>Without setsid (see {@link Launcher}) the child stays in the server's process group; then a
+ * child that ends while the server shuts down, or up to {@link #SHUTDOWN_GRACE} before the
+ * shutdown begins (the same group signal reaches both), counts as stopped, not failed.
  */
 public final class Supervisor {
     private static final System.Logger LOG = System.getLogger("stream.server");
-    private static final int TAIL_LINES = 20;
     private static final Duration START_WAIT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** Without setsid: how long an unrequested exit waits for a server shutdown before it counts as a failure. */
@@ -86,90 +75,35 @@ public final class Supervisor {
         }
     }
 
-    /**
-     * How a child ended.
-     * @param code the exit code as Java reports it (128+N for signal N on Unix)
-     * @param signal the signal number, or null
-     * @param description e.g. "exit code 1" or "signal 9 (SIGKILL)"
-     * @param at when the exit was noticed
-     * @param requested whether a stop asked for it
-     * @param stderr the child's last stderr lines
-     */
-    public record Exit(int code, Integer signal, String description, Instant at, boolean requested, List<String> stderr) {
-        static Exit of(int code, boolean requested, List<String> stderr) {
-            Integer signal = null;
-            String description = "exit code " + code;
-            boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-            if (!windows && code > 128 && code < 128 + 65) {
-                signal = code - 128;
-                description = "signal " + signal + " (" + signalName(signal) + ")";
-            }
-            return new Exit(code, signal, description, Instant.now(), requested, List.copyOf(stderr));
-        }
-
-        JsonObject toJson() {
-            JsonArray lines = new JsonArray();
-            stderr.forEach(lines::add);
-            return Json.object().add("code", code).add("signal", signal == null ? Json.NULL : Json.value(signal))
-                    .add("description", description).add("at", at.toString()).add("requested", requested)
-                    .add("stderr", lines);
-        }
-    }
-
-    static String signalName(int n) {
-        return switch (n) {
-            case 1 -> "SIGHUP"; case 2 -> "SIGINT"; case 3 -> "SIGQUIT"; case 4 -> "SIGILL"; case 6 -> "SIGABRT";
-            case 7 -> "SIGBUS"; case 8 -> "SIGFPE"; case 9 -> "SIGKILL"; case 11 -> "SIGSEGV"; case 13 -> "SIGPIPE";
-            case 14 -> "SIGALRM"; case 15 -> "SIGTERM";
-            default -> "SIG" + n;
-        };
-    }
-
-    /** One spawned gst-launch-1.0. */
-    private static final class Child {
-        final Process process;
-        final long pid;
-        final Instant startedAt = Instant.now();
-        final ArrayDeque<String> stderrTail = new ArrayDeque<>();
-        volatile boolean stopRequested;
-        Thread stderrDrain;
-        // Set by the watchdog when it kills the child for a stall; guarded by the Supervisor's monitor.
-        boolean killedForStall;
-        Duration restartDelay;
-
-        Child(Process process) {
-            this.process = process;
-            this.pid = process.pid();
-        }
-
-        List<String> tail() {
-            synchronized (stderrTail) {
-                return List.copyOf(stderrTail);
-            }
-        }
-    }
-
     private final String gstLaunch;
-    private final String setsid; // path of setsid(1), or null: the child then shares the server's process group
+    private final Launcher launcher;
     private final PidFile pidFile;
     private final RtpTap tap;
     private final ReentrantLock opLock = new ReentrantLock(true);
     private final Instant createdAt = Instant.now();
     private final StreamPlan defaults;
+    private final Child.Listener listener = new Child.Listener() {
+        @Override
+        public void stdout(Child child, String line) {
+            onStdout(child, line);
+        }
+
+        @Override
+        public void exited(Child child, int code) {
+            onExit(child, code);
+        }
+    };
     private volatile SdpWriter.H264Params capsParams;
 
     // Guarded by this.
-    private State state = State.STOPPED;
+    private final StateMachine machine = new StateMachine();
+    private final RestartScheduler restarts;
     private Child current;
     private Exit lastExit;
     private int starts;         // children started: by start requests, --start and the restart policy
     private boolean closing;
     private StreamPlan plan;
-    private RestartPolicy policy;
-    private int restarts;       // by the restart policy
     private int stalls;         // times a live child was found stalled
-    private long epoch;         // bumped by every user start and stop: cancels a pending automatic restart
-    private Instant restartAt;  // when a pending automatic restart is due, or null
 
     /**
      * @param gstLaunch path of gst-launch-1.0
@@ -178,67 +112,37 @@ public final class Supervisor {
      * @param tap the RTP tap that receives a copy of the output, or null for none (no stats, no stall detection)
      */
     public Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap) {
-        this(gstLaunch, defaults, pidFile, tap, findSetsid());
+        this(gstLaunch, defaults, pidFile, tap, Launcher.standard());
     }
 
-    /**
-     * @param setsid path of setsid(1) to start the child in its own session, or null to start it in the server's process group
-     */
-    Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, String setsid) {
+    /** @param launcher how children are spawned */
+    Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, Launcher launcher) {
         this.gstLaunch = gstLaunch;
-        this.setsid = setsid;
-        if (setsid == null)
+        this.launcher = launcher;
+        if (!launcher.isolated())
             LOG.log(Level.INFO, "setsid not found: gst-launch-1.0 shares the server's process group, so Ctrl+C reaches it too");
         this.plan = defaults;
         this.defaults = defaults;
-        this.policy = RestartPolicy.standard(defaults.settings().restart());
+        this.restarts = new RestartScheduler(defaults.settings().restart());
         this.pidFile = pidFile;
         this.tap = tap;
     }
 
     /** Starts the watchdog that finds stalled children; call once, after construction. */
     public void startWatchdog() {
-        if (tap == null) return;
-        Thread.ofPlatform().daemon().name("stream-watchdog").start(() -> {
-            while (true) {
-                synchronized (this) {
-                    if (closing) return;
-                }
-                try {
-                    checkStall();
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "stall watchdog", e);
-                }
-            }
-        });
+        if (tap != null) StallWatch.start(this::closing, this::checkStall);
     }
 
-    /**
-     * setsid(1) of util-linux, where there is one (Linux; not macOS by default).
-     * @return its path, or null
-     */
-    static String findSetsid() {
-        if (System.getProperty("os.name", "").startsWith("Windows")) return null;
-        String path = System.getenv("PATH");
-        List<String> dirs = new java.util.ArrayList<>(List.of("/usr/bin", "/bin"));
-        if (path != null) dirs.addAll(List.of(path.split(java.io.File.pathSeparator)));
-        for (String dir : dirs) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, "setsid");
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p.toString();
-        }
-        return null;
+    private synchronized boolean closing() {
+        return closing;
     }
 
     /** @return whether children start in a session of their own (through setsid) */
     public boolean isolated() {
-        return setsid != null;
+        return launcher.isolated();
     }
 
-    /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the setsid that starts it */
+    /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the launcher's setsid and setpriv */
     public synchronized List<String> command() {
         return plan.command(gstLaunch, tap == null ? 0 : tap.port());
     }
@@ -260,7 +164,7 @@ public final class Supervisor {
 
     /** @return restarts made by the restart policy since the server started */
     public synchronized int restarts() {
-        return restarts;
+        return restarts.restarts();
     }
 
     /** @return when the server's supervisor was made */
@@ -286,12 +190,12 @@ public final class Supervisor {
 
     /** @return the seconds the current child has run, or -1 with no child */
     public synchronized double uptimeSeconds() {
-        return current == null ? -1 : Duration.between(current.startedAt, Instant.now()).toMillis() / 1000.0;
+        return current == null ? -1 : current.uptimeSeconds();
     }
 
     /** @return the current state */
     public synchronized State state() {
-        return state;
+        return machine.state();
     }
 
     /** @return the pid of the current child, or -1 */
@@ -319,18 +223,17 @@ public final class Supervisor {
             Child child;
             synchronized (this) {
                 if (closing) return Outcome.SHUTTING_DOWN;
+                State state = machine.state();
                 if (state == State.STARTING || state == State.RUNNING || (state == State.STALLED && current != null))
                     return Outcome.ALREADY_RUNNING;
                 if (requested != null) plan = requested;
-                epoch++;
-                restartAt = null;
-                policy = RestartPolicy.standard(plan.settings().restart());
+                restarts.reset(plan.settings().restart());
                 child = spawnLocked();
                 if (child == null) return Outcome.FAILED_TO_START;
             }
             synchronized (this) {
                 long deadline = System.nanoTime() + START_WAIT.toNanos();
-                while (current == child && state == State.STARTING && !closing) {
+                while (current == child && machine.state() == State.STARTING && !closing) {
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                     if (left <= 0) break;
                     try {
@@ -340,7 +243,7 @@ public final class Supervisor {
                         break;
                     }
                 }
-                return current == child || state != State.FAILED ? Outcome.STARTED : Outcome.FAILED_TO_START;
+                return current == child || machine.state() != State.FAILED ? Outcome.STARTED : Outcome.FAILED_TO_START;
             }
         } finally {
             opLock.unlock();
@@ -364,31 +267,21 @@ public final class Supervisor {
     /** Spawns a child with the current plan; caller holds opLock and the monitor. @return it, or null when it could not */
     private Child spawnLocked() {
         List<String> command = command();
-        List<String> argv = command;
-        if (setsid != null) {
-            argv = new java.util.ArrayList<>(command.size() + 1);
-            argv.add(setsid); // no --fork: the JVM's child is not a group leader, so setsid execs in place
-            argv.addAll(command);
-        }
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
         if (tap != null) tap.reset();
         capsParams = null;
-        Process p;
+        Launcher.Launched p;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            lastExit = new Exit(-1, null, "could not start " + gstLaunch + ": " + e.getMessage(), Instant.now(), false, List.of());
-            transition(State.FAILED, lastExit.description());
+            p = launcher.launch(command);
+        } catch (java.io.IOException e) {
+            lastExit = Exit.notStarted("could not start " + gstLaunch + ": " + e.getMessage());
+            machine.to(State.FAILED, lastExit.description());
             return null;
         }
-        Child child = new Child(p);
+        Child child = Child.watch(p.process(), listener);
         current = child;
         starts++;
-        transition(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command));
-        if (pidFile != null) pidFile.write(child.process.toHandle());
-        child.stderrDrain = drain(child, child.process.getErrorStream(), true);
-        drain(child, child.process.getInputStream(), false);
-        Thread.ofPlatform().daemon().name("gst-watch-" + child.pid).start(() -> watch(child));
+        machine.to(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command));
+        if (pidFile != null) pidFile.write(p.process().toHandle(), p.childId());
         return child;
     }
 
@@ -397,60 +290,49 @@ public final class Supervisor {
         Child kill = null;
         synchronized (this) {
             Child c = current;
+            State state = machine.state();
             if (c == null || c.stopRequested || closing) return;
             if (state != State.STARTING && state != State.RUNNING && state != State.STALLED) return;
             int timeout = plan.settings().stallTimeout();
             RtpTap.Stats st = tap.snapshot();
-            if (state == State.STARTING && st.anyPacket()) {
-                // The tap saw RTP: the stream runs, even if the caps line on stdout came garbled (with a tee,
-                // several streaming threads print at once) or not yet.
-                transition(State.RUNNING, "pid " + c.pid + " is streaming to " + destinations() + " (RTP seen)");
-                notifyAll();
-                return;
-            }
-            boolean quiet = st.secondsSinceLastPacket() >= timeout;
-            if (quiet && state != State.STALLED) {
-                stalls++;
-                transition(State.STALLED, "pid " + c.pid + " is alive but sent no RTP packet for "
-                        + Math.round(st.secondsSinceLastPacket()) + " s (stall timeout " + timeout + " s)");
-                notifyAll();
-                Optional<Duration> delay = policy.onEnd(RestartPolicy.End.STALLED, Duration.between(c.startedAt, Instant.now()));
-                if (delay.isPresent()) {
-                    c.killedForStall = true;
-                    c.restartDelay = delay.get();
-                    kill = c;
+            switch (StallWatch.judge(state, st, timeout)) {
+                case SENDING -> {
+                    machine.to(State.RUNNING, "pid " + c.pid + " is streaming to " + plan.destinations() + " (RTP seen)");
+                    notifyAll();
                 }
-            } else if (!quiet && state == State.STALLED) {
-                transition(State.RUNNING, "pid " + c.pid + " sends again");
+                case STALLED -> {
+                    stalls++;
+                    machine.to(State.STALLED, "pid " + c.pid + " is alive but sent no RTP packet for "
+                            + Math.round(st.secondsSinceLastPacket()) + " s (stall timeout " + timeout + " s)");
+                    notifyAll();
+                    Optional<Duration> delay = restarts.onEnd(RestartPolicy.End.STALLED, Duration.between(c.startedAt, Instant.now()));
+                    if (delay.isPresent()) {
+                        c.killedForStall = true;
+                        c.restartDelay = delay.get();
+                        kill = c;
+                    }
+                }
+                case RECOVERED -> machine.to(State.RUNNING, "pid " + c.pid + " sends again");
+                case NONE -> { }
             }
         }
         if (kill != null) {
             // SIGKILL: a stopped (SIGSTOP) or hung process does not act on SIGINT or SIGTERM.
             LOG.log(Level.WARNING, "killing stalled gst-launch-1.0 pid {0} (SIGKILL); restart policy on-failure",
                     Long.toString(kill.pid));
-            kill.process.toHandle().destroyForcibly(); // keeps the pipes open for the drains, as in stop
+            kill.kill();
         }
     }
 
     /** Caller holds the monitor. */
     private void scheduleRestart(Duration delay) {
-        long scheduled = epoch;
-        restartAt = Instant.now().plus(delay);
-        LOG.log(Level.INFO, "restart policy on-failure: starting the stream again in {0} s", delay.toMillis() / 1000.0);
-        Thread.ofVirtual().name("stream-restart").start(() -> {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                return;
-            }
+        restarts.schedule(delay, scheduled -> {
             opLock.lock();
             try {
                 synchronized (this) {
-                    if (epoch != scheduled || current != null || closing) return;
-                    if (state != State.FAILED && state != State.STALLED) return;
-                    restartAt = null;
-                    restarts++;
-                    LOG.log(Level.INFO, "restart {0} by the restart policy", restarts);
+                    if (!restarts.current(scheduled) || current != null || closing) return;
+                    if (machine.state() != State.FAILED && machine.state() != State.STALLED) return;
+                    LOG.log(Level.INFO, "restart {0} by the restart policy", restarts.claim());
                     spawnLocked();
                 }
             } finally {
@@ -462,32 +344,31 @@ public final class Supervisor {
     private Outcome stopLocked() {
         Child child;
         synchronized (this) {
-            epoch++; // cancels a pending automatic restart
-            restartAt = null;
             plan = defaults; // after a stop, the settings in force are those a plain start uses
-            policy = RestartPolicy.standard(defaults.settings().restart());
+            restarts.reset(defaults.settings().restart()); // also cancels a pending automatic restart
             child = current;
             if (child == null) {
-                if (state == State.FAILED || state == State.STALLED) transition(State.STOPPED, "failure acknowledged by stop");
+                State state = machine.state();
+                if (state == State.FAILED || state == State.STALLED) machine.to(State.STOPPED, "failure acknowledged by stop");
                 return Outcome.NOT_RUNNING;
             }
             child.stopRequested = true;
-            transition(State.STOPPING, "pid " + child.pid);
+            machine.to(State.STOPPING, "pid " + child.pid);
         }
-        interrupt(child.process);
-        boolean gone = waitFor(child.process, STOP_GRACE);
+        child.interrupt();
+        boolean gone = child.waitFor(STOP_GRACE);
         if (!gone) {
             LOG.log(Level.WARNING, "gst-launch-1.0 pid {0} did not end within {1} s of SIGINT; killing it",
                     Long.toString(child.pid), STOP_GRACE.toSeconds());
-            child.process.toHandle().destroyForcibly(); // Process.destroyForcibly would also close the pipes we drain
-            waitFor(child.process, Duration.ofSeconds(10));
+            child.kill();
+            child.waitFor(Duration.ofSeconds(10));
         }
-        joinQuietly(child.stderrDrain);
+        child.joinDrain();
         synchronized (this) {
             if (current == child) {
-                lastExit = Exit.of(child.process.isAlive() ? -1 : child.process.exitValue(), true, child.tail());
+                lastExit = Exit.of(child.exitCode(), true, child.tail());
                 current = null;
-                transition(State.STOPPED, lastExit.description());
+                machine.to(State.STOPPED, lastExit.description());
                 if (pidFile != null) pidFile.delete();
             }
         }
@@ -523,8 +404,8 @@ public final class Supervisor {
                     c = current;
                 }
                 if (c != null) {
-                    c.process.toHandle().destroyForcibly();
-                    waitFor(c.process, Duration.ofSeconds(5));
+                    c.kill();
+                    c.waitFor(Duration.ofSeconds(5));
                 }
             }
             if (pidFile != null) pidFile.delete();
@@ -533,129 +414,11 @@ public final class Supervisor {
         }
     }
 
-    /** SIGINT so gst-launch -e sends EOS and ends cleanly; SIGTERM where there is no kill(1). */
-    private static void interrupt(Process p) {
-        if (!System.getProperty("os.name", "").startsWith("Windows")) {
-            for (String kill : List.of("/bin/kill", "/usr/bin/kill")) {
-                if (Files.isExecutable(Path.of(kill))) {
-                    try {
-                        Process k = new ProcessBuilder(kill, "-INT", Long.toString(p.pid()))
-                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                        if (k.waitFor(2, TimeUnit.SECONDS) && k.exitValue() == 0) return;
-                        k.destroyForcibly();
-                    } catch (IOException e) {
-                        LOG.log(Level.DEBUG, "kill -INT failed: {0}", e.getMessage());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    break;
-                }
-            }
-        }
-        p.toHandle().destroy(); // SIGTERM; unlike Process.destroy it leaves the pipes open for the drains
-    }
-
-    private static boolean waitFor(Process p, Duration d) {
-        try {
-            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.isAlive();
-        }
-    }
-
-    private static void joinQuietly(Thread t) {
-        if (t == null) return;
-        try {
-            t.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static java.io.File nullFile() {
-        return new java.io.File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
-    }
-
-    /** Waits for the child to exit; an exit nobody asked for makes the state failed at once. */
-    private void watch(Child child) {
-        int code;
-        while (true) {
-            try {
-                code = child.process.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                // keep waiting: this thread exists only to notice the exit
-            }
-        }
-        joinQuietly(child.stderrDrain); // so the last stderr lines are in the tail
-        synchronized (this) {
-            if (current != child || child.stopRequested) return;
-            if (setsid == null && !closing && !child.killedForStall) {
-                // Without setsid a signal to the server's process group (Ctrl+C, timeout) reaches the child
-                // too and may end it before the JVM starts the shutdown hook: give the shutdown a moment.
-                long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
-                long left;
-                while (!closing && current == child && (left = deadline - System.nanoTime()) > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(this, left);
-                    } catch (InterruptedException e) {
-                        break; // this thread exists only to notice the exit
-                    }
-                }
-                if (current != child || child.stopRequested) return;
-            }
-            if (closing) {
-                // The server is shutting down (without setsid the group's signal reaches the child too): not a failure.
-                lastExit = Exit.of(code, true, child.tail());
-                current = null;
-                transition(State.STOPPED, "pid " + child.pid + " ended during server shutdown: " + lastExit.description());
-                if (pidFile != null) pidFile.delete();
-                notifyAll();
-                return;
-            }
-            lastExit = Exit.of(code, false, child.tail());
-            current = null;
-            if (pidFile != null) pidFile.delete();
-            notifyAll();
-            if (child.killedForStall) {
-                // State stays stalled until the restart, so a client sees why it happened.
-                LOG.log(Level.INFO, "stalled pid {0} ended: {1}", Long.toString(child.pid), lastExit.description());
-                scheduleRestart(child.restartDelay);
-                return;
-            }
-            transition(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
-                    + (lastExit.stderr().isEmpty() ? "" : "; last stderr: " + lastExit.stderr().get(lastExit.stderr().size() - 1)));
-            // Any end nobody asked for is a failure of the stream, exit code 0 included.
-            policy.onEnd(RestartPolicy.End.FAILED,
-                    Duration.between(child.startedAt, Instant.now())).ifPresent(this::scheduleRestart);
-        }
-    }
-
-    /** Drains one of the child's pipes continuously, so a full pipe never stalls it. */
-    private Thread drain(Child child, InputStream in, boolean stderr) {
-        return Thread.ofPlatform().daemon().name("gst-" + (stderr ? "err-" : "out-") + child.pid).start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.length() > 1000) line = line.substring(0, 1000) + "...";
-                    if (stderr) {
-                        synchronized (child.stderrTail) {
-                            if (child.stderrTail.size() == TAIL_LINES) child.stderrTail.removeFirst();
-                            child.stderrTail.addLast(line);
-                        }
-                        LOG.log(Level.WARNING, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
-                    } else {
-                        LOG.log(Level.DEBUG, "gst-launch-1.0[{0}] {1}", Long.toString(child.pid), line);
-                        if (line.contains(RUNNING_MARK)) onRunning(child);
-                        var params = SdpWriter.parseCapsLine(line);
-                        if (params.isPresent() && isCurrent(child)) capsParams = params.get();
-                    }
-                }
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "pipe of pid {0} closed: {1}", Long.toString(child.pid), e.getMessage());
-            }
-        });
+    /** A line on the child's stdout (gst-launch -v): the caps that mean it runs, and its H.264 parameters. */
+    private void onStdout(Child child, String line) {
+        if (line.contains(RUNNING_MARK)) onRunning(child);
+        var params = SdpWriter.parseCapsLine(line);
+        if (params.isPresent() && isCurrent(child)) capsParams = params.get();
     }
 
     private synchronized boolean isCurrent(Child child) {
@@ -663,59 +426,55 @@ public final class Supervisor {
     }
 
     private synchronized void onRunning(Child child) {
-        if (current == child && state == State.STARTING) {
-            transition(State.RUNNING, "pid " + child.pid + " is streaming to " + destinations());
+        if (current == child && machine.state() == State.STARTING) {
+            machine.to(State.RUNNING, "pid " + child.pid + " is streaming to " + plan.destinations());
             notifyAll();
         }
     }
 
-    private String destinations() {
-        return plan.destinations();
-    }
-
-    // Caller holds the monitor.
-    private void transition(State to, String detail) {
-        State from = state;
-        state = to;
-        LOG.log(to == State.FAILED ? Level.WARNING : Level.INFO, "stream {0} -> {1}: {2}", from.json(), to.json(), detail);
-    }
-
-    /**
-     * Renders the status JSON. Fields are always present (null when they do not apply), so
-     * scripts can rely on the shape. Two counters, since the server started: {@code starts}, every
-     * gst-launch-1.0 child started (by start requests, --start and the restart policy alike);
-     * {@code restarts}, those of them the restart policy started after a failure or stall.
-     * @return the status object
-     */
-    public synchronized JsonObject status() {
-        JsonObject o = Json.object();
-        o.add("status", state.json());
-        Child c = current;
-        o.add("pid", c == null ? Json.NULL : Json.value(c.pid));
-        o.add("startedAt", c == null ? Json.NULL : Json.value(c.startedAt.toString()));
-        o.add("uptimeSeconds", c == null ? Json.NULL
-                : Json.value(Duration.between(c.startedAt, Instant.now()).toMillis() / 1000.0));
-        JsonArray cmd = new JsonArray();
-        command().forEach(cmd::add);
-        o.add("command", cmd);
-        o.add("source", plan.source().describe());
-        o.add("destination", destinations());
-        o.add("starts", starts);
-        o.add("settings", plan.settings().toJson());
-        o.add("stats", tap == null || c == null ? Json.NULL : tap.snapshot().toJson());
-        o.add("restarts", restarts);
-        o.add("stalls", stalls);
-        o.add("restartPolicy", policy.mode().text());
-        o.add("nextRestartInSeconds", restartAt == null ? Json.NULL
-                : Json.value(Math.max(0, Duration.between(Instant.now(), restartAt).toMillis()) / 1000.0));
-        o.add("lastExit", lastExit == null ? Json.NULL : lastExit.toJson());
-        JsonValue tail = Json.array();
-        if (state == State.FAILED && lastExit != null) {
-            JsonArray a = new JsonArray();
-            lastExit.stderr().forEach(a::add);
-            tail = a;
+    /** The child ended (its stderr read to the end): an exit nobody asked for makes the state failed at once. */
+    private synchronized void onExit(Child child, int code) {
+        if (current != child || child.stopRequested) return;
+        if (!launcher.isolated() && !closing && !child.killedForStall) {
+            // Without setsid a signal to the server's process group (Ctrl+C, timeout) reaches the child
+            // too and may end it before the JVM starts the shutdown hook: give the shutdown a moment.
+            long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+            long left;
+            while (!closing && current == child && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    break; // this thread exists only to notice the exit
+                }
+            }
+            if (current != child || child.stopRequested) return;
         }
-        o.add("lastStderr", tail);
-        return o;
+        lastExit = Exit.of(code, closing, child.tail());
+        current = null;
+        if (pidFile != null) pidFile.delete();
+        notifyAll();
+        if (closing) {
+            // The server is shutting down (without setsid the group's signal reaches the child too): not a failure.
+            machine.to(State.STOPPED, "pid " + child.pid + " ended during server shutdown: " + lastExit.description());
+            return;
+        }
+        if (child.killedForStall) {
+            // State stays stalled until the restart, so a client sees why it happened.
+            LOG.log(Level.INFO, "stalled pid {0} ended: {1}", Long.toString(child.pid), lastExit.description());
+            scheduleRestart(child.restartDelay);
+            return;
+        }
+        machine.to(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
+                + (lastExit.stderr().isEmpty() ? "" : "; last stderr: " + lastExit.stderr().get(lastExit.stderr().size() - 1)));
+        // Any end nobody asked for is a failure of the stream, exit code 0 included.
+        restarts.onEnd(RestartPolicy.End.FAILED, Duration.between(child.startedAt, Instant.now())).ifPresent(this::scheduleRestart);
+    }
+
+    /** @return the status object of GET /control (see {@link StatusJson}) */
+    public synchronized JsonObject status() {
+        Child c = current;
+        return new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
+                restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
+                .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
     }
 }

@@ -47,9 +47,13 @@ class RestartPolicyTest {
         assertEquals(Duration.ofSeconds(4), p.onEnd(End.FAILED, SHORT).orElseThrow());
         assertEquals(Duration.ofSeconds(1), p.onEnd(End.FAILED, Duration.ofMinutes(5)).orElseThrow());
         assertEquals(Duration.ofSeconds(2), p.onEnd(End.FAILED, SHORT).orElseThrow());
-        p.reset();
-        assertEquals(Duration.ofSeconds(1), p.onEnd(End.STALLED, SHORT).orElseThrow());
-        assertEquals(6, p.restarts());
+        assertEquals(5, p.restarts());
+        // A user start gives the stream a fresh policy.
+        RestartScheduler s = new RestartScheduler(Restart.ON_FAILURE);
+        s.onEnd(End.FAILED, SHORT);
+        assertEquals(Duration.ofSeconds(2), s.onEnd(End.FAILED, SHORT).orElseThrow());
+        s.reset(Restart.ON_FAILURE);
+        assertEquals(Duration.ofSeconds(1), s.onEnd(End.STALLED, SHORT).orElseThrow());
     }
 
     @Test

@@ -45,7 +45,7 @@ class SignalIsolationTest {
 
     @Test
     void ctrlCToTheServersProcessGroupEndsTheChildThroughTheServerNotAsAFailure() throws Exception {
-        String setsid = Supervisor.findSetsid();
+        String setsid = Launcher.findSetsid();
         assertNotNull(setsid, "setsid (util-linux) is on this machine; the isolation depends on it");
         // The server in a process group of its own, as a shell job would be; env resets SIGINT to its
         // default in case this JVM was started with SIGINT ignored (a background job of a script).
@@ -124,11 +124,11 @@ class SignalIsolationTest {
     }
 
     private Supervisor newSupervisorWithoutSetsid() throws IOException {
-        SettingsGrammar.Settings settings = SettingsGrammar.defaults().with("source", "test")
+        StreamSettings settings = StreamSettings.defaults().with("source", "test")
                 .with("destinations", "127.0.0.1:" + TestSupport.freeUdpPort())
                 .with("width", "320").with("height", "240").with("framerate", "15");
         String gstLaunch = Sources.findGstLaunch().orElseThrow();
-        return new Supervisor(gstLaunch, StreamPlan.of(settings), new PidFile(stateDir, 1), null, null);
+        return new Supervisor(gstLaunch, StreamPlan.of(settings), new PidFile(StateDir.open(stateDir), 1), null, new Launcher(null, null));
     }
 
     /** The process group of a pid, from /proc/PID/stat (the field after state and ppid). */

@@ -1,0 +1,122 @@
+package stream.server.internal;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import stream.server.internal.SettingsGrammar.Invalid;
+
+/**
+ * The body of {@code POST /control}: a JSON object with "action" ("start" or "stop") and, for
+ * start, settings named as in {@link StreamSettings#FIELDS}. Read bounded, parsed strictly.
+ */
+final class ControlRequest {
+    private static final List<String> ACTIONS = List.of("start", "stop");
+    private static final Set<String> FIELDS = fields();
+    private static final String FIELD_LIST = "action, " + String.join(", ", StreamSettings.FIELDS);
+    private static final String EXAMPLE = "Send a JSON object such as {\"action\":\"start\"} or {\"action\":\"stop\"}.";
+
+    private ControlRequest() {}
+
+    private static Set<String> fields() {
+        Set<String> f = new HashSet<>(StreamSettings.FIELDS);
+        f.add("action");
+        return Set.copyOf(f);
+    }
+
+    /**
+     * @param ex the exchange
+     * @return the parsed body
+     */
+    static JsonObject read(HttpExchange ex) throws IOException, ApiError {
+        return parse(readBody(ex));
+    }
+
+    /**
+     * The plan a start request asks for: the server's defaults with the request's settings.
+     * @param defaults the server's defaults
+     * @param request the parsed body
+     * @return the plan
+     */
+    static StreamPlan plan(StreamPlan defaults, JsonObject request) throws ApiError {
+        try {
+            return StreamPlan.of(defaults.settings().withJson(request));
+        } catch (Invalid e) {
+            throw ApiError.invalidSetting(e);
+        } catch (InvalidValueException e) { // the source passed the grammar but names no usable device
+            throw new ApiError(400, e.getMessage(), "Use source auto, test, or an existing camera device.");
+        }
+    }
+
+    private static byte[] readBody(HttpExchange ex) throws IOException, ApiError {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > HttpApi.MAX_BODY)
+            throw tooLarge(length + " bytes");
+        InputStream in = ex.getRequestBody();
+        byte[] body = in.readNBytes(HttpApi.MAX_BODY + 1);
+        if (body.length > HttpApi.MAX_BODY) throw tooLarge("more than " + HttpApi.MAX_BODY + " bytes");
+        return body;
+    }
+
+    private static ApiError tooLarge(String what) {
+        return new ApiError(413, "Request body too large: " + what,
+                "The limit is " + HttpApi.MAX_BODY + " bytes (64 KiB); send {\"action\":\"start\"} or {\"action\":\"stop\"}.");
+    }
+
+    /**
+     * Parses the POST body; the values of the settings are checked by {@link #plan}.
+     * @param bytes the body
+     * @return the object
+     */
+    static JsonObject parse(byte[] bytes) throws ApiError {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiError(400, "Request body is not UTF-8", EXAMPLE);
+        }
+        if (text.isBlank()) throw new ApiError(400, "Request body is empty", EXAMPLE);
+        JsonValue v;
+        try {
+            v = Json.parse(text);
+        } catch (ParseException e) {
+            throw new ApiError(400, "Malformed JSON: " + e.getMessage(), EXAMPLE);
+        } catch (StackOverflowError e) {
+            throw new ApiError(400, "Malformed JSON: nested too deeply", EXAMPLE);
+        }
+        if (!v.isObject()) throw new ApiError(400, "JSON body must be an object, not " + kind(v), EXAMPLE);
+        JsonObject o = v.asObject();
+        Set<String> seen = new HashSet<>();
+        for (String name : o.names()) {
+            if (!seen.add(name)) throw new ApiError(400, "Field '" + HttpApi.clip(name) + "' appears more than once", EXAMPLE);
+            if (!FIELDS.contains(name))
+                throw new ApiError(400, "Unknown field '" + HttpApi.clip(name) + "'", "Valid fields: " + FIELD_LIST + ". " + EXAMPLE);
+        }
+        JsonValue action = o.get("action");
+        if (action == null) throw new ApiError(400, "Missing field 'action'", EXAMPLE);
+        if (!action.isString())
+            throw new ApiError(400, "Field 'action' must be a string, not " + kind(action), EXAMPLE);
+        String a = action.asString();
+        if (!ACTIONS.contains(a))
+            throw new ApiError(400, "Unknown action '" + HttpApi.clip(a) + "'", "Valid actions: start, stop.");
+        return o;
+    }
+
+    private static String kind(JsonValue v) {
+        if (v.isArray()) return "an array";
+        if (v.isString()) return "a string";
+        if (v.isNumber()) return "a number";
+        if (v.isBoolean()) return "a boolean";
+        if (v.isNull()) return "null";
+        return "an object";
+    }
+}

@@ -1,0 +1,74 @@
+// The same JSON API that curl uses; nothing else. Errors come back as ApiError with the
+// server's own message, hint and (for settings) the field it names.
+
+const TOKEN_KEY = 'stream-server-token';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.error ? body.error : `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export function setToken(token) {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+function headers(extra) {
+  const h = { ...extra };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) h['Authorization'] = `Bearer ${token}`;
+  return h;
+}
+
+async function call(method, path, body, type = 'application/json') {
+  const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': type }), cache: 'no-store' };
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await fetch(path, init);
+  const text = await res.text();
+  let parsed = null;
+  if ((res.headers.get('Content-Type') || '').includes('json') && text) {
+    try { parsed = JSON.parse(text); } catch { parsed = null; }
+  }
+  if (!res.ok) throw new ApiError(res.status, parsed);
+  return { res, body: parsed ?? text };
+}
+
+const enc = encodeURIComponent;
+
+/** Every stream; a server without named streams answers with its one stream as "main". */
+export async function listStreams() {
+  try {
+    return (await call('GET', '/streams')).body.streams;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      const status = (await call('GET', '/control')).body;
+      return [{ name: 'main', ...status }];
+    }
+    throw e;
+  }
+}
+
+export const streamStatus = (name) => call('GET', `/streams/${enc(name)}/control`).then((r) => r.body);
+export const start = (name, settings = {}) =>
+  call('POST', `/streams/${enc(name)}/control`, { action: 'start', ...settings }).then((r) => r.body);
+export const stop = (name) => call('POST', `/streams/${enc(name)}/control`, { action: 'stop' }).then((r) => r.body);
+export const sdpUrl = (name) => `/streams/${enc(name)}/stream.sdp`;
+export const whepUrl = (name) => `/streams/${enc(name)}/whep`;
+export const snapshotUrl = (name) => `/streams/${enc(name)}/snapshot.jpg?t=${Date.now()}`;
+export const recordings = (name) => call('GET', `/streams/${enc(name)}/recordings`).then((r) => r.body);
+export const clips = (name) => call('GET', `/streams/${enc(name)}/clips`).then((r) => r.body);
+export const saveClip = (name, before, after) =>
+  call('POST', `/streams/${enc(name)}/clips`, { before, after }).then((r) => r.body);
+
+/** WHEP (draft-ietf-wish-whep): POST the offer, 201 with the answer and a Location to DELETE. */
+export async function whepOffer(name, sdp) {
+  const { res, body } = await call('POST', whepUrl(name), sdp, 'application/sdp');
+  const location = new URL(res.headers.get('Location'), window.location.href).toString();
+  return { answer: body, location };
+}
+
+export async function whepEnd(location) {
+  try { await fetch(location, { method: 'DELETE', headers: headers({}) }); } catch { /* server gone: nothing to end */ }
+}

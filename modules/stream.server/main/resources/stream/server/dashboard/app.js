@@ -1,0 +1,216 @@
+// The dashboard: every stream with its status, start/stop, settings, live figures and a
+// WebRTC preview. It polls the same JSON API curl uses once a second and says when the
+// server is gone; nothing is loaded from anywhere else.
+import * as api from './api.js';
+import { play, stopPreview, previews } from './preview.js';
+import { buildFields, readFields, showFieldError, clearFieldErrors } from './settings.js';
+
+const POLL_MS = 1000;
+const cards = new Map(); // name -> { el, last }
+const $ = (root, sel) => root.querySelector(sel);
+
+function fmtRate(bps) {
+  if (bps == null) return '–';
+  return bps >= 1e6 ? `${(bps / 1e6).toFixed(2)} Mbit/s` : `${Math.round(bps / 1e3)} kbit/s`;
+}
+
+function fmtUptime(s) {
+  if (s == null) return '–';
+  s = Math.floor(s);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  return h ? `${h} h ${m} min` : m ? `${m} min ${sec} s` : `${sec} s`;
+}
+
+function say(card, text, isError = false) {
+  const p = $(card, '.message');
+  p.textContent = text || '';
+  p.classList.toggle('error', isError);
+}
+
+function explain(e) {
+  if (e instanceof api.ApiError) {
+    if (e.status === 401) document.getElementById('auth').hidden = false;
+    return [e.message, e.body.hint].filter(Boolean).join(' ');
+  }
+  return `The server did not answer (${e.message}). Is stream-server still running?`;
+}
+
+async function busy(button, fn) {
+  button.disabled = true;
+  try { await fn(); } finally { button.disabled = false; }
+}
+
+function makeCard(name) {
+  const el = document.getElementById('stream-card').content.firstElementChild.cloneNode(true);
+  el.dataset.stream = name;
+  el.setAttribute('aria-label', `stream ${name}`);
+  $(el, '.name').textContent = name;
+  $(el, '.sdp').href = api.sdpUrl(name);
+  const form = $(el, '.settings-form');
+  const startButton = $(el, '.start');
+
+  startButton.addEventListener('click', () => busy(startButton, async () => {
+    say(el, 'starting…');
+    try { say(el, (await api.start(name)).message); } catch (e) { say(el, explain(e), true); }
+    refresh();
+  }));
+  const stopButton = $(el, '.stop');
+  stopButton.addEventListener('click', () => busy(stopButton, async () => {
+    say(el, 'stopping…');
+    try { say(el, (await api.stop(name)).message); } catch (e) { say(el, explain(e), true); }
+    refresh();
+  }));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const submit = $(form, 'button[type=submit]');
+    busy(submit, async () => {
+      clearFieldErrors(form);
+      try {
+        say(el, (await api.start(name, readFields(form))).message);
+      } catch (e) {
+        if (!(e instanceof api.ApiError && showFieldError(form, e.body))) say(el, explain(e), true);
+        else say(el, 'Not started: see the field marked below.', true);
+      }
+      refresh();
+    });
+  });
+  const watch = $(el, '.watch');
+  const video = $(el, '.preview');
+  watch.addEventListener('click', () => busy(watch, async () => {
+    if (previews.has(name)) {
+      await stopPreview(name);
+      video.hidden = true;
+      watch.setAttribute('aria-pressed', 'false');
+      watch.textContent = 'Watch';
+      return;
+    }
+    try {
+      video.hidden = false;
+      watch.setAttribute('aria-pressed', 'true');
+      watch.textContent = 'Stop watching';
+      await play(name, video, (state) => {
+        if (state === 'failed' || state === 'disconnected') say(el, `Preview ${state}: press Stop watching, then Watch.`, true);
+      });
+    } catch (e) {
+      video.hidden = true;
+      watch.setAttribute('aria-pressed', 'false');
+      watch.textContent = 'Watch';
+      say(el, `Preview: ${explain(e)}`, true);
+    }
+  }));
+  wireMedia(el, name);
+  buildFields($(form, '.fields'), `s-${name}`, null);
+  return el;
+}
+
+function wireMedia(el, name) {
+  const snapButton = $(el, '.snap');
+  snapButton.addEventListener('click', () => busy(snapButton, async () => {
+    const img = $(el, '.snapshot');
+    const res = await fetch(api.snapshotUrl(name), { cache: 'no-store' }).catch(() => null);
+    if (!res || !res.ok) {
+      const body = res ? await res.json().catch(() => ({})) : {};
+      say(el, `Snapshot: ${body.error || 'no answer'}${body.hint ? ' ' + body.hint : ''}`, true);
+      return;
+    }
+    const old = img.src;
+    img.src = URL.createObjectURL(await res.blob());
+    if (old.startsWith('blob:')) URL.revokeObjectURL(old);
+    img.hidden = false;
+  }));
+  const clipButton = $(el, '.clip');
+  clipButton.addEventListener('click', () => busy(clipButton, async () => {
+    try {
+      const c = await api.saveClip(name, 10, 10);
+      say(el, `Clip ${c.name || ''} saving: complete in 10 s.`);
+    } catch (e) { say(el, `Clip: ${explain(e)}`, true); }
+  }));
+}
+
+async function refreshMedia(el, name) {
+  const box = $(el, '.media');
+  if (!box.open) return;
+  const fill = (ul, list, kind) => {
+    ul.replaceChildren();
+    for (const f of list) {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = `/streams/${encodeURIComponent(name)}/${kind}/${encodeURIComponent(f.name)}`;
+      a.textContent = `${f.name} (${f.duration != null ? f.duration.toFixed(1) + ' s, ' : ''}${Math.round(f.size / 1024)} KiB)`;
+      li.append(a);
+      ul.append(li);
+    }
+  };
+  try { fill($(el, '.recordings'), (await api.recordings(name)).recordings || [], 'recordings'); } catch { /* listed when available */ }
+  try { fill($(el, '.clips'), (await api.clips(name)).clips || [], 'clips'); } catch { /* listed when available */ }
+}
+
+function render(stream) {
+  let entry = cards.get(stream.name);
+  if (!entry) {
+    entry = { el: makeCard(stream.name), filled: false };
+    cards.set(stream.name, entry);
+    document.getElementById('streams').append(entry.el);
+  }
+  const el = entry.el;
+  const status = $(el, '.status');
+  status.textContent = stream.status;
+  status.className = `status ${stream.status}`;
+  const live = ['running', 'starting', 'stalled'].includes(stream.status);
+  $(el, '.start').disabled = live;
+  $(el, '.stop').disabled = !live && stream.status !== 'failed';
+  const st = stream.stats || {};
+  $(el, '.fps').textContent = st.fps != null ? st.fps.toFixed(1) : '–';
+  $(el, '.bitrate').textContent = fmtRate(st.bitrate);
+  $(el, '.viewers').textContent = stream.viewers != null ? String(stream.viewers) : '0';
+  $(el, '.uptime').textContent = fmtUptime(stream.uptimeSeconds);
+  $(el, '.restarts').textContent = String(stream.restarts ?? 0);
+  const dests = stream.settings && stream.settings.destinations;
+  $(el, '.destinations').textContent = dests ? dests.join(', ') : (stream.destination || '–');
+  const exit = stream.lastExit;
+  const details = $(el, '.last-exit');
+  details.hidden = !exit;
+  if (exit) {
+    $(el, '.exit-desc').textContent = `${exit.description} at ${new Date(exit.at).toLocaleTimeString()}`;
+    $(el, '.stderr').textContent = (exit.stderr || []).join('\n') || '(no stderr)';
+  }
+  if (!entry.filled && stream.settings) {
+    buildFields($(el, '.fields'), `s-${stream.name}`, stream.settings);
+    entry.filled = true;
+  }
+  $(el, '.media').hidden = stream.snapshots === false;
+  refreshMedia(el, stream.name);
+}
+
+let polling = false;
+async function refresh() {
+  if (polling) return;
+  polling = true;
+  const gone = document.getElementById('gone');
+  try {
+    const streams = await api.listStreams();
+    gone.hidden = true;
+    document.getElementById('server').textContent =
+      `${streams.length} stream${streams.length === 1 ? '' : 's'} · updated ${new Date().toLocaleTimeString()}`;
+    const names = new Set(streams.map((s) => s.name));
+    for (const [name, entry] of cards) {
+      if (!names.has(name)) { stopPreview(name); entry.el.remove(); cards.delete(name); }
+    }
+    streams.forEach(render);
+  } catch (e) {
+    if (gone.hidden) document.getElementById('server').textContent = `not answering since ${new Date().toLocaleTimeString()}`;
+    gone.hidden = false;
+  } finally {
+    polling = false;
+  }
+}
+
+document.getElementById('token-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  api.setToken(document.getElementById('token').value);
+  document.getElementById('auth').hidden = true;
+  refresh();
+});
+
+refresh();
+setInterval(refresh, POLL_MS);

@@ -1,0 +1,57 @@
+// Live preview over WebRTC (WHEP): a recvonly offer, no trickle (the answer carries every
+// candidate), the H.264 passes through untouched from the server to this <video>.
+import { whepOffer, whepEnd } from './api.js';
+
+/** Open previews by stream name; tests and the console read their RTCPeerConnection here. */
+export const previews = new Map();
+window.streamPreviews = previews;
+
+function gatheringComplete(pc, timeoutMs = 2000) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { pc.removeEventListener('icegatheringstatechange', check); resolve(); };
+    const check = () => { if (pc.iceGatheringState === 'complete') done(); };
+    pc.addEventListener('icegatheringstatechange', check);
+    setTimeout(done, timeoutMs); // host candidates arrive in milliseconds; do not wait forever
+  });
+}
+
+/** Starts playing stream `name` into `video`; resolves once the answer is applied. */
+export async function play(name, video, onState) {
+  await stopPreview(name);
+  const pc = new RTCPeerConnection({ iceServers: [] }); // no STUN: nothing leaves the LAN
+  const entry = { pc, video, location: null };
+  previews.set(name, entry);
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  pc.ontrack = (ev) => { video.srcObject = ev.streams[0] || new MediaStream([ev.track]); video.play().catch(() => {}); };
+  pc.onconnectionstatechange = () => onState && onState(pc.connectionState);
+  try {
+    await pc.setLocalDescription(await pc.createOffer());
+    await gatheringComplete(pc);
+    const { answer, location } = await whepOffer(name, pc.localDescription.sdp);
+    entry.location = location;
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  } catch (e) {
+    await stopPreview(name);
+    throw e;
+  }
+  return entry;
+}
+
+/** Ends the preview of `name`: DELETE on the WHEP resource, then the peer connection. */
+export async function stopPreview(name) {
+  const entry = previews.get(name);
+  if (!entry) return;
+  previews.delete(name);
+  if (entry.location) await whepEnd(entry.location);
+  entry.pc.close();
+  entry.video.srcObject = null;
+}
+
+window.addEventListener('pagehide', () => {
+  for (const [, entry] of previews) {
+    // keepalive lets the DELETE leave while the page goes away
+    if (entry.location) fetch(entry.location, { method: 'DELETE', keepalive: true }).catch(() => {});
+    entry.pc.close();
+  }
+});
