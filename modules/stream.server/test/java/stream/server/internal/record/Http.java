@@ -17,6 +17,21 @@ import java.util.Map;
 final class Http {
     private Http() {}
 
+    /**
+     * An HTTP server on a free loopback port, set up as the real server's: jdk.httpserver reads its
+     * settings (StreamServer sets drainAmount) once per JVM, at the first server; a test server made
+     * before would fix them for every later test in this JVM.
+     */
+    static com.sun.net.httpserver.HttpServer server() throws IOException {
+        try {
+            Class.forName("stream.server.StreamServer", true, Http.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        return com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    }
+
     record Answer(int code, Map<String, String> headers, byte[] body) {
         String header(String n) {
             return headers.get(n.toLowerCase(Locale.ROOT));

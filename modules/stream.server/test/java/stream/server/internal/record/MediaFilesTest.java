@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +41,7 @@ class MediaFilesTest {
         bytes = Files.readAllBytes(mp4);
         Files.writeString(tmp.resolve("secret.txt"), "not to be served");
         Catalog catalog = new Catalog(dir);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = Http.server();
         server.createContext("/streams/cam/clips", ex -> {
             try (ex) {
                 String raw = ex.getRequestURI().getRawPath().substring("/streams/cam/clips".length());
