@@ -1,73 +1,126 @@
 package stream.server;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import stream.server.internal.StreamSettings;
 
 /**
- * How a {@link StreamServer} is set up. Values are checked by {@link StreamServer#start}, which
- * rejects any that fails its grammar with an {@link IllegalArgumentException} naming the field
- * and the value.
+ * How a {@link StreamServer} is set up: where it listens, its token and state directory, and the
+ * stream settings a start without settings uses. Immutable; build one from {@link #defaults()}
+ * with the {@code with...} methods.
  *
- * @param bind the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1"
- * @param port the HTTP port, 0 for any free one
- * @param source "auto", "test", or a camera device path such as /dev/video0
- * @param destination where RTP/UDP goes, HOST:PORT or [IPV6]:PORT
- * @param token the bearer token required for state changes from other hosts, or null for none
- * @param stateDir where the pid file lives, or null for $XDG_RUNTIME_DIR or java.io.tmpdir
- * @param width frame width (even, 16-3840)
- * @param height frame height (even, 16-2160)
- * @param framerate frames per second (1-120)
- * @param settings more stream settings by name (bitrate, keyint, preset, destinations, multicast, ttl,
- *        restart, stall-timeout) as text, as the server's flags take them; checked at start
+ * <p>Stream settings are parsed and checked when they are set, by the same descriptions that read
+ * the server's flags and the JSON of {@code POST /control}: a bad one throws an
+ * {@link IllegalArgumentException} naming the setting, the value and what is allowed, and the
+ * values are kept typed from then on. The server's own values (bind address, port, token) are
+ * checked by {@link StreamServer#start}.
  */
-public record ServerConfig(String bind, int port, String source, String destination, String token, Path stateDir,
-                           int width, int height, int framerate, Map<String, String> settings) {
+public final class ServerConfig {
+    private final String bind;
+    private final int port;
+    private final String token;
+    private final Path stateDir;
+    private final StreamSettings stream;
 
-    /** Checks that the required values are present; grammars are checked at start. */
-    public ServerConfig {
-        Objects.requireNonNull(bind, "bind");
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(destination, "destination");
-        settings = Map.copyOf(settings == null ? Map.of() : settings);
+    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {
+        this.bind = Objects.requireNonNull(bind, "bind");
+        this.port = port;
+        this.token = token;
+        this.stateDir = stateDir;
+        this.stream = Objects.requireNonNull(stream, "stream");
     }
 
-    /** @return the defaults: 0.0.0.0:8590, source auto, destination 127.0.0.1:5000, 1280x720 at 30 fps */
+    /** @return the defaults: 0.0.0.0:8590, no token, the default state directory, the default stream settings */
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 8590, "auto", "127.0.0.1:5000", null, null, 1280, 720, 30, Map.of());
+        return new ServerConfig("0.0.0.0", 8590, null, null, StreamSettings.defaults());
     }
+
+    /** @return the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1" */
+    public String bind() { return bind; }
+    /** @return the HTTP port, 0 for any free one */
+    public int port() { return port; }
+    /** @return the bearer token required for state changes from other hosts, or null for none */
+    public String token() { return token; }
+    /** @return where the pid file lives, or null for $XDG_RUNTIME_DIR or java.io.tmpdir */
+    public Path stateDir() { return stateDir; }
 
     /** @param v the bind address @return a copy with it */
-    public ServerConfig withBind(String v) { return new ServerConfig(v, port, source, destination, token, stateDir, width, height, framerate, settings); }
+    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream); }
     /** @param v the port @return a copy with it */
-    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, source, destination, token, stateDir, width, height, framerate, settings); }
-    /** @param v the source @return a copy with it */
-    public ServerConfig withSource(String v) { return new ServerConfig(bind, port, v, destination, token, stateDir, width, height, framerate, settings); }
-    /** @param v the destination @return a copy with it */
-    public ServerConfig withDestination(String v) { return new ServerConfig(bind, port, source, v, token, stateDir, width, height, framerate, settings); }
+    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream); }
     /** @param v the token or null @return a copy with it */
-    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, source, destination, v, stateDir, width, height, framerate, settings); }
+    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream); }
     /** @param v the state directory or null @return a copy with it */
-    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, source, destination, token, v, width, height, framerate, settings); }
-    /** @param w width @param h height @param fps frame rate @return a copy with them */
-    public ServerConfig withSize(int w, int h, int fps) { return new ServerConfig(bind, port, source, destination, token, stateDir, w, h, fps, settings); }
+    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream); }
 
     /**
-     * @param name a setting's name, e.g. "bitrate"
-     * @param value its value as text, e.g. "800"
+     * @param name a stream setting as the JSON of a start request names it, e.g. "bitrate"
+     * @param text its value as the server's flag takes it, e.g. "800"
      * @return a copy with it
+     * @throws IllegalArgumentException naming the setting, the value and what is allowed
      */
-    public ServerConfig withSetting(String name, String value) {
-        Map<String, String> m = new LinkedHashMap<>(settings);
-        m.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-        return new ServerConfig(bind, port, source, destination, token, stateDir, width, height, framerate, m);
+    public ServerConfig withSetting(String name, String text) {
+        return withSettings(Map.of(name, text));
+    }
+
+    /**
+     * Sets several stream settings at once, checked together (e.g. a keyframe interval in seconds
+     * at the frame rate given beside it).
+     * @param texts values by setting name, as the server's flags take them
+     * @return a copy with them
+     * @throws IllegalArgumentException naming the first bad setting, its value and what is allowed
+     */
+    public ServerConfig withSettings(Map<String, String> texts) {
+        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts));
+    }
+
+    /** @param v "auto", "test", or a camera device path such as /dev/video0 @return a copy with it */
+    public ServerConfig withSource(String v) {
+        return withSetting(StreamSettings.SOURCE.name(), v);
+    }
+
+    /** @param v where RTP/UDP goes: HOST:PORT or [IPV6]:PORT, several separated by commas @return a copy with it */
+    public ServerConfig withDestination(String v) {
+        return withSetting(StreamSettings.DESTINATIONS.name(), v);
+    }
+
+    /**
+     * @param width frame width (even, 16-3840)
+     * @param height frame height (even, 16-2160)
+     * @param framerate frames per second (1-120)
+     * @return a copy with them
+     * @throws IllegalArgumentException naming the first value that is not allowed
+     */
+    public ServerConfig withSize(int width, int height, int framerate) {
+        return new ServerConfig(bind, port, token, stateDir, stream.with(StreamSettings.WIDTH, width)
+                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate));
+    }
+
+    /** @return the stream settings as JSON text, as the "settings" of GET /control show them */
+    public String settingsJson() {
+        return stream.toJson().toString();
+    }
+
+    // For StreamServer: the typed settings, never turned back into text.
+    StreamSettings stream() {
+        return stream;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServerConfig c && bind.equals(c.bind) && port == c.port && Objects.equals(token, c.token)
+                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(bind, port, token, stateDir, stream);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[bind=" + bind + ", port=" + port + ", source=" + source + ", destination=" + destination
-                + ", token=" + (token == null ? "none" : "(set)") + ", stateDir=" + stateDir + ", " + width + "x" + height
-                + "@" + framerate + ", settings=" + settings + "]";
+        return "ServerConfig[bind=" + bind + ", port=" + port + ", token=" + (token == null ? "none" : "(set)")
+                + ", stateDir=" + stateDir + ", " + stream + "]";
     }
 }

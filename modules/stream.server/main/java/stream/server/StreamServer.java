@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import stream.server.internal.HttpApi;
 import stream.server.internal.PidFile;
-import stream.server.internal.SettingsGrammar;
 import stream.server.internal.Source;
 import stream.server.internal.Sources;
 import stream.server.internal.Stream;
@@ -92,14 +91,7 @@ public final class StreamServer implements AutoCloseable {
      *         directory is damaged (the message names it and what is wrong)
      */
     public static StreamServer start(ServerConfig config, boolean mainAutostart, Path streamsFile) throws IOException {
-        SettingsGrammar.Settings settings = SettingsGrammar.defaults()
-                .with("source", config.source())
-                .with("destinations", config.destination())
-                .with("framerate", Integer.toString(config.framerate()))
-                .with("width", Integer.toString(config.width()))
-                .with("height", Integer.toString(config.height()));
-        for (var e : config.settings().entrySet()) settings = settings.with(e.getKey(), e.getValue());
-        StreamPlan plan = StreamPlan.of(settings);
+        StreamPlan plan = StreamPlan.of(config.stream());
         Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
         String token = config.token() == null ? null : Validation.token("token", config.token());

@@ -17,18 +17,18 @@ import stream.server.internal.SettingsGrammar.Invalid;
 
 /**
  * The body of {@code POST /control}: a JSON object with "action" ("start" or "stop") and, for
- * start, settings named as in {@link SettingsGrammar#FIELDS}. Read bounded, parsed strictly.
+ * start, settings named as in {@link StreamSettings#FIELDS}. Read bounded, parsed strictly.
  */
 final class ControlRequest {
     private static final List<String> ACTIONS = List.of("start", "stop");
     private static final Set<String> FIELDS = fields();
-    private static final String FIELD_LIST = "action, " + String.join(", ", SettingsGrammar.FIELDS);
+    private static final String FIELD_LIST = "action, " + String.join(", ", StreamSettings.FIELDS);
     private static final String EXAMPLE = "Send a JSON object such as {\"action\":\"start\"} or {\"action\":\"stop\"}.";
 
     private ControlRequest() {}
 
     private static Set<String> fields() {
-        Set<String> f = new HashSet<>(SettingsGrammar.FIELDS);
+        Set<String> f = new HashSet<>(StreamSettings.FIELDS);
         f.add("action");
         return Set.copyOf(f);
     }
@@ -109,10 +109,10 @@ final class ControlRequest {
     private static final String DEFINITION_EXAMPLE =
             "Send a JSON object of settings such as {\"width\":640,\"height\":360,\"destinations\":[\"127.0.0.1:5002\"],\"autostart\":true}.";
     private static final Set<String> DEFINITION_FIELDS = definitionFields();
-    private static final String DEFINITION_FIELD_LIST = String.join(", ", SettingsGrammar.FIELDS) + ", " + StreamDefinition.AUTOSTART;
+    private static final String DEFINITION_FIELD_LIST = String.join(", ", StreamSettings.FIELDS) + ", " + StreamDefinition.AUTOSTART;
 
     private static Set<String> definitionFields() {
-        Set<String> f = new HashSet<>(SettingsGrammar.FIELDS);
+        Set<String> f = new HashSet<>(StreamSettings.FIELDS);
         f.add(StreamDefinition.AUTOSTART);
         return Set.copyOf(f);
     }

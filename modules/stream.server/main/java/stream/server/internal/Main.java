@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import stream.server.ServerConfig;
@@ -27,31 +28,12 @@ public final class Main {
             Options (each also from the environment variable in brackets; the option wins):
               --port N          HTTP port, 0 for any free one            [STREAM_PORT]  default 8590
               --bind ADDRESS    address to listen on                     [STREAM_BIND]  default 0.0.0.0
-              --source SOURCE   auto, test, or a camera device path      [STREAM_SOURCE] default auto
-                                (auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,
-                                 mfvideosrc on Windows, otherwise the live test pattern)
-              --dest LIST       where RTP/UDP goes: 1-8 HOST:PORT, commas [STREAM_DEST] default 127.0.0.1:5000
-                                between; IPv4, [IPV6]:PORT or a host name
-              --multicast G:P   a multicast group instead of --dest      [STREAM_MULTICAST]
-                                (224.0.0.0/4 or [ff00::/8]:PORT), e.g. 239.255.0.1:5004
-              --ttl N           multicast TTL (hops), 1-255              [STREAM_TTL] default 1
               --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
                                 from non-loopback clients (Authorization: Bearer TOKEN)
-              --state-dir DIR   where the pid file lives                 [STREAM_STATE_DIR]
+              --state-dir DIR   where the pid files and streams-PORT.json [STREAM_STATE_DIR]
+                                (the named streams' definitions) live
                                 default $XDG_RUNTIME_DIR, else the temp directory
-              --width N         frame width, even, 16-3840               [STREAM_WIDTH] default 1280
-              --height N        frame height, even, 16-2160              [STREAM_HEIGHT] default 720
-              --framerate N     frames per second, 1-120                 [STREAM_FRAMERATE] default 30
-              --bitrate KBPS    H.264 bitrate in kbit/s, 100-50000       [STREAM_BITRATE] default 2000
-              --keyint N|Ts     keyframe interval: frames 1-600, or      [STREAM_KEYINT] default 1s
-                                seconds 0.1s-60s (a late viewer waits up to this long for a picture)
-              --preset NAME     x264 speed preset: ultrafast superfast   [STREAM_PRESET] default ultrafast
-                                veryfast faster fast medium slow slower veryslow placebo
-              --restart POLICY  never or on-failure: restart a failed or [STREAM_RESTART] default never
-                                stalled child after 1 s, doubling to 30 s (reset after 60 s of running)
-              --stall-timeout S seconds without an RTP packet after      [STREAM_STALL_TIMEOUT] default 5
-                                which a live child is reported stalled, 1-300
-              --start           start the stream as soon as the server   [STREAM_START=1|true]
+            %s  --start           start the stream as soon as the server   [STREAM_START=1|true]
                                 listens, as POST start would; if it fails, the server keeps serving
                                 and GET /control says failed (with lastStderr)
               --streams FILE    more named streams beside main, as JSON  [STREAM_STREAMS]
@@ -70,9 +52,7 @@ public final class Main {
                                                   starts (children started since the server started),
                                                   restarts (of those, started by the restart policy)
               POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
-                   optional settings with start: width, height, framerate, bitrate, keyint, preset, source,
-                   destinations (list), multicast, ttl, restart, stall-timeout; defaults from the options
-              POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
+            %s  POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
               GET  /stream.sdp                    SDP of the running stream for ffplay/VLC/ffprobe
                                                   (?destination=N for the N-th destination); 404 when none
               (/control and /stream.sdp are the stream "main", defined by the options above)
@@ -93,27 +73,34 @@ public final class Main {
                  a damaged streams-PORT.json in the state directory: the message names it and what is wrong)
               130, 143  ended by Ctrl+C (SIGINT) or SIGTERM, after it stopped the stream (the stream's
                  gst-launch-1.0 runs in a session of its own, via setsid, so only the server ends it)
-            """;
+            """.formatted(StreamSettings.usage(), startFields()); // the stream settings, from their descriptions
+
+    // "optional settings with start: width, ..." wrapped as the API section is.
+    private static String startFields() {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder("       optional settings with start:");
+        List<Setting<?>> all = StreamSettings.ALL;
+        for (int i = 0; i < all.size(); i++) {
+            Setting<?> s = all.get(i);
+            String word = " " + s.name() + (s.json() == Setting.JsonType.LIST ? " (list)" : "")
+                    + (i < all.size() - 1 ? "," : "; defaults from the options");
+            if (line.length() + word.length() > 102) {
+                out.append(line).append('\n');
+                line = new StringBuilder("      ");
+            }
+            line.append(word);
+        }
+        return out.append(line).append('\n').toString();
+    }
 
     private static final Map<String, String> OPTIONS = new LinkedHashMap<>();
 
     static {
         OPTIONS.put("--port", "STREAM_PORT");
         OPTIONS.put("--bind", "STREAM_BIND");
-        OPTIONS.put("--source", "STREAM_SOURCE");
-        OPTIONS.put("--dest", "STREAM_DEST");
         OPTIONS.put("--token", "STREAM_TOKEN");
         OPTIONS.put("--state-dir", "STREAM_STATE_DIR");
-        OPTIONS.put("--width", "STREAM_WIDTH");
-        OPTIONS.put("--height", "STREAM_HEIGHT");
-        OPTIONS.put("--framerate", "STREAM_FRAMERATE");
-        OPTIONS.put("--bitrate", "STREAM_BITRATE");
-        OPTIONS.put("--keyint", "STREAM_KEYINT");
-        OPTIONS.put("--preset", "STREAM_PRESET");
-        OPTIONS.put("--multicast", "STREAM_MULTICAST");
-        OPTIONS.put("--ttl", "STREAM_TTL");
-        OPTIONS.put("--restart", "STREAM_RESTART");
-        OPTIONS.put("--stall-timeout", "STREAM_STALL_TIMEOUT");
+        for (Setting<?> s : StreamSettings.ALL) OPTIONS.put(s.flag(), s.env());
         OPTIONS.put("--start", "STREAM_START");
         OPTIONS.put("--streams", "STREAM_STREAMS");
     }
@@ -278,43 +265,28 @@ public final class Main {
         return g == null ? option : g.label();
     }
 
-    /** Stream settings as flags: option name to the setting's name in {@link SettingsGrammar#FIELDS}. */
-    private static final Map<String, String> STREAM_FLAGS = new LinkedHashMap<>();
-
-    static {
-        STREAM_FLAGS.put("--dest", "destinations");
-        STREAM_FLAGS.put("--multicast", "multicast");
-        STREAM_FLAGS.put("--ttl", "ttl");
-        STREAM_FLAGS.put("--framerate", "framerate");
-        STREAM_FLAGS.put("--width", "width");
-        STREAM_FLAGS.put("--height", "height");
-        STREAM_FLAGS.put("--bitrate", "bitrate");
-        STREAM_FLAGS.put("--keyint", "keyint");
-        STREAM_FLAGS.put("--preset", "preset");
-        STREAM_FLAGS.put("--restart", "restart");
-        STREAM_FLAGS.put("--stall-timeout", "stall-timeout");
-    }
-
-    /** Checks the stream settings among the flags with the same grammar as the API, naming the flag on error. */
+    /** Reads the stream settings among the flags, all at once, with the grammar of the API; errors name the flag. */
     private static ServerConfig withStreamSettings(ServerConfig c, Map<String, Given> values) throws UsageException {
-        if (get(values, "--dest") != null && get(values, "--multicast") != null)
-            throw new UsageException(label(values, "--multicast") + ": give either --dest or --multicast, not both");
-        SettingsGrammar.Settings s = SettingsGrammar.defaults();
-        for (var e : STREAM_FLAGS.entrySet()) {
-            String v = get(values, e.getKey());
+        String dest = StreamSettings.DESTINATIONS.flag(), multicast = StreamSettings.MULTICAST.flag();
+        if (get(values, dest) != null && get(values, multicast) != null)
+            throw new UsageException(label(values, multicast) + ": give either " + dest + " or " + multicast + ", not both");
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (Setting<?> s : StreamSettings.ALL) {
+            String v = get(values, s.flag());
             if (v == null) continue;
-            try {
-                s = s.with(e.getValue(), v);
-            } catch (SettingsGrammar.Invalid bad) {
-                throw new InvalidValueException(label(values, e.getKey()), v, "not allowed; expected " + bad.allowed());
-            }
-            switch (e.getKey()) {
-                case "--dest" -> c = c.withDestination(v);
-                case "--width", "--height", "--framerate" -> { }
-                default -> c = c.withSetting(e.getValue(), v);
-            }
+            // Whether the device is there and is a camera belongs to this machine, not to the grammar: named here.
+            if (s == StreamSettings.SOURCE && !v.equals("auto") && !v.equals("test")) Validation.devicePath(label(values, s.flag()), v);
+            texts.put(s.name(), v);
         }
-        return c.withSize(s.width(), s.height(), s.framerate());
+        try {
+            return c.withSettings(texts);
+        } catch (SettingsGrammar.Invalid bad) {
+            for (Setting<?> s : StreamSettings.ALL)
+                if (s.name().equals(bad.field()) && get(values, s.flag()) != null)
+                    throw new InvalidValueException(label(values, s.flag()), get(values, s.flag()),
+                            "not allowed; expected " + bad.allowed());
+            throw bad;
+        }
     }
 
     static ServerConfig toConfig(Map<String, Given> values) throws UsageException {
@@ -323,11 +295,6 @@ public final class Main {
             String v;
             if ((v = get(values, "--port")) != null) c = c.withPort(Validation.port(label(values, "--port"), v, 0));
             if ((v = get(values, "--bind")) != null) c = c.withBind(Validation.host(label(values, "--bind"), v));
-            if ((v = get(values, "--source")) != null) {
-                String field = label(values, "--source");
-                if (!v.equals("auto") && !v.equals("test")) Validation.devicePath(field, v);
-                c = c.withSource(v);
-            }
             if ((v = get(values, "--token")) != null) c = c.withToken(Validation.token(label(values, "--token"), v));
             if ((v = get(values, "--state-dir")) != null) {
                 Path dir = Path.of(v);

@@ -1,7 +1,5 @@
 package stream.server.internal;
 
-import com.eclipsesource.json.JsonObject;
-import com.eclipsesource.json.JsonValue;
 import java.io.Serial;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,8 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The grammar and ranges of every stream setting, from a server flag or from the JSON body of
- * {@code POST /control {"action":"start", ...}}.
+ * The grammars of single values (hosts, endpoints, keyframe intervals, presets, sources) and the
+ * value types they parse into; {@link StreamSettings} describes the settings that use them.
  *
  * <p>Each value ends up in a gst-launch-1.0 argument list, which gst-launch joins into one
  * pipeline description; so every grammar admits only the characters its kind of value needs.
@@ -23,10 +21,6 @@ import java.util.regex.Pattern;
 public final class SettingsGrammar {
     private SettingsGrammar() {}
 
-    /** Names of the settings as JSON fields and (with "--" before them) as server flags. */
-    public static final List<String> FIELDS = List.of("width", "height", "framerate", "bitrate", "keyint", "preset",
-            "source", "destinations", "multicast", "ttl", "restart", "stall-timeout");
-
     /** x264enc speed-preset names, fastest first. */
     public static final List<String> PRESETS = List.of("ultrafast", "superfast", "veryfast", "faster", "fast",
             "medium", "slow", "slower", "veryslow", "placebo");
@@ -34,10 +28,17 @@ public final class SettingsGrammar {
     /** The most destinations one stream is sent to (each is one more copy of the output). */
     public static final int MAX_DESTINATIONS = 8;
 
-    static final int MIN_WIDTH = 16, MAX_WIDTH = 3840, MIN_HEIGHT = 16, MAX_HEIGHT = 2160;
-    static final int MIN_FPS = 1, MAX_FPS = 120, MIN_KBPS = 100, MAX_KBPS = 50_000;
-    static final int MIN_KEYINT = 1, MAX_KEYINT = 600, MIN_TTL = 1, MAX_TTL = 255;
-    static final int MIN_STALL = 1, MAX_STALL = 300;
+    static final int MIN_KEYINT = 1, MAX_KEYINT = 600;
+
+    static final String KEYINT_ALLOWED =
+            "frames from 1 to 600 (e.g. 30), or seconds from 0.1 to 60 written with an s (e.g. 2s or 0.5s)";
+    static final String PRESET_ALLOWED = "one of " + String.join(", ", PRESETS);
+    static final String SOURCE_ALLOWED = "auto, test, or a camera device such as /dev/video0 (letters, digits, . _ - /)";
+    static final String RESTART_ALLOWED = "never or on-failure";
+    static final String DESTINATIONS_ALLOWED = "1 to " + MAX_DESTINATIONS + " HOST:PORT separated by commas (IPv4 1.2.3.4:5000,"
+            + " IPv6 [::1]:5000, or a host name); a multicast group goes in multicast";
+    static final String MULTICAST_ALLOWED =
+            "GROUP:PORT with GROUP in 224.0.0.0/4 (e.g. 239.255.0.1:5004) or [ff00::/8]:PORT (e.g. [ff15::1]:5004)";
 
     /** A setting that failed its grammar or range: names the field, the value and what is allowed. */
     public static final class Invalid extends IllegalArgumentException {
@@ -139,192 +140,9 @@ public final class SettingsGrammar {
         }
     }
 
-    /**
-     * Every stream setting, checked. Build one from {@link #defaults()} with {@link #with} (a flag)
-     * or {@link #withJson} (a request body).
-     *
-     * @param width frame width in pixels, even
-     * @param height frame height in pixels, even
-     * @param framerate frames per second
-     * @param bitrate encoder bitrate in kbit/s
-     * @param keyint keyframe interval
-     * @param preset x264enc speed-preset
-     * @param source auto, test, or /dev/videoN
-     * @param destinations unicast destinations, empty when {@code multicast} is set
-     * @param multicast the multicast group and port, or null
-     * @param ttl multicast time-to-live (hops)
-     * @param restart what happens when the child fails or stalls
-     * @param stallTimeout seconds without a packet after which a live child counts as stalled
-     */
-    public record Settings(int width, int height, int framerate, int bitrate, Keyint keyint, String preset,
-                           String source, List<Endpoint> destinations, Endpoint multicast, int ttl,
-                           Restart restart, int stallTimeout) {
-        /** Checks every field. */
-        public Settings {
-            Objects.requireNonNull(keyint, "keyint");
-            Objects.requireNonNull(restart, "restart");
-            destinations = List.copyOf(destinations);
-            SettingsGrammar.width(Integer.toString(width));
-            SettingsGrammar.height(Integer.toString(height));
-            intIn("framerate", Integer.toString(framerate), MIN_FPS, MAX_FPS, "");
-            intIn("bitrate", Integer.toString(bitrate), MIN_KBPS, MAX_KBPS, " kbit/s");
-            SettingsGrammar.preset(preset);
-            SettingsGrammar.source(source);
-            intIn("ttl", Integer.toString(ttl), MIN_TTL, MAX_TTL, " hops");
-            intIn("stall-timeout", Integer.toString(stallTimeout), MIN_STALL, MAX_STALL, " seconds");
-            if (destinations.isEmpty() == (multicast == null))
-                throw new Invalid(multicast == null ? "destinations" : "multicast",
-                        multicast == null ? "" : multicast.toString(),
-                        "either 1 to " + MAX_DESTINATIONS + " destinations or one multicast group, not both and not neither");
-            if (destinations.size() > MAX_DESTINATIONS)
-                throw new Invalid("destinations", destinations.size() + " destinations", "1 to " + MAX_DESTINATIONS);
-            if (multicast != null && !multicast.multicast())
-                throw new Invalid("multicast", multicast.toString(), "a group in 224.0.0.0/4 or ff00::/8");
-            int frames = keyint.frames(framerate);
-            if (frames < MIN_KEYINT || frames > MAX_KEYINT)
-                throw new Invalid("keyint", keyint.toString(), "1 to 600 frames (" + keyint + " at " + framerate
-                        + " fps is " + frames + " frames)");
-        }
-
-        /** @return the frames between keyframes at this frame rate */
-        public int keyintFrames() {
-            return keyint.frames(framerate);
-        }
-
-        /** @return where the RTP goes: the destinations, or the multicast group alone */
-        public List<Endpoint> targets() {
-            return multicast != null ? List.of(multicast) : destinations;
-        }
-
-        /**
-         * Returns a copy with one setting changed, from text (a flag value).
-         * @param field a name from {@link SettingsGrammar#FIELDS}
-         * @param text the value
-         * @return the new settings
-         * @throws Invalid naming the field, the value and what is allowed
-         */
-        public Settings with(String field, String text) {
-            return new Builder(this).set(field, text).build();
-        }
-
-        /**
-         * Returns a copy with the settings found in a JSON object; other fields of the object are ignored
-         * (the caller checks for unknown ones). Numbers may be JSON numbers or strings of digits.
-         * @param body the request body
-         * @return the new settings
-         * @throws Invalid naming the first bad field
-         */
-        public Settings withJson(JsonObject body) {
-            if (body.get("destinations") != null && body.get("multicast") != null)
-                throw new Invalid("multicast", body.get("multicast").toString(),
-                        "either destinations or multicast in one request, not both");
-            Builder b = new Builder(this);
-            for (String field : FIELDS) {
-                JsonValue v = body.get(field);
-                if (v == null) continue;
-                b.set(field, jsonText(field, v));
-            }
-            return b.build();
-        }
-
-        /** @return the settings as JSON, in the same names and forms that {@link #withJson} takes */
-        public JsonObject toJson() {
-            JsonObject o = new JsonObject().add("width", width).add("height", height).add("framerate", framerate)
-                    .add("bitrate", bitrate).add("keyint", keyintFrames()).add("preset", preset).add("source", source);
-            var dests = new com.eclipsesource.json.JsonArray();
-            for (Endpoint d : destinations) dests.add(d.toString());
-            o.add("destinations", dests);
-            if (multicast != null) o.add("multicast", multicast.toString());
-            return o.add("ttl", ttl).add("restart", restart.text()).add("stall-timeout", stallTimeout);
-        }
-    }
-
-    /**
-     * The defaults: 1280x720 at 30 fps, 2000 kbit/s, a keyframe every second, ultrafast, source auto,
-     * to 127.0.0.1:5000, restart never, stalled after 5 s. See the README for why.
-     * @return the defaults
-     */
-    public static Settings defaults() {
-        return new Settings(1280, 720, 30, 2000, new Keyint(0, 1), "ultrafast", "auto",
-                List.of(new Endpoint("127.0.0.1", 5000)), null, 1, Restart.NEVER, 5);
-    }
-
-    /** Collects field changes, then checks the whole (some checks involve two fields). */
-    private static final class Builder {
-        int width, height, framerate, bitrate, ttl, stallTimeout;
-        Keyint keyint;
-        String preset, source;
-        List<Endpoint> destinations;
-        Endpoint multicast;
-        Restart restart;
-
-        Builder(Settings s) {
-            width = s.width; height = s.height; framerate = s.framerate; bitrate = s.bitrate; keyint = s.keyint;
-            preset = s.preset; source = s.source; destinations = s.destinations; multicast = s.multicast;
-            ttl = s.ttl; restart = s.restart; stallTimeout = s.stallTimeout;
-        }
-
-        Builder set(String field, String text) {
-            switch (field) {
-                case "width" -> width = width(text);
-                case "height" -> height = height(text);
-                case "framerate" -> framerate = intIn(field, text, MIN_FPS, MAX_FPS, "");
-                case "bitrate" -> bitrate = intIn(field, text, MIN_KBPS, MAX_KBPS, " kbit/s");
-                case "keyint" -> keyint = keyint(text);
-                case "preset" -> preset = preset(text);
-                case "source" -> source = source(text);
-                case "destinations" -> {
-                    destinations = destinations(text);
-                    multicast = null;
-                }
-                case "multicast" -> {
-                    multicast = multicast(text);
-                    destinations = List.of();
-                }
-                case "ttl" -> ttl = intIn(field, text, MIN_TTL, MAX_TTL, " hops");
-                case "restart" -> restart = restart(text);
-                case "stall-timeout" -> stallTimeout = intIn(field, text, MIN_STALL, MAX_STALL, " seconds");
-                default -> throw new Invalid("setting", field, "one of " + String.join(", ", FIELDS));
-            }
-            return this;
-        }
-
-        Settings build() {
-            return new Settings(width, height, framerate, bitrate, keyint, preset, source, destinations, multicast,
-                    ttl, restart, stallTimeout);
-        }
-    }
-
-    private static String jsonText(String field, JsonValue v) {
-        if (v.isString()) return v.asString();
-        if (v.isNumber()) return v.toString();
-        if (field.equals("destinations") && v.isArray()) {
-            List<String> parts = new ArrayList<>();
-            for (JsonValue e : v.asArray()) {
-                if (!e.isString()) throw new Invalid(field, v.toString(), "a list of \"HOST:PORT\" strings");
-                String s = e.asString();
-                // A comma inside one element would split it in two: reject it here, not later.
-                if (s.indexOf(',') >= 0) throw new Invalid(field, s, "HOST:PORT (one per list element)");
-                parts.add(s);
-            }
-            if (parts.isEmpty()) throw new Invalid(field, "[]", "1 to " + MAX_DESTINATIONS + " HOST:PORT");
-            return String.join(",", parts);
-        }
-        throw new Invalid(field, v.toString(), "a " + (field.equals("destinations") ? "list of HOST:PORT strings"
-                : "string or number") + ", not " + kind(v));
-    }
-
-    private static String kind(JsonValue v) {
-        if (v.isArray()) return "a list";
-        if (v.isObject()) return "an object";
-        if (v.isBoolean()) return "true/false";
-        if (v.isNull()) return "null";
-        return "this";
-    }
-
     // ------------------------------------------------------------------ single values
 
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+    static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
 
     static int intIn(String field, String text, int min, int max, String unit) {
         String allowed = "a whole number from " + min + " to " + max + unit;
@@ -334,30 +152,10 @@ public final class SettingsGrammar {
         return v;
     }
 
-    static int width(String text) {
-        return even("width", text, MIN_WIDTH, MAX_WIDTH);
-    }
-
-    static int height(String text) {
-        return even("height", text, MIN_HEIGHT, MAX_HEIGHT);
-    }
-
-    private static int even(String field, String text, int min, int max) {
-        String allowed = "an even whole number of pixels from " + min + " to " + max + " (4:2:0 video needs even sizes)";
-        int v;
-        try {
-            v = intIn(field, text, min, max, "");
-        } catch (Invalid e) {
-            throw new Invalid(field, text, allowed);
-        }
-        if (v % 2 != 0) throw new Invalid(field, text, allowed);
-        return v;
-    }
-
     private static final Pattern SECONDS = Pattern.compile("([0-9]{1,3})(\\.[0-9]{1,3})?s");
 
     static Keyint keyint(String text) {
-        String allowed = "frames from 1 to 600 (e.g. 30), or seconds from 0.1 to 60 written with an s (e.g. 2s or 0.5s)";
+        String allowed = KEYINT_ALLOWED;
         if (text != null && DIGITS.matcher(text).matches()) {
             int frames = Integer.parseInt(text);
             if (frames >= MIN_KEYINT && frames <= MAX_KEYINT) return new Keyint(frames, 0);
@@ -372,7 +170,7 @@ public final class SettingsGrammar {
 
     static String preset(String text) {
         if (text == null || !PRESETS.contains(text))
-            throw new Invalid("preset", text, "one of " + String.join(", ", PRESETS));
+            throw new Invalid("preset", text, PRESET_ALLOWED);
         return text;
     }
 
@@ -386,17 +184,16 @@ public final class SettingsGrammar {
 
     static String source(String text) {
         if (text != null && (text.equals("auto") || text.equals("test") || isDevicePath(text))) return text;
-        throw new Invalid("source", text, "auto, test, or a camera device such as /dev/video0 (letters, digits, . _ - /)");
+        throw new Invalid("source", text, SOURCE_ALLOWED);
     }
 
     static Restart restart(String text) {
         for (Restart r : Restart.values()) if (r.text().equals(text)) return r;
-        throw new Invalid("restart", text, "never or on-failure");
+        throw new Invalid("restart", text, RESTART_ALLOWED);
     }
 
     static List<Endpoint> destinations(String text) {
-        String allowed = "1 to " + MAX_DESTINATIONS + " HOST:PORT separated by commas (IPv4 1.2.3.4:5000, IPv6 [::1]:5000,"
-                + " or a host name); a multicast group goes in multicast";
+        String allowed = DESTINATIONS_ALLOWED;
         if (text == null || text.isEmpty()) throw new Invalid("destinations", text, allowed);
         String[] parts = text.split(",", -1);
         if (parts.length > MAX_DESTINATIONS) throw new Invalid("destinations", text, allowed);
@@ -415,7 +212,7 @@ public final class SettingsGrammar {
     }
 
     static Endpoint multicast(String text) {
-        String allowed = "GROUP:PORT with GROUP in 224.0.0.0/4 (e.g. 239.255.0.1:5004) or [ff00::/8]:PORT (e.g. [ff15::1]:5004)";
+        String allowed = MULTICAST_ALLOWED;
         Endpoint e = endpoint("multicast", text, allowed);
         if (!e.multicast()) throw new Invalid("multicast", text, allowed);
         return e;

@@ -33,7 +33,7 @@ record StreamDefinition(StreamPlan plan, boolean autostart) {
             throw new ApiError(400, "Field 'autostart' must be true or false, not " + ControlRequest.kind(auto),
                     "Send \"autostart\": true to start the stream with the server, false (the default) not to.");
         // The settings go through the same path as POST start's, from the built-in defaults.
-        StreamPlan plan = ControlRequest.plan(StreamPlan.of(SettingsGrammar.defaults()), o);
+        StreamPlan plan = ControlRequest.plan(StreamPlan.of(StreamSettings.defaults()), o);
         return new StreamDefinition(plan, auto != null && auto.asBoolean());
     }
 

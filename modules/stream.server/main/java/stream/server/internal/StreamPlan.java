@@ -1,16 +1,24 @@
 package stream.server.internal;
 
+import static stream.server.internal.StreamSettings.BITRATE;
+import static stream.server.internal.StreamSettings.DESTINATIONS;
+import static stream.server.internal.StreamSettings.HEIGHT;
+import static stream.server.internal.StreamSettings.MULTICAST;
+import static stream.server.internal.StreamSettings.PRESET;
+import static stream.server.internal.StreamSettings.SOURCE;
+import static stream.server.internal.StreamSettings.WIDTH;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import stream.server.internal.SettingsGrammar.Endpoint;
-import stream.server.internal.SettingsGrammar.Settings;
 
 /**
  * One start of the stream: the checked settings and the resolved source, turned into the
  * gst-launch-1.0 argument list. One element or property per argument; every value passed
- * {@link SettingsGrammar}, so none can add pipeline syntax.
+ * {@link SettingsGrammar}, so none can add pipeline syntax. The values are read typed, as parsed
+ * once by {@link StreamSettings}; none goes through text on its way here.
  *
  * <p>The payloader feeds a {@code tee} with one {@code udpsink} per destination (or the multicast
  * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
@@ -28,7 +36,7 @@ import stream.server.internal.SettingsGrammar.Settings;
  * @param settings the settings in force
  * @param source the source they resolve to
  */
-public record StreamPlan(Settings settings, Source source) {
+public record StreamPlan(StreamSettings settings, Source source) {
     /** The name given to the first network sink; the supervisor watches its caps to know the stream runs. */
     public static final String SINK_NAME = "out";
 
@@ -43,8 +51,8 @@ public record StreamPlan(Settings settings, Source source) {
      * @param settings the settings
      * @return the plan
      */
-    public static StreamPlan of(Settings settings) {
-        return new StreamPlan(settings, Sources.choose(settings.source()));
+    public static StreamPlan of(StreamSettings settings) {
+        return new StreamPlan(settings, Sources.choose(settings.get(SOURCE)));
     }
 
     /**
@@ -53,16 +61,16 @@ public record StreamPlan(Settings settings, Source source) {
      * @return the full command line, program first
      */
     public List<String> command(String gstLaunch, int tapPort) {
-        Settings s = settings;
+        StreamSettings s = settings;
         List<String> a = new ArrayList<>();
         a.add(gstLaunch);
         a.add("-e"); // SIGINT becomes EOS: a clean end
         a.add("-v"); // prints caps as negotiated: when the chain reaches the sink, and the SPS/PPS for the SDP
         a.addAll(source.arguments());
         a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
-                "video/x-raw,format=I420,width=" + s.width() + ",height=" + s.height() + ",framerate=" + s.framerate() + "/1",
-                "!", "x264enc", "tune=zerolatency", "speed-preset=" + s.preset(),
-                "key-int-max=" + s.keyintFrames(), "bitrate=" + s.bitrate(),
+                "video/x-raw,format=I420,width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT) + ",framerate=" + s.framerate() + "/1",
+                "!", "x264enc", "tune=zerolatency", "speed-preset=" + s.get(PRESET),
+                "key-int-max=" + s.keyintFrames(), "bitrate=" + s.get(BITRATE),
                 "!", "video/x-h264,profile=constrained-baseline",
                 "!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
         // One udpsink per target after a tee: multiudpsink's clients list cannot carry IPv6 addresses (GStreamer 1.22
@@ -83,7 +91,7 @@ public record StreamPlan(Settings settings, Source source) {
 
     /** @return where the stream goes, e.g. "127.0.0.1:5000" or "239.255.0.1:5004 (multicast, ttl 1)" */
     public String destinations() {
-        if (settings.multicast() != null) return settings.multicast() + " (multicast, ttl " + settings.ttl() + ")";
-        return settings.destinations().stream().map(Endpoint::toString).collect(Collectors.joining(","));
+        if (settings.get(MULTICAST) != null) return settings.get(MULTICAST) + " (multicast, ttl " + settings.ttl() + ")";
+        return settings.get(DESTINATIONS).stream().map(Endpoint::toString).collect(Collectors.joining(","));
     }
 }

@@ -121,6 +121,7 @@ final class StreamStore {
      * @throws IOException when it cannot be written
      */
     void save(Map<String, StreamDefinition> definitions) throws IOException {
+        if (definitions.isEmpty() && !Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return; // a one-stream server leaves no file
         JsonObject o = Json.object();
         for (var e : new TreeMap<>(definitions).entrySet()) o.add(e.getKey(), e.getValue().toJson());
         Files.createDirectories(file.toAbsolutePath().getParent());

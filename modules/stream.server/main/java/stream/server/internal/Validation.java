@@ -1,5 +1,6 @@
 package stream.server.internal;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -49,7 +50,8 @@ public final class Validation {
 
     /**
      * Checks a camera device path: the grammar of {@link SettingsGrammar} (a path under /dev of safe
-     * characters), and that it exists unless it is /dev/videoN (whose absence gst-launch reports itself).
+     * characters), that it exists unless it is /dev/videoN (whose absence gst-launch reports itself),
+     * and that what exists is a video capture device (else /dev/zero would pass, and fail later).
      * @param field the field name
      * @param value the path
      * @return the path
@@ -58,9 +60,36 @@ public final class Validation {
         if (value == null) throw new InvalidValueException(field, null, "a device path is required");
         if (!SettingsGrammar.isDevicePath(value)) throw new InvalidValueException(field, value,
                 "expected auto, test or a device path such as /dev/video0 (letters, digits, '.', '_', '-', '/')");
-        if (!V4L2_DEVICE.matcher(value).matches() && !Files.exists(Path.of(value)))
+        Path path = Path.of(value);
+        if (!Files.exists(path)) {
+            if (V4L2_DEVICE.matcher(value).matches()) return value;
             throw new InvalidValueException(field, value, "no such device");
+        }
+        if (!isVideoDevice(path))
+            throw new InvalidValueException(field, value, "not a video capture device: a source must be a V4L2 device"
+                    + " (listed in /sys/class/video4linux, a character device with major number 81), such as /dev/video0");
         return value;
+    }
+
+    /**
+     * @param path an existing path (symbolic links such as /dev/v4l/by-id/... are followed)
+     * @return true for a V4L2 device: its name is in /sys/class/video4linux, or it is a character
+     *         device with major number 81 (where sysfs is not mounted)
+     */
+    static boolean isVideoDevice(Path path) {
+        try {
+            Path real = path.toRealPath();
+            if (real.getFileName() != null && real.startsWith("/dev")
+                    && Files.isDirectory(Path.of("/sys/class/video4linux").resolve(real.getFileName().toString())))
+                return true;
+            int mode = (Integer) Files.getAttribute(real, "unix:mode");
+            long rdev = (Long) Files.getAttribute(real, "unix:rdev");
+            // glibc's encoding of the major number: bits 8-19 and 32-43.
+            long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+            return (mode & 0170000) == 0020000 && major == 81;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return false; // not a Linux device we can check: not a V4L2 source
+        }
     }
 
     /**

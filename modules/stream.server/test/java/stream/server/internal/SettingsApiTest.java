@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.server.internal.TestSupport.request;
 import static stream.server.internal.TestSupport.status;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -149,10 +150,13 @@ class SettingsApiTest {
         ServerConfig c = Main.toConfig(Main.parse(new String[] {"--width", "640", "--height=360", "--bitrate", "800",
                 "--keyint", "2s", "--preset", "veryfast", "--multicast", "239.255.0.1:5004", "--ttl", "3",
                 "--restart", "on-failure", "--stall-timeout", "4"}, Map.of("STREAM_FRAMERATE", "15")));
-        assertEquals(640, c.width());
-        assertEquals(15, c.framerate());
-        assertEquals(Map.of("bitrate", "800", "keyint", "2s", "preset", "veryfast", "multicast", "239.255.0.1:5004",
-                "ttl", "3", "restart", "on-failure", "stall-timeout", "4"), c.settings());
+        JsonObject settings = Json.parse(c.settingsJson()).asObject();
+        assertEquals(640, settings.getInt("width", 0));
+        assertEquals(15, settings.getInt("framerate", 0));
+        assertEquals(c.withSettings(Map.of("bitrate", "800", "keyint", "2s", "preset", "veryfast", "multicast", "239.255.0.1:5004",
+                "ttl", "3", "restart", "on-failure", "stall-timeout", "4")), c);
+        assertEquals(30, settings.getInt("keyint", 0), "2 s at 15 fps");
+        assertEquals("239.255.0.1:5004", settings.getString("multicast", ""));
         assertThrows(Main.UsageException.class, () -> Main.toConfig(Main.parse(
                 new String[] {"--dest", "127.0.0.1:5000", "--multicast", "239.255.0.1:5004"}, Map.of())));
     }

@@ -124,7 +124,7 @@ class SignalIsolationTest {
     }
 
     private Supervisor newSupervisorWithoutSetsid() throws IOException {
-        SettingsGrammar.Settings settings = SettingsGrammar.defaults().with("source", "test")
+        StreamSettings settings = StreamSettings.defaults().with("source", "test")
                 .with("destinations", "127.0.0.1:" + TestSupport.freeUdpPort())
                 .with("width", "320").with("height", "240").with("framerate", "15");
         String gstLaunch = Sources.findGstLaunch().orElseThrow();
