@@ -25,7 +25,7 @@ PIDS=()
 
 cleanup() {
   local p
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
   sleep 1
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   rm -rf "$WORK"
@@ -60,7 +60,8 @@ for N1 in "${COUNTS[@]}"; do
   state=$WORK/state-$N1; mkdir -p "$state"
   defs="{"
   for i in $(seq 2 "$N1"); do
-    defs+="$([[ $i -gt 2 ]] && echo ,)\"s$i\": {\"source\":\"test\",\"width\":$W,\"height\":$H,\"framerate\":$FPS,\"destinations\":[\"127.0.0.1:$((40000 + 10 * N1 + i))\"],\"autostart\":true}"
+    [[ $i -gt 2 ]] && defs+=","
+    defs+="\"s$i\": {\"source\":\"test\",\"width\":$W,\"height\":$H,\"framerate\":$FPS,\"destinations\":[\"127.0.0.1:$((40000 + 10 * N1 + i))\"],\"autostart\":true}"
   done
   defs+="}"
   echo "$defs" > "$WORK/streams.json"

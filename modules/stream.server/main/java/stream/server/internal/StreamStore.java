@@ -102,7 +102,8 @@ final class StreamStore {
                     ControlRequest.parseDefinition(o.toString().getBytes(StandardCharsets.UTF_8));
                     found.put(name, StreamDefinition.of(o));
                 } catch (ApiError e) {
-                    problems.add(where + e.getMessage() + " (" + e.hint + ")");
+                    // A bad setting's message names the value and what is allowed; the others' hints say more.
+                    problems.add(where + e.getMessage() + (e.extra.get("field") != null ? "" : " (" + e.hint + ")"));
                 }
             }
         }
