@@ -5,7 +5,8 @@
  * <p>{@link stream.server.StreamServer} starts a server from a {@link stream.server.ServerConfig};
  * the command line is {@code stream.server.internal.Main}. The child's status is never stale: an
  * exit nobody asked for is reported at once as "failed" with its exit code or signal, and the
- * child never outlives the server (shutdown hook, and a pid file for after a kill -9). A loopback
+ * child never outlives the server (shutdown hook; after a kill -9 the parent-death signal, or where
+ * that is missing a pid file in the private state directory). A loopback
  * copy of the RTP output gives live statistics and stall detection; the server also answers
  * {@code GET /stream.sdp} (any RTP player), {@code GET /metrics} (Prometheus) and {@code GET /health}.
  * One server carries several named streams ({@code /streams/NAME}), each with its own child; their
@@ -17,6 +18,7 @@
 module stream.server {
     requires com.eclipsesource.json;
     requires java.logging; // backs java.lang.System.Logger
+    requires java.net.http; // the Janus HTTP API
     requires jdk.httpserver;
 
     exports stream.server;

@@ -42,7 +42,7 @@ public final class ServerConfig {
     public int port() { return port; }
     /** @return the bearer token required for state changes from other hosts, or null for none */
     public String token() { return token; }
-    /** @return where the pid file lives, or null for $XDG_RUNTIME_DIR or java.io.tmpdir */
+    /** @return the server's private state directory (the pid file), or null for the default: $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server */
     public Path stateDir() { return stateDir; }
 
     /** @param v the bind address @return a copy with it */

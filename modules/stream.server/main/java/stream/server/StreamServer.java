@@ -15,6 +15,7 @@ import stream.server.internal.HttpApi;
 import stream.server.internal.PidFile;
 import stream.server.internal.Source;
 import stream.server.internal.Sources;
+import stream.server.internal.StateDir;
 import stream.server.internal.Stream;
 import stream.server.internal.StreamName;
 import stream.server.internal.StreamPlan;
@@ -72,7 +73,8 @@ public final class StreamServer implements AutoCloseable {
      * @return the running server
      * @throws IllegalArgumentException naming the field and value when a value fails its grammar
      * @throws PortInUseException when the port is taken
-     * @throws IOException when the server cannot be set up, e.g. gst-launch-1.0 is missing
+     * @throws IOException when the server cannot be set up, e.g. gst-launch-1.0 is missing, or the state
+     *         directory is unsafe or unusable ({@link StateDir.UnsafeException})
      */
     public static StreamServer start(ServerConfig config) throws IOException {
         return start(config, false, null);
@@ -100,6 +102,8 @@ public final class StreamServer implements AutoCloseable {
                 .orElseThrow(() -> new IOException("gst-launch-1.0 not found on PATH; install GStreamer "
                         + "(Debian: apt-get install gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)"));
 
+        // Before the port is bound: an unsafe or unusable state directory ends the start (exit 3).
+        StateDir stateDir = config.stateDir() == null ? StateDir.openDefault() : StateDir.open(config.stateDir());
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
@@ -111,9 +115,14 @@ public final class StreamServer implements AutoCloseable {
                     + "); use an address of this machine with --bind, e.g. 0.0.0.0, or a port above 1023", e);
         }
         int port = http.getAddress().getPort();
-        Path stateDir = config.stateDir() == null ? PidFile.defaultStateDir() : config.stateDir();
         PidFile pidFile = new PidFile(stateDir, port);
-        StreamRegistry streams;
+        try {
+            pidFile.checkNames();
+        } catch (StateDir.UnsafeException e) {
+            http.stop(0);
+            throw e;
+        }
+        StreamRegistry streams; // ends the children a killed predecessor on this port left, main's included
         try {
             streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile);
         } catch (IOException | RuntimeException e) {

@@ -2,7 +2,6 @@ package stream.server.internal;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +29,10 @@ public final class Main {
               --bind ADDRESS    address to listen on                     [STREAM_BIND]  default 0.0.0.0
               --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
                                 from non-loopback clients (Authorization: Bearer TOKEN)
-              --state-dir DIR   where the pid files and streams-PORT.json [STREAM_STATE_DIR]
-                                (the named streams' definitions) live
-                                default $XDG_RUNTIME_DIR, else the temp directory
+              --state-dir DIR   private directory (pid files, streams) [STREAM_STATE_DIR]
+                                default $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server
+                                (made 0700); one that other users can write is refused (exit 3);
+                                it keeps the named streams' definitions in streams-PORT.json
             %s  --start           start the stream as soon as the server   [STREAM_START=1|true]
                                 listens, as POST start would; if it fails, the server keeps serving
                                 and GET /control says failed (with lastStderr)
@@ -69,10 +69,11 @@ public final class Main {
               0  ended normally
               1  failed at run time
               2  usage error (unknown option, bad value)
-              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable,
+              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable or unsafe,
                  a damaged streams-PORT.json in the state directory: the message names it and what is wrong)
-              130, 143  ended by Ctrl+C (SIGINT) or SIGTERM, after it stopped the stream (the stream's
-                 gst-launch-1.0 runs in a session of its own, via setsid, so only the server ends it)
+              129, 130, 143  ended by SIGHUP (terminal closed), Ctrl+C (SIGINT) or SIGTERM, after it stopped
+                 the stream (the stream's gst-launch-1.0 runs in a session of its own, via setsid, so only the
+                 server ends it; with setpriv it also dies with the server, even after a kill -9)
             """.formatted(StreamSettings.usage(), startFields()); // the stream settings, from their descriptions
 
     // "optional settings with start: width, ..." wrapped as the API section is.
@@ -296,12 +297,8 @@ public final class Main {
             if ((v = get(values, "--port")) != null) c = c.withPort(Validation.port(label(values, "--port"), v, 0));
             if ((v = get(values, "--bind")) != null) c = c.withBind(Validation.host(label(values, "--bind"), v));
             if ((v = get(values, "--token")) != null) c = c.withToken(Validation.token(label(values, "--token"), v));
-            if ((v = get(values, "--state-dir")) != null) {
-                Path dir = Path.of(v);
-                if (!Files.isDirectory(dir) || !Files.isWritable(dir))
-                    throw new UsageException(label(values, "--state-dir") + " '" + clip(v) + "': not a writable directory");
-                c = c.withStateDir(dir);
-            }
+            // Checked when the server starts (StateDir): an unusable directory is an environment problem, exit 3.
+            if ((v = get(values, "--state-dir")) != null) c = c.withStateDir(Path.of(v));
             return withStreamSettings(c, values);
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException("--state-dir: " + e.getMessage());

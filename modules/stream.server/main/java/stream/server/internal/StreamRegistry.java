@@ -23,7 +23,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock(true);
     private final ConcurrentSkipListMap<String, Stream> streams = new ConcurrentSkipListMap<>();
     private final String gstLaunch;
-    private final Path stateDir;
+    private final StateDir stateDir;
     private final int httpPort;
     private final StreamStore store;
 
@@ -38,7 +38,7 @@ public final class StreamRegistry implements AutoCloseable {
      * @param main the definition of main
      * @throws IOException when main's tap cannot be opened
      */
-    private StreamRegistry(String gstLaunch, Path stateDir, int httpPort, StreamStore store, StreamDefinition main) throws IOException {
+    private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main) throws IOException {
         this.gstLaunch = gstLaunch;
         this.stateDir = stateDir;
         this.httpPort = httpPort;
@@ -62,7 +62,7 @@ public final class StreamRegistry implements AutoCloseable {
      * @throws IllegalArgumentException for a bad --streams file or definitions in conflict (a usage error)
      * @throws IOException for a damaged definitions file in the state directory, or no tap port
      */
-    public static StreamRegistry open(String gstLaunch, Path stateDir, int boundPort, int configuredPort, StreamPlan main,
+    public static StreamRegistry open(String gstLaunch, StateDir stateDir, int boundPort, int configuredPort, StreamPlan main,
                                       boolean mainAutostart, Path startupFile) throws IOException {
         for (PidFile left : PidFile.left(stateDir, boundPort)) left.endStaleChild();
         StreamStore store = StreamStore.in(stateDir, configuredPort);
@@ -76,7 +76,7 @@ public final class StreamRegistry implements AutoCloseable {
             if (!java.nio.file.Files.isRegularFile(startupFile))
                 throw new IllegalArgumentException("--streams " + startupFile + ": no such file");
             try {
-                definitions.putAll(new StreamStore(startupFile).load());
+                definitions.putAll(StreamStore.file(startupFile).load());
             } catch (StreamStore.BadFile e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }

@@ -6,6 +6,7 @@ import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
 import com.eclipsesource.json.WriterConfig;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,27 +16,35 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The stream definitions as a JSON file: {@code {"cam2": {"width": 640, ..., "autostart": true}, ...}}.
  * The same form is the state directory's {@code streams-PORT.json}, which the server rewrites
- * (atomically, {@link AtomicFile}) after every change, and the file of {@code --streams}. Main is
+ * (atomically, through {@link StateDir}) after every change, and the file of {@code --streams}. Main is
  * never in it: the server's flags define main. A file that is not exactly this form is refused
  * whole, with every problem named: nothing in it is dropped silently.
  */
 final class StreamStore {
     private final Path file;
+    private final StateDir dir; // null for a --streams file, which is only read
 
-    /** @param file the file */
-    StreamStore(Path file) {
+    private StreamStore(Path file, StateDir dir) {
         this.file = file;
+        this.dir = dir;
     }
 
     /** @param stateDir the state directory @param port the configured HTTP port @return the store of that server */
-    static StreamStore in(Path stateDir, int port) {
-        return new StreamStore(stateDir.resolve("streams-" + port + ".json"));
+    static StreamStore in(StateDir stateDir, int port) {
+        String name = "streams-" + port + ".json";
+        return new StreamStore(stateDir.resolve(name), stateDir);
+    }
+
+    /** @param file a --streams file @return a store that reads it */
+    static StreamStore file(Path file) {
+        return new StreamStore(file, null);
     }
 
     /** @return the file */
@@ -59,7 +68,9 @@ final class StreamStore {
     Map<String, StreamDefinition> load() throws BadFile {
         String text;
         try {
-            text = AtomicFile.read(file);
+            Optional<byte[]> bytes = dir != null ? dir.read(file.getFileName().toString()) : Optional.of(Files.readAllBytes(file));
+            if (bytes.isEmpty()) return new TreeMap<>();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.get())).toString();
         } catch (NoSuchFileException e) {
             return new TreeMap<>();
         } catch (CharacterCodingException e) {
@@ -122,10 +133,11 @@ final class StreamStore {
      * @throws IOException when it cannot be written
      */
     void save(Map<String, StreamDefinition> definitions) throws IOException {
+        if (dir == null) throw new IllegalStateException("a --streams file is only read");
         if (definitions.isEmpty() && !Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return; // a one-stream server leaves no file
         JsonObject o = Json.object();
         for (var e : new TreeMap<>(definitions).entrySet()) o.add(e.getKey(), e.getValue().toJson());
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        AtomicFile.write(file, o.toString(WriterConfig.PRETTY_PRINT) + "\n");
+        // StateDir writes atomically (temporary file, fsync, rename), never through a symlink.
+        dir.write(file.getFileName().toString(), (o.toString(WriterConfig.PRETTY_PRINT) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,6 @@
 package stream.server.internal;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -141,7 +142,7 @@ public final class Supervisor {
         return launcher.isolated();
     }
 
-    /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the setsid that starts it */
+    /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the launcher's setsid and setpriv */
     public synchronized List<String> command() {
         return plan.command(gstLaunch, tap == null ? 0 : tap.port());
     }
@@ -292,7 +293,7 @@ public final class Supervisor {
         List<String> command = command();
         if (tap != null) tap.reset();
         capsParams = null;
-        Process p;
+        Launcher.Launched p;
         try {
             p = launcher.launch(command);
         } catch (java.io.IOException e) {
@@ -300,11 +301,11 @@ public final class Supervisor {
             machine.to(State.FAILED, lastExit.description());
             return null;
         }
-        Child child = Child.watch(p, listener);
+        Child child = Child.watch(p.process(), listener);
         current = child;
         starts++;
         machine.to(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command));
-        if (pidFile != null) pidFile.write(p.toHandle());
+        if (pidFile != null) pidFile.write(p.process().toHandle(), p.childId());
         return child;
     }
 
@@ -497,6 +498,7 @@ public final class Supervisor {
     public synchronized JsonObject status() {
         Child c = current;
         return new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
-                restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson();
+                restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
+                .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
     }
 }

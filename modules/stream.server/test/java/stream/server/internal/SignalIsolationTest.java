@@ -128,7 +128,7 @@ class SignalIsolationTest {
                 .with("destinations", "127.0.0.1:" + TestSupport.freeUdpPort())
                 .with("width", "320").with("height", "240").with("framerate", "15");
         String gstLaunch = Sources.findGstLaunch().orElseThrow();
-        return new Supervisor(gstLaunch, StreamPlan.of(settings), new PidFile(stateDir, 1), null, new Launcher(null));
+        return new Supervisor(gstLaunch, StreamPlan.of(settings), new PidFile(StateDir.open(stateDir), 1), null, new Launcher(null, null));
     }
 
     /** The process group of a pid, from /proc/PID/stat (the field after state and ppid). */
