@@ -54,7 +54,7 @@ window() {
   echo "scale=4; ($after - $before) / $TICK / $SECONDS_PER" | bc
 }
 
-printf '| streams | ours (server + children), cores | raw gst-launch-1.0, cores | ratio |\n|---|---|---|---|\n'
+printf '| streams | ours (server + children), cores | of which the server JVM | raw gst-launch-1.0, cores | ratio |\n|---|---|---|---|---|\n'
 COUNTS=("$@"); [[ ${#COUNTS[@]} -gt 0 ]] || COUNTS=(1 2 4)
 for N1 in "${COUNTS[@]}"; do
   state=$WORK/state-$N1; mkdir -p "$state"
@@ -81,9 +81,12 @@ for N1 in "${COUNTS[@]}"; do
     cut=("${argv[@]:0:$((n - 8))}")
     raw_cmds+=("${cut[*]}")
   done
-  ours_total=0; raw_total=0
+  ours_total=0; raw_total=0; jvm_total=0
   for r in $(seq 1 "$ROUNDS"); do
-    o=$(window $(family "$server")); ours_total=$(echo "$ours_total + $o" | bc)
+    fam=$(family "$server")
+    b_all=$(ticks $fam); b_jvm=$(ticks "$server"); sleep "$SECONDS_PER"; a_all=$(ticks $fam); a_jvm=$(ticks "$server")
+    ours_total=$(echo "scale=4; $ours_total + ($a_all - $b_all) / $TICK / $SECONDS_PER" | bc)
+    jvm_total=$(echo "scale=4; $jvm_total + ($a_jvm - $b_jvm) / $TICK / $SECONDS_PER" | bc)
     # stop ours while raw runs, so both get the same machine
     kill -STOP $(family "$server") 2>/dev/null || true
     started=()
@@ -100,5 +103,6 @@ for N1 in "${COUNTS[@]}"; do
   done
   kill -TERM "$server"; wait "$server" 2>/dev/null || true
   ours=$(echo "scale=3; $ours_total / $ROUNDS" | bc); raw=$(echo "scale=3; $raw_total / $ROUNDS" | bc)
-  printf '| %d | %.3f | %.3f | %.3fx |\n' "$N1" "$ours" "$raw" "$(echo "scale=4; $ours / $raw" | bc)"
+  jvm=$(echo "scale=3; $jvm_total / $ROUNDS" | bc)
+  printf '| %d | %.3f | %.3f | %.3f | %.3fx |\n' "$N1" "$ours" "$jvm" "$raw" "$(echo "scale=4; $ours / $raw" | bc)"
 done
