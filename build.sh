@@ -34,8 +34,10 @@ LOCK=jlink/dependencies.lock
 # Debian packages: what the stream needs at run time, and what the tests need besides.
 # util-linux: setsid and setpriv, which start the child in a session of its own and make it die with the server.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x util-linux)
-# Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, systemd-analyze, mount (tmpfs), Janus with a client for its API and a browser
+                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x
+                  gstreamer1.0-nice util-linux)  # libnice for webrtcbin (the WebRTC gateway)
+# Xvfb, xwininfo, ffmpeg/ffprobe, ip netns and ss, systemd-analyze, mount (tmpfs), Janus with a
+# client for its API (curl), and a browser (Chromium) for the WebRTC, dashboard and Janus tests
 TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium)
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -239,6 +241,7 @@ phase_test() {
       # shellcheck disable=SC2046
       run "$JAVAC" --release "$MIN_JAVA" -Xlint:all -Xlint:-requires-automatic -Werror -encoding UTF-8 \
         --module-path "$others$OUT/lib:$test_lib" \
+        --module-version "$VERSION" \
         -d "$classes" \
         $(find "modules/$m/main/java" -name '*.java' ! -name module-info.java) \
         $(find "modules/$m/test/java" -name '*.java')
@@ -255,6 +258,7 @@ phase_test() {
     set +e
     "$JAVA" "${native[@]}" -XX:+UseSerialGC \
       -Dstream.build.dir="$PWD/$OUT" \
+      -Dstream.version="$VERSION" \
       -Djunit.jupiter.execution.timeout.default=180s \
       --module-path "$path" --add-modules "$m" \
       -m org.junit.platform.console/org.junit.platform.console.ConsoleLauncher \

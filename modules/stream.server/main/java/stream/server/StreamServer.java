@@ -134,7 +134,7 @@ public final class StreamServer implements AutoCloseable {
         http.setExecutor(executor);
         http.start();
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
-                Version.of(), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
+                StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
                 token == null ? "off" : "required for non-loopback POST");
         for (Stream s : streams.all())
             if (!s.name().equals(StreamName.MAIN))

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Scanner;
 import stream.client.ControlClient;
-import stream.client.Version;
 
 /** Command-line entry point of stream.client: the menu, or one command for scripts. */
 public final class Main {
@@ -108,7 +107,8 @@ public final class Main {
             return Actions.OK;
         }
         if (commandLine.version()) {
-            out.println("stream-client " + Version.of());
+            // The module's version, recorded by build.sh (javac and jar --module-version).
+            out.println("stream-client " + Main.class.getModule().getDescriptor().rawVersion().orElse("unversioned"));
             return Actions.OK;
         }
         try (var client = new ControlClient(commandLine.server(), commandLine.token(),

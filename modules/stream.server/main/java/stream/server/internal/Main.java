@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import stream.server.ServerConfig;
 import stream.server.StreamServer;
-import stream.server.Version;
 
 /** Command-line entry point of stream.server. */
 public final class Main {
@@ -148,7 +147,8 @@ public final class Main {
                 return OK;
             }
             if (values.containsKey("--version")) {
-                out.println("stream-server " + Version.of());
+                // The module's version, recorded by build.sh (javac and jar --module-version).
+                out.println("stream-server " + Main.class.getModule().getDescriptor().rawVersion().orElse("unversioned"));
                 return OK;
             }
             config = toConfig(values);
