@@ -102,7 +102,13 @@ final class StreamTable {
         for (var r : rows) {
             var line = new StringBuilder(indent);
             for (int i = 0; i < columns; i++) {
-                line.append(i == columns - 1 ? r.get(i) : String.format(Locale.ROOT, "%-" + width[i] + "s  ", r.get(i)));
+                if (width[i] == 0) {
+                    continue; // a column nobody has a value in (the menu's rates while all are stopped)
+                }
+                line.append(r.get(i));
+                if (i < columns - 1) {
+                    line.append(" ".repeat(width[i] - r.get(i).length() + 2));
+                }
             }
             lines.add(line.toString().stripTrailing());
         }
