@@ -154,7 +154,7 @@ class NamedStreamsWithRealServerTest {
                 "  2  main  stopped  " + Answers.ARROW + " udp://127.0.0.1:" + mainPort + "\n",
                 "Stream (number or name; Enter: main): Unknown stream 'x': type a number from 1 to 2, a name, or Enter.\n",
                 "Stream (number or name; Enter: main): \n  Stream cam2\n  1  Start stream",
-                "4  Status\n  5  Another stream\n  q  Quit\nChoice: ",
+                "4  Status\n  5  Another stream\n  q  Quit\n",
                 "Choice: cam2: Stream started " + Answers.ARROW + " " + cam2 + "\n",
                 "Choice: cam2: Stream ",
                 "Choice: Receiving the stream without a window (--sink none).\n",
