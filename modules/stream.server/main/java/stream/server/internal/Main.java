@@ -30,11 +30,18 @@ public final class Main {
               --bind ADDRESS    address to listen on                     [STREAM_BIND]  default 0.0.0.0
               --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
                                 from non-loopback clients (Authorization: Bearer TOKEN)
-              --state-dir DIR   where the pid file lives                 [STREAM_STATE_DIR]
+              --state-dir DIR   where the pid files and streams-PORT.json [STREAM_STATE_DIR]
+                                (the named streams' definitions) live
                                 default $XDG_RUNTIME_DIR, else the temp directory
             %s  --start           start the stream as soon as the server   [STREAM_START=1|true]
                                 listens, as POST start would; if it fails, the server keeps serving
                                 and GET /control says failed (with lastStderr)
+              --streams FILE    more named streams beside main, as JSON  [STREAM_STREAMS]
+                                {"cam2": {"source": "/dev/video1", "destinations": ["127.0.0.1:5002"],
+                                 "width": 640, "height": 360, "autostart": true}}
+                                (settings as PUT /streams/NAME takes them; "autostart": true starts it
+                                with the server). They are kept in STATE-DIR/streams-PORT.json with
+                                the streams PUT defines, and a name in both takes FILE's definition.
               --help            this text
               --version         the version
 
@@ -48,6 +55,13 @@ public final class Main {
             %s  POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
               GET  /stream.sdp                    SDP of the running stream for ffplay/VLC/ffprobe
                                                   (?destination=N for the N-th destination); 404 when none
+              (/control and /stream.sdp are the stream "main", defined by the options above)
+              GET  /streams                       every stream: its /control status plus name, autostart
+              GET|PUT|DELETE /streams/NAME        one stream; PUT {settings..., "autostart": true} defines it
+              GET|POST /streams/NAME/control      /control for that stream
+              GET  /streams/NAME/stream.sdp       /stream.sdp for that stream
+                                                  (NAME: a-z 0-9 and -, starting with a letter or digit, <= 32)
+              GET  /                              the dashboard (a web page over this API)
               GET  /metrics                       Prometheus text format
               GET  /health                        {"status":"ok"}
 
@@ -55,7 +69,8 @@ public final class Main {
               0  ended normally
               1  failed at run time
               2  usage error (unknown option, bad value)
-              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable)
+              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable,
+                 a damaged streams-PORT.json in the state directory: the message names it and what is wrong)
               130, 143  ended by Ctrl+C (SIGINT) or SIGTERM, after it stopped the stream (the stream's
                  gst-launch-1.0 runs in a session of its own, via setsid, so only the server ends it)
             """.formatted(StreamSettings.usage(), startFields()); // the stream settings, from their descriptions
@@ -87,6 +102,7 @@ public final class Main {
         OPTIONS.put("--state-dir", "STREAM_STATE_DIR");
         for (Setting<?> s : StreamSettings.ALL) OPTIONS.put(s.flag(), s.env());
         OPTIONS.put("--start", "STREAM_START");
+        OPTIONS.put("--streams", "STREAM_STREAMS");
     }
 
     /** An option's value, and its name as messages show it: "--dest", or "--dest (from STREAM_DEST)". */
@@ -123,6 +139,7 @@ public final class Main {
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
         ServerConfig config;
         boolean start;
+        Path streamsFile;
         try {
             Map<String, Given> values = parse(args, env);
             if (values.containsKey("--help")) {
@@ -135,6 +152,12 @@ public final class Main {
             }
             config = toConfig(values);
             start = autostart(values);
+            String file = get(values, "--streams");
+            streamsFile = file == null ? null : Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            err.println("stream-server: --streams: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
         } catch (UsageException | IllegalArgumentException e) {
             err.println("stream-server: " + e.getMessage());
             err.print(USAGE_TEXT);
@@ -142,7 +165,7 @@ public final class Main {
         }
         StreamServer server;
         try {
-            server = StreamServer.start(config);
+            server = StreamServer.start(config, start, streamsFile);
         } catch (StreamServer.PortInUseException e) {
             err.println("stream-server: " + e.getMessage() + "; stop the other server or choose another with --port");
             return ENVIRONMENT;
@@ -163,7 +186,9 @@ public final class Main {
         out.println("stream-server listening on http://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
         out.flush();
         // After the listening line, so scripts and clients can reach the API while the child starts.
+        Thread others = Thread.ofVirtual().name("autostart").start(server::startAutostartStreams);
         if (start) server.startStream();
+        others.join();
         done.await();
         return OK;
     }

@@ -29,7 +29,45 @@ public final class PidFile {
      * @param httpPort the bound HTTP port the file is keyed by
      */
     public PidFile(Path stateDir, int httpPort) {
-        this.file = stateDir.resolve("stream-server-" + httpPort + ".pid");
+        this(stateDir.resolve("stream-server-" + httpPort + ".pid"));
+    }
+
+    private PidFile(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * The pid file of a named stream other than main (main keeps the file of one-stream servers).
+     * @param stateDir the directory
+     * @param httpPort the bound HTTP port
+     * @param stream the stream's name (passed {@link StreamName})
+     * @return its pid file
+     */
+    public static PidFile of(Path stateDir, int httpPort, String stream) {
+        return stream.equals(StreamName.MAIN) ? new PidFile(stateDir, httpPort)
+                : new PidFile(stateDir.resolve("stream-server-" + httpPort + "-" + StreamName.check(stream) + ".pid"));
+    }
+
+    /**
+     * Every stream pid file a previous server on this port left, main's included: after a kill -9
+     * the children of deleted streams must end too.
+     * @param stateDir the directory
+     * @param httpPort the bound HTTP port
+     * @return the pid files found
+     */
+    public static java.util.List<PidFile> left(Path stateDir, int httpPort) {
+        java.util.List<PidFile> found = new java.util.ArrayList<>();
+        found.add(new PidFile(stateDir, httpPort));
+        String prefix = "stream-server-" + httpPort + "-";
+        try (var files = Files.newDirectoryStream(stateDir, prefix + "*.pid")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (StreamName.valid(name.substring(prefix.length(), name.length() - ".pid".length()))) found.add(new PidFile(f));
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not list {0}: {1}", stateDir, e.getMessage());
+        }
+        return found;
     }
 
     /** @return the file's path */
