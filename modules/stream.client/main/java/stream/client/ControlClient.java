@@ -32,8 +32,8 @@ import javax.net.ssl.TrustManager;
 /**
  * Talks to the stream server's {@code /control} API: {@link #start()}, {@link #stop()} and
  * {@link #status()} of the default stream, the same for a named stream ({@link #start(String)} ...),
- * and the list of streams ({@link #streams()}, {@link #stream(String)}). Every request has a connect timeout and a request timeout; every failure
- * becomes a {@link ControlException} with one readable line.
+ * and the list of streams ({@link #streams()}, {@link #stream(String)}). Every request has a
+ * connect timeout and a request timeout; every failure becomes a {@link ControlException} with one readable line.
  *
  * <pre>{@code
  * try (var client = new ControlClient(URI.create("http://localhost:8590"), null,
