@@ -13,12 +13,14 @@ public final class Stream implements AutoCloseable {
     private final String name;
     private final Supervisor supervisor;
     private final RtpTap tap;
+    private final StreamRecording recording;
     private volatile boolean autostart;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart) {
+    private Stream(String name, Supervisor supervisor, RtpTap tap, StreamRecording recording, boolean autostart) {
         this.name = name;
         this.supervisor = supervisor;
         this.tap = tap;
+        this.recording = recording;
         this.autostart = autostart;
     }
 
@@ -28,10 +30,12 @@ public final class Stream implements AutoCloseable {
      * @param gstLaunch the gst-launch-1.0 path
      * @param definition what it is
      * @param pidFile its pid file
+     * @param mediaDir its own folder for recordings and clips
      * @return the stream
      * @throws IOException when no loopback UDP port can be bound for the tap
      */
-    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile) throws IOException {
+    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, java.nio.file.Path mediaDir)
+            throws IOException {
         RtpTap tap;
         try {
             tap = RtpTap.open();
@@ -40,7 +44,10 @@ public final class Stream implements AutoCloseable {
         }
         Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
         supervisor.startWatchdog();
-        return new Stream(StreamName.check(name), supervisor, tap, definition.autostart());
+        StreamRecording recording = StreamRecording.open(name, gstLaunch, mediaDir, tap);
+        recording.follow(supervisor.plan().settings());
+        supervisor.addStatusPart("recording", recording::status);
+        return new Stream(StreamName.check(name), supervisor, tap, recording, definition.autostart());
     }
 
     /** @return the name */
@@ -56,6 +63,16 @@ public final class Stream implements AutoCloseable {
     /** @return the RTP tap */
     RtpTap tap() {
         return tap;
+    }
+
+    /** @return its recording, clips and snapshots */
+    StreamRecording recording() {
+        return recording;
+    }
+
+    /** Makes the recording follow the settings in force; call after a start, stop or redefinition. */
+    void settingsChanged() {
+        recording.follow(supervisor.plan().settings());
     }
 
     /** @return the definition in force */
@@ -76,6 +93,7 @@ public final class Stream implements AutoCloseable {
     boolean redefine(StreamDefinition d) {
         if (!supervisor.redefine(d.plan())) return false;
         autostart = d.autostart();
+        settingsChanged();
         return true;
     }
 
@@ -98,7 +116,11 @@ public final class Stream implements AutoCloseable {
         try {
             supervisor.close();
         } finally {
-            tap.close();
+            try {
+                recording.close();
+            } finally {
+                tap.close();
+            }
         }
     }
 }
