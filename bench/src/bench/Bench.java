@@ -23,7 +23,8 @@ public final class Bench {
             new LateJoinPhase(),
             new GlassToGlassPhase(),
             new ImageSizePhase(),
-            new CostPhase());
+            new CostPhase(),
+            new RecordPhase());
 
     private Bench() {}
 

@@ -202,6 +202,15 @@ class RecordingServerTest {
             assertEquals(400, r.code(), d + ": " + r.body());
             assertEquals("record-dir", r.json().getString("field", ""), r.body());
         }
+        // two streams recording into one directory would delete each other's segments
+        String shared = "\"record-dir\":" + Json.value(target.resolve("shared").toString());
+        assertEquals(201, request(port, "PUT", "/streams/one", "{\"source\":\"test\"," + shared + ",\"destinations\":[\"127.0.0.1:"
+                + TestSupport.freeUdpPort() + "\"]}").code());
+        TestSupport.Response two = request(port, "PUT", "/streams/two", "{\"source\":\"test\"," + shared
+                + ",\"destinations\":[\"127.0.0.1:" + TestSupport.freeUdpPort() + "\"]}");
+        assertEquals(409, two.code(), two.body());
+        assertTrue(two.json().getString("error", "").contains("stream 'one'"), two.body());
+        assertEquals(200, request(port, "DELETE", "/streams/one", null).code());
     }
 
     private static byte[] rawGet(String path) throws IOException {
