@@ -111,7 +111,8 @@ say "hyperfine: ${HYPERFINE:-missing (timing loop)}   wrk: ${WRK:-missing (bench
 # ---------------------------------------------------------------- helpers
 banner "bench: compile the helpers (bench/src)"
 rm -rf "$CLASSES"; mkdir -p "$CLASSES"
-CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar
+# the server's jar too: bench.RecordCost drives its recording classes directly (on the class path)
+CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar:$ROOT/out/mods/stream.server.jar
 run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB" -d "$CLASSES" $(find bench/src -name '*.java') ||
   fail_note "the bench's helpers do not compile (bench/src)"
 

@@ -52,7 +52,9 @@ final class RecordPhase implements Phase {
             cpu.profile.add("recording switched with POST /control {\"action\":\"start\",\"record\":true|false} on the running stream;"
                     + " segments of 60 s, written by one gst-launch-1.0 mp4mux child (no second encode)");
             record(http, s, false);
-            for (int i = 0; i < Math.max(5, cfg.runs() * 2); i++) {
+            int requests = Math.max(5, cfg.runs() * 2);
+            snap.runsNote = requests + " requests, one at a time";
+            for (int i = 0; i < requests; i++) {
                 sleep(0.137 * (i % 7)); // land anywhere in the keyframe interval
                 long t0 = System.nanoTime();
                 HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(s.url + "/streams/main/snapshot.jpg"))
