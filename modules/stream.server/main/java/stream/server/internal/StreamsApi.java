@@ -73,6 +73,10 @@ final class StreamsApi {
             }
             return;
         }
+        if (parts.length == 3 && parts[1].equals(StreamJanus.FIELD)) {
+            stream(name).janus().page(ex, parts[2]);
+            return;
+        }
         if (parts.length == 2 && parts[1].equals("stream.sdp")) {
             guard(method, path, "GET, HEAD");
             control.sdp(ex, stream(name));
@@ -91,7 +95,7 @@ final class StreamsApi {
 
     private static ApiError notFound(String path) {
         return new ApiError(404, "No such path: " + HttpApi.clip(path),
-                "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp.");
+                "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp, GET /streams/NAME/janus/I.");
     }
 
     private void list(HttpExchange ex) throws IOException {
