@@ -150,7 +150,7 @@ class JanusStreamTest {
         assertTrue(until(30, () -> receives(j1, id) && receives(j2, id)), show(() -> j1.videoInfo(id) + " " + j2.videoInfo(id)));
 
         String metrics = api("GET", "/metrics", null).getString("body", "");
-        assertTrue(metrics.contains("stream_janus_up{stream=\"cam\",janus=\"" + j1.url() + "\"} 1"), metrics);
+        assertTrue(metrics.contains("stream_janus_up{janus=\"" + j1.url() + "\",stream=\"cam\"} 1"), metrics);
         assertNoSecret("/metrics", metrics);
         assertNoSecret("GET /streams", api("GET", "/streams", null).toString());
         assertNoSecret("GET /streams/cam/control", api("GET", "/streams/cam/control", null).toString());
