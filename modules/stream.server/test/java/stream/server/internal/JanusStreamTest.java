@@ -116,6 +116,20 @@ class JanusStreamTest {
     }
 
     @Test
+    void theDefinitionsFileKeepsTheInstancesWithTheirSecrets() throws Exception {
+        String text = "{\"cam\": {\"source\": \"test\", \"destinations\": [\"127.0.0.1:5998\"], \"janus\": [{\"url\": "
+                + "\"http://10.77.1.2:8088/janus\", \"apiSecret\": \"" + API_SECRET + "\", \"mountpoint\": 7}]}}";
+        StreamStore store = StreamStore.file(dir.resolve("streams.json"));
+        StreamDefinition d = store.parse(text).get("cam");
+        assertEquals(1, d.janus().size());
+        assertEquals(7, d.janus().get(0).mountpointId());
+        JsonObject stored = d.toJson();
+        assertTrue(stored.toString().contains(API_SECRET), stored::toString);
+        assertEquals(d, store.parse(new JsonObject().add("cam", stored).toString()).get("cam"));
+        assertNoSecret("the instance's public form", d.janus().get(0).toJson().toString());
+    }
+
+    @Test
     void aStreamFeedsTwoJanusInstancesAndKeepsThemRight() throws Exception {
         lab = new JanusLab(dir.resolve("lab"), 2, API_SECRET, ADMIN_KEY);
         for (JanusLab.Instance j : lab.instances) j.start();
@@ -142,6 +156,13 @@ class JanusStreamTest {
         assertTrue(Files.readString(file).contains(ADMIN_KEY));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+
+        // a bad instance is refused naming the entry, never echoing a secret
+        JsonObject bad = api("PUT", "/streams/bad", "{\"janus\":[{\"url\":\"ftp://10.77.1.2/janus\",\"apiSecret\":\"" + API_SECRET + "\"}]}");
+        assertEquals(400, bad.getInt("code", 0), bad::toString);
+        assertTrue(bad.getString("body", "").contains("janus[0].url"), bad::toString);
+        assertNoSecret("a refused PUT", bad.toString());
+        assertEquals(404, api("GET", "/streams/cam/janus/2", null).getInt("code", 0));
 
         JsonObject started = api("POST", "/streams/cam/control", "{\"action\":\"start\"}");
         assertEquals(200, started.getInt("code", 0), started::toString);
