@@ -28,8 +28,9 @@ import stream.server.internal.janus.MountpointSpec;
  * requests reach the server with curl inside its namespace, and a headless Chromium in Janus 2's
  * namespace plays the player page the server serves. Both mountpoints exist and receive (Janus's
  * own {@code info}: age_ms); a killed Janus 1 is reported unreachable while Janus 2 goes on; a
- * restarted one gets its mountpoint back; stopping and deleting the stream leave Janus's own
- * {@code list} empty. No secret shows in an answer, /metrics, the log or the process list.
+ * restarted one gets its mountpoint back; a new list while it runs moves the mountpoints and not the
+ * child; stopping and deleting the stream, and stopping the server, leave Janus's own {@code list}
+ * empty. No secret shows in an answer, /metrics, the log or the process list.
  */
 class JanusStreamTest {
     private static final int WIDTH = 320, HEIGHT = 240;
@@ -115,6 +116,11 @@ class JanusStreamTest {
         return JanusPlayerTest.report(browser).getInt("framesDecoded", 0);
     }
 
+    private static String definition(JsonArray instances) {
+        return new JsonObject().add("source", "test").add("width", WIDTH).add("height", HEIGHT).add("framerate", 15)
+                .add("destinations", new JsonArray().add("127.0.0.1:5999")).add("janus", instances).toString();
+    }
+
     @Test
     void theDefinitionsFileKeepsTheInstancesWithTheirSecrets() throws Exception {
         String text = "{\"cam\": {\"source\": \"test\", \"destinations\": [\"127.0.0.1:5998\"], \"janus\": [{\"url\": "
@@ -142,9 +148,7 @@ class JanusStreamTest {
         JsonArray instances = new JsonArray();
         for (JanusLab.Instance j : lab.instances)
             instances.add(new JsonObject().add("url", j.url()).add("apiSecret", API_SECRET).add("adminKey", ADMIN_KEY));
-        JsonObject put = api("PUT", "/streams/cam", new JsonObject().add("source", "test").add("width", WIDTH)
-                .add("height", HEIGHT).add("framerate", 15).add("destinations", new JsonArray().add("127.0.0.1:5999"))
-                .add("janus", instances).toString());
+        JsonObject put = api("PUT", "/streams/cam", definition(instances));
         assertEquals(201, put.getInt("code", 0), put::toString);
         assertNoSecret("the PUT answer", put.toString());
         JsonObject first = Json.parse(put.getString("body", "")).asObject().get("janus").asArray().get(0).asObject();
@@ -175,6 +179,11 @@ class JanusStreamTest {
         assertNoSecret("/metrics", metrics);
         assertNoSecret("GET /streams", api("GET", "/streams", null).toString());
         assertNoSecret("GET /streams/cam/control", api("GET", "/streams/cam/control", null).toString());
+        Process ps = new ProcessBuilder("ps", "-eo", "args").redirectErrorStream(true).start();
+        String processes = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ps.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(processes.contains("stream.server.internal.Main"), processes);
+        assertNoSecret("the process list", processes);
 
         // a browser plays through Janus 2 on the page the server serves
         Gst b2 = browser(j2, 1, "b2");
@@ -197,17 +206,29 @@ class JanusStreamTest {
         assertEquals(200, stopped.getInt("code", 0), stopped::toString);
         assertTrue(until(20, () -> j1.list().isEmpty() && j2.list().isEmpty()), show(() -> j1.list() + " " + j2.list()));
 
-        // and so does deleting it while it runs
+        // a new list while it runs: Janus 1's mountpoint goes, Janus 2's is made again; the child goes on
         api("POST", "/streams/cam/control", "{\"action\":\"start\"}");
         assertTrue(until(60, () -> ready(1) && ready(2)), show(this::janus));
-        assertEquals(200, api("DELETE", "/streams/cam", null).getInt("code", 0));
-        assertTrue(until(20, () -> j1.list().isEmpty() && j2.list().isEmpty()), show(() -> j1.list() + " " + j2.list()));
+        long pid = json("/streams/cam").getLong("pid", 0);
+        JsonObject only2 = api("PUT", "/streams/cam", definition(new JsonArray().add(instances.get(1))));
+        assertEquals(200, only2.getInt("code", 0), only2::toString);
+        assertTrue(until(20, () -> j1.list().isEmpty() && janus().size() == 1 && ready(1)), show(this::janus));
+        assertEquals(pid, json("/streams/cam").getLong("pid", 0));
 
-        // no secret in the server's log or in any process's command line
+        // deleting it destroys the mountpoint
+        assertEquals(200, api("DELETE", "/streams/cam", null).getInt("code", 0));
+        assertTrue(until(20, () -> j2.list().isEmpty()), show(j2::list));
+
+        // and so does stopping the server (SIGTERM)
+        assertEquals(201, api("PUT", "/streams/cam", definition(instances)).getInt("code", 0));
+        api("POST", "/streams/cam/control", "{\"action\":\"start\"}");
+        assertTrue(until(60, () -> ready(1) && ready(2)), show(this::janus));
+        new ProcessBuilder("kill", "-TERM", Long.toString(server.process.pid())).start().waitFor();
+        server.awaitExit();
+        assertEquals(List.of(), j1.list());
+        assertEquals(List.of(), j2.list());
+
+        // no secret in the server's log
         assertNoSecret("the server's log", server.stderrText() + String.join("\n", server.stdout));
-        Process ps = new ProcessBuilder("ps", "-eo", "args").redirectErrorStream(true).start();
-        String processes = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(ps.waitFor(10, TimeUnit.SECONDS));
-        assertNoSecret("the process list", processes);
     }
 }
