@@ -130,7 +130,9 @@ final class StreamJanus implements AutoCloseable {
             } catch (RuntimeException e) { // keep watching whatever one round met
                 LOG.log(Level.WARNING, "stream {0}: Janus feed: {1}", stream, e.toString());
             }
-            LockSupport.parkNanos(LOOK_NANOS);
+            // A stream without instances has nothing to watch until a PUT gives it some (redefine wakes this).
+            if (endpoints.isEmpty() && running == null) LockSupport.park();
+            else LockSupport.parkNanos(LOOK_NANOS);
         }
         stopFeed();
     }

@@ -11,7 +11,8 @@ import java.io.IOException;
  * {@code /streams} and below: {@code GET /streams} lists every stream; {@code GET|PUT|DELETE
  * /streams/{name}} reads, creates or redefines, and deletes one; {@code GET|POST
  * /streams/{name}/control} and {@code GET /streams/{name}/stream.sdp} are the contract of
- * /control and /stream.sdp for that stream ({@link StreamControl}). A name that breaks the
+ * /control and /stream.sdp for that stream ({@link StreamControl}); {@code GET
+ * /streams/{name}/janus/{i}} plays it through its Janus instance i ({@link StreamJanus}). A name that breaks the
  * grammar is a 400 naming the rule; an unknown one a 404.
  */
 final class StreamsApi {
