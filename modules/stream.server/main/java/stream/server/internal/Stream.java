@@ -7,7 +7,8 @@ import java.io.IOException;
 /**
  * One named stream: its own supervisor (child, restart policy, stall watch), RTP tap (statistics,
  * SDP parameter sets) and pid file, so a crash of one stream's child touches no other stream.
- * Its definition is the supervisor's defaults plus the autostart flag.
+ * Its definition is the supervisor's defaults plus the autostart flag and the Janus instances it
+ * feeds while its child runs ({@link StreamJanus}).
  */
 public final class Stream implements AutoCloseable {
     private final String name;
