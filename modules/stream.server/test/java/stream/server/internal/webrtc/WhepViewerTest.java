@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +22,6 @@ class WhepViewerTest {
     }
 
     @Test
-    @Disabled("not working yet: between stream-viewer's webrtcbin and the gateway's, ICE completes but DTLS does not"
-            + " (the gateway receives only the first ClientHello); Chromium and the gateway connect at once")
     void theNativeViewerDecodes30FramesOverWebRtc() throws Exception {
         Path out = TestGateways.buildDir();
         String gatewayPath = out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib");

@@ -74,12 +74,11 @@ final class WhepClient implements AutoCloseable {
             if (name.equals("nicesrc") || name.equals("nicesink")) Ice.upnpOffOnElement(element);
         };
         webrtc.connect(guard);
-        // pad-added comes on webrtcbin's own thread, which holds its locks: linking and changing
-        // states there stalls webrtcbin (DTLS never finished). Another thread does it.
+        // The decoder is linked inside pad-added, before the pad's first buffer (as GStreamer's own
+        // webrtc examples do): linked later from another thread, that buffer finds the pad unlinked
+        // and the not-linked flow error stops the receiving.
         Element.PAD_ADDED padAdded = (element, pad) -> {
-            if (pad.getDirection() == PadDirection.SRC) {
-                Thread.ofPlatform().daemon().name("whep-decode").start(() -> decode(pad));
-            }
+            if (pad.getDirection() == PadDirection.SRC) decode(pad);
         };
         webrtc.connect(padAdded);
         Bus bus = pipeline.getBus();
