@@ -13,6 +13,7 @@ import stream.client.ControlResponse;
 import stream.viewer.Viewer;
 import stream.viewer.ViewerException;
 import stream.viewer.ViewerReport;
+import stream.viewer.WhepViewer;
 
 /**
  * What the commands and the menu items do. Each returns the documented exit code; answers go to
@@ -93,6 +94,17 @@ final class Actions {
 
     int view() throws InterruptedException {
         var options = commandLine.viewer();
+        if (commandLine.whep() != null) {
+            // Pulled over WebRTC: the server needs not know this machine's address.
+            try {
+                return WhepViewer.watch(commandLine.whep(), options, commandLine.iceAddresses(), line -> out.println("Viewer done: " + line),
+                        line -> out.println("  " + line), problem);
+            } catch (RuntimeException | LinkageError e) {
+                problem.accept("the WebRTC viewer could not start (" + e + "); check the GStreamer installation"
+                        + " (webrtcbin: gstreamer1.0-plugins-bad and gstreamer1.0-nice)");
+                return ENVIRONMENT;
+            }
+        }
         Viewer viewer;
         try {
             viewer = Viewer.start(options, line -> out.println("  " + line));

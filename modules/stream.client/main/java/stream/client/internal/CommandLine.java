@@ -3,6 +3,7 @@ package stream.client.internal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import stream.client.ControlClient;
 import stream.viewer.ViewerOptions;
+import stream.viewer.WhepViewer;
 
 /**
  * The parsed command line of stream-client.
@@ -20,11 +22,13 @@ import stream.viewer.ViewerOptions;
  * @param json print the server's JSON untouched
  * @param httpTimeout how long to wait for each answer of the server
  * @param viewer the options for view
+ * @param whep the WHEP endpoint view pulls the stream from over WebRTC; null to receive pushed UDP
+ * @param iceAddresses with whep: the only local addresses to offer ICE candidates on; empty for all
  * @param help --help was given
  * @param version --version was given
  */
 record CommandLine(String command, URI server, String token, boolean json, Duration httpTimeout,
-        ViewerOptions viewer, boolean help, boolean version) {
+        ViewerOptions viewer, URI whep, List<String> iceAddresses, boolean help, boolean version) {
 
     /** The commands for scripts. */
     static final List<String> COMMANDS = List.of("start", "stop", "status", "view");
@@ -60,6 +64,8 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
         String group = null;
         String bind = null;
         String httpTimeout = null;
+        String whep = null;
+        List<String> iceAddresses = new ArrayList<>();
         boolean json = false;
         boolean help = false;
         boolean version = false;
@@ -82,7 +88,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                     json = true;
                 }
                 case "--server", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
-                        "--http-timeout" -> {
+                        "--http-timeout", "--whep", "--ice-address" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new UsageException(name + " needs a value");
@@ -99,6 +105,8 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                         case "--snapshot" -> snapshot = value;
                         case "--multicast" -> group = value;
                         case "--bind" -> bind = value;
+                        case "--whep" -> whep = value;
+                        case "--ice-address" -> iceAddresses.add(value);
                         default -> httpTimeout = value;
                     }
                 }
@@ -161,8 +169,23 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        URI whepUri = null;
+        if (whep == null && !iceAddresses.isEmpty()) {
+            throw new UsageException("--ice-address goes with --whep (WebRTC); the UDP viewer has --bind");
+        }
+        if (whep != null) {
+            if (port != null && portFrom.equals("--port") || snapshot != null || group != null || bind != null) {
+                throw new UsageException("--whep pulls the stream over WebRTC: --port, --bind, --multicast and --snapshot"
+                        + " are for receiving UDP");
+            }
+            try {
+                whepUri = WhepViewer.checkUrl(whep);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         Duration http = httpTimeout == null ? ControlClient.DEFAULT_REQUEST_TIMEOUT : duration("--http-timeout", httpTimeout);
-        return new CommandLine(command, serverUri, token, json, http, viewer, help, version);
+        return new CommandLine(command, serverUri, token, json, http, viewer, whepUri, List.copyOf(iceAddresses), help, version);
     }
 
     private static String nonBlank(String s) {

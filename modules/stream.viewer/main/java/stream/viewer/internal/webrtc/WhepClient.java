@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Bus;
@@ -52,6 +53,7 @@ final class WhepClient implements AutoCloseable {
     private final Pipeline pipeline;
     private final WebRTCBin webrtc;
     private final String sink;
+    private final Consumer<String> progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final AtomicLong frames = new AtomicLong();
     private final CountDownLatch firstFrame = new CountDownLatch(1);
@@ -60,9 +62,10 @@ final class WhepClient implements AutoCloseable {
     // gst1-java-core keeps callbacks only in these objects: they must stay reachable.
     private final List<Object> keep = new ArrayList<>();
 
-    WhepClient(URI url, String sink, List<String> iceAddresses) {
+    WhepClient(URI url, String sink, List<String> iceAddresses, Consumer<String> progress) {
         this.url = url;
         this.sink = sink;
+        this.progress = progress;
         this.pipeline = new Pipeline("whep");
         this.webrtc = new WebRTCBin("w");
         GLib.GST.gst_util_set_object_arg(Natives.getRawPointer(webrtc), "bundle-policy", "max-bundle");
@@ -91,7 +94,7 @@ final class WhepClient implements AutoCloseable {
     }
 
     private void decode(Pad pad) {
-        System.err.println("stream-viewer: video arriving (" + pad.getName() + "), decoding");
+        progress.accept("video arriving (" + pad.getName() + "), decoding");
         Bin decoder = Gst.parseBinFromDescription("rtph264depay ! h264parse ! avdec_h264 name=dec ! videoconvert ! "
                 + (sink.equals("none") ? "fakesink sync=false" : sink.equals("auto") ? "autovideosink" : sink), true);
         Pad decoded = decoder.getElementByName("dec").getStaticPad("src");
@@ -123,7 +126,8 @@ final class WhepClient implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (webrtc.getICEGatheringState() != WebRTCICEGatheringState.COMPLETE) {
-            if (System.nanoTime() > deadline) throw new Failed("ICE gathering did not complete in 10 s", true);
+            if (System.nanoTime() > deadline) throw new Failed("ICE gathering did not complete in 10 s: no usable local address?"
+                    + " (loopback is not used unless named; name one with --ice-address)", true);
             Thread.sleep(5);
         }
         String offer = GLib.localDescription(Natives.getRawPointer(webrtc));
