@@ -46,8 +46,11 @@ final class WhepClient implements AutoCloseable {
         }
     }
 
+    // As browsers offer it: level-asymmetry-allowed=1 (the decoder takes any level) is what lets a
+    // 1.22 webrtcbin pair this offer with a stream of another profile-level-id (seen: 42c015 paired
+    // with it, not without it; the gateway also announces the offer's own value since).
     private static final String CAPS = "application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=96,"
-            + "packetization-mode=(string)1,profile-level-id=(string)42e01f";
+            + "packetization-mode=(string)1,profile-level-id=(string)42e01f,level-asymmetry-allowed=(string)1";
 
     private final URI url;
     private final Pipeline pipeline;
