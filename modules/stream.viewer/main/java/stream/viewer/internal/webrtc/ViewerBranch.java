@@ -57,9 +57,10 @@ final class ViewerBranch {
         this.input = input;
         String stun = options.stunServer() == null ? "" : " stun-server=" + options.stunServer();
         // webrtcbin 1.22 pairs the offer's video with this branch only when the caps match field for
-        // field, profile-level-id included, and answers "inactive" otherwise (the viewer then gets
-        // nothing, and its webrtcbin not even the DTLS handshake). The stream is constrained baseline,
-        // which every H.264 profile the offer may name decodes, so the offer's own value is announced.
+        // field, profile-level-id included (browsers escape it with level-asymmetry-allowed=1), and
+        // answers "inactive" otherwise: the viewer then gets nothing, its webrtcbin not even the DTLS
+        // handshake. The stream is constrained baseline, which every H.264 profile the offer may name
+        // decodes, so the offer's own value is announced.
         String profile = format.profileLevelId() == null ? ""
                 : " ! capssetter caps=\"application/x-rtp,profile-level-id=(string)" + format.profileLevelId() + "\"";
         this.bin = Gst.parseBinFromDescription(
