@@ -8,6 +8,8 @@
 # load from other work on the machine falls on all of them alike.
 #
 # Usage: bench/sender-g2g.sh [VARIANT...]   (default: all; names below)
+# "server" is ours: the server from out/mods (./build.sh compile) with --start, its own child
+# given the capture time by a gst-launch-1.0 shim first on its PATH, as bench/run.sh does.
 # Environment:
 #   G2G_ROUNDS=3      rounds (each variant once per round and rate)
 #   G2G_SECONDS=8     frames measured per run, after G2G_WARMUP=2 s of frames not counted
@@ -35,6 +37,27 @@ if [[ -z $JDK ]]; then for c in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*
 mkdir -p "$CLASSES"
 "$JDK/bin/javac" --release 21 -nowarn -cp "$ROOT/out/lib/com.sun.jna.jar" -d "$CLASSES" bench/src/bench/Probe.java
 
+# The shim: rtpbin and the NTP-64 extension right after the payloader of the server's argv
+# (the rewrite of bench/src/bench/Bench.java's shimScript), then the real gst-launch-1.0.
+REALGST=$(command -v gst-launch-1.0)
+mkdir -p "$WORK/shim" "$WORK/state"; chmod 700 "$WORK/state"
+cat >"$WORK/shim/gst-launch-1.0" <<SHIM
+#!/bin/bash
+out=(); inserted=0; pay=0
+for a in "\$@"; do
+  if [[ \$inserted == 0 && \${#out[@]} -gt 0 && \$a != -* ]]; then out+=(rtpbin name=rbntp rtcp-sync-send-time=false); inserted=1; fi
+  out+=("\$a")
+  if [[ \$a == rtph264pay && \$pay == 0 ]]; then pay=1; fi
+  if [[ \$a == '!' && \$pay == 1 ]]; then
+    out+=('application/x-rtp,extmap-1=(string)urn:ietf:params:rtp-hdrext:ntp-64' '!' rbntp.send_rtp_sink_0 rbntp.send_rtp_src_0 '!')
+    pay=2
+  fi
+done
+printf '%s ' "\${out[@]}" >"$WORK/server-argv.txt"
+exec "$REALGST" "\${out[@]}"
+SHIM
+chmod +x "$WORK/shim/gst-launch-1.0"
+
 # The server's pipeline up to and with the payloader (StreamPlan), then the capture time.
 front() { # RATE [x264enc extra options...]
   local rate=$1; shift
@@ -58,10 +81,11 @@ variant() { # NAME RATE
     # without queues the sinks must not preroll (async=false): the first would block the tee's only thread
     tee-noq-nosync) echo "$(front "$r") tee name=t t. ! udpsink host=127.0.0.1 port=$PORT sync=false async=false t. ! udpsink host=127.0.0.1 port=$TAP sync=false async=false" ;;
     threads1)       echo "$(front "$r" threads=1) tee name=t t. ! queue ! udpsink host=127.0.0.1 port=$PORT sync=false t. ! queue ! udpsink host=127.0.0.1 port=$TAP sync=false" ;;
+    server)         echo "(the server's own child)" ;;
     *) echo "sender-g2g: unknown variant $1" >&2; exit 2 ;;
   esac
 }
-ALL=(raw raw-nosync tee tee-nosync tee-noq-nosync threads1)
+ALL=(raw raw-nosync tee tee-nosync tee-noq-nosync threads1 server)
 if (($#)); then VARIANTS=("$@"); else VARIANTS=("${ALL[@]}"); fi
 for v in "${VARIANTS[@]}"; do variant "$v" 30 >/dev/null; done
 
@@ -94,9 +118,14 @@ for ((round = 0; round < ROUNDS; round++)); do
         "$((SECONDS_PER_RUN + WARMUP))" "$out" >"$WORK/probe.log" 2>&1 &
       PROBE=$!
       sleep 0.8 # the probe's JVM and pipeline up before the first packet
-      # word splitting only (no eval, globbing off): $! is gst-launch-1.0 itself
-      set -f; gst-launch-1.0 -e $(variant "$v" "$rate") >"$WORK/sender.log" 2>&1 &
-      set +f
+      if [[ $v == server ]]; then
+        PATH=$WORK/shim:$PATH "$JDK/bin/java" -p "$ROOT/out/mods:$ROOT/out/lib" -m stream.server --port 0 --bind 127.0.0.1 \
+          --state-dir "$WORK/state" --source test --framerate "$rate" --dest "127.0.0.1:$PORT" --start >"$WORK/sender.log" 2>&1 &
+      else
+        # word splitting only (no eval, globbing off): $! is gst-launch-1.0 itself
+        set -f; gst-launch-1.0 -e $(variant "$v" "$rate") >"$WORK/sender.log" 2>&1 &
+        set +f
+      fi
       SENDER=$!
       wait "$PROBE" || true
       PROBE=""
