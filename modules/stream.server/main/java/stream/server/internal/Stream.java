@@ -7,21 +7,24 @@ import java.io.IOException;
 /**
  * One named stream: its own supervisor (child, restart policy, stall watch), RTP tap (statistics,
  * SDP parameter sets) and pid file, so a crash of one stream's child touches no other stream.
- * Its definition is the supervisor's defaults plus the autostart flag.
+ * Its definition is the supervisor's defaults plus the autostart flag and the Janus instances it
+ * feeds while its child runs ({@link StreamJanus}).
  */
 public final class Stream implements AutoCloseable {
     private final String name;
     private final Supervisor supervisor;
     private final RtpTap tap;
     private final StreamRecording recording;
+    private final StreamJanus janus;
     private volatile boolean autostart;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, StreamRecording recording, boolean autostart) {
+    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamJanus janus, StreamRecording recording) {
         this.name = name;
         this.supervisor = supervisor;
         this.tap = tap;
         this.recording = recording;
         this.autostart = autostart;
+        this.janus = janus;
     }
 
     /**
@@ -44,10 +47,11 @@ public final class Stream implements AutoCloseable {
         }
         Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
         supervisor.startWatchdog();
+        StreamName.check(name);
         StreamRecording recording = StreamRecording.open(name, gstLaunch, mediaDir, tap);
         recording.follow(supervisor.plan().settings());
-        supervisor.addStatusPart("recording", recording::status);
-        return new Stream(StreamName.check(name), supervisor, tap, recording, definition.autostart());
+        return new Stream(name, supervisor, tap, definition.autostart(), StreamJanus.start(name, supervisor, tap, definition.janus()),
+                recording);
     }
 
     /** @return the name */
@@ -77,7 +81,7 @@ public final class Stream implements AutoCloseable {
 
     /** @return the definition in force */
     StreamDefinition definition() {
-        return new StreamDefinition(supervisor.defaults(), autostart);
+        return new StreamDefinition(supervisor.defaults(), autostart, janus.endpoints());
     }
 
     /** @return whether it starts with the server */
@@ -93,14 +97,25 @@ public final class Stream implements AutoCloseable {
     boolean redefine(StreamDefinition d) {
         if (!supervisor.redefine(d.plan())) return false;
         autostart = d.autostart();
+        janus.redefine(d.janus());
         settingsChanged();
         return true;
+    }
+
+    /** @return its Janus fan-out */
+    StreamJanus janus() {
+        return janus;
+    }
+
+    /** @return the status of GET /control: the supervisor's, the Janus instances and the recording */
+    JsonObject status() {
+        return supervisor.status().add(StreamJanus.FIELD, janus.toJson()).add("recording", recording.status());
     }
 
     /** @return GET /streams/{name}: the status of GET /control with "name" first and "autostart" last */
     JsonObject entry() {
         JsonObject o = Json.object().add("name", name);
-        JsonObject status = supervisor.status();
+        JsonObject status = status();
         for (String field : status.names()) o.add(field, status.get(field));
         return o.add(StreamDefinition.AUTOSTART, autostart);
     }
@@ -110,16 +125,20 @@ public final class Stream implements AutoCloseable {
         supervisor.beginClose();
     }
 
-    /** Ends the child (bounded) and the tap. */
+    /** Ends the child (bounded), the Janus feed (its mountpoints destroyed), the recording (its files finished) and the tap. */
     @Override
     public void close() {
         try {
             supervisor.close();
         } finally {
             try {
-                recording.close();
+                janus.close();
             } finally {
-                tap.close();
+                try {
+                    recording.close();
+                } finally {
+                    tap.close();
+                }
             }
         }
     }

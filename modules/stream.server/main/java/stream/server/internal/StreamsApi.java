@@ -12,7 +12,8 @@ import stream.server.internal.record.StreamMediaRoutes;
  * {@code /streams} and below: {@code GET /streams} lists every stream; {@code GET|PUT|DELETE
  * /streams/{name}} reads, creates or redefines, and deletes one; {@code GET|POST
  * /streams/{name}/control} and {@code GET /streams/{name}/stream.sdp} are the contract of
- * /control and /stream.sdp for that stream ({@link StreamControl}). A name that breaks the
+ * /control and /stream.sdp for that stream ({@link StreamControl}); {@code GET
+ * /streams/{name}/janus/{i}} plays it through its Janus instance i ({@link StreamJanus}). A name that breaks the
  * grammar is a 400 naming the rule; an unknown one a 404.
  */
 final class StreamsApi {
@@ -74,6 +75,10 @@ final class StreamsApi {
             }
             return;
         }
+        if (parts.length == 3 && parts[1].equals(StreamJanus.FIELD)) {
+            stream(name).janus().page(ex, parts[2]);
+            return;
+        }
         String rest = path.substring(PATH.length() + 1 + name.length());
         if (StreamMediaRoutes.handles(rest)) {
             if (!method.equals("GET") && !method.equals("HEAD")) auth.authorize(ex); // POST clips, DELETE files
@@ -99,7 +104,7 @@ final class StreamsApi {
     private static ApiError notFound(String path) {
         return new ApiError(404, "No such path: " + HttpApi.clip(path),
                 "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp,"
-                        + " GET /streams/NAME/snapshot.jpg, GET /streams/NAME/recordings, GET|POST /streams/NAME/clips.");
+                        + " GET /streams/NAME/janus/I, GET /streams/NAME/snapshot.jpg, GET /streams/NAME/recordings, GET|POST /streams/NAME/clips.");
     }
 
     private void list(HttpExchange ex) throws IOException {

@@ -508,30 +508,10 @@ public final class Supervisor {
     }
 
     /** @return the status object of GET /control (see {@link StatusJson}) */
-    public JsonObject status() {
-        JsonObject o;
-        synchronized (this) {
-            Child c = current;
-            o = new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
-                    restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
-                    .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
-        }
-        // outside the monitor: a part may read the disk
-        for (StatusPart p : statusParts) o.add(p.name(), p.value().get());
-        return o;
-    }
-
-    /** A member the stream adds to this status, e.g. "recording". */
-    private record StatusPart(String name, java.util.function.Supplier<? extends com.eclipsesource.json.JsonValue> value) {}
-
-    private final java.util.List<StatusPart> statusParts = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /**
-     * Adds a member to every status from now on, after the supervisor's own.
-     * @param name the member's name
-     * @param value its value, computed for each status
-     */
-    public void addStatusPart(String name, java.util.function.Supplier<? extends com.eclipsesource.json.JsonValue> value) {
-        statusParts.add(new StatusPart(name, value));
+    public synchronized JsonObject status() {
+        Child c = current;
+        return new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
+                restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
+                .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
     }
 }
