@@ -9,7 +9,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import stream.server.internal.ConnectionWatch;
 import stream.server.internal.HttpApi;
+import stream.server.internal.JdkHttpLimits;
 import stream.server.internal.PidFile;
 import stream.server.internal.RtpTap;
 import stream.server.internal.StreamPlan;
@@ -42,8 +44,12 @@ public final class StreamServer implements AutoCloseable {
     private final RtpTap tap;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile, RtpTap tap) {
+    private final ConnectionWatch watch;
+
+    private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile, RtpTap tap,
+                         ConnectionWatch watch) {
         this.tap = tap;
+        this.watch = watch;
         this.http = http;
         this.executor = executor;
         this.supervisor = supervisor;
@@ -83,6 +89,8 @@ public final class StreamServer implements AutoCloseable {
 
         // Before the port is bound: an unsafe or unusable state directory ends the start (exit 3).
         StateDir stateDir = config.stateDir() == null ? StateDir.openDefault() : StateDir.open(config.stateDir());
+        // Before the first HttpServer of this JVM: jdk.httpserver reads its limits once.
+        ServerConfig.HttpLimits limits = JdkHttpLimits.apply(config.limits());
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
@@ -112,13 +120,15 @@ public final class StreamServer implements AutoCloseable {
         Supervisor supervisor = new Supervisor(gstLaunch, plan, pidFile, tap);
         supervisor.startWatchdog();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpApi.install(http, supervisor, token);
+        HttpApi.install(http, supervisor, token, config.access());
         http.setExecutor(executor);
         http.start();
+        ConnectionWatch watch = ConnectionWatch.start(port, limits.maxConnections());
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
                 Version.of(), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
-                token == null ? "off" : "required for non-loopback POST");
-        return new StreamServer(http, executor, supervisor, pidFile, tap);
+                token == null ? "off" : config.access().trustLoopback() ? "required for state changes except from loopback"
+                        : "required for state changes");
+        return new StreamServer(http, executor, supervisor, pidFile, tap, watch);
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -182,6 +192,7 @@ public final class StreamServer implements AutoCloseable {
         try {
             supervisor.close();
         } finally {
+            watch.close();
             http.stop(0);
             executor.shutdownNow();
             tap.close();

@@ -37,8 +37,7 @@ final class Answers {
                     if (!ex.getRequestMethod().equals("POST")) consumeBody(ex);
                     resource.answer(ex);
                 } catch (ApiError e) {
-                    e.headers.forEach(ex.getResponseHeaders()::set);
-                    json(ex, e.code, e.body());
+                    error(ex, e);
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, "client connection: {0}", e.getMessage());
                 } catch (RuntimeException e) {
@@ -48,6 +47,16 @@ final class Answers {
                 }
             }
         };
+    }
+
+    /**
+     * Answers a client mistake with its status, headers and JSON body.
+     * @param ex the exchange
+     * @param e the mistake
+     */
+    static void error(HttpExchange ex, ApiError e) throws IOException {
+        e.headers.forEach(ex.getResponseHeaders()::set);
+        json(ex, e.code, e.body());
     }
 
     /** @return a handler that always throws the error it is given */
@@ -77,6 +86,9 @@ final class Answers {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
+        // Answered before the body was read (401, 403, 413): the connection cannot carry another
+        // request, and a keep-alive client must be told before it sends one.
+        if (RequestGuard.RequestBody.unread(ex)) ex.getResponseHeaders().set("Connection", "close");
         if (ex.getRequestMethod().equals("HEAD")) {
             ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
             ex.sendResponseHeaders(code, -1);

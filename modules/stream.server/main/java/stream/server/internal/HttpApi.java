@@ -10,18 +10,17 @@ import com.sun.net.httpserver.HttpHandlers;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.Request;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import stream.server.ServerConfig;
 
 /**
  * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control},
  * {@code GET|HEAD /stream.sdp}, {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, and a JSON 404
  * for every other path. Each resource is guarded by its methods (405 with Allow otherwise); every
- * answer is counted by {@link RequestCounting}. Every answer, errors included, is JSON
+ * answer is counted by {@link RequestCounting}; every request passes {@link RequestGuard} (sizes,
+ * cross-site state changes, the token, clients that left). Every answer, errors included, is JSON
  * ({@code application/json}) except the SDP and the metrics; errors are
  * {@code {"error": "...", "hint": "..."}} ({@link ApiError}).
  */
@@ -32,22 +31,23 @@ public final class HttpApi {
     private static final Predicate<Request> POST = r -> r.getRequestMethod().equals("POST");
 
     private final Supervisor supervisor;
-    private final byte[] token;
+    private final RequestGuard guard;
     private final Metrics.RequestCounter requests = new Metrics.RequestCounter();
 
-    private HttpApi(Supervisor supervisor, String token) {
+    private HttpApi(Supervisor supervisor, RequestGuard guard) {
         this.supervisor = supervisor;
-        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.guard = guard;
     }
 
     /**
      * Serves the API of the supervisor's stream on the server.
      * @param http the server, not yet started
      * @param supervisor the supervisor
-     * @param token the bearer token for non-loopback state changes, or null for none
+     * @param token the bearer token for state changes, or null for none
+     * @param access whether loopback needs no token, and the web origins allowed to change the stream
      */
-    public static void install(HttpServer http, Supervisor supervisor, String token) {
-        HttpApi api = new HttpApi(supervisor, token);
+    public static void install(HttpServer http, Supervisor supervisor, String token, ServerConfig.Access access) {
+        HttpApi api = new HttpApi(supervisor, new RequestGuard(token, access));
         api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Answers.handler(api::status),
                 HttpHandlers.handleOrElse(POST, Answers.handler(api::post), notAllowed("GET, HEAD, POST"))));
         api.context(http, "/stream.sdp", readOnly(api::sdp));
@@ -60,8 +60,13 @@ public final class HttpApi {
     private void context(HttpServer http, String path, HttpHandler handler) {
         HttpHandler exact = path.equals("/") ? handler
                 : HttpHandlers.handleOrElse(r -> r.getRequestURI().getRawPath().equals(path), handler, Answers.error(HttpApi::notFound));
-        HttpContext c = http.createContext(path, exact);
+        filters(http.createContext(path, exact));
+    }
+
+    /** The filters of every context, in order: counting sees every answer, the guard's too. */
+    private void filters(HttpContext c) {
         c.getFilters().add(new RequestCounting(requests));
+        c.getFilters().add(guard);
     }
 
     private static HttpHandler readOnly(Answers.Resource resource) {
@@ -149,16 +154,9 @@ public final class HttpApi {
         return exit != null && exit.isObject() ? exit.asObject().getString("description", "an error") : "an error";
     }
 
-    private void authorize(HttpExchange ex) throws ApiError {
-        if (token == null) return;
-        InetAddress remote = ex.getRemoteAddress().getAddress();
-        if (remote != null && remote.isLoopbackAddress()) return;
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        byte[] given = auth != null && auth.startsWith("Bearer ")
-                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(given, token))
-            throw ApiError.unauthorized("Missing or wrong bearer token",
-                    "Requests from other hosts that change the stream need the header: Authorization: Bearer <token>");
+    // The guard checks it before any handler; kept here for handlers that change state.
+    void authorize(HttpExchange ex) throws ApiError {
+        guard.authorize(ex);
     }
 
     /** @return the text shown quoted for a client's value, without the quotes */
