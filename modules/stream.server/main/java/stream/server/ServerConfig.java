@@ -46,8 +46,8 @@ public final class ServerConfig {
      * @param idleSeconds time a kept-alive connection may stay idle
      */
     public record HttpLimits(int maxConnections, int requestSeconds, int idleSeconds) {
-        /** The defaults: 1000 connections (bounded heap: see the README), 10 s, 30 s. */
-        public static final HttpLimits DEFAULTS = new HttpLimits(1000, 10, 30);
+        /** The defaults: 2500 connections (at most ~50 KB of heap each: the launcher gives 160 MB), 10 s, 30 s. */
+        public static final HttpLimits DEFAULTS = new HttpLimits(2500, 10, 30);
     }
 
     private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {

@@ -21,6 +21,7 @@ public final class ConnectionWatch {
     private final int port;
     private final int maxConnections;
     private volatile boolean refusing;
+    private long fdLimit = -1; // the last one read: with no descriptor left, /proc cannot be read
     private volatile boolean closed;
 
     private ConnectionWatch(int port, int maxConnections) {
@@ -54,14 +55,15 @@ public final class ConnectionWatch {
             }
             int connections = connections();
             long fds = descriptors();
-            long fdLimit = descriptorLimit();
+            long limit = descriptorLimit();
+            if (limit > 0) fdLimit = limit;
             boolean full = maxConnections > 0 && connections >= maxConnections;
-            boolean noFds = fdLimit > 0 && fds >= fdLimit - 2;
+            boolean noFds = fds == NONE_LEFT || fdLimit > 0 && fds >= fdLimit - 2;
             if ((full || noFds) && !refusing) {
                 refusing = true;
                 LOG.log(Level.WARNING, "refusing new HTTP connections: {0}", full
                         ? connections + " open, the limit is " + maxConnections + " (--max-connections)"
-                        : "no file descriptor left (" + fds + " of " + fdLimit + " in use); new clients wait until some close");
+                        : "no file descriptor left (limit " + fdLimit + "); new clients wait in the kernel's queue until some close");
             } else if (!full && !noFds && refusing) {
                 refusing = false;
                 LOG.log(Level.INFO, "taking new HTTP connections again ({0} open, {1} file descriptors in use)", connections, fds);
@@ -84,11 +86,14 @@ public final class ConnectionWatch {
         return n;
     }
 
+    private static final long NONE_LEFT = Long.MAX_VALUE;
+
+    /** @return the descriptors in use, {@link #NONE_LEFT} when not even /proc can be opened, or -1 */
     private static long descriptors() {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return String.valueOf(e.getMessage()).contains("Too many open files") ? NONE_LEFT : -1;
         }
     }
 

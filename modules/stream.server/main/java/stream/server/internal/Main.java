@@ -36,7 +36,7 @@ public final class Main {
                                 stream; repeat it or separate with commas   [STREAM_ALLOW_ORIGIN]
                                 (pages of other sites are refused; curl and scripts are not concerned)
               --max-connections N  HTTP connections open at once (more are closed) [STREAM_MAX_CONNECTIONS]
-                                default 1000; each takes up to ~50 KB of heap while it sends a request
+                                default 2500; each takes up to ~50 KB of heap while it sends a request
               --request-timeout S  seconds a client has to send a whole request  [STREAM_REQUEST_TIMEOUT]
                                 default 10; slower ones are closed
               --idle-timeout S  seconds a kept-alive connection may stay idle [STREAM_IDLE_TIMEOUT] default 30

@@ -139,7 +139,7 @@ final class RequestGuard extends Filter {
                 ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(given, token))
             throw ApiError.unauthorized("Missing or wrong bearer token", "Requests that change the stream need the header:"
-                    + " Authorization: Bearer <token>" + (trustLoopback ? " (from loopback they need none)." : "."));
+                    + " Authorization: Bearer <token>" + (trustLoopback ? " (from other hosts; loopback is trusted)" : ""));
     }
 
     // Sec-Fetch-Site cannot be set by a page; where a browser sends none, Origin against Host decides.

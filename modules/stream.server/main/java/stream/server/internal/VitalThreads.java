@@ -29,6 +29,9 @@ public final class VitalThreads {
     }, "stream-server-halt");
     private static final Thread EXITING = new Thread(() -> System.exit(EXIT), "stream-server-exit");
     private static final java.util.concurrent.atomic.AtomicBoolean ENDING = new java.util.concurrent.atomic.AtomicBoolean();
+    // Given back to the heap when a thread dies of an error: the handler itself must allocate (a
+    // message, a log line), and out of memory it would die too.
+    private static volatile byte[] reserve = new byte[2 * 1024 * 1024];
 
     private VitalThreads() {}
 
@@ -39,18 +42,22 @@ public final class VitalThreads {
     }
 
     static boolean vital(String threadName) {
-        return VITAL.stream().anyMatch(threadName::startsWith);
+        for (String v : VITAL)
+            if (threadName.startsWith(v)) return true;
+        return false;
     }
 
     private static void died(Thread t, Throwable e) {
+        if (e instanceof VirtualMachineError) reserve = null;
         if (!vital(t.getName()) && !(e instanceof VirtualMachineError)) {
             System.getLogger("stream.server").log(Level.ERROR, "thread " + t.getName() + " ended by an error", e);
             return;
         }
-        // Print first: under out-of-memory a logger may fail.
-        System.err.println("stream-server: vital thread " + t.getName() + " died (" + e + "); exiting with "
-                + EXIT + " so that the service manager restarts the server");
         if (!ENDING.compareAndSet(false, true)) return;
+        reserve = null;
+        // Printed, not logged: under out-of-memory a logger may fail.
+        System.err.println("stream-server: " + (vital(t.getName()) ? "vital thread " : "thread ") + t.getName() + " died (" + e + "); exiting with "
+                + EXIT + " so that the service manager restarts the server");
         HALT.start();
         EXITING.start();
     }
