@@ -34,7 +34,7 @@ LOCK=jlink/dependencies.lock
 # util-linux: setsid and setpriv, which start the child in a session of its own and make it die with the server.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x util-linux)
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, systemd-analyze, mount (tmpfs)
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount nginx chromium curl)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, systemd-analyze, mount (tmpfs), the reverse proxy, the browser, curl inside namespaces
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }
