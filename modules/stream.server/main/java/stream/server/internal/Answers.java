@@ -55,6 +55,7 @@ final class Answers {
      * @param e the mistake
      */
     static void error(HttpExchange ex, ApiError e) throws IOException {
+        drainSmallBody(ex);
         e.headers.forEach(ex.getResponseHeaders()::set);
         json(ex, e.code, e.body());
     }
@@ -76,6 +77,23 @@ final class Answers {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
         if (!chunked && (length == null || length.strip().equals("0"))) ex.getRequestBody().read();
+    }
+
+    /**
+     * Reads an unread body of at most {@link HttpApi#MAX_BODY} bytes before an error answer: a
+     * socket closed with unread data is reset, and the reset can overtake the answer (a browser
+     * then sees "Failed to fetch" instead of the 401 or 403). A slow sender is bounded by the
+     * request timeout; a larger or chunked body is not waited for: the answer says Connection: close.
+     */
+    private static void drainSmallBody(HttpExchange ex) {
+        if (!RequestGuard.RequestBody.unread(ex) || ex.getRequestHeaders().containsKey("Transfer-Encoding")) return;
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length == null || !length.strip().matches("[0-9]{1,6}") || Integer.parseInt(length.strip()) > HttpApi.MAX_BODY) return;
+        try {
+            ex.getRequestBody().readNBytes(HttpApi.MAX_BODY + 1);
+        } catch (IOException e) {
+            // the client is gone: the answer will fail too
+        }
     }
 
     static void json(HttpExchange ex, int code, JsonObject body) throws IOException {

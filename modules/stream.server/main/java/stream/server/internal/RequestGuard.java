@@ -32,7 +32,9 @@ import stream.server.ServerConfig;
  * while the server was flooded) is not executed.
  * </ul>
  * Curl and scripts send no Origin and no Sec-Fetch-*, and the dashboard is same-origin: both pass.
- * An answer given before the request body was read carries {@code Connection: close} ({@link Answers}).
+ * A refused request's body of up to 64 KiB is read before the answer (else the close would reset
+ * the connection and the client might lose the answer); an answer given with a body still unread
+ * (larger, chunked) carries {@code Connection: close} ({@link Answers}).
  */
 final class RequestGuard extends Filter {
     private static final System.Logger LOG = System.getLogger("stream.server");

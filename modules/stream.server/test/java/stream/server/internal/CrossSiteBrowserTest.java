@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * origin (another port of 127.0.0.1, which a browser calls same-site) sends the no-cors POST of
  * the issue; the server refuses it (counted as a 403) and nothing starts. A page of the server's
  * own origin starts the stream with fetch. Everything runs in a network namespace of the test's own
- * with loopback only; the other origin's page is answered by the test through the DevTools
- * protocol, so nothing else listens.
+ * with loopback only; the other origin's page is served by the JDK's jwebserver there.
  */
 class CrossSiteBrowserTest {
     @TempDir
@@ -37,11 +36,21 @@ class CrossSiteBrowserTest {
                 String post = "fetch('" + api + "/control', {method: 'POST', mode: 'no-cors',"
                         + " body: '{\"action\":\"start\",\"destinations\":[\"127.0.0.1:5006\"]}'})"
                         + ".then(r => 'sent ' + r.type, e => 'error ' + e)";
+                // The other origin: the JDK's own file server on another port, in the namespace too.
+                java.nio.file.Files.createDirectories(dir.resolve("site"));
+                java.nio.file.Files.writeString(dir.resolve("site/index.html"), "<!doctype html><title>another site</title><p>nothing to see");
+                List<String> web = new java.util.ArrayList<>(ns.prefix());
+                web.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "jwebserver").toString(), "-b", "127.0.0.1",
+                        "-p", attacker.substring(attacker.lastIndexOf(':') + 1, attacker.length() - 1), "-d", dir.resolve("site").toString()));
+                Process site = new ProcessBuilder(web).redirectErrorStream(true).redirectOutput(dir.resolve("site.log").toFile()).start();
                 try (Chromium.Tab evil = browser.newTab()) {
-                    evil.route(attacker, r -> new Chromium.Response(200, Map.of("Content-Type", "text/html"),
-                            "<!doctype html><title>another site</title><p>nothing to see"));
+                    TestSupport.waitUntil("the other origin's page served", Duration.ofSeconds(30),
+                            () -> metricsOrEmpty(ns, attacker).contains("nothing to see"));
                     evil.navigate(attacker);
                     assertEquals("sent opaque", evil.evaluate(post).asString(), "the browser sent the request");
+                } finally {
+                    site.destroyForcibly();
+                    site.waitFor();
                 }
                 // The request reached the server and was refused: a 403 counted, nothing started.
                 TestSupport.waitUntil("the refusal counted in /metrics", Duration.ofSeconds(10),
@@ -62,6 +71,14 @@ class CrossSiteBrowserTest {
                 assertEquals("running", running.getString("status", null), running.toString());
                 assertTrue(server.stderrText().isEmpty() || !server.stderrText().contains("Exception"), server.stderrText());
             }
+        }
+    }
+
+    static String metricsOrEmpty(NetNs ns, String url) {
+        try {
+            return curl(ns, url);
+        } catch (Exception e) {
+            return "";
         }
     }
 

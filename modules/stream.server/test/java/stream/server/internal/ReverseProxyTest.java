@@ -41,6 +41,8 @@ class ReverseProxyTest {
             host.exec("ip", "addr", "add", PROXY + "/30", "dev", "pxb" + suffix);
             host.exec("ip", "link", "set", "pxb" + suffix, "up");
 
+            Files.createDirectories(dir.resolve("state"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             List<String> args = List.of("--port", "0", "--bind", "127.0.0.1", "--source", "test", "--width", "320", "--height",
                     "240", "--framerate", "15", "--dest", "127.0.0.1:5004", "--state-dir", dir.resolve("state").toString());
             try (TestSupport.ServerProcess server = new TestSupport.ServerProcess(host.prefix(), args, Map.of("STREAM_TOKEN", TOKEN))) {

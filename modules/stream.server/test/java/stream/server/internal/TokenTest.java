@@ -115,7 +115,6 @@ class TokenTest {
         InetAddress lo = InetAddress.getLoopbackAddress();
         var none = post(lo, Map.of(), "start");
         assertEquals(401, none.code(), none.body());
-        assertEquals("close", none.header("Connection"), "answered before the body was read");
         assertEquals("stopped", TestSupport.status(server.port()).getString("status", null));
         assertEquals(200, post(lo, Map.of("Authorization", "Bearer " + TOKEN), "start").code());
         assertEquals(200, TestSupport.request(lo, server.port(), "GET", "/control", Map.of(), null).code(), "reads need none");
