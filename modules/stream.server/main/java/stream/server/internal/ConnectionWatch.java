@@ -16,7 +16,9 @@ import java.util.Locale;
 public final class ConnectionWatch {
     private static final System.Logger LOG = System.getLogger("stream.server");
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
-    private static final String LISTEN = "0A";
+    // Connections a server holds: established (accepted, or waiting in the queue) and closed by the
+    // client but not yet by us. Not TIME_WAIT: thousands of those linger after a flood, holding nothing.
+    private static final java.util.Set<String> HELD = java.util.Set.of("01", "08");
 
     private final int port;
     private final int maxConnections;
@@ -78,7 +80,7 @@ public final class ConnectionWatch {
         for (Path table : TABLES) {
             try (var lines = Files.lines(table)) {
                 n += (int) lines.skip(1).map(l -> l.strip().split("\\s+"))
-                        .filter(f -> f.length > 3 && f[1].endsWith(local) && !f[3].equals(LISTEN)).count();
+                        .filter(f -> f.length > 3 && f[1].endsWith(local) && HELD.contains(f[3])).count();
             } catch (IOException | RuntimeException e) {
                 return -1;
             }

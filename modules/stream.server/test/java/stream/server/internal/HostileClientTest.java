@@ -326,6 +326,34 @@ class HostileClientTest {
             }
         });
         assertTrue(!server.stderrText().contains("vital thread"), server.stderrText());
+        assertTrue(!server.stderrText().contains("refusing new HTTP connections"), "2,000 is under the cap: " + server.stderrText());
+    }
+
+    @Test
+    void aFullServerSaysOnceThatItRefusesConnectionsAndOnceThatItTakesThemAgain() throws Exception {
+        int port = start("--max-connections", "100");
+        List<Socket> crowd = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            Socket s = new Socket();
+            sockets.add(s);
+            crowd.add(s);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            try {
+                s.getOutputStream().write("GET /con".getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                // closed at once: over the cap
+            }
+        }
+        TestSupport.waitUntil("the log saying it refuses connections", Duration.ofSeconds(20),
+                () -> server.stderrText().contains("refusing new HTTP connections"));
+        assertAllClosedByServer(crowd, "150 half-sent requests against a cap of 100");
+        closeAll(sockets);
+        TestSupport.waitUntil("the log saying it takes connections again", Duration.ofSeconds(20),
+                () -> server.stderrText().contains("taking new HTTP connections again"));
+        assertEquals(200, TestSupport.request(port, "GET", "/control", null).code());
+        String log = server.stderrText();
+        assertEquals(1, log.lines().filter(l -> l.contains("refusing new HTTP connections")).count(), log);
+        assertTrue(log.contains("the limit is 100 (--max-connections)"), log);
     }
 
     static JsonObject statusOrEmpty(int port) {
@@ -351,16 +379,20 @@ class HostileClientTest {
         Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=200:200").redirectErrorStream(true).start();
         String said = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(prlimit.waitFor(10, TimeUnit.SECONDS) && prlimit.exitValue() == 0, "prlimit failed: " + said);
-        // Connections that send nothing, until the server has no descriptor left (the rest wait in the kernel's queue).
-        for (int i = 0; i < 200; i++) { // as many as descriptors: the server has some open already, the rest wait in the queue
+        // Connections that send nothing, until the server says it has no descriptor left (the rest wait in
+        // the kernel's queue): slowly at the end, so that the queue keeps room for the start below.
+        for (int i = 0; i < 400 && !server.stderrText().contains("no file descriptor left"); i++) {
             Socket s = new Socket();
             sockets.add(s);
             try {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
             } catch (IOException e) {
-                break; // the queue is full
+                // the queue is full
             }
+            if (i >= 150) Thread.sleep(50);
         }
+        assertTrue(server.stderrText().contains("no file descriptor left"), "the flood did not exhaust the descriptors: "
+                + server.stderrText());
         // A start that waits in the queue; its client gives up after 3 s and leaves.
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
