@@ -8,7 +8,8 @@
 #   deps     download the pinned third-party jars (only when missing) and check their SHA-256
 #   compile  compile every module with -Xlint:all -Werror and package modular jars
 #   test     run every module's tests on the module path (JUnit Platform console launcher)
-#   image    link out/image with the launchers stream-server, stream-client, stream-viewer
+#   image    link out/image with the launchers stream-server, stream-client, stream-viewer and
+#            an AOT cache for each (JDK 25+), made from a training run against a real stream
 #   run      build the image, then start stream-server streaming (arguments after "--" go to it)
 #   docs     javadoc for the three modules into out/docs
 #   bench    run bench/run.sh (see bench/README.md); never fails the build
@@ -33,8 +34,11 @@ LOCK=jlink/dependencies.lock
 # Debian packages: what the stream needs at run time, and what the tests need besides.
 # util-linux: setsid and setpriv, which start the child in a session of its own and make it die with the server.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x util-linux)
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount nginx chromium curl)  # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns, systemd-analyze, mount (tmpfs), the reverse proxy, the browser, curl inside namespaces
+                  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x
+                  gstreamer1.0-nice util-linux)  # libnice for webrtcbin (the WebRTC gateway)
+# Xvfb, xwininfo, ffmpeg/ffprobe, ip netns and ss, systemd-analyze, mount (tmpfs), Janus with a
+# client for its API (curl), nginx (the reverse-proxy test), and a browser (Chromium) for the WebRTC, dashboard and Janus tests
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium nginx)
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }
@@ -237,6 +241,7 @@ phase_test() {
       # shellcheck disable=SC2046
       run "$JAVAC" --release "$MIN_JAVA" -Xlint:all -Xlint:-requires-automatic -Werror -encoding UTF-8 \
         --module-path "$others$OUT/lib:$test_lib" \
+        --module-version "$VERSION" \
         -d "$classes" \
         $(find "modules/$m/main/java" -name '*.java' ! -name module-info.java) \
         $(find "modules/$m/test/java" -name '*.java')
@@ -253,6 +258,7 @@ phase_test() {
     set +e
     "$JAVA" "${native[@]}" -XX:+UseSerialGC \
       -Dstream.build.dir="$PWD/$OUT" \
+      -Dstream.version="$VERSION" \
       -Djunit.jupiter.execution.timeout.default=180s \
       --module-path "$path" --add-modules "$m" \
       -m org.junit.platform.console/org.junit.platform.console.ConsoleLauncher \
@@ -282,6 +288,110 @@ jna_platform() { # JNA's name for this platform's folder of native code, e.g. li
   printf '%s-%s' "$os" "$arch"
 }
 
+# ---------------------------------------------------------------- AOT caches
+# A JDK 25 AOT cache per launcher (JEP 483/514/515: classes loaded and linked, method profiles),
+# made from a training run of each against a real server and stream. The launchers use
+# lib/<launcher>.aot when it is there; it roughly halves a cold start.
+AOT_MIN_JAVA=25
+AOT_PIDS=()
+
+free_udp_port() { # a UDP port nobody on this machine holds (from /proc/net/udp*)
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 40000 ))
+    grep -qi ":$(printf '%04X' "$p") " /proc/net/udp /proc/net/udp6 2>/dev/null || { printf '%s' "$p"; return 0; }
+  done
+}
+
+http_get() { # http_get PORT PATH: one request over bash's /dev/tcp (no curl on a fresh machine)
+  local fd
+  exec {fd}<>"/dev/tcp/127.0.0.1/$1"
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&"$fd"
+  head -1 <&"$fd"
+  exec {fd}>&-
+}
+
+await_line() { # await_line FILE REGEX PID SECONDS: until FILE has a line matching REGEX (and PID lives)
+  local i
+  for (( i = 0; i < $4 * 10; i++ )); do
+    grep -Eq "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || die "AOT training: the process $3 ended early; see $1"
+    sleep 0.1
+  done
+  die "AOT training: no line /$2/ in $1 within $4 s"
+}
+
+aot_cleanup() { local p; for p in "${AOT_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; AOT_PIDS=(); }
+
+# Training: the server starts, answers GET /control, /stream.sdp, /metrics and /health, starts a
+# real test-pattern stream and stops it; the viewer decodes 60 frames of that stream; the client
+# asks the running server for its status. Each JVM writes its cache when it exits.
+train_aot_caches() {
+  local image=$1 dir=$OUT/aot-training
+  local lib=$image/lib
+  if (( JDK_VERSION < AOT_MIN_JAVA )); then
+    say "no AOT caches: they need JDK $AOT_MIN_JAVA (this is $JDK_VERSION); the launchers start without"
+    return 0
+  fi
+  local l missing=0
+  for l in "${LAUNCHERS[@]}"; do [[ -s $lib/$l.aot ]] || missing=1; done
+  if (( ! missing )) && ! stale "$lib/aot.stamp" "$image/.stamp"; then say "up to date: AOT caches"; return 0; fi
+  ensure_packages "the training runs" "${RUNTIME_PACKAGES[@]}"
+  banner "image: AOT caches from training runs (logs in $dir)"
+  rm -rf "$dir"; mkdir -p "$dir/state"
+  rm -f "$lib"/*.aot "$lib/aot.stamp"
+  trap aot_cleanup EXIT
+  local udp port url
+  udp=$(free_udp_port)
+  say "+ stream-server --port 0 --bind 127.0.0.1 --source test --dest 127.0.0.1:$udp (training)"
+  STREAM_JAVA_OPTS="-XX:AOTCacheOutput=$lib/stream-server.aot" "$image/bin/stream-server" --port 0 --bind 127.0.0.1 \
+    --source test --dest "127.0.0.1:$udp" --state-dir "$dir/state" >"$dir/server.log" 2>&1 &
+  local server=$!; AOT_PIDS+=("$server")
+  await_line "$dir/server.log" 'listening on http://' "$server" 30
+  port=$(sed -n 's|.*listening on http://[^ ]*:\([0-9]*\)/control.*|\1|p' "$dir/server.log" | head -1)
+  url=http://127.0.0.1:$port
+  say "+ stream-viewer --port $udp --sink none --frames 60 (training)"
+  STREAM_JAVA_OPTS="-XX:AOTCacheOutput=$lib/stream-viewer.aot" "$image/bin/stream-viewer" --port "$udp" --sink none \
+    --frames 60 --timeout 30 >"$dir/viewer.log" 2>&1 &
+  local viewer=$!; AOT_PIDS+=("$viewer")
+  await_line "$dir/viewer.log" 'waiting for the stream' "$viewer" 30
+  say "+ stream-client status --server $url (training)"
+  STREAM_JAVA_OPTS="-XX:AOTCacheOutput=$lib/stream-client.aot" "$image/bin/stream-client" status --server "$url" \
+    >"$dir/client.log" 2>&1 || die "AOT training: stream-client status failed; see $dir/client.log"
+  local path
+  for path in /health /metrics /stream.sdp /control; do http_get "$port" "$path" >>"$dir/http.log"; done
+  run "$image/bin/stream-client" start --server "$url" >>"$dir/http.log"
+  http_get "$port" /stream.sdp >>"$dir/http.log"
+  wait "$viewer" || die "AOT training: stream-viewer decoded no 60 frames; see $dir/viewer.log"
+  run "$image/bin/stream-client" stop --server "$url" >>"$dir/http.log"
+  kill -TERM "$server"
+  wait "$server" || true  # 143: ended by SIGTERM, as asked
+  aot_cleanup; trap - EXIT
+  for l in "${LAUNCHERS[@]}"; do
+    [[ -s $lib/$l.aot ]] || die "AOT training: no cache $lib/$l.aot; see $dir/"
+    say "$lib/$l.aot: $(( $(wc -c <"$lib/$l.aot") / 1048576 )) MiB"
+  done
+  touch "$lib/aot.stamp"
+}
+
+# The image's default CDS archive serves bin/java itself and `java -m MODULE`: the classes their
+# start-up loads (about 870). The launchers have AOT caches of their own, so jlink's full default
+# list (--generate-cds-archive: 1,300 classes, 14 MB, and a no-compressed-oops twin) is not needed.
+default_cds_archive() {
+  local image=$1 list=$OUT/tmp/cds
+  rm -rf "$list"; mkdir -p "$list"
+  "$image/bin/java" -Xshare:off -XX:DumpLoadedClassList="$list/java.txt" -version 2>/dev/null
+  local m
+  for m in "${MODULES[@]}"; do
+    "$image/bin/java" -Xshare:off -XX:DumpLoadedClassList="$list/$m.txt" --enable-native-access=com.sun.jna \
+      -m "$m" --version >/dev/null 2>&1
+  done
+  cat "$list"/*.txt | grep -v '^[#@]' | cut -d' ' -f1 | sort -u >"$list/classlist"
+  run "$image/bin/java" -Xshare:dump -XX:SharedClassListFile="$list/classlist" \
+    -XX:SharedArchiveFile="$image/lib/server/classes.jsa" >"$list/dump.log" 2>&1 ||
+    die "the CDS archive could not be made; see $list/dump.log"
+}
+
 phase_image() {
   phase_compile
   banner "image: $OUT/image"
@@ -299,10 +409,8 @@ phase_image() {
       --no-header-files \
       --no-man-pages \
       --compress=zip-6 \
-      --exclude-resources="regex:/com\.sun\.jna/com/sun/jna/(?!$(jna_platform)/)[^/]+-[^/]+/.*" \
-      --generate-cds-archive
-    # The no-compressed-oops archive serves only heaps over 32 GB, which no launcher uses.
-    rm -f "$image"/lib/server/classes_nocoops.jsa
+      --exclude-resources="regex:/com\.sun\.jna/com/sun/jna/(?!$(jna_platform)/)[^/]+-[^/]+/.*"
+    default_cds_archive "$image"
     # The JDK's libjvm.so keeps its full symbol table (5 MB); the dynamic symbols stay.
     if command -v strip >/dev/null 2>&1; then
       run strip --strip-unneeded "$image"/lib/server/libjvm.so
@@ -313,9 +421,16 @@ phase_image() {
     done
     touch "$image/.stamp"
   fi
+  train_aot_caches "$image"
   banner "image check"
   run "$image/bin/java" --list-modules | grep -Ev '^(java|jdk)\.' || true
-  for l in "${LAUNCHERS[@]}"; do run "$image/bin/$l" --version; done
+  # Each launcher's cache must be there, and with AOTMode=on an unusable one fails the launcher
+  # instead of letting it start slowly.
+  local check=""; (( JDK_VERSION < AOT_MIN_JAVA )) || check=-XX:AOTMode=on
+  for l in "${LAUNCHERS[@]}"; do
+    [[ -z $check || -s $image/lib/$l.aot ]] || die "image check: $image/lib/$l.aot is missing"
+    run env STREAM_JAVA_OPTS="$check" "$image/bin/$l" --version
+  done
   say ""
   say "image: $PWD/$image ($(du -sh "$image" | cut -f1))"
   say "start: $image/bin/stream-server      (then: $image/bin/stream-client)"

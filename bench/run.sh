@@ -4,6 +4,12 @@
 # the image is built at out/image. Never fails the build: it exits 0, with a note in
 # RESULTS.md when a measurement failed.
 #
+# Usage: bench/run.sh [--only PHASE,...]
+#   --only coldstart,http   run only these phases (after the discovery every phase needs); the
+#                           results then go to out/bench/RESULTS.md and out/bench/results.json, and
+#                           bench/RESULTS.md stays the last full run. Phases: coldstart http ttff
+#                           latejoin g2g image cost.
+#
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
 #   BENCH_G2G_SECONDS=30    glass-to-glass window per pipeline
@@ -21,7 +27,17 @@ IMAGE=$ROOT/out/image
 LIB=$ROOT/out/lib
 WORK=$ROOT/out/bench
 CLASSES=$WORK/classes
-RESULTS=$ROOT/bench/RESULTS.md
+ONLY=""
+case ${1:-} in
+  --only) ONLY=${2:?--only needs phases, e.g. --only coldstart,http}; shift 2 ;;
+  --only=*) ONLY=${1#--only=}; shift ;;
+  "") ;;
+  -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) printf 'bench/run.sh: unknown argument "%s" (see --help)\n' "$1" >&2; exit 2 ;;
+esac
+# A partial run does not replace the last full run's results.
+if [[ -n $ONLY ]]; then RESULTS_DIR=$WORK; else RESULTS_DIR=$ROOT/bench; fi
+RESULTS=$RESULTS_DIR/RESULTS.md
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }
@@ -43,7 +59,7 @@ trap 'exit 130' INT TERM
 
 # A note in RESULTS.md when the bench could not run at all.
 fail_note() {
-  mkdir -p "$ROOT/bench"
+  mkdir -p "$RESULTS_DIR"
   {
     say "# Benchmark results"
     say ""
@@ -119,6 +135,8 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-660}" \
     -Dbench.cost.rounds="${BENCH_COST_ROUNDS:-2}" \
     -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-540}" \
     -Dbench.note="${BENCH_NOTE:-}" \
+    -Dbench.only="$ONLY" \
+    -Dbench.results.dir="$RESULTS_DIR" \
     bench.Bench &
 BENCH_PID=$!
 wait "$BENCH_PID"
@@ -129,6 +147,6 @@ if (( rc != 0 )); then
   [[ -s $RESULTS ]] || fail_note "the measuring run ended with status $rc before writing results (logs in out/bench/logs/)"
 fi
 
-banner "bench: results (bench/RESULTS.md, bench/results.json; logs in out/bench/logs/)"
+banner "bench: results ($RESULTS, results.json beside it; logs in out/bench/logs/)"
 cat "$RESULTS"
 exit 0

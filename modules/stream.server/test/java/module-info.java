@@ -3,6 +3,7 @@ open module stream.server {
     // copied from main
     requires com.eclipsesource.json;
     requires java.logging; // backs java.lang.System.Logger
+    requires java.net.http; // the Janus HTTP API
     requires jdk.httpserver;
 
     exports stream.server;

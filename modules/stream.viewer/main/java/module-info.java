@@ -13,6 +13,8 @@
  * @since 0.1
  */
 module stream.viewer {
+    requires com.eclipsesource.json; // the WebRTC gateway's control lines
+    requires java.net.http; // stream-viewer --whep
     requires org.freedesktop.gstreamer;
 
     exports stream.viewer;

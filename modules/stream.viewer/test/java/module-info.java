@@ -1,6 +1,8 @@
 // The test module: same name as the main one, open, so tests see its internals.
 open module stream.viewer {
     // copied from main
+    requires com.eclipsesource.json; // the WebRTC gateway's control lines
+    requires java.net.http; // stream-viewer --whep
     requires org.freedesktop.gstreamer;
 
     exports stream.viewer;

@@ -3,6 +3,7 @@ package stream.client.internal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,24 +11,29 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import stream.client.ControlClient;
 import stream.viewer.ViewerOptions;
+import stream.viewer.WhepViewer;
 
 /**
  * The parsed command line of stream-client.
  *
- * @param command start, stop, status or view; null for the interactive menu
+ * @param command start, stop, status, view or list; null for the interactive menu
+ * @param stream the stream named with --stream, or null for the server's default stream
  * @param server the server address (--server, STREAM_SERVER, or http://localhost:8590)
  * @param token the bearer token (--token, STREAM_TOKEN), or null
  * @param json print the server's JSON untouched
  * @param httpTimeout how long to wait for each answer of the server
  * @param viewer the options for view
+ * @param viewAddressGiven --port or --multicast was given, so view does not look up where a named stream goes
+ * @param whep the WHEP endpoint view pulls the stream from over WebRTC; null to receive pushed UDP
+ * @param iceAddresses with whep: the only local addresses to offer ICE candidates on; empty for all
  * @param help --help was given
  * @param version --version was given
  */
-record CommandLine(String command, URI server, String token, boolean json, Duration httpTimeout,
-        ViewerOptions viewer, boolean help, boolean version) {
+record CommandLine(String command, String stream, URI server, String token, boolean json, Duration httpTimeout,
+        ViewerOptions viewer, boolean viewAddressGiven, URI whep, List<String> iceAddresses, boolean help, boolean version) {
 
     /** The commands for scripts. */
-    static final List<String> COMMANDS = List.of("start", "stop", "status", "view");
+    static final List<String> COMMANDS = List.of("start", "stop", "status", "view", "list");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min)?");
 
@@ -50,6 +56,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
     static CommandLine parse(List<String> args, Map<String, String> env) throws UsageException {
         Objects.requireNonNull(env, "env");
         String command = null;
+        String stream = null;
         String server = null;
         String token = null;
         String port = null;
@@ -60,6 +67,8 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
         String group = null;
         String bind = null;
         String httpTimeout = null;
+        String whep = null;
+        List<String> iceAddresses = new ArrayList<>();
         boolean json = false;
         boolean help = false;
         boolean version = false;
@@ -81,8 +90,8 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                     }
                     json = true;
                 }
-                case "--server", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
-                        "--http-timeout" -> {
+                case "--server", "--stream", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
+                        "--http-timeout", "--whep", "--ice-address" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new UsageException(name + " needs a value");
@@ -91,6 +100,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                     }
                     switch (name) {
                         case "--server" -> server = value;
+                        case "--stream" -> stream = value;
                         case "--token" -> token = value;
                         case "--port" -> port = value;
                         case "--sink" -> sink = value;
@@ -99,6 +109,8 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                         case "--snapshot" -> snapshot = value;
                         case "--multicast" -> group = value;
                         case "--bind" -> bind = value;
+                        case "--whep" -> whep = value;
+                        case "--ice-address" -> iceAddresses.add(value);
                         default -> httpTimeout = value;
                     }
                 }
@@ -110,7 +122,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                         throw new UsageException("one command at a time: '" + command + "' and '" + arg + "'");
                     }
                     if (!COMMANDS.contains(arg)) {
-                        throw new UsageException("unknown command '" + arg + "' (commands: start, stop, status, view)");
+                        throw new UsageException("unknown command '" + arg + "' (commands: " + String.join(", ", COMMANDS) + ")");
                     }
                     command = arg;
                 }
@@ -127,6 +139,14 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
         } catch (IllegalArgumentException e) {
             throw new UsageException(serverFrom + ": " + e.getMessage());
         }
+        if (stream != null) {
+            try {
+                ControlClient.checkStreamName(stream);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--stream: " + e.getMessage());
+            }
+        }
+        boolean viewAddressGiven = port != null || group != null;
         if (token == null) {
             token = nonBlank(env.get("STREAM_TOKEN"));
         }
@@ -161,8 +181,24 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        URI whepUri = null;
+        if (whep == null && !iceAddresses.isEmpty()) {
+            throw new UsageException("--ice-address goes with --whep (WebRTC); the UDP viewer has --bind");
+        }
+        if (whep != null) {
+            if (port != null && portFrom.equals("--port") || snapshot != null || group != null || bind != null) {
+                throw new UsageException("--whep pulls the stream over WebRTC: --port, --bind, --multicast and --snapshot"
+                        + " are for receiving UDP");
+            }
+            try {
+                whepUri = WhepViewer.checkUrl(whep);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         Duration http = httpTimeout == null ? ControlClient.DEFAULT_REQUEST_TIMEOUT : duration("--http-timeout", httpTimeout);
-        return new CommandLine(command, serverUri, token, json, http, viewer, help, version);
+        return new CommandLine(command, stream, serverUri, token, json, http, viewer, viewAddressGiven, whepUri,
+                List.copyOf(iceAddresses), help, version);
     }
 
     private static String nonBlank(String s) {

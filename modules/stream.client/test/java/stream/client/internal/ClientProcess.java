@@ -56,8 +56,18 @@ final class ClientProcess {
      * @param stdin what to type, then end of input
      */
     static Result run(List<String> args, Map<String, String> env, String stdin, Path dir) {
+        return run(List.of(), args, env, stdin, dir);
+    }
+
+    /**
+     * Runs stream-client to its end behind a wrapper command.
+     * @param wrapper the command that runs it, for example {@code ip netns exec NAME}; empty for none
+     */
+    static Result run(List<String> wrapper, List<String> args, Map<String, String> env, String stdin, Path dir) {
         try {
-            var pb = new ProcessBuilder(command("stream.client", true, args));
+            var cmd = new ArrayList<>(wrapper);
+            cmd.addAll(command("stream.client", true, args));
+            var pb = new ProcessBuilder(cmd);
             pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
             env.forEach((k, v) -> {
                 if (v == null) {

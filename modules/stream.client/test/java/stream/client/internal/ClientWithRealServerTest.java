@@ -37,6 +37,16 @@ class ClientWithRealServerTest {
     private String url;
     private int udpPort;
     private final List<Process> others = new ArrayList<>();
+    /** The network namespace this test made (deleted after it), or null. */
+    private String netns;
+    /** The command prefix that runs the clients where the server is: in the namespace, or nothing. */
+    private List<String> inNetns = List.of();
+    private final List<Cleanup> cleanups = new ArrayList<>();
+
+    /** Something to undo after a test, such as a device node made outside the test's folder. */
+    private interface Cleanup {
+        void run() throws IOException;
+    }
 
     /** Starts stream-server with this source (test: the live test pattern) on a free port, streaming to a free UDP port. */
     private void startServer(String source) throws IOException {
@@ -44,6 +54,11 @@ class ClientWithRealServerTest {
     }
 
     private void startServer(String source, String bind, String... more) throws IOException {
+        startServer(List.of(), source, bind, more);
+    }
+
+    /** Starts stream-server behind a wrapper command (e.g. ip netns exec NAME; empty for none). */
+    private void startServer(List<String> wrapper, String source, String bind, String... more) throws IOException {
         udpPort = ClientProcess.freeUdpPort();
         Path out = dir.resolve("server.out");
         Path err = dir.resolve("server.err");
@@ -51,7 +66,9 @@ class ClientWithRealServerTest {
         var args = new ArrayList<>(List.of("--port", "0", "--bind", bind, "--source", source, "--dest", "127.0.0.1:" + udpPort,
                 "--width", "320", "--height", "240", "--state-dir", dir.resolve("state").toString()));
         args.addAll(List.of(more));
-        var pb = new ProcessBuilder(ClientProcess.command("stream.server", false, args));
+        var cmd = new ArrayList<>(wrapper);
+        cmd.addAll(ClientProcess.command("stream.server", false, args));
+        var pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
         server = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         ClientProcess.await(Duration.ofSeconds(60), "stream-server to listen", () -> {
@@ -68,9 +85,13 @@ class ClientWithRealServerTest {
     }
 
     @AfterEach
-    void stopEverything() {
+    void stopEverything() throws Exception {
         others.forEach(ClientProcess::kill);
         ClientProcess.kill(server);
+        for (Cleanup c : cleanups) c.run();
+        if (netns != null) {
+            ip("netns", "del", netns);
+        }
     }
 
     @Test
@@ -188,14 +209,25 @@ class ClientWithRealServerTest {
     }
 
     @Test
-    void fromAnotherHostTheTokenIsNeededAndSentFromOptionOrEnvironment() throws IOException {
-        // The server asks for the token only from non-loopback clients: talk to it on this machine's LAN address.
-        var lan = java.net.NetworkInterface.networkInterfaces()
-                .filter(ClientWithRealServerTest::upAndNotLoopback)
-                .flatMap(java.net.NetworkInterface::inetAddresses)
-                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst();
-        org.junit.jupiter.api.Assumptions.assumeTrue(lan.isPresent(), "this machine has no non-loopback IPv4 address");
-        startServer("test", lan.get().getHostAddress(), "--token", "s3cret");
+    void fromAnotherHostTheTokenIsNeededAndSentFromOptionOrEnvironment() throws Exception {
+        // The server asks for the token only from non-loopback clients. A network namespace of the test's own
+        // gives the server and the clients a non-loopback address (10.x, on the namespace's own loopback device) that
+        // exists nowhere else, so the test runs the same on every machine and nothing reaches a real interface.
+        netns = "stream-client-token-" + ProcessHandle.current().pid();
+        String address = "10.213.77.1";
+        var made = ip("netns", "add", netns);
+        if (made.exit() != 0) {
+            netns = null;
+            throw new AssertionError("this test needs a network namespace of its own for a non-loopback address,"
+                    + " and could not create one (it needs root and iproute2, as CI has): " + made.both());
+        }
+        for (var step : List.of(List.of("-n", netns, "link", "set", "lo", "up"),
+                List.of("-n", netns, "addr", "add", address + "/32", "dev", "lo"))) {
+            var r = ip(step.toArray(String[]::new));
+            assertEquals(0, r.exit(), "ip " + step + ": " + r.both());
+        }
+        inNetns = List.of("ip", "netns", "exec", netns);
+        startServer(inNetns, "test", address, "--token", "s3cret");
 
         var without = client("start");
         assertEquals(1, without.exit(), without.both());
@@ -207,7 +239,7 @@ class ClientWithRealServerTest {
         assertEquals(1, wrong.exit(), wrong.both());
         assertTrue(wrong.err().endsWith("check the token given with --token or STREAM_TOKEN\n"), wrong.both());
 
-        var withEnv = ClientProcess.run(List.of("start", "--server", url), Map.of("STREAM_TOKEN", "s3cret"), "", dir);
+        var withEnv = ClientProcess.run(inNetns, List.of("start", "--server", url), Map.of("STREAM_TOKEN", "s3cret"), "", dir);
         assertEquals(0, withEnv.exit(), withEnv.both());
         assertTrue(withEnv.out().startsWith("Stream started"), withEnv.both());
 
@@ -243,8 +275,23 @@ class ClientWithRealServerTest {
 
     @Test
     void startThatFailsOnTheServerIsExit1WithTheStreamsOwnErrorOutput() throws IOException {
-        // /dev/null is no camera: the server's gst-launch-1.0 (v4l2src) fails at once.
-        startServer("/dev/null");
+        // A V4L2 device node (major 81, so the server takes it as a camera) with no driver behind it:
+        // the server's gst-launch-1.0 (v4l2src) fails at once. A source must be under /dev: the node
+        // goes in a folder of its own in /dev/shm (a tmpfs), removed after. mknod needs root, as CI is.
+        Path folder = Files.createTempDirectory(Path.of("/dev/shm"), "stream-client-test");
+        Path camera = folder.resolve("video-nothing");
+        cleanups.add(() -> {
+            Files.deleteIfExists(camera);
+            Files.deleteIfExists(folder);
+        });
+        Process mknod = new ProcessBuilder("mknod", camera.toString(), "c", "81", "250").redirectErrorStream(true).start();
+        try {
+            assertEquals(0, mknod.waitFor(), "mknod (root needed): " + new String(mknod.getInputStream().readAllBytes()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        startServer(camera.toString());
         var start = client("start");
         assertEquals(1, start.exit(), start.both());
         assertEquals("", start.out(), start.both());
@@ -252,7 +299,7 @@ class ClientWithRealServerTest {
         assertTrue(lines.get(0).startsWith("stream-client: start failed on the server (HTTP 500): Stream failed to start"),
                 start.both());
         assertEquals("  stderr of the stream's last run:", lines.get(1), start.both());
-        assertTrue(start.err().contains("/dev/null"), "gst-launch-1.0's own words name the device: " + start.both());
+        assertTrue(start.err().contains(camera.toString()), "gst-launch-1.0's own words name the device: " + start.both());
         start.assertNoStackTrace();
 
         var status = client("status");
@@ -281,18 +328,25 @@ class ClientWithRealServerTest {
         r.assertNoStackTrace();
     }
 
-    private static boolean upAndNotLoopback(java.net.NetworkInterface nif) {
+    /** Runs ip (iproute2) to its end. */
+    private ClientProcess.Result ip(String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "ip", ".txt");
+        var cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Process p;
         try {
-            return nif.isUp() && !nif.isLoopback();
-        } catch (java.net.SocketException e) {
-            return false;
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        } catch (IOException e) {
+            throw new AssertionError("ip (iproute2) is needed: apt-get install iproute2", e);
         }
+        int exit = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1;
+        return new ClientProcess.Result(exit, read(out), "");
     }
 
     private ClientProcess.Result client(String... args) {
         var all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--server", url));
-        return ClientProcess.run(all, Map.of(), "", dir);
+        return ClientProcess.run(inNetns, all, Map.of(), "", dir);
     }
 
     private static String read(Path p) {

@@ -12,6 +12,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,6 +33,18 @@ public final class RtpTap implements AutoCloseable {
     private final DatagramChannel channel;
     private final LongSupplier clock;
     private final Thread reader;
+    private final CopyOnWriteArrayList<PacketListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Gets every RTP packet the tap receives, on the tap's reader thread. */
+    @FunctionalInterface
+    public interface PacketListener {
+        /**
+         * Called for each RTP version 2 packet, in the order received; must return quickly.
+         * @param packet the datagram, read-only; valid only during the call (copy what you keep)
+         * @param receivedNanos when it arrived, on the tap's clock ({@link System#nanoTime()} for {@link #open()})
+         */
+        void onPacket(ByteBuffer packet, long receivedNanos);
+    }
 
     // guarded by this
     private final ArrayDeque<long[]> window = new ArrayDeque<>(); // {nanos, bytes, marker}
@@ -84,7 +97,9 @@ public final class RtpTap implements AutoCloseable {
                 buf.clear();
                 if (channel.receive(buf) == null) continue;
                 buf.flip();
-                accept(buf, clock.getAsLong());
+                long now = clock.getAsLong();
+                accept(buf, now);
+                if (!listeners.isEmpty()) tell(buf.asReadOnlyBuffer(), now);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -106,6 +121,33 @@ public final class RtpTap implements AutoCloseable {
         window.addLast(new long[] {now, len, marker ? 1 : 0});
         trim(now);
         parameterSets(p);
+    }
+
+    private void tell(ByteBuffer packet, long now) {
+        if (packet.remaining() < 12 || (packet.get(0) & 0xC0) != 0x80) return; // not RTP v2
+        for (PacketListener l : listeners) {
+            try {
+                l.onPacket(packet.duplicate(), now);
+            } catch (RuntimeException e) { // one bad listener must not end the statistics
+                LOG.log(Level.WARNING, "RTP tap listener failed: {0}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Adds a listener that gets every packet from now on.
+     * @param listener the listener
+     */
+    public void addListener(PacketListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Removes a listener; it gets no packet after this returns, except one being delivered.
+     * @param listener the listener
+     */
+    public void removeListener(PacketListener listener) {
+        listeners.remove(listener);
     }
 
     private void trim(long now) {

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import stream.viewer.Version;
 import stream.viewer.Viewer;
 import stream.viewer.ViewerException;
 import stream.viewer.ViewerOptions;
@@ -36,6 +35,8 @@ public final class Main {
               --frames N           exit after N decoded frames (default 0: no limit)
               --timeout SECONDS    give up after SECONDS, decimals allowed (default: no limit)
               --snapshot FILE.png  write one decoded frame to FILE.png
+              --whep URL           watch over WebRTC from the server's WHEP endpoint instead
+                                   (with --sink, --frames, --timeout, --ice-address)
               --help               print this help and exit
               --version            print the version and exit
             Options may also be written --name=value.
@@ -87,9 +88,12 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (stream.viewer.internal.webrtc.WhepCommand.wanted(args)) { // pulling over WebRTC instead of UDP
+            return stream.viewer.internal.webrtc.WhepCommand.run(args, out, err);
+        }
         ViewerOptions options;
         try {
-            options = parse(args);
+            options = parse(args, out);
         } catch (UsageException e) {
             err.println("stream-viewer: " + e.getMessage());
             err.print(USAGE_TEXT);
@@ -140,7 +144,7 @@ public final class Main {
     }
 
     /** Parses the command line; returns null after printing --help or --version. */
-    static ViewerOptions parse(String[] args) throws UsageException {
+    static ViewerOptions parse(String[] args, PrintStream out) throws UsageException {
         var options = ViewerOptions.defaults();
         List<String> list = new ArrayList<>(List.of(args));
         for (int i = 0; i < list.size(); i++) {
@@ -154,11 +158,12 @@ public final class Main {
             }
             switch (name) {
                 case "--help", "-h" -> {
-                    System.out.print(USAGE_TEXT);
+                    out.print(USAGE_TEXT);
                     return null;
                 }
                 case "--version" -> {
-                    System.out.println("stream-viewer " + Version.of());
+                    // The module's version, recorded by build.sh (javac and jar --module-version).
+                    out.println("stream-viewer " + Main.class.getModule().getDescriptor().rawVersion().orElse("unversioned"));
                     return null;
                 }
                 case "--port", "--bind", "--multicast", "--sink", "--frames", "--timeout", "--snapshot" -> {

@@ -1,0 +1,98 @@
+package stream.server.internal.record;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The latest picture of a stream as a JPEG, without a viewer: the newest keyframe interval from
+ * the {@link PreRoll} goes through a short gst-launch-1.0 child (depayload, decode, scale, JPEG);
+ * every frame is decoded, since the last one depends on those before it, but only the frames the
+ * JPEG encoder has time for are encoded, and the last one always is: that JPEG is the answer.
+ */
+public final class Snapshots {
+    /** Smallest and largest width that may be asked for. */
+    public static final int MIN_WIDTH = 16, MAX_WIDTH = 3840;
+
+    private Snapshots() {}
+
+    /**
+     * @param width a width asked for, 0 for the stream's own
+     * @throws IllegalArgumentException when out of range
+     */
+    static void checkWidth(int width) {
+        if (width != 0 && (width < MIN_WIDTH || width > MAX_WIDTH))
+            throw new IllegalArgumentException("width must be " + MIN_WIDTH + " to " + MAX_WIDTH + ": " + width);
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param units a keyframe and the units after it
+     * @param payloadType the stream's RTP payload type
+     * @param width the width to scale to (height keeps the aspect ratio), or 0 for the stream's size
+     * @param tempDir where the child may write its frames (a fresh directory below it is used and removed)
+     * @return the JPEG
+     * @throws IOException when the child fails or produces no picture
+     */
+    public static byte[] jpeg(String gstLaunch, List<AccessUnit> units, int payloadType, int width, Path tempDir)
+            throws IOException {
+        Objects.requireNonNull(units, "units");
+        checkWidth(width);
+        if (units.isEmpty() || !units.get(0).keyframe()) throw new IllegalStateException("no keyframe to decode from");
+        Path dir = Files.createTempDirectory(tempDir, "snapshot-");
+        try {
+            List<String> c = new ArrayList<>(List.of(gstLaunch, "-q", "fdsrc", "fd=0", "!",
+                    "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H264,payload=" + payloadType, "!",
+                    "rtpstreamdepay", "!", "rtpjitterbuffer", "mode=none", "!", "rtph264depay", "!",
+                    "avdec_h264", "!",
+                    // the decoder must see every frame, the JPEG encoder only the newest: a leaky queue of one
+                    // lets it skip what it has no time for, and the last frame always comes through before EOS
+                    "queue", "leaky=downstream", "max-size-buffers=1", "max-size-bytes=0", "max-size-time=0", "!",
+                    "videoscale", "!", "videoconvert", "!"));
+            if (width > 0) c.addAll(List.of("video/x-raw,width=" + (width & ~1) + ",pixel-aspect-ratio=1/1", "!"));
+            c.addAll(List.of("jpegenc", "!", "multifilesink", "location=" + dir.resolve("f%06d.jpg"), "max-files=1"));
+            Path stderr = dir.resolve("stderr.txt"); // a file, so a chatty child never blocks on a full pipe
+            Process p = new ProcessBuilder(c).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(stderr.toFile()).start();
+            try {
+                try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
+                    for (AccessUnit u : units) {
+                        for (byte[] b : u.packets()) {
+                            out.write(b.length >> 8);
+                            out.write(b.length);
+                            out.write(b);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the child ended early; its exit says why
+                }
+                if (!p.waitFor(20, TimeUnit.SECONDS)) throw new IOException("the snapshot child took longer than 20 s");
+                if (p.exitValue() != 0)
+                    throw new IOException("the snapshot child failed (exit " + p.exitValue() + "): " + Files.readString(stderr).trim());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } finally {
+                p.destroyForcibly();
+            }
+            Path last = null;
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "f*.jpg")) {
+                for (Path f : s) if (last == null || f.getFileName().toString().compareTo(last.getFileName().toString()) > 0) last = f;
+            }
+            if (last == null) throw new IOException("the snapshot child decoded no picture");
+            return Files.readAllBytes(last);
+        } finally {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                for (Path f : s) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+}

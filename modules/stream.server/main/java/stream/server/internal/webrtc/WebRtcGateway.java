@@ -1,0 +1,419 @@
+package stream.server.internal.webrtc;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Starts and supervises the WebRTC gateway process (module stream.viewer) for the server, and
+ * speaks its line protocol: WHEP offers become viewers, DELETE ends them, and every stream's RTP
+ * is forwarded to the gateway's loopback port for it.
+ *
+ * <p>The gateway starts with the first viewer, so a server nobody watches in a browser neither
+ * runs it nor grows. A gateway that dies (a native crash, {@code kill -9}) takes only its viewers
+ * with it: the server keeps answering, {@link #status()} says how it ended, and the next offer
+ * starts a new one. The gateway reads its requests from our pipe and ends when the pipe closes,
+ * so it never outlives the server either.
+ */
+public final class WebRtcGateway implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("stream.server");
+    private static final long ANSWER_TIMEOUT_MS = 20_000;
+    private static final int TAIL_LINES = 20;
+
+    private final GatewayCommand command;
+    private final Map<String, Input> inputs = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<JsonObject>> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    // guarded by this
+    private Running running;
+    private int starts;
+    private JsonObject lastExit;
+    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+    private volatile DatagramChannel out;
+    private boolean closed;
+
+    /** A started gateway process; a new one after each restart. */
+    private record Running(Process process, OutputStream stdin, Map<String, String> viewers) {}
+
+    /**
+     * One stream as the gateway sees it: where its RTP goes while a gateway runs.
+     * {@link #forward} is called for every packet by the server's RTP tap, so it does nothing
+     * but a send (or nothing at all, when no gateway runs).
+     */
+    public final class Input {
+        private final String name;
+        private volatile InetSocketAddress target;
+        private volatile Running owner;
+
+        private Input(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Forwards one RTP packet to the gateway, if one runs for this stream; never blocks on it.
+         * @param buf the packet's bytes
+         * @param off where it starts
+         * @param len its length
+         */
+        public void forward(byte[] buf, int off, int len) {
+            InetSocketAddress to = target;
+            DatagramChannel channel = out;
+            if (to == null || channel == null) return;
+            try {
+                channel.send(ByteBuffer.wrap(buf, off, len), to);
+            } catch (IOException e) {
+                // a gateway that just died: its death is reported by the process watcher
+            }
+        }
+
+        /** @return the stream's name */
+        public String name() {
+            return name;
+        }
+    }
+
+    /** @param command how to start the gateway */
+    public WebRtcGateway(GatewayCommand command) {
+        this.command = command;
+    }
+
+    /**
+     * @param stream a stream's name
+     * @return its input, whose {@link Input#forward} the RTP tap calls; the same object each time
+     */
+    public Input input(String stream) {
+        return inputs.computeIfAbsent(stream, Input::new);
+    }
+
+    /**
+     * The answer to a WHEP offer.
+     * @param viewer the viewer's id (the last segment of the WHEP resource's Location)
+     * @param sdp the SDP answer
+     */
+    public record Answer(String viewer, String sdp) {}
+
+    /**
+     * Answers a viewer's SDP offer for a stream, starting the gateway when none runs.
+     * @param stream the stream to watch
+     * @param offer the SDP offer
+     * @return the viewer's id and the SDP answer
+     * @throws WhepException with the status to answer: 400 for an offer that cannot be served,
+     *     503 past the viewer limit, when the stream sends nothing yet or the gateway cannot start
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public Answer offer(String stream, String offer) throws WhepException, InterruptedException {
+        Input input = input(stream);
+        Running gateway = ensureStream(input);
+        JsonObject reply = call(gateway, new JsonObject().add("op", "offer").add("stream", stream).add("sdp", offer));
+        String viewer = reply.getString("viewer", null);
+        String sdp = reply.getString("sdp", null);
+        if (viewer == null || sdp == null) throw new WhepException(502, "the WebRTC gateway answered nothing usable", null);
+        gateway.viewers().put(viewer, stream);
+        return new Answer(viewer, sdp);
+    }
+
+    /**
+     * Ends a viewer (WHEP DELETE).
+     * @param viewer its id
+     * @throws WhepException 404 when no such viewer watches (it ended, or its gateway died)
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public void delete(String viewer) throws WhepException, InterruptedException {
+        Running gateway;
+        synchronized (this) {
+            gateway = running;
+        }
+        if (gateway == null || !gateway.viewers().containsKey(viewer)) {
+            throw new WhepException(404, "no viewer " + viewer, "it ended already, or the WebRTC gateway restarted");
+        }
+        try {
+            call(gateway, new JsonObject().add("op", "delete").add("viewer", viewer));
+        } finally {
+            gateway.viewers().remove(viewer);
+        }
+    }
+
+    /**
+     * Starts the gateway when none runs and has it receive a stream.
+     * @param stream the stream's name
+     * @return the loopback UDP port the gateway receives the stream's RTP on (forward sends there)
+     * @throws WhepException 503 when the gateway cannot start
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public int rtpPort(String stream) throws WhepException, InterruptedException {
+        Input input = input(stream);
+        ensureStream(input);
+        InetSocketAddress target = input.target;
+        return target == null ? -1 : target.getPort();
+    }
+
+    /**
+     * The gateway's own figures: per stream its RTP port, packets received and viewers.
+     * @return the gateway's stats reply
+     * @throws WhepException 503 when no gateway runs or it does not answer
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public JsonObject gatewayStats() throws WhepException, InterruptedException {
+        Running gateway;
+        synchronized (this) {
+            gateway = running;
+        }
+        if (gateway == null) throw new WhepException(503, "no WebRTC gateway runs", null);
+        return call(gateway, new JsonObject().add("op", "stats"));
+    }
+
+    /**
+     * @param stream a stream's name
+     * @return the browsers watching it now
+     */
+    public int viewers(String stream) {
+        Running gateway;
+        synchronized (this) {
+            gateway = running;
+        }
+        if (gateway == null) return 0;
+        return (int) gateway.viewers().values().stream().filter(stream::equals).count();
+    }
+
+    /** @return whether a gateway process runs now */
+    public synchronized boolean isRunning() {
+        return running != null;
+    }
+
+    /** @return the gateway's pid, or -1 when none runs */
+    public synchronized long pid() {
+        return running == null ? -1 : running.process().pid();
+    }
+
+    /**
+     * The gateway as the status shows it: whether it runs, its pid, how often it was started,
+     * viewers per stream, and how the last one ended with its last stderr lines.
+     * @return the status object
+     */
+    public synchronized JsonObject status() {
+        var viewers = new TreeMap<String, Integer>();
+        if (running != null) running.viewers().values().forEach(s -> viewers.merge(s, 1, Integer::sum));
+        var perStream = new JsonObject();
+        viewers.forEach(perStream::add);
+        var status = new JsonObject().add("status", running != null ? "running" : lastExit != null ? "exited" : "idle")
+                .add("pid", running == null ? Json.NULL : Json.value(running.process().pid()))
+                .add("starts", starts)
+                .add("viewers", viewers.values().stream().mapToInt(Integer::intValue).sum())
+                .add("viewersPerStream", perStream)
+                .add("lastExit", lastExit == null ? Json.NULL : lastExit);
+        var tail = new JsonArray();
+        stderrTail.forEach(tail::add);
+        return status.add("lastStderr", tail);
+    }
+
+    /** Removes a stream from the gateway (it was deleted): its viewers end. */
+    public void removeStream(String stream) {
+        Input input = inputs.remove(stream);
+        if (input == null) return;
+        Running gateway = input.owner;
+        input.target = null;
+        input.owner = null;
+        if (gateway == null) return;
+        gateway.viewers().values().removeIf(stream::equals);
+        try {
+            call(gateway, new JsonObject().add("op", "removeStream").add("name", stream));
+        } catch (WhepException | InterruptedException e) {
+            LOG.log(Level.DEBUG, "removing stream {0} from the WebRTC gateway: {1}", stream, e.getMessage());
+        }
+    }
+
+    private Running ensureStream(Input input) throws WhepException, InterruptedException {
+        Running gateway = ensureRunning();
+        synchronized (input) {
+            if (input.owner != gateway) {
+                JsonObject reply = call(gateway, new JsonObject().add("op", "addStream").add("name", input.name));
+                int port = reply.getInt("rtpPort", 0);
+                if (port <= 0) throw new WhepException(502, "the WebRTC gateway gave no RTP port", null);
+                input.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                input.owner = gateway;
+            }
+        }
+        return gateway;
+    }
+
+    private synchronized Running ensureRunning() throws WhepException {
+        if (closed) throw new WhepException(503, "the server is shutting down", null);
+        if (running != null) return running;
+        try {
+            if (out == null) out = DatagramChannel.open();
+            var pb = new ProcessBuilder(command.command());
+            Process process = pb.start();
+            starts++;
+            Running started = new Running(process, process.getOutputStream(), new ConcurrentHashMap<>());
+            running = started;
+            Thread.ofPlatform().daemon().name("webrtc-gateway-out").start(() -> readReplies(started));
+            Thread.ofPlatform().daemon().name("webrtc-gateway-err").start(() -> readStderr(started));
+            process.onExit().thenRun(() -> exited(started));
+            LOG.log(Level.INFO, "WebRTC gateway started (pid {0})", String.valueOf(process.pid()));
+            return started;
+        } catch (IOException e) {
+            throw new WhepException(503, "the WebRTC gateway could not start: " + e.getMessage(),
+                    "check that the server runs from its image (bin/java and module stream.viewer)");
+        }
+    }
+
+    private JsonObject call(Running gateway, JsonObject request) throws WhepException, InterruptedException {
+        long id = ids.incrementAndGet();
+        var future = new CompletableFuture<JsonObject>();
+        waiting.put(id, future);
+        try {
+            byte[] line = (request.add("id", id).toString() + "\n").getBytes(StandardCharsets.UTF_8);
+            synchronized (gateway.stdin()) {
+                gateway.stdin().write(line);
+                gateway.stdin().flush();
+            }
+            JsonObject reply = future.get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (reply.get("error") != null) {
+                throw new WhepException(reply.getInt("status", 500), reply.getString("error", "gateway error"),
+                        reply.getString("hint", null));
+            }
+            return reply;
+        } catch (IOException e) {
+            throw new WhepException(503, "the WebRTC gateway is gone: " + e.getMessage(), "try again: a new one starts");
+        } catch (ExecutionException e) {
+            throw new WhepException(503, e.getCause().getMessage(), "try again: a new one starts");
+        } catch (TimeoutException e) {
+            throw new WhepException(503, "the WebRTC gateway did not answer within " + ANSWER_TIMEOUT_MS / 1000 + " s",
+                    "try again");
+        } finally {
+            waiting.remove(id);
+        }
+    }
+
+    private void readReplies(Running gateway) {
+        try (var in = new BufferedReader(new InputStreamReader(gateway.process().getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                JsonObject message;
+                try {
+                    message = Json.parse(line).asObject();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "WebRTC gateway wrote a line that is not JSON: {0}", line);
+                    continue;
+                }
+                JsonValue id = message.get("id");
+                if (id != null && id.isNumber()) {
+                    var future = waiting.get(id.asLong());
+                    if (future != null) future.complete(message);
+                } else if ("viewerRemoved".equals(message.getString("event", ""))) {
+                    gateway.viewers().remove(message.getString("viewer", ""));
+                }
+            }
+        } catch (IOException e) {
+            // the process ended: exited() reports it
+        }
+    }
+
+    private void readStderr(Running gateway) {
+        try (var in = new BufferedReader(new InputStreamReader(gateway.process().getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                LOG.log(Level.INFO, line);
+                synchronized (this) {
+                    if (stderrTail.size() == TAIL_LINES) stderrTail.removeFirst();
+                    stderrTail.addLast(line);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    private void exited(Running gateway) {
+        int code = gateway.process().exitValue();
+        String how = code > 128 ? "was killed by signal " + (code - 128) + signalName(code - 128)
+                : "exited with code " + code;
+        synchronized (this) {
+            if (running == gateway) running = null;
+            if (!closed) {
+                lastExit = new JsonObject().add("code", code).add("description", how)
+                        .add("at", Instant.now().toString()).add("viewersLost", gateway.viewers().size());
+            }
+        }
+        for (Input input : inputs.values()) {
+            synchronized (input) {
+                if (input.owner == gateway) {
+                    input.owner = null;
+                    input.target = null;
+                }
+            }
+        }
+        waiting.values().forEach(f -> f.completeExceptionally(new IOException("the WebRTC gateway " + how)));
+        if (!closed) {
+            LOG.log(Level.WARNING, "WebRTC gateway (pid {0}) {1}; {2} viewer(s) lost; the next viewer starts a new one",
+                    String.valueOf(gateway.process().pid()), how, gateway.viewers().size());
+        }
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 9 -> " (SIGKILL)";
+            case 15 -> " (SIGTERM)";
+            case 11 -> " (SIGSEGV)";
+            case 6 -> " (SIGABRT)";
+            default -> "";
+        };
+    }
+
+    /** Ends the gateway: its stdin closes, it ends its viewers and exits; killed after 3 s. */
+    @Override
+    public void close() {
+        Running gateway;
+        synchronized (this) {
+            closed = true;
+            gateway = running;
+            running = null;
+        }
+        if (gateway != null) {
+            try {
+                gateway.stdin().close();
+            } catch (IOException e) {
+                // already gone
+            }
+            try {
+                if (!gateway.process().waitFor(3, TimeUnit.SECONDS)) {
+                    gateway.process().destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                gateway.process().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    // nothing to do
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package stream.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static stream.server.internal.JanusDriver.show;
+import static stream.server.internal.JanusDriver.until;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import stream.server.internal.janus.JanusPlayerPage;
+import stream.server.internal.janus.MountpointSpec;
+
+/**
+ * Browsers playing one stream through two real Janus instances: a headless Chromium in each
+ * Janus's namespace loads {@link JanusPlayerPage} and must decode frames at the stream's size
+ * (getStats: framesDecoded, frameWidth, frameHeight). Killing Janus 1 leaves browser 2 playing;
+ * once Janus 1 is back and fed again, a browser plays through it again. Everything runs in the
+ * test's own namespaces (see {@link JanusLab}): nothing leaves the machine.
+ */
+class JanusPlayerTest {
+    private static final int WIDTH = 320, HEIGHT = 240;
+
+    @TempDir
+    Path dir;
+    private JanusLab lab;
+    private final List<Gst> browsers = new ArrayList<>();
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = new JanusLab(dir, 2, JanusFeedTest.API_SECRET, JanusFeedTest.ADMIN_KEY);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        for (Gst b : browsers) b.close();
+        if (lab != null) lab.close();
+    }
+
+    /**
+     * Starts a headless Chromium in Janus j's namespace on the player page. The page's settings
+     * (with the API secret this test's Janus wants from every client) reach it through a file,
+     * not the command line.
+     */
+    private Gst browser(JanusLab.Instance j, long id, String name) throws Exception {
+        for (String file : JanusPlayerPage.FILES.keySet())
+            if (!Files.exists(dir.resolve(file))) Files.write(dir.resolve(file), JanusPlayerPage.read(file));
+        String fragment = "janus=" + j.url() + "&id=" + id + "&apisecret=" + JanusFeedTest.API_SECRET;
+        Path go = Files.writeString(dir.resolve(name + ".html"),
+                "<script>location.replace('janus-player.html#" + fragment + "')</script>", StandardCharsets.UTF_8);
+        List<String> c = List.of("ip", "netns", "exec", j.ns, "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=" + dir.resolve("chromium-" + name), go.toUri().toString());
+        Gst b = Gst.start(c);
+        browsers.add(b);
+        return b;
+    }
+
+    /** @return the page's last report (framesDecoded, width, height, ...), or an empty object */
+    private static JsonObject report(Gst browser) {
+        for (int i = browser.lines.size() - 1; i >= 0; i--) {
+            String l = browser.lines.get(i);
+            int at = l.indexOf("\"JANUS-PLAYER ");
+            int end = l.lastIndexOf("\", source:");
+            if (at >= 0 && end > at) return Json.parse(l.substring(at + 14, end)).asObject();
+        }
+        return new JsonObject();
+    }
+
+    private static boolean plays(Gst browser, int frames) {
+        JsonObject r = report(browser);
+        return r.getInt("framesDecoded", 0) >= frames && r.getInt("width", 0) == WIDTH && r.getInt("height", 0) == HEIGHT;
+    }
+
+    private static String tail(Gst browser) {
+        List<String> l = browser.lines;
+        return report(browser) + "\n" + String.join("\n", l.subList(Math.max(0, l.size() - 30), l.size()));
+    }
+
+    @Test
+    void browsersPlayThroughEachJanusAndAgainAfterARestart() throws Exception {
+        for (JanusLab.Instance j : lab.instances) j.start();
+        JanusLab.Instance j1 = lab.instances.get(0), j2 = lab.instances.get(1);
+        JanusDriver driver = new JanusDriver(lab, new JsonObject().add("stream", "cam").add("janus", JanusFeedTest.endpoints(lab)));
+        driver.sender(lab, WIDTH, HEIGHT, 15);
+        assertTrue(until(60, () -> driver.ready(1) && driver.ready(2)), show(driver::status));
+        long id = MountpointSpec.idFor("cam");
+
+        Gst b1 = browser(j1, id, "b1"), b2 = browser(j2, id, "b2");
+        assertTrue(until(90, () -> plays(b1, 30)), () -> tail(b1));
+        assertTrue(until(90, () -> plays(b2, 30)), () -> tail(b2));
+        assertTrue(j2.streaming(new JsonObject().add("request", "info").add("id", id)).toString().contains("\"media\""));
+
+        // Janus 1 dies: browser 2 goes on decoding
+        j1.kill();
+        assertTrue(until(30, () -> driver.of(1).getString("state", "").equals("unreachable")), show(driver::status));
+        int before = report(b2).getInt("framesDecoded", 0);
+        assertTrue(until(30, () -> report(b2).getInt("framesDecoded", 0) >= before + 30), () -> tail(b2));
+
+        // Janus 1 back: fed again with nobody acting, and a browser plays through it again
+        j1.start();
+        assertTrue(until(30, () -> driver.ready(1)), show(driver::status));
+        b1.close();
+        Gst b3 = browser(j1, id, "b3");
+        assertTrue(until(90, () -> plays(b3, 30)), () -> tail(b3));
+
+        System.out.println("browser 2 through Janus 2: " + report(b2) + "; browser 3 through the restarted Janus 1: " + report(b3));
+        driver.stop();
+        assertEquals(List.of(), j1.list());
+        assertEquals(List.of(), j2.list());
+    }
+}

@@ -1,0 +1,238 @@
+package stream.server.internal.webrtc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Real browsers watch a stream through the WebRTC gateway: Debian's Chromium, headless, in a
+ * network namespace with only loopback, where the gateway and the sender run too. One browser
+ * and one gateway serve the whole class (each test opens its own tabs).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebRtcBrowserTest {
+    private static final String STREAM = "main";
+    private static NetNs ns;
+    private static WebRtcGateway gateway;
+    private static TestGateways.Sender sender;
+    private static Chromium chromium;
+    private final List<Chromium.Tab> tabs = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        ns = NetNs.create("webrtc");
+        gateway = new WebRtcGateway(TestGateways.command(ns.prefix()));
+        sender = new TestGateways.Sender(ns.prefix(), gateway.rtpPort(STREAM));
+        chromium = Chromium.start(ns.prefix(), TestGateways.reportDir().resolve("chromium.log"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (chromium != null) chromium.close();
+            if (gateway != null) gateway.close();
+            if (sender != null) sender.close();
+        } finally {
+            if (ns != null) ns.close();
+        }
+    }
+
+    @AfterEach
+    void closeTabs() {
+        for (var tab : tabs) {
+            try {
+                tab.close();
+            } catch (IOException e) {
+                // closed by the test already
+            }
+        }
+    }
+
+    private Chromium.Tab page() throws Exception {
+        // The sender follows the gateway's port, as the server's tap does (a test before may have killed it).
+        int port = gateway.rtpPort(STREAM);
+        if (port != sender.port()) {
+            sender.close();
+            sender = new TestGateways.Sender(ns.prefix(), port);
+        }
+        var tab = chromium.newTab();
+        tabs.add(tab);
+        tab.route(WhepTestSite.ORIGIN, new WhepTestSite(gateway, STREAM)::handle);
+        tab.navigate(WhepTestSite.ORIGIN + "/");
+        return tab;
+    }
+
+    private static JsonObject watch(Chromium.Tab tab) throws IOException {
+        JsonObject result = tab.evaluate("watch('" + WhepTestSite.ORIGIN + "/whep')").asObject();
+        assertEquals(201, result.getInt("status", 0), "WHEP POST: " + result);
+        return result;
+    }
+
+    /** Waits until the tab decoded at least 30 frames, and returns its last stats. */
+    private static JsonObject decoding(Chromium.Tab tab) throws IOException, InterruptedException {
+        JsonObject stats = null;
+        for (int i = 0; i < 200; i++) {
+            stats = tab.evaluate("stats()").asObject();
+            if (stats.getInt("framesDecoded", 0) >= 30 && stats.getInt("videoWidth", 0) > 0) return stats;
+            Thread.sleep(100);
+        }
+        fail("the browser decoded no 30 frames in 20 s: " + stats + "; gateway " + gateway.status());
+        return stats;
+    }
+
+    private static void await(String what, double seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail(what + " (waited " + seconds + " s); gateway " + gateway.status());
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fourBrowsersWatchAtOnceAtTheStreamsSize() throws Exception {
+        var four = new ArrayList<Chromium.Tab>();
+        for (int i = 0; i < 4; i++) four.add(page());
+        var locations = new ArrayList<String>();
+        for (var tab : four) locations.add(watch(tab).getString("location", ""));
+        assertEquals(4, locations.stream().distinct().count(), "each viewer its own WHEP resource: " + locations);
+        for (var tab : four) {
+            JsonObject stats = decoding(tab);
+            assertEquals(320, stats.getInt("videoWidth", 0), stats.toString());
+            assertEquals(240, stats.getInt("videoHeight", 0), stats.toString());
+        }
+        assertEquals(4, gateway.viewers(STREAM));
+        four.get(0).screenshot(TestGateways.reportDir().resolve("four-viewers.png"));
+
+        // DELETE on the Location ends a viewer at once; the others keep playing.
+        assertEquals(200, four.get(0).evaluate("stop()").asInt());
+        assertEquals(3, gateway.viewers(STREAM));
+        int before = four.get(1).evaluate("stats()").asObject().getInt("framesDecoded", 0);
+        Thread.sleep(500);
+        assertTrue(four.get(1).evaluate("stats()").asObject().getInt("framesDecoded", 0) > before,
+                "the other viewers still decode");
+    }
+
+    @Test
+    @Order(2)
+    void noUpnpSocketWhileViewersWatch() throws Exception {
+        var tab = page();
+        watch(tab);
+        decoding(tab);
+        String sockets = ns.exec("ss", "-uanp");
+        // The check can fail: the gateway's own ICE sockets are there to see.
+        assertTrue(sockets.contains("java"), "the gateway's UDP sockets are listed:\n" + sockets);
+        assertFalse(sockets.contains(":1900"), "an SSDP (UPnP) socket exists:\n" + sockets);
+        assertFalse(sockets.contains("239.255.255.250"), "an SSDP (UPnP) socket exists:\n" + sockets);
+    }
+
+    @Test
+    @Order(3)
+    void aClosedTabIsNoticedAndItsViewerRemoved() throws Exception {
+        await("earlier viewers gone", 15, () -> gateway.viewers(STREAM) == 0);
+        var tab = page();
+        watch(tab);
+        decoding(tab);
+        assertEquals(1, gateway.viewers(STREAM));
+        long closed = System.nanoTime();
+        tab.close(); // no DELETE: the page gets no chance
+        await("the closed tab's viewer removed", 15, () -> gateway.viewers(STREAM) == 0);
+        System.out.printf("closed tab noticed after %.1f s%n", (System.nanoTime() - closed) / 1e9);
+    }
+
+    /** Open file descriptors, threads and resident memory (kB) of a process, from /proc. */
+    private record Usage(long fds, long threads, long rssKb, java.util.Map<String, Long> kinds) {
+        static Usage of(long pid) throws IOException {
+            var proc = java.nio.file.Path.of("/proc", String.valueOf(pid));
+            var kinds = new java.util.TreeMap<String, Long>();
+            try (var list = java.nio.file.Files.list(proc.resolve("fd"))) {
+                for (var fd : list.toList()) {
+                    try {
+                        kinds.merge(java.nio.file.Files.readSymbolicLink(fd).toString().replaceAll("[:\\[].*", ""), 1L, Long::sum);
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            }
+            long fds = kinds.values().stream().mapToLong(Long::longValue).sum();
+            long threads;
+            try (var list = java.nio.file.Files.list(proc.resolve("task"))) {
+                threads = list.count();
+            }
+            long rss = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+                    .orElse(-1);
+            return new Usage(fds, threads, rss, kinds);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void twoHundredViewersComeAndGoWithoutLeaks() throws Exception {
+        await("earlier viewers gone", 15, () -> gateway.viewers(STREAM) == 0);
+        var tab = page();
+        String url = "'" + WhepTestSite.ORIGIN + "/whep'";
+        for (int i = 0; i < 10; i++) tab.evaluate("cycle(" + url + ")"); // warm-up: caches, thread pools
+        long gatewayPid = gateway.pid();
+        long serverPid = ProcessHandle.current().pid();
+        Usage gatewayBefore = Usage.of(gatewayPid);
+        Usage serverBefore = Usage.of(serverPid);
+        long started = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+            JsonObject r = tab.evaluate("cycle(" + url + ")").asObject();
+            assertEquals(201, r.getInt("status", 0), "cycle " + i + ": " + r);
+            assertEquals("connected", r.getString("state", ""), "cycle " + i + ": " + r);
+            assertEquals(200, r.getInt("deleted", 0), "cycle " + i + ": " + r);
+        }
+        assertEquals(gatewayPid, gateway.pid(), "one gateway served every cycle");
+        assertEquals(0, gateway.viewers(STREAM));
+        Thread.sleep(1000); // branches end asynchronously in GStreamer
+        Usage gatewayAfter = Usage.of(gatewayPid);
+        Usage serverAfter = Usage.of(serverPid);
+        System.out.printf("200 cycles in %.1f s; gateway %s -> %s; server %s -> %s%n",
+                (System.nanoTime() - started) / 1e9, gatewayBefore, gatewayAfter, serverBefore, serverAfter);
+        assertTrue(gatewayAfter.fds() <= gatewayBefore.fds() + 5, gatewayBefore + " -> " + gatewayAfter);
+        assertTrue(gatewayAfter.threads() <= gatewayBefore.threads() + 5, gatewayBefore + " -> " + gatewayAfter);
+        assertTrue(gatewayAfter.rssKb() <= gatewayBefore.rssKb() + 30_000, gatewayBefore + " -> " + gatewayAfter);
+        assertTrue(serverAfter.fds() <= serverBefore.fds() + 5, serverBefore + " -> " + serverAfter);
+        assertTrue(serverAfter.threads() <= serverBefore.threads() + 5, serverBefore + " -> " + serverAfter);
+    }
+
+    @Test
+    @Order(5)
+    void afterKillMinus9TheNextViewerPlays() throws Exception {
+        var first = page();
+        watch(first);
+        decoding(first);
+        long pid = gateway.pid();
+        assertTrue(pid > 0);
+        assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly());
+        await("the gateway's death noticed", 10, () -> !gateway.isRunning());
+        JsonObject status = gateway.status();
+        assertEquals("exited", status.getString("status", ""), status.toString());
+        assertTrue(status.get("lastExit").asObject().getString("description", "").contains("signal 9"), status.toString());
+        assertEquals(0, gateway.viewers(STREAM));
+
+        // The next viewer starts a new gateway.
+        var next = page();
+        assertNotEquals(pid, gateway.pid());
+        watch(next);
+        JsonObject stats = decoding(next);
+        assertEquals(320, stats.getInt("videoWidth", 0));
+    }
+}

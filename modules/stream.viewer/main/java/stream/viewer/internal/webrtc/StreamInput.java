@@ -1,0 +1,100 @@
+package stream.viewer.internal.webrtc;
+
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.GstException;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.StateChangeReturn;
+
+/**
+ * One stream's input: the RTP/H.264 the server forwards to a loopback UDP port, depayloaded and
+ * parsed once ({@code udpsrc ! rtph264depay ! h264parse ! tee}); every viewer is a branch of the
+ * tee. Nothing is decoded. The parsed stream is AVC with the parameter sets in the caps, so a
+ * new branch's payloader knows them (sprop-parameter-sets) as soon as caps reach it.
+ */
+final class StreamInput implements AutoCloseable {
+    private static final String CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264";
+
+    final String name;
+    final Pipeline pipeline;
+    final Element tee;
+    private final int port;
+    private final AtomicLong packets = new AtomicLong();
+    private final Pad.PROBE counter;
+    // gst1-java-core keeps callbacks only in these objects: they must stay reachable.
+    private final Pad counted;
+    private final Bus bus;
+    final Map<String, ViewerBranch> viewers = new ConcurrentHashMap<>();
+    private volatile String error;
+
+    private StreamInput(String name, Pipeline pipeline) {
+        this.name = name;
+        this.pipeline = pipeline;
+        this.tee = pipeline.getElementByName("t");
+        Element src = pipeline.getElementByName("src");
+        this.counter = (pad, info) -> {
+            packets.incrementAndGet();
+            return PadProbeReturn.OK;
+        };
+        this.counted = src.getStaticPad("src");
+        counted.addProbe(PadProbeType.BUFFER, counter);
+        this.bus = pipeline.getBus();
+        bus.connect((Bus.ERROR) (source, code, message) -> {
+            error = message;
+            Log.warn("stream " + name + ": " + message);
+        });
+        if (pipeline.play() == StateChangeReturn.FAILURE) {
+            pipeline.stop();
+            throw new GstException("stream " + name + ": the input pipeline did not start"
+                    + (error == null ? "" : ": " + error));
+        }
+        pipeline.getState(5_000_000_000L); // READY has bound the socket by now; live: no preroll
+        this.port = (Integer) src.get("port");
+    }
+
+    /** Binds a free loopback UDP port and starts receiving on it. */
+    static StreamInput open(String name) {
+        var errors = new ArrayList<org.freedesktop.gstreamer.glib.GError>();
+        // port=0: the kernel picks a free port; udpsrc reports it in its port property once bound.
+        Pipeline pipeline = (Pipeline) Gst.parseLaunch(
+                "udpsrc name=src address=127.0.0.1 port=0 buffer-size=1048576 caps=\"" + CAPS + "\""
+                        + " ! rtph264depay ! h264parse config-interval=-1"
+                        + " ! video/x-h264,stream-format=avc,alignment=au"
+                        + " ! tee name=t allow-not-linked=true", errors);
+        if (!errors.isEmpty()) {
+            throw new GstException("stream " + name + ": " + errors.get(0).getMessage());
+        }
+        return new StreamInput(name, pipeline);
+    }
+
+    int port() {
+        return port;
+    }
+
+    long packets() {
+        return packets.get();
+    }
+
+    String error() {
+        return error;
+    }
+
+    @Override
+    public void close() {
+        for (ViewerBranch viewer : viewers.values()) viewer.close("stream removed");
+        viewers.clear();
+        pipeline.setState(State.NULL);
+        pipeline.getState(5_000_000_000L);
+        pipeline.dispose();
+    }
+}
