@@ -8,7 +8,7 @@
 #   --only coldstart,http   run only these phases (after the discovery every phase needs); the
 #                           results then go to out/bench/RESULTS.md and out/bench/results.json, and
 #                           bench/RESULTS.md stays the last full run. Phases: coldstart http ttff
-#                           latejoin g2g image cost.
+#                           latejoin g2g image cost streams browser.
 #
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
@@ -112,7 +112,8 @@ say "hyperfine: ${HYPERFINE:-missing (timing loop)}   wrk: ${WRK:-missing (bench
 banner "bench: compile the helpers (bench/src)"
 rm -rf "$CLASSES"; mkdir -p "$CLASSES"
 CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar
-run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB" -d "$CLASSES" $(find bench/src -name '*.java') ||
+# the server's jar only for bench.RecordCost, a tool run on its own against the server's internal classes
+run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB:$ROOT/out/mods/stream.server.jar" -d "$CLASSES" $(find bench/src -name '*.java') ||
   fail_note "the bench's helpers do not compile (bench/src)"
 
 # ---------------------------------------------------------------- measure
