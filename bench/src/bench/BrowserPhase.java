@@ -74,8 +74,11 @@ final class BrowserPhase implements Phase {
             sender.addAll(List.of(cfg.helperJava(), "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.Stamper", String.valueOf(width)));
             List<String> raw = ctx.baseline().rawArgv(probePort);
             // our child's pipeline up to the payloader, to the gateway (as the server's tap forwards it) and to the native receiver
-            raw = new ArrayList<>(raw.subList(1, raw.size() - 3));
+            int sink = raw.lastIndexOf("udpsink");
+            List<String> sinkSettings = raw.subList(sink + 1, raw.size()).stream().filter(a -> a.startsWith("sync=") || a.startsWith("async=")).toList();
+            raw = new ArrayList<>(raw.subList(1, sink));
             raw.addAll(List.of("multiudpsink", "clients=127.0.0.1:" + gatewayPort + ",127.0.0.1:" + probePort));
+            raw.addAll(sinkSettings); // the server's udpsink sends as it does
             sender.addAll(raw);
             ctx.results().details.add("browser_sender_pipeline", String.join(" ", raw));
             Proc stamper = Proc.start("browser-stamper", sender, null, cfg.logs());
