@@ -72,7 +72,7 @@ final class NetNs implements AutoCloseable {
         }
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + output.strip()
-                    + (output.contains("ermission") ? " (network namespaces need root; CI runs as root)" : ""));
+                    + (output.contains("ermission") || output.contains("not permitted") ? " (network namespaces need root)" : ""));
         }
         return output;
     }
