@@ -23,7 +23,9 @@ public final class Bench {
             new LateJoinPhase(),
             new GlassToGlassPhase(),
             new ImageSizePhase(),
-            new CostPhase());
+            new CostPhase(),
+            new StreamsPhase(),
+            new BrowserPhase());
 
     private Bench() {}
 
