@@ -24,6 +24,8 @@ public final class Bench {
             new GlassToGlassPhase(),
             new ImageSizePhase(),
             new CostPhase(),
+            new StreamsPhase(),
+            new BrowserPhase(),
             new RecordPhase());
 
     private Bench() {}

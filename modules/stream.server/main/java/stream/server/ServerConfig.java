@@ -1,6 +1,7 @@
 package stream.server;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import stream.server.internal.StreamSettings;
@@ -22,19 +23,60 @@ public final class ServerConfig {
     private final String token;
     private final Path stateDir;
     private final StreamSettings stream;
+    private final Access access;
+    private final HttpLimits limits;
+
+    /**
+     * Who may change the stream besides the holders of the token.
+     * @param trustLoopback whether requests from loopback need no token (never behind a proxy on the same host)
+     * @param allowedOrigins web origins (scheme://host[:port]) whose pages may change the stream
+     */
+    public record Access(boolean trustLoopback, List<String> allowedOrigins) {
+        /** Copies the list. */
+        public Access {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+    }
+
+    /**
+     * The limits of the HTTP server (jdk.httpserver's, set before its first use in the JVM).
+     * @param maxConnections connections open at once; more are closed when accepted
+     * @param requestSeconds time a client has to send a whole request; a state change that waited
+     *        longer is not executed
+     * @param idleSeconds time a kept-alive connection may stay idle
+     */
+    public record HttpLimits(int maxConnections, int requestSeconds, int idleSeconds) {
+        /** The defaults: 2500 connections (at most ~50 KB of heap each: the launcher gives 160 MB), 10 s, 30 s. */
+        public static final HttpLimits DEFAULTS = new HttpLimits(2500, 10, 30);
+    }
 
     private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {
+        this(bind, port, token, stateDir, stream, new Access(false, List.of()), HttpLimits.DEFAULTS);
+    }
+
+    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream, Access access, HttpLimits limits) {
         this.bind = Objects.requireNonNull(bind, "bind");
         this.port = port;
         this.token = token;
         this.stateDir = stateDir;
         this.stream = Objects.requireNonNull(stream, "stream");
+        this.access = Objects.requireNonNull(access, "access");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** @return the defaults: 0.0.0.0:8590, no token, the default state directory, the default stream settings */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8590, null, null, StreamSettings.defaults());
     }
+
+    /** @return who may change the stream without the token, and which web origins may */
+    public Access access() { return access; }
+    /** @return the limits of the HTTP server */
+    public HttpLimits limits() { return limits; }
+    /** @param v the access rules @return a copy with them */
+    public ServerConfig withAccess(Access v) { return new ServerConfig(bind, port, token, stateDir, stream, v, limits); }
+    /** @param v the HTTP limits @return a copy with them */
+    public ServerConfig withLimits(HttpLimits v) { return new ServerConfig(bind, port, token, stateDir, stream, access, v); }
 
     /** @return the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1" */
     public String bind() { return bind; }
@@ -46,13 +88,13 @@ public final class ServerConfig {
     public Path stateDir() { return stateDir; }
 
     /** @param v the bind address @return a copy with it */
-    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream); }
+    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, access, limits); }
     /** @param v the port @return a copy with it */
-    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream); }
+    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, access, limits); }
     /** @param v the token or null @return a copy with it */
-    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream); }
+    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, access, limits); }
     /** @param v the state directory or null @return a copy with it */
-    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream); }
+    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, access, limits); }
 
     /**
      * @param name a stream setting as the JSON of a start request names it, e.g. "bitrate"
@@ -72,7 +114,7 @@ public final class ServerConfig {
      * @throws IllegalArgumentException naming the first bad setting, its value and what is allowed
      */
     public ServerConfig withSettings(Map<String, String> texts) {
-        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts));
+        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), access, limits);
     }
 
     /** @param v "auto", "test", or a camera device path such as /dev/video0 @return a copy with it */
@@ -94,7 +136,7 @@ public final class ServerConfig {
      */
     public ServerConfig withSize(int width, int height, int framerate) {
         return new ServerConfig(bind, port, token, stateDir, stream.with(StreamSettings.WIDTH, width)
-                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate));
+                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), access, limits);
     }
 
     /** @return the stream settings as JSON text, as the "settings" of GET /control show them */
@@ -110,17 +152,17 @@ public final class ServerConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof ServerConfig c && bind.equals(c.bind) && port == c.port && Objects.equals(token, c.token)
-                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream);
+                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream) && access.equals(c.access) && limits.equals(c.limits);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bind, port, token, stateDir, stream);
+        return Objects.hash(bind, port, token, stateDir, stream, access, limits);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", token=" + (token == null ? "none" : "(set)")
-                + ", stateDir=" + stateDir + ", " + stream + "]";
+                + ", stateDir=" + stateDir + ", " + access + ", " + limits + ", " + stream + "]";
     }
 }
