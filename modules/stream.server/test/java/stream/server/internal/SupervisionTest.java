@@ -101,6 +101,11 @@ class SupervisionTest {
 
     @Test
     void fiftyConcurrentStartAndStopLeaveAtMostOneChildAndATrueStatus() throws Exception {
+        // The sampler counts every gst-launch-1.0 below this JVM: a child of an earlier test still
+        // finishing (a recording writer, a server being closed) would be counted as ours.
+        TestSupport.waitUntil("no gst-launch-1.0 left from earlier tests: " + gstBelow(ProcessHandle.current()).stream()
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList(), Duration.ofSeconds(20),
+                () -> gstBelow(ProcessHandle.current()).isEmpty());
         int n = 50;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);

@@ -22,20 +22,25 @@ class RecorderTest {
         Path rec = tmp.resolve("rec");
         List<Catalog.Entry> segments;
         long lastWritten;
+        int started;
         try (Live live = new Live(tmp)) {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(2), Duration.ZERO, 0, 0));
             Live.waitUntil("four segments started", Duration.ofSeconds(60),
                     () -> live.capture.recordStatus().orElseThrow().segmentsStarted() >= 4);
             assertEquals(Recorder.State.RECORDING, live.capture.recordStatus().orElseThrow().state());
-            Mp4Writer last = recorderOf(live).currentWriter();
+            Recorder recorder = recorderOf(live);
+            Mp4Writer last = recorder.currentWriter();
             live.capture.record(null); // off: the segment being written is finished and named
             lastWritten = last.writtenUnits();
+            // a loaded machine may start a fifth before the switch: every started one is finished
+            started = (int) recorder.status().segmentsStarted();
             assertTrue(live.capture.recordStatus().isEmpty());
             segments = new Catalog(rec).list();
             assertTrue(live.capture.receiving(), "the stream went on");
         }
-        assertEquals(4, segments.size(), segments.toString());
+        assertTrue(started >= 4, "segments started: " + started);
+        assertEquals(started, segments.size(), segments.toString());
         assertTrue(Live.files(rec, "*" + MediaName.PARTIAL).isEmpty(), "no partial file left");
         for (int i = 0; i < segments.size(); i++) {
             Catalog.Entry e = segments.get(i);
@@ -82,11 +87,11 @@ class RecorderTest {
                     && recorder.currentWriter() != w && recorder.currentWriter().writtenUnits() > 0);
             Recorder.Status s = recorder.status();
             assertEquals(Recorder.State.RECORDING, s.state());
-            assertEquals(2, s.segmentsStarted());
+            assertTrue(s.segmentsStarted() >= 2, "segments started: " + s.segmentsStarted());
             assertTrue(s.lastError().contains("signal 9"), s.lastError());
             assertFalse(done.get(0).name().equals(s.segment()));
         }
-        assertEquals(2, new Catalog(rec).list().size(), "the second segment was finished when recording ended");
+        assertTrue(new Catalog(rec).list().size() >= 2, "the second segment was finished when recording ended");
     }
 
     @Test
