@@ -9,6 +9,8 @@
  * that is missing a pid file in the private state directory). A loopback
  * copy of the RTP output gives live statistics and stall detection; the server also answers
  * {@code GET /stream.sdp} (any RTP player), {@code GET /metrics} (Prometheus) and {@code GET /health}.
+ * One server carries several named streams ({@code /streams/NAME}), each with its own child; their
+ * definitions persist in the state directory. {@code GET /} serves a dashboard over the same API.
  * It needs {@code gst-launch-1.0} with the x264 (ugly) and RTP (good) plugins on the machine.
  *
  * @since 0.1

@@ -9,20 +9,25 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.ArrayList;
+import java.util.List;
 import stream.server.internal.HttpApi;
 import stream.server.internal.PidFile;
-import stream.server.internal.RtpTap;
-import stream.server.internal.StreamPlan;
 import stream.server.internal.Source;
 import stream.server.internal.Sources;
 import stream.server.internal.StateDir;
+import stream.server.internal.Stream;
+import stream.server.internal.StreamName;
+import stream.server.internal.StreamPlan;
+import stream.server.internal.StreamRegistry;
 import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
 
 /**
- * A running stream server: the HTTP API on a bound port and the supervisor of the
- * gst-launch-1.0 child. Start one with {@link #start(ServerConfig)}; {@link #close()} ends the
- * child first, then the HTTP server.
+ * A running stream server: the HTTP API on a bound port and its named streams, each with its own
+ * supervised gst-launch-1.0 child; main is defined by the configuration, the others by the
+ * definitions file in the state directory and {@code --streams}. Start one with
+ * {@link #start(ServerConfig)}; {@link #close()} ends the children first, then the HTTP server.
  */
 public final class StreamServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("stream.server");
@@ -37,16 +42,16 @@ public final class StreamServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ExecutorService executor;
-    private final Supervisor supervisor;
+    private final StreamRegistry streams;
+    private final Supervisor supervisor; // main's
     private final PidFile pidFile;
-    private final RtpTap tap;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private StreamServer(HttpServer http, ExecutorService executor, Supervisor supervisor, PidFile pidFile, RtpTap tap) {
-        this.tap = tap;
+    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile) {
         this.http = http;
         this.executor = executor;
-        this.supervisor = supervisor;
+        this.streams = streams;
+        this.supervisor = streams.main().supervisor();
         this.pidFile = pidFile;
     }
 
@@ -72,6 +77,22 @@ public final class StreamServer implements AutoCloseable {
      *         directory is unsafe or unusable ({@link StateDir.UnsafeException})
      */
     public static StreamServer start(ServerConfig config) throws IOException {
+        return start(config, false, null);
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with the streams of a definitions file beside main.
+     *
+     * @param config the configuration (main's settings among it)
+     * @param mainAutostart whether main starts with the server ({@code --start}; {@link #startStream} starts it)
+     * @param streamsFile a JSON file of stream definitions ({@code --streams}), or null
+     * @return the running server
+     * @throws IllegalArgumentException for a bad value, a bad --streams file or streams in conflict
+     * @throws PortInUseException when the port is taken
+     * @throws IOException when the server cannot be set up, or the definitions file in the state
+     *         directory is damaged (the message names it and what is wrong)
+     */
+    public static StreamServer start(ServerConfig config, boolean mainAutostart, Path streamsFile) throws IOException {
         StreamPlan plan = StreamPlan.of(config.stream());
         Source source = plan.source();
         Validation.port("port", Integer.toString(config.port()), 0);
@@ -101,24 +122,25 @@ public final class StreamServer implements AutoCloseable {
             http.stop(0);
             throw e;
         }
-        pidFile.endStaleChild();
-        RtpTap tap;
+        StreamRegistry streams; // ends the children a killed predecessor on this port left, main's included
         try {
-            tap = RtpTap.open();
-        } catch (IOException e) {
+            streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile);
+        } catch (IOException | RuntimeException e) {
             http.stop(0);
-            throw new IOException("cannot bind a loopback UDP port for the stream statistics: " + e.getMessage(), e);
+            throw e;
         }
-        Supervisor supervisor = new Supervisor(gstLaunch, plan, pidFile, tap);
-        supervisor.startWatchdog();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpApi.install(http, supervisor, token);
+        HttpApi.install(http, streams, token);
         http.setExecutor(executor);
         http.start();
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
                 StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
                 token == null ? "off" : "required for non-loopback POST");
-        return new StreamServer(http, executor, supervisor, pidFile, tap);
+        for (Stream s : streams.all())
+            if (!s.name().equals(StreamName.MAIN))
+                LOG.log(System.Logger.Level.INFO, "stream {0}: {1} to {2}{3}", s.name(), s.supervisor().defaults().source().describe(),
+                        s.supervisor().defaults().destinations(), s.autostart() ? " (autostart)" : "");
+        return new StreamServer(http, executor, streams, pidFile);
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -153,6 +175,42 @@ public final class StreamServer implements AutoCloseable {
         return ok;
     }
 
+    /**
+     * Starts every stream other than main whose definition says autostart, all at once, and waits
+     * for them; a failure is logged and shown by its status, as with {@link #startStream}.
+     * @return how many started
+     */
+    public int startAutostartStreams() {
+        List<Thread> starting = new ArrayList<>();
+        int[] ok = new int[1];
+        for (Stream s : streams.all()) {
+            if (s.name().equals(StreamName.MAIN) || !s.autostart()) continue;
+            starting.add(Thread.ofVirtual().name("autostart-" + s.name()).start(() -> {
+                Supervisor.Outcome o = s.supervisor().start(s.supervisor().defaults());
+                boolean started = o == Supervisor.Outcome.STARTED || o == Supervisor.Outcome.ALREADY_RUNNING;
+                if (started) synchronized (ok) { ok[0]++; }
+                LOG.log(started ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "stream {0} at server start (autostart): {1}",
+                        s.name(), o.message);
+            }));
+        }
+        for (Thread t : starting) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        synchronized (ok) {
+            return ok[0];
+        }
+    }
+
+    /** @return the definitions file of this server's streams, in the state directory */
+    public Path streamsFile() {
+        return streams.file();
+    }
+
     /** @return the bound HTTP port */
     public int port() {
         return http.getAddress().getPort();
@@ -177,14 +235,13 @@ public final class StreamServer implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        supervisor.beginClose(); // first: a child that ends from now on was stopped, not failed
-        LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the stream first", port());
+        streams.beginClose(); // first: a child that ends from now on was stopped, not failed
+        LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the streams first", port());
         try {
-            supervisor.close();
+            streams.close();
         } finally {
             http.stop(0);
             executor.shutdownNow();
-            tap.close();
             LOG.log(System.Logger.Level.INFO, "stream-server stopped");
         }
     }

@@ -78,29 +78,8 @@ final class ControlRequest {
      * @return the object
      */
     static JsonObject parse(byte[] bytes) throws ApiError {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new ApiError(400, "Request body is not UTF-8", EXAMPLE);
-        }
-        if (text.isBlank()) throw new ApiError(400, "Request body is empty", EXAMPLE);
-        JsonValue v;
-        try {
-            v = Json.parse(text);
-        } catch (ParseException e) {
-            throw new ApiError(400, "Malformed JSON: " + e.getMessage(), EXAMPLE);
-        } catch (StackOverflowError e) {
-            throw new ApiError(400, "Malformed JSON: nested too deeply", EXAMPLE);
-        }
-        if (!v.isObject()) throw new ApiError(400, "JSON body must be an object, not " + kind(v), EXAMPLE);
-        JsonObject o = v.asObject();
-        Set<String> seen = new HashSet<>();
-        for (String name : o.names()) {
-            if (!seen.add(name)) throw new ApiError(400, "Field '" + HttpApi.clip(name) + "' appears more than once", EXAMPLE);
-            if (!FIELDS.contains(name))
-                throw new ApiError(400, "Unknown field '" + HttpApi.clip(name) + "'", "Valid fields: " + FIELD_LIST + ". " + EXAMPLE);
-        }
+        JsonObject o = object(bytes, EXAMPLE);
+        fieldsIn(o, FIELDS, FIELD_LIST, EXAMPLE);
         JsonValue action = o.get("action");
         if (action == null) throw new ApiError(400, "Missing field 'action'", EXAMPLE);
         if (!action.isString())
@@ -111,7 +90,65 @@ final class ControlRequest {
         return o;
     }
 
-    private static String kind(JsonValue v) {
+    /**
+     * The body of {@code PUT /streams/{name}}: a JSON object of settings (as start takes them) and
+     * an optional boolean "autostart"; the values are checked by {@link StreamDefinition}.
+     * @param ex the exchange
+     * @return the object
+     */
+    static JsonObject readDefinition(HttpExchange ex) throws IOException, ApiError {
+        return parseDefinition(readBody(ex));
+    }
+
+    static JsonObject parseDefinition(byte[] bytes) throws ApiError {
+        JsonObject o = object(bytes, DEFINITION_EXAMPLE);
+        fieldsIn(o, DEFINITION_FIELDS, DEFINITION_FIELD_LIST, DEFINITION_EXAMPLE);
+        return o;
+    }
+
+    private static final String DEFINITION_EXAMPLE =
+            "Send a JSON object of settings such as {\"width\":640,\"height\":360,\"destinations\":[\"127.0.0.1:5002\"],\"autostart\":true}.";
+    private static final Set<String> DEFINITION_FIELDS = definitionFields();
+    private static final String DEFINITION_FIELD_LIST = String.join(", ", StreamSettings.FIELDS) + ", " + StreamDefinition.AUTOSTART;
+
+    private static Set<String> definitionFields() {
+        Set<String> f = new HashSet<>(StreamSettings.FIELDS);
+        f.add(StreamDefinition.AUTOSTART);
+        return Set.copyOf(f);
+    }
+
+    /** Decodes the body as UTF-8 JSON and requires an object. */
+    private static JsonObject object(byte[] bytes, String example) throws ApiError {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiError(400, "Request body is not UTF-8", example);
+        }
+        if (text.isBlank()) throw new ApiError(400, "Request body is empty", example);
+        JsonValue v;
+        try {
+            v = Json.parse(text);
+        } catch (ParseException e) {
+            throw new ApiError(400, "Malformed JSON: " + e.getMessage(), example);
+        } catch (StackOverflowError e) {
+            throw new ApiError(400, "Malformed JSON: nested too deeply", example);
+        }
+        if (!v.isObject()) throw new ApiError(400, "JSON body must be an object, not " + kind(v), example);
+        return v.asObject();
+    }
+
+    /** Refuses a field given twice or one not in the set. */
+    static void fieldsIn(JsonObject o, Set<String> fields, String list, String example) throws ApiError {
+        Set<String> seen = new HashSet<>();
+        for (String name : o.names()) {
+            if (!seen.add(name)) throw new ApiError(400, "Field '" + HttpApi.clip(name) + "' appears more than once", example);
+            if (!fields.contains(name))
+                throw new ApiError(400, "Unknown field '" + HttpApi.clip(name) + "'", "Valid fields: " + list + ". " + example);
+        }
+    }
+
+    static String kind(JsonValue v) {
         if (v.isArray()) return "an array";
         if (v.isString()) return "a string";
         if (v.isNumber()) return "a number";

@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control},
- * {@code GET|HEAD /stream.sdp}, {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, and a JSON 404
- * for every other path. Each resource is guarded by its methods (405 with Allow otherwise); every
+ * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control} and
+ * {@code GET|HEAD /stream.sdp} (the stream main), {@code /streams} and below ({@link StreamsApi}),
+ * {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, the dashboard at {@code /} and {@code /ui/}
+ * ({@link Dashboard}), and a JSON 404 for every other path. Each resource is guarded by its methods (405 with Allow otherwise); every
  * answer is counted by {@link RequestCounting}. Every answer, errors included, is JSON
  * ({@code application/json}) except the SDP and the metrics; errors are
  * {@code {"error": "...", "hint": "..."}} ({@link ApiError}).
@@ -31,29 +32,38 @@ public final class HttpApi {
     private static final Predicate<Request> GET_OR_HEAD = r -> Set.of("GET", "HEAD").contains(r.getRequestMethod());
     private static final Predicate<Request> POST = r -> r.getRequestMethod().equals("POST");
 
-    private final Supervisor supervisor;
+    private final StreamRegistry registry;
     private final byte[] token;
     private final Metrics.RequestCounter requests = new Metrics.RequestCounter();
 
-    private HttpApi(Supervisor supervisor, String token) {
-        this.supervisor = supervisor;
+    private HttpApi(StreamRegistry registry, String token) {
+        this.registry = registry;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * Serves the API of the supervisor's stream on the server.
+     * Serves the API of the registry's streams on the server.
      * @param http the server, not yet started
-     * @param supervisor the supervisor
+     * @param registry the streams; /control and /stream.sdp mean main
      * @param token the bearer token for non-loopback state changes, or null for none
      */
-    public static void install(HttpServer http, Supervisor supervisor, String token) {
-        HttpApi api = new HttpApi(supervisor, token);
-        api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Answers.handler(api::status),
-                HttpHandlers.handleOrElse(POST, Answers.handler(api::post), notAllowed("GET, HEAD, POST"))));
-        api.context(http, "/stream.sdp", readOnly(api::sdp));
+    public static void install(HttpServer http, StreamRegistry registry, String token) {
+        HttpApi api = new HttpApi(registry, token);
+        StreamControl control = new StreamControl(registry);
+        api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Answers.handler(ex -> control.status(ex, registry.main())),
+                HttpHandlers.handleOrElse(POST, Answers.handler(ex -> {
+                    api.authorize(ex);
+                    control.post(ex, registry.main());
+                }), notAllowed("GET, HEAD, POST"))));
+        api.context(http, "/stream.sdp", readOnly(ex -> control.sdp(ex, registry.main())));
         api.context(http, "/metrics", readOnly(api::metrics));
         api.context(http, "/health", readOnly(HttpApi::health));
-        api.context(http, "/", Answers.error(HttpApi::notFound));
+        // jdk.httpserver matches contexts by prefix: this one gets /streams and everything below it.
+        HttpContext streams = http.createContext(StreamsApi.PATH, new StreamsApi(registry, control, api::authorize).handler());
+        streams.getFilters().add(new RequestCounting(api.requests));
+        Dashboard dashboard = new Dashboard();
+        api.context(http, "/", HttpHandlers.handleOrElse(r -> Dashboard.serves(r.getRequestURI().getRawPath()),
+                HttpHandlers.handleOrElse(GET_OR_HEAD, dashboard, notAllowed("GET, HEAD")), Answers.error(HttpApi::notFound)));
     }
 
     /** A context whose handler answers its exact path only: jdk.httpserver matches contexts by prefix. */
@@ -64,21 +74,17 @@ public final class HttpApi {
         c.getFilters().add(new RequestCounting(requests));
     }
 
-    private static HttpHandler readOnly(Answers.Resource resource) {
+    static HttpHandler readOnly(Answers.Resource resource) {
         return HttpHandlers.handleOrElse(GET_OR_HEAD, Answers.handler(resource), notAllowed("GET, HEAD"));
     }
 
-    private static HttpHandler notAllowed(String allow) {
+    static HttpHandler notAllowed(String allow) {
         return Answers.error(ex -> ApiError.notAllowed(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), allow));
     }
 
     private static ApiError notFound(HttpExchange ex) {
         return new ApiError(404, "No such path: " + clip(ex.getRequestURI().getRawPath()),
-                "The API has GET/POST /control, GET /stream.sdp, GET /metrics and GET /health.");
-    }
-
-    private void status(HttpExchange ex) throws IOException {
-        Answers.json(ex, 200, supervisor.status());
+                "The API has GET/POST /control, GET /stream.sdp, GET /streams, GET /metrics and GET /health; the dashboard is at /.");
     }
 
     private static void health(HttpExchange ex) throws IOException {
@@ -86,70 +92,10 @@ public final class HttpApi {
     }
 
     private void metrics(HttpExchange ex) throws IOException {
-        Answers.text(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(supervisor, requests));
+        Answers.text(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(registry.all(), requests));
     }
 
-    private void sdp(HttpExchange ex) throws IOException, ApiError {
-        String query = ex.getRequestURI().getRawQuery();
-        int index = 0;
-        if (query != null && !query.isEmpty()) {
-            if (!query.matches("destination=[1-9][0-9]{0,1}"))
-                throw new ApiError(400, "Unknown query '" + clip(query) + "'",
-                        "GET /stream.sdp describes the first destination; GET /stream.sdp?destination=N the N-th (from 1).");
-            index = Integer.parseInt(query.substring(query.indexOf('=') + 1)) - 1;
-        }
-        Optional<String> text = StreamMetrics.sdp(supervisor, index, ex.getLocalAddress().getAddress());
-        if (text.isEmpty()) {
-            if (supervisor.uptimeSeconds() >= 0)
-                throw new ApiError(404, "No destination number " + (index + 1) + " in the running stream",
-                        "It goes to " + supervisor.plan().destinations() + ".");
-            throw new ApiError(404, "No stream is running",
-                    "Start it with POST /control {\"action\":\"start\"}; the SDP describes the running stream.");
-        }
-        Answers.text(ex, 200, "application/sdp", text.get());
-    }
-
-    private void post(HttpExchange ex) throws IOException, ApiError {
-        authorize(ex);
-        JsonObject request = ControlRequest.read(ex);
-        String action = request.getString("action", "");
-        boolean hasSettings = request.size() > 1;
-        if (action.equals("stop") && hasSettings)
-            throw new ApiError(400, "Settings go with start, not stop",
-                    "Send {\"action\":\"stop\"} alone; send settings with {\"action\":\"start\", ...}.");
-        Supervisor.Outcome outcome;
-        if (action.equals("start")) {
-            StreamPlan plan = ControlRequest.plan(supervisor.defaults(), request);
-            outcome = supervisor.start(plan);
-            if (outcome == Supervisor.Outcome.ALREADY_RUNNING && hasSettings
-                    && !plan.settings().equals(supervisor.plan().settings()))
-                throw new ApiError(409, "Stream already running with other settings",
-                        "Stop it first with {\"action\":\"stop\"}, then start it with the new settings.");
-        } else {
-            outcome = supervisor.stop();
-        }
-        JsonObject body = Json.object().add("message", outcome.message);
-        JsonObject status = supervisor.status();
-        for (String name : status.names()) body.add(name, status.get(name));
-        int code = 200;
-        if (outcome == Supervisor.Outcome.FAILED_TO_START) {
-            code = 500;
-            body.add("error", "Stream failed to start: gst-launch-1.0 ended with " + describeExit(status));
-            body.add("hint", "See lastStderr; check the source device and that the GStreamer plugins are installed.");
-        } else if (outcome == Supervisor.Outcome.SHUTTING_DOWN) {
-            code = 503;
-            body.add("error", "Server is shutting down");
-            body.add("hint", "Start the stream again once the server is back.");
-        }
-        Answers.json(ex, code, body);
-    }
-
-    private static String describeExit(JsonObject status) {
-        JsonValue exit = status.get("lastExit");
-        return exit != null && exit.isObject() ? exit.asObject().getString("description", "an error") : "an error";
-    }
-
-    private void authorize(HttpExchange ex) throws ApiError {
+    void authorize(HttpExchange ex) throws ApiError {
         if (token == null) return;
         InetAddress remote = ex.getRemoteAddress().getAddress();
         if (remote != null && remote.isLoopbackAddress()) return;

@@ -30,10 +30,17 @@ public final class Main {
                                 from non-loopback clients (Authorization: Bearer TOKEN)
               --state-dir DIR   private directory (pid files, streams) [STREAM_STATE_DIR]
                                 default $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server
-                                (made 0700); one that other users can write is refused (exit 3)
+                                (made 0700); one that other users can write is refused (exit 3);
+                                it keeps the named streams' definitions in streams-PORT.json
             %s  --start           start the stream as soon as the server   [STREAM_START=1|true]
                                 listens, as POST start would; if it fails, the server keeps serving
                                 and GET /control says failed (with lastStderr)
+              --streams FILE    more named streams beside main, as JSON  [STREAM_STREAMS]
+                                {"cam2": {"source": "/dev/video1", "destinations": ["127.0.0.1:5002"],
+                                 "width": 640, "height": 360, "autostart": true}}
+                                (settings as PUT /streams/NAME takes them; "autostart": true starts it
+                                with the server). They are kept in STATE-DIR/streams-PORT.json with
+                                the streams PUT defines, and a name in both takes FILE's definition.
               --help            this text
               --version         the version
 
@@ -47,6 +54,13 @@ public final class Main {
             %s  POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
               GET  /stream.sdp                    SDP of the running stream for ffplay/VLC/ffprobe
                                                   (?destination=N for the N-th destination); 404 when none
+              (/control and /stream.sdp are the stream "main", defined by the options above)
+              GET  /streams                       every stream: its /control status plus name, autostart
+              GET|PUT|DELETE /streams/NAME        one stream; PUT {settings..., "autostart": true} defines it
+              GET|POST /streams/NAME/control      /control for that stream
+              GET  /streams/NAME/stream.sdp       /stream.sdp for that stream
+                                                  (NAME: a-z 0-9 and -, starting with a letter or digit, <= 32)
+              GET  /                              the dashboard (a web page over this API)
               GET  /metrics                       Prometheus text format
               GET  /health                        {"status":"ok"}
 
@@ -54,7 +68,8 @@ public final class Main {
               0  ended normally
               1  failed at run time
               2  usage error (unknown option, bad value)
-              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable or unsafe)
+              3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable or unsafe,
+                 a damaged streams-PORT.json in the state directory: the message names it and what is wrong)
               129, 130, 143  ended by SIGHUP (terminal closed), Ctrl+C (SIGINT) or SIGTERM, after it stopped
                  the stream (the stream's gst-launch-1.0 runs in a session of its own, via setsid, so only the
                  server ends it; with setpriv it also dies with the server, even after a kill -9)
@@ -87,6 +102,7 @@ public final class Main {
         OPTIONS.put("--state-dir", "STREAM_STATE_DIR");
         for (Setting<?> s : StreamSettings.ALL) OPTIONS.put(s.flag(), s.env());
         OPTIONS.put("--start", "STREAM_START");
+        OPTIONS.put("--streams", "STREAM_STREAMS");
     }
 
     /** An option's value, and its name as messages show it: "--dest", or "--dest (from STREAM_DEST)". */
@@ -123,6 +139,7 @@ public final class Main {
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
         ServerConfig config;
         boolean start;
+        Path streamsFile;
         try {
             Map<String, Given> values = parse(args, env);
             if (values.containsKey("--help")) {
@@ -136,6 +153,12 @@ public final class Main {
             }
             config = toConfig(values);
             start = autostart(values);
+            String file = get(values, "--streams");
+            streamsFile = file == null ? null : Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            err.println("stream-server: --streams: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
         } catch (UsageException | IllegalArgumentException e) {
             err.println("stream-server: " + e.getMessage());
             err.print(USAGE_TEXT);
@@ -143,7 +166,7 @@ public final class Main {
         }
         StreamServer server;
         try {
-            server = StreamServer.start(config);
+            server = StreamServer.start(config, start, streamsFile);
         } catch (StreamServer.PortInUseException e) {
             err.println("stream-server: " + e.getMessage() + "; stop the other server or choose another with --port");
             return ENVIRONMENT;
@@ -164,7 +187,9 @@ public final class Main {
         out.println("stream-server listening on http://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
         out.flush();
         // After the listening line, so scripts and clients can reach the API while the child starts.
+        Thread others = Thread.ofVirtual().name("autostart").start(server::startAutostartStreams);
         if (start) server.startStream();
+        others.join();
         done.await();
         return OK;
     }

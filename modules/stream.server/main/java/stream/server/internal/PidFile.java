@@ -40,8 +40,46 @@ public final class PidFile {
      * @param httpPort the bound HTTP port the file is keyed by
      */
     public PidFile(StateDir dir, int httpPort) {
+        this(dir, "stream-server-" + httpPort + ".pid");
+    }
+
+    private PidFile(StateDir dir, String name) {
         this.dir = dir;
-        this.name = "stream-server-" + httpPort + ".pid";
+        this.name = name;
+    }
+
+    /**
+     * The pid file of a named stream; main keeps the file of one-stream servers.
+     * @param dir the state directory
+     * @param httpPort the bound HTTP port
+     * @param stream the stream's name (passed {@link StreamName})
+     * @return its pid file
+     */
+    public static PidFile of(StateDir dir, int httpPort, String stream) {
+        return stream.equals(StreamName.MAIN) ? new PidFile(dir, httpPort)
+                : new PidFile(dir, "stream-server-" + httpPort + "-" + StreamName.check(stream) + ".pid");
+    }
+
+    /**
+     * Every stream pid file a previous server on this port left, main's included: after a kill -9
+     * the children of deleted streams must end too.
+     * @param dir the state directory
+     * @param httpPort the bound HTTP port
+     * @return the pid files found
+     */
+    public static java.util.List<PidFile> left(StateDir dir, int httpPort) {
+        java.util.List<PidFile> found = new java.util.ArrayList<>();
+        found.add(new PidFile(dir, httpPort));
+        String prefix = "stream-server-" + httpPort + "-";
+        try (var files = Files.newDirectoryStream(dir.path(), prefix + "*.pid")) {
+            for (Path f : files) {
+                String file = f.getFileName().toString();
+                if (StreamName.valid(file.substring(prefix.length(), file.length() - ".pid".length()))) found.add(new PidFile(dir, file));
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not list {0}: {1}", dir.path(), e.getMessage());
+        }
+        return found;
     }
 
     /** @return the file's path */

@@ -81,7 +81,7 @@ public final class Supervisor {
     private final RtpTap tap;
     private final ReentrantLock opLock = new ReentrantLock(true);
     private final Instant createdAt = Instant.now();
-    private final StreamPlan defaults;
+    private volatile StreamPlan defaults; // replaced only by redefine, under opLock and the monitor
     private final Child.Listener listener = new Child.Listener() {
         @Override
         public void stdout(Child child, String line) {
@@ -155,6 +155,30 @@ public final class Supervisor {
     /** @return the plan a start without settings uses: the server's flags */
     public StreamPlan defaults() {
         return defaults;
+    }
+
+    /**
+     * Replaces the plan a start without settings uses (PUT /streams/{name}). Refused while a child
+     * runs with other settings: the caller answers 409 (stop it first).
+     * @param newDefaults the new definition
+     * @return false when a child runs with other settings, true when the definition is in force
+     */
+    public boolean redefine(StreamPlan newDefaults) {
+        opLock.lock();
+        try {
+            synchronized (this) {
+                if (current != null && !newDefaults.settings().equals(plan.settings())) return false;
+                boolean changed = !newDefaults.settings().equals(defaults.settings());
+                defaults = newDefaults;
+                if (current == null && changed) {
+                    plan = newDefaults;
+                    restarts.reset(newDefaults.settings().restart());
+                }
+                return true;
+            }
+        } finally {
+            opLock.unlock();
+        }
     }
 
     /** @return the RTP tap, or null */

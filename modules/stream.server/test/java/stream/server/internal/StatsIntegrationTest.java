@@ -23,6 +23,8 @@ import stream.server.StreamServer;
 
 /** The "done when" with the real pipeline: settings, SDP, stats, stalls, restarts, metrics. */
 class StatsIntegrationTest {
+    /** The label every stream series carries; these tests run the one stream, main. */
+    private static final Map<String, String> MAIN = Map.of("stream", "main");
     private static final String RTP_CAPS = "application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=96";
 
     @TempDir
@@ -115,13 +117,13 @@ class StatsIntegrationTest {
         assertEquals(200, metrics.code());
         assertEquals(Metrics.CONTENT_TYPE, metrics.header("Content-Type"));
         PromText.Parsed m = PromText.parse(metrics.body());
-        assertEquals(1, m.value("stream_up", Map.of()));
-        assertEquals(1, m.value("stream_status", Map.of("status", "running")));
-        assertEquals(15, m.value("stream_fps", Map.of()), 1.5);
-        assertTrue(m.value("stream_packets_total", Map.of()) > 0);
-        assertTrue(m.value("stream_bytes_total", Map.of()) > 0);
+        assertEquals(1, m.value("stream_up", MAIN));
+        assertEquals(1, m.value("stream_status", Map.of("stream", "main", "status", "running")));
+        assertEquals(15, m.value("stream_fps", MAIN), 1.5);
+        assertTrue(m.value("stream_packets_total", MAIN) > 0);
+        assertTrue(m.value("stream_bytes_total", MAIN) > 0);
         assertTrue(m.value("stream_http_requests_total", Map.of("code", "200")) >= 3);
-        assertEquals(0, m.value("stream_restarts_total", Map.of()));
+        assertEquals(0, m.value("stream_restarts_total", MAIN));
     }
 
     @Test
@@ -166,7 +168,7 @@ class StatsIntegrationTest {
         waitStatus(port, "restarted after kill -9", o -> o.getString("status", "").equals("running")
                 && o.getLong("pid", -1) != second && o.getInt("restarts", 0) == 2);
         PromText.Parsed m = PromText.parse(request(port, "GET", "/metrics", null).body());
-        assertEquals(2, m.value("stream_restarts_total", Map.of()));
+        assertEquals(2, m.value("stream_restarts_total", MAIN));
 
         // A user stop is final: no restart after it.
         assertEquals(200, request(port, "POST", "/control", "{\"action\":\"stop\"}").code());
@@ -190,8 +192,8 @@ class StatsIntegrationTest {
             assertEquals(0, o.getInt("restarts", -1));
             assertTrue(o.get("stats").asObject().getDouble("secondsSinceLastPacket", 0) >= 1, o.toString());
             PromText.Parsed m = PromText.parse(request(port, "GET", "/metrics", null).body());
-            assertEquals(1, m.value("stream_status", Map.of("status", "stalled")));
-            assertEquals(0, m.value("stream_up", Map.of()));
+            assertEquals(1, m.value("stream_status", Map.of("stream", "main", "status", "stalled")));
+            assertEquals(0, m.value("stream_up", MAIN));
         } finally {
             signal(pid, "CONT");
         }
@@ -208,8 +210,8 @@ class StatsIntegrationTest {
         assertEquals(405, request(port, "POST", "/stream.sdp", "{}").code());
         TestSupport.Response metrics = request(port, "GET", "/metrics", null);
         PromText.Parsed m = PromText.parse(metrics.body());
-        assertEquals(1, m.value("stream_status", Map.of("status", "stopped")));
-        assertEquals(0, m.value("stream_up", Map.of()));
+        assertEquals(1, m.value("stream_status", Map.of("stream", "main", "status", "stopped")));
+        assertEquals(0, m.value("stream_up", MAIN));
         assertEquals(1, m.value("stream_http_requests_total", Map.of("code", "404")));
         assertEquals(1, m.value("stream_http_requests_total", Map.of("code", "405")));
         JsonObject st = status(port);

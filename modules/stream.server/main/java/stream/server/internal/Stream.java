@@ -1,0 +1,104 @@
+package stream.server.internal;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+
+/**
+ * One named stream: its own supervisor (child, restart policy, stall watch), RTP tap (statistics,
+ * SDP parameter sets) and pid file, so a crash of one stream's child touches no other stream.
+ * Its definition is the supervisor's defaults plus the autostart flag.
+ */
+public final class Stream implements AutoCloseable {
+    private final String name;
+    private final Supervisor supervisor;
+    private final RtpTap tap;
+    private volatile boolean autostart;
+
+    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart) {
+        this.name = name;
+        this.supervisor = supervisor;
+        this.tap = tap;
+        this.autostart = autostart;
+    }
+
+    /**
+     * Opens the stream's tap and makes its supervisor (no child yet).
+     * @param name the name (passed {@link StreamName})
+     * @param gstLaunch the gst-launch-1.0 path
+     * @param definition what it is
+     * @param pidFile its pid file
+     * @return the stream
+     * @throws IOException when no loopback UDP port can be bound for the tap
+     */
+    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile) throws IOException {
+        RtpTap tap;
+        try {
+            tap = RtpTap.open();
+        } catch (IOException e) {
+            throw new IOException("cannot bind a loopback UDP port for the statistics of stream '" + name + "': " + e.getMessage(), e);
+        }
+        Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
+        supervisor.startWatchdog();
+        return new Stream(StreamName.check(name), supervisor, tap, definition.autostart());
+    }
+
+    /** @return the name */
+    public String name() {
+        return name;
+    }
+
+    /** @return its supervisor */
+    public Supervisor supervisor() {
+        return supervisor;
+    }
+
+    /** @return the RTP tap */
+    RtpTap tap() {
+        return tap;
+    }
+
+    /** @return the definition in force */
+    StreamDefinition definition() {
+        return new StreamDefinition(supervisor.defaults(), autostart);
+    }
+
+    /** @return whether it starts with the server */
+    public boolean autostart() {
+        return autostart;
+    }
+
+    /**
+     * Takes a new definition unless its child runs with other settings.
+     * @param d the definition
+     * @return false when refused (the child runs with other settings)
+     */
+    boolean redefine(StreamDefinition d) {
+        if (!supervisor.redefine(d.plan())) return false;
+        autostart = d.autostart();
+        return true;
+    }
+
+    /** @return GET /streams/{name}: the status of GET /control with "name" first and "autostart" last */
+    JsonObject entry() {
+        JsonObject o = Json.object().add("name", name);
+        JsonObject status = supervisor.status();
+        for (String field : status.names()) o.add(field, status.get(field));
+        return o.add(StreamDefinition.AUTOSTART, autostart);
+    }
+
+    /** Marks it as going: from now on no start succeeds and a child that ends was stopped. */
+    void beginClose() {
+        supervisor.beginClose();
+    }
+
+    /** Ends the child (bounded) and the tap. */
+    @Override
+    public void close() {
+        try {
+            supervisor.close();
+        } finally {
+            tap.close();
+        }
+    }
+}
