@@ -19,9 +19,11 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -29,8 +31,9 @@ import javax.net.ssl.TrustManager;
 
 /**
  * Talks to the stream server's {@code /control} API: {@link #start()}, {@link #stop()} and
- * {@link #status()}. Every request has a connect timeout and a request timeout; every failure
- * becomes a {@link ControlException} with one readable line.
+ * {@link #status()} of the default stream, the same for a named stream ({@link #start(String)} ...),
+ * and the list of streams ({@link #streams()}, {@link #stream(String)}). Every request has a
+ * connect timeout and a request timeout; every failure becomes a {@link ControlException} with one readable line.
  *
  * <pre>{@code
  * try (var client = new ControlClient(URI.create("http://localhost:8590"), null,
@@ -47,8 +50,16 @@ public final class ControlClient implements AutoCloseable {
     /** How long to wait for an answer: stopping the stream may take a few seconds. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
+    /** The default stream: {@code /control} and a stream-server without named streams mean it. */
+    public static final String DEFAULT_STREAM = "main";
+    /** The stream-name rule of the server, in words for messages. */
+    public static final String STREAM_NAME_RULE =
+            "lower-case letters, digits and dashes, starting with a letter or digit, up to 32 characters";
+
+    private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
     private final URI server;
-    private final URI control;
+    private final String base;
     private final String token;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
@@ -64,7 +75,7 @@ public final class ControlClient implements AutoCloseable {
      */
     public ControlClient(URI server, String token, Duration connectTimeout, Duration requestTimeout) {
         this.server = checkServer(Objects.requireNonNull(server, "server").toString());
-        this.control = URI.create(this.server.toString().replaceAll("/+$", "") + "/control");
+        this.base = this.server.toString().replaceAll("/+$", "");
         this.token = token == null || token.isBlank() ? null : token.strip();
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         this.requestTimeout = positive(requestTimeout, "requestTimeout");
@@ -125,33 +136,117 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Asks the server to start the stream ({@code POST /control {"action":"start"}}).
+     * Checks a stream name against the server's rule ({@code [a-z0-9][a-z0-9-]{0,31}}).
+     * @param name the name, for example "main" or "cam-2"
+     * @return the name
+     * @throws IllegalArgumentException naming the bad value and the rule
+     */
+    public static String checkStreamName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!STREAM_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a stream name: " + STREAM_NAME_RULE);
+        }
+        return name;
+    }
+
+    /**
+     * Asks the server to start the default stream ({@code POST /control {"action":"start"}}).
      * @return the answer; its "message" is for example "Stream started" or "Stream already running"
      * @throws ControlException when the server cannot be reached, answers garbage or refuses
      * @throws InterruptedException when the calling thread is interrupted while waiting
      */
     public ControlResponse start() throws ControlException, InterruptedException {
-        return send("start");
+        return start(null);
     }
 
     /**
-     * Asks the server to stop the stream ({@code POST /control {"action":"stop"}}).
+     * Asks the server to start a stream ({@code POST /streams/NAME/control {"action":"start"}}; the
+     * default stream, null or "main", through {@code /control}, which every stream-server has).
+     * @param stream the stream's name, or null for the default stream
+     * @return the answer; its "message" is for example "Stream started" or "Stream already running"
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses
+     *         (HTTP 404 for a stream it does not have)
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     * @throws IllegalArgumentException when the name breaks the stream-name rule
+     */
+    public ControlResponse start(String stream) throws ControlException, InterruptedException {
+        return send(controlPath(stream), "start", "start", "message");
+    }
+
+    /**
+     * Asks the server to stop the default stream ({@code POST /control {"action":"stop"}}).
      * @return the answer; its "message" is for example "Stream stopped"
      * @throws ControlException when the server cannot be reached, answers garbage or refuses
      * @throws InterruptedException when the calling thread is interrupted while waiting
      */
     public ControlResponse stop() throws ControlException, InterruptedException {
-        return send("stop");
+        return stop(null);
     }
 
     /**
-     * Asks the server how the stream is doing ({@code GET /control}).
+     * Asks the server to stop a stream ({@code POST /streams/NAME/control {"action":"stop"}}, or
+     * {@code /control} for the default stream).
+     * @param stream the stream's name, or null for the default stream
+     * @return the answer; its "message" is for example "Stream stopped"
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     * @throws IllegalArgumentException when the name breaks the stream-name rule
+     */
+    public ControlResponse stop(String stream) throws ControlException, InterruptedException {
+        return send(controlPath(stream), "stop", "stop", "message");
+    }
+
+    /**
+     * Asks the server how the default stream is doing ({@code GET /control}).
      * @return the answer; its "status" is stopped, starting, running, stalled, stopping or failed
      * @throws ControlException when the server cannot be reached, answers garbage or refuses
      * @throws InterruptedException when the calling thread is interrupted while waiting
      */
     public ControlResponse status() throws ControlException, InterruptedException {
-        return send(null);
+        return status(null);
+    }
+
+    /**
+     * Asks the server how a stream is doing ({@code GET /streams/NAME/control}, or {@code /control}
+     * for the default stream).
+     * @param stream the stream's name, or null for the default stream
+     * @return the answer; its "status" is stopped, starting, running, stalled, stopping or failed,
+     *         its "settings" the stream's settings (destinations, multicast, ...)
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     * @throws IllegalArgumentException when the name breaks the stream-name rule
+     */
+    public ControlResponse status(String stream) throws ControlException, InterruptedException {
+        return send(controlPath(stream), null, "status", "status");
+    }
+
+    /**
+     * Lists the server's streams ({@code GET /streams}).
+     * @return the answer; its "streams" is a list of objects, each a stream's status plus "name" and "autostart"
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses; a
+     *         stream-server without named streams answers HTTP 404 ({@link ControlException.Kind#REFUSED})
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
+    public ControlResponse streams() throws ControlException, InterruptedException {
+        return send("/streams", null, "the stream list", "streams");
+    }
+
+    /**
+     * Asks for one stream's entry of the list ({@code GET /streams/NAME}).
+     * @param name the stream's name
+     * @return the answer: the stream's status plus "name" and "autostart"
+     * @throws ControlException when the server cannot be reached, answers garbage or refuses
+     *         (HTTP 404 for a stream it does not have, and from a server without named streams)
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     * @throws IllegalArgumentException when the name breaks the stream-name rule
+     */
+    public ControlResponse stream(String name) throws ControlException, InterruptedException {
+        return send("/streams/" + checkStreamName(name), null, "the status of stream " + name, "status");
+    }
+
+    // The default stream goes through /control, so --stream main works on servers without named streams too.
+    private static String controlPath(String stream) {
+        return stream == null || checkStreamName(stream).equals(DEFAULT_STREAM) ? "/control" : "/streams/" + stream + "/control";
     }
 
     /** Drops the connections at once. */
@@ -160,8 +255,9 @@ public final class ControlClient implements AutoCloseable {
         http.shutdownNow();
     }
 
-    private ControlResponse send(String action) throws ControlException, InterruptedException {
-        var request = HttpRequest.newBuilder(control)
+    private ControlResponse send(String path, String action, String what, String expected)
+            throws ControlException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(requestTimeout)
                 .header("Accept", "application/json");
         if (token != null) {
@@ -188,10 +284,10 @@ public final class ControlClient implements AutoCloseable {
             throw fail(ControlException.Kind.BAD_RESPONSE, "no valid HTTP answer from the server at " + server + " ("
                     + describe(e) + "); is this the address of stream-server, and is it healthy?", e);
         }
-        return interpret(action == null ? "status" : action, answer);
+        return interpret(what, expected, answer);
     }
 
-    private ControlResponse interpret(String what, HttpResponse<String> answer) throws ControlException {
+    private ControlResponse interpret(String what, String expected, HttpResponse<String> answer) throws ControlException {
         String body = answer.body() == null ? "" : answer.body();
         int code = answer.statusCode();
         Map<String, Object> json = null;
@@ -220,10 +316,11 @@ public final class ControlClient implements AutoCloseable {
             throw new ControlException(ControlException.Kind.REFUSED, server, verb + " (HTTP " + code + "): " + error + hint,
                     response, null);
         }
-        String expected = what.equals("status") ? "status" : "message";
-        if (!(json.get(expected) instanceof String)) {
+        boolean shaped = expected.equals("streams") ? json.get(expected) instanceof List : json.get(expected) instanceof String;
+        if (!shaped) {
             throw fail(ControlException.Kind.BAD_RESPONSE, "the server at " + server + " answered JSON without a \""
-                    + expected + "\" text (" + snippet(body) + "); is this the address of stream-server?", null);
+                    + expected + "\" " + (expected.equals("streams") ? "list" : "text") + " (" + snippet(body)
+                    + "); is this the address of stream-server?", null);
         }
         return response;
     }

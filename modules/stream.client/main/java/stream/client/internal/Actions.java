@@ -1,11 +1,16 @@
 package stream.client.internal;
 
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import stream.client.ControlClient;
 import stream.client.ControlException;
@@ -33,6 +38,8 @@ final class Actions {
     private final PrintStream out;
     private final Consumer<String> problem;
     private final Consumer<String> detail;
+    // The stream the commands act on: null for the default one (today's paths and output).
+    private String stream;
 
     /**
      * @param problem prints the one line that says what went wrong and what to do
@@ -45,6 +52,17 @@ final class Actions {
         this.out = out;
         this.problem = problem;
         this.detail = detail;
+        this.stream = commandLine.stream();
+    }
+
+    /** @return the stream the commands act on, or null for the server's default stream */
+    String stream() {
+        return stream;
+    }
+
+    /** @param name the stream the commands act on from now, or null for the default stream */
+    void use(String name) {
+        stream = name == null ? null : ControlClient.checkStreamName(name);
     }
 
     /** @return the client that talks to the server */
@@ -59,8 +77,8 @@ final class Actions {
 
     int start() throws InterruptedException {
         try {
-            ControlResponse response = client.start();
-            out.print(commandLine.json() ? untouched(response) : Answers.action(response) + System.lineSeparator());
+            ControlResponse response = client.start(stream);
+            out.print(commandLine.json() ? untouched(response) : Answers.action(response, stream) + System.lineSeparator());
             return OK;
         } catch (ControlException e) {
             return failed(e);
@@ -69,8 +87,8 @@ final class Actions {
 
     int stop() throws InterruptedException {
         try {
-            ControlResponse response = client.stop();
-            out.print(commandLine.json() ? untouched(response) : Answers.action(response) + System.lineSeparator());
+            ControlResponse response = client.stop(stream);
+            out.print(commandLine.json() ? untouched(response) : Answers.action(response, stream) + System.lineSeparator());
             return OK;
         } catch (ControlException e) {
             return failed(e);
@@ -79,11 +97,11 @@ final class Actions {
 
     int status() throws InterruptedException {
         try {
-            ControlResponse response = client.status();
+            ControlResponse response = client.status(stream);
             if (commandLine.json()) {
                 out.print(untouched(response));
             } else {
-                Answers.status(response).forEach(out::println);
+                Answers.status(response, stream).forEach(out::println);
             }
             return "failed".equals(response.json().get("status")) ? FAILED : OK;
         } catch (ControlException e) {
@@ -91,8 +109,99 @@ final class Actions {
         }
     }
 
+    /**
+     * Lists the server's streams (or the one named with --stream). A server without named streams
+     * (HTTP 404 on /streams) has only the default stream: that one is shown, from GET /control.
+     * @return the exit code: 0 when the server answered
+     * @throws InterruptedException when interrupted
+     */
+    int list() throws InterruptedException {
+        try {
+            ControlResponse response;
+            try {
+                response = stream == null ? client.streams() : client.stream(stream);
+            } catch (ControlException e) {
+                if (!notFound(e) || (stream != null && !isDefault(stream)) || namedStreams()) {
+                    throw e;
+                }
+                return listDefaultOnly();
+            }
+            if (commandLine.json()) {
+                out.print(untouched(response));
+            } else {
+                var entries = stream == null ? StreamTable.entries(response) : List.of(response.json());
+                StreamTable.lines(entries).forEach(out::println);
+            }
+            return OK;
+        } catch (ControlException e) {
+            return failed(e);
+        }
+    }
+
+    /** What list shows for a server that predates named streams: its one stream, as an entry named main. */
+    private int listDefaultOnly() throws ControlException, InterruptedException {
+        ControlResponse status = client.status();
+        var entry = new LinkedHashMap<String, Object>();
+        entry.put("name", ControlClient.DEFAULT_STREAM);
+        entry.putAll(status.json());
+        if (commandLine.json()) {
+            // The shape of GET /streams, so scripts read both kinds of server alike.
+            JsonObject named = Json.object().add("name", ControlClient.DEFAULT_STREAM);
+            Json.parse(status.body()).asObject().forEach(m -> named.add(m.getName(), m.getValue()));
+            out.println(Json.object().add("streams", Json.array().add(named)));
+        } else {
+            out.println("The server has only the default stream, " + ControlClient.DEFAULT_STREAM
+                    + " (it has no named streams):");
+            StreamTable.lines(List.of(entry)).forEach(out::println);
+        }
+        return OK;
+    }
+
+    /**
+     * The server's streams for the menu; empty when the server has no named streams or does not
+     * answer quickly (the menu then works as with one stream).
+     * @return the entries
+     * @throws InterruptedException when interrupted
+     */
+    List<Map<String, Object>> streamsQuietly() throws InterruptedException {
+        try (var quick = new ControlClient(client.server(), commandLine.token(), Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+            return StreamTable.entries(quick.streams());
+        } catch (ControlException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The server's streams for the menu's choice, with problems shown.
+     * @return the entries; empty after a problem (shown)
+     * @throws InterruptedException when interrupted
+     */
+    List<Map<String, Object>> streams() throws InterruptedException {
+        try {
+            return StreamTable.entries(client.streams());
+        } catch (ControlException e) {
+            failed(e);
+            return List.of();
+        }
+    }
+
     int view() throws InterruptedException {
         var options = commandLine.viewer();
+        if (stream != null && !commandLine.viewAddressGiven()) {
+            // A named stream: receive it where its settings send it on this machine.
+            ViewTarget target;
+            try {
+                target = ViewTarget.of(stream, client.status(stream), client.server());
+            } catch (ControlException e) {
+                return failed(e);
+            }
+            if (!target.found()) {
+                problem.accept(target.message());
+                return FAILED;
+            }
+            out.println(target.message());
+            options = target.applyTo(options);
+        }
         Viewer viewer;
         try {
             viewer = Viewer.start(options, line -> out.println("  " + line));
@@ -106,10 +215,11 @@ final class Actions {
         // Ctrl+C or SIGTERM while viewing: the pipeline stops cleanly, the summary is printed, exit 0
         // (stopping on request is a success, as in stream-viewer). After a normal end no hook stays
         // registered, so the menu goes on.
+        var shown = options;
         return viewer.runUntilEnd(report -> {
             int code;
             try {
-                code = reportEnd(report, options.port(), options.frames(), options.timeout());
+                code = reportEnd(report, shown.port(), shown.frames(), shown.timeout());
             } catch (RuntimeException e) {
                 problem.accept("the viewer failed (" + e + ")");
                 code = FAILED;
@@ -128,13 +238,13 @@ final class Actions {
     void viewNotes() throws InterruptedException {
         var options = commandLine.viewer();
         try (var quick = new ControlClient(client.server(), commandLine.token(), Duration.ofSeconds(1), Duration.ofSeconds(2))) {
-            ControlResponse response = quick.status();
+            ControlResponse response = quick.status(stream);
             String status = response.text("status").orElse("unknown");
             if (!status.equals("running") && !status.equals("starting")) {
                 out.println("Note: the stream is " + status + "; choose 1 to start it (the viewer waits for it).");
             }
-            if (options.multicastGroup() != null) {
-                return;
+            if (options.multicastGroup() != null || (stream != null && !commandLine.viewAddressGiven())) {
+                return; // joining a group, or view finds the port of the named stream itself
             }
             var local = new java.util.ArrayList<String>();
             boolean toOurPort = false;
@@ -197,6 +307,10 @@ final class Actions {
             // The server's JSON answer, untouched, also when it said no.
             e.response().ifPresent(r -> out.print(untouched(r)));
         }
+        if (notFound(e) && stream != null && !isDefault(stream)) {
+            problem.accept(noSuchStream());
+            return FAILED;
+        }
         switch (e.kind()) {
             case UNAUTHORIZED -> {
                 problem.accept(e.getMessage() + (commandLine.token() == null
@@ -218,6 +332,46 @@ final class Actions {
                 return ENVIRONMENT;
             }
         }
+    }
+
+    /** Why a named stream got HTTP 404: the server has no stream of that name, or no named streams at all. */
+    private String noSuchStream() {
+        try {
+            var names = StreamTable.entries(client.streams()).stream().map(StreamTable::name).toList();
+            return "the server at " + client.server() + " has no stream named '" + stream + "'; its streams: "
+                    + String.join(", ", names) + " (stream-client list shows them)";
+        } catch (ControlException e) {
+            if (notFound(e)) {
+                return "the server at " + client.server() + " has only the default stream (it has no named streams);"
+                        + " leave out --stream, or give --stream " + ControlClient.DEFAULT_STREAM;
+            }
+            return "the server at " + client.server() + " has no stream named '" + stream + "' (HTTP 404); stream-client list"
+                    + " shows the streams";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "the server at " + client.server() + " has no stream named '" + stream + "'";
+        }
+    }
+
+    /** @return true when the server has GET /streams (false: HTTP 404, a server without named streams) */
+    private boolean namedStreams() throws ControlException, InterruptedException {
+        try {
+            client.streams();
+            return true;
+        } catch (ControlException e) {
+            if (notFound(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean notFound(ControlException e) {
+        return e.kind() == ControlException.Kind.REFUSED && e.response().map(r -> r.httpStatus() == 404).orElse(false);
+    }
+
+    private static boolean isDefault(String name) {
+        return name.equals(ControlClient.DEFAULT_STREAM);
     }
 
     /** The body byte for byte; a newline only when the server sent none, so the shell prompt stays on its line. */

@@ -29,10 +29,20 @@ final class Answers {
      * @return one line, for example "Stream started → udp://127.0.0.1:5000"
      */
     static String action(ControlResponse response) {
+        return action(response, null);
+    }
+
+    /**
+     * The answer to start or stop of a named stream.
+     * @param response the server's answer
+     * @param stream the stream's name, or null for the default stream (no prefix)
+     * @return one line, for example "cam2: Stream started → udp://127.0.0.1:5002"
+     */
+    static String action(ControlResponse response, String stream) {
         String message = response.text("message").orElse("done");
         String status = response.text("status").orElse("");
         boolean flowing = status.equals("running") || status.equals("starting");
-        return message + (flowing ? destination(response).map(d -> " " + ARROW + " " + d).orElse("") : "");
+        return prefix(stream) + message + (flowing ? destination(response).map(d -> " " + ARROW + " " + d).orElse("") : "");
     }
 
     /**
@@ -41,6 +51,17 @@ final class Answers {
      * @return the lines
      */
     static List<String> status(ControlResponse response) {
+        return status(response, null);
+    }
+
+    /**
+     * The answer to status for a named stream: as {@link #status(ControlResponse)}, its first line
+     * starting with "NAME: ".
+     * @param response the server's answer
+     * @param stream the stream's name, or null for the default stream (no prefix)
+     * @return the lines
+     */
+    static List<String> status(ControlResponse response, String stream) {
         String status = response.text("status").orElse("unknown");
         var details = new ArrayList<String>();
         first(response, "pid").ifPresent(pid -> details.add("pid " + pid));
@@ -60,7 +81,7 @@ final class Answers {
             destination(response).ifPresent(d -> line.append(' ').append(ARROW).append(' ').append(d));
         }
         var lines = new ArrayList<String>();
-        lines.add(line.toString());
+        lines.add(prefix(stream) + line);
         if (status.equals("failed")) {
             List<String> tail = stderrTail(response);
             if (!tail.isEmpty()) {
@@ -68,15 +89,31 @@ final class Answers {
                 tail.forEach(t -> lines.add("    " + t));
             }
             first(response, "hint").ifPresent(h -> lines.add("  " + h));
-            lines.add("  Fix the cause shown above, then start the stream again (menu 1, or stream-client start).");
+            lines.add("  Fix the cause shown above, then start the stream again (menu 1, or stream-client start"
+                    + (stream == null ? "" : " --stream " + stream) + ").");
         }
         return lines;
     }
 
-    /** "127.0.0.1:5000,10.0.0.2:5000" becomes "udp://127.0.0.1:5000, udp://10.0.0.2:5000". */
-    private static Optional<String> destination(ControlResponse response) {
-        return first(response, "destination").map(d -> String.join(", ", java.util.Arrays.stream(d.split(","))
-                .map(String::strip).filter(x -> !x.isEmpty()).map(x -> x.contains("://") ? x : "udp://" + x).toList()));
+    /**
+     * Where the stream goes, from the status's "destination" text.
+     * "127.0.0.1:5000,10.0.0.2:5000" becomes "udp://127.0.0.1:5000, udp://10.0.0.2:5000";
+     * "239.255.0.1:5004 (multicast, ttl 1)" becomes "udp://239.255.0.1:5004 (multicast, ttl 1)".
+     * @param response a status, or a stream's entry of the list
+     * @return the text, if the server said
+     */
+    static Optional<String> destination(ControlResponse response) {
+        return first(response, "destination").map(d -> d.contains("(") ? udp(d.strip()) : String.join(", ",
+                java.util.Arrays.stream(d.split(",")).map(String::strip).filter(x -> !x.isEmpty()).map(Answers::udp).toList()));
+    }
+
+    private static String udp(String destination) {
+        return destination.contains("://") ? destination : "udp://" + destination;
+    }
+
+    /** "NAME: " for a named stream, nothing for the default one, so one-stream output stays as it was. */
+    private static String prefix(String stream) {
+        return stream == null ? "" : stream + ": ";
     }
 
     private static Optional<String> lastExit(ControlResponse response) {

@@ -14,20 +14,22 @@ import stream.viewer.ViewerOptions;
 /**
  * The parsed command line of stream-client.
  *
- * @param command start, stop, status or view; null for the interactive menu
+ * @param command start, stop, status, view or list; null for the interactive menu
+ * @param stream the stream named with --stream, or null for the server's default stream
  * @param server the server address (--server, STREAM_SERVER, or http://localhost:8590)
  * @param token the bearer token (--token, STREAM_TOKEN), or null
  * @param json print the server's JSON untouched
  * @param httpTimeout how long to wait for each answer of the server
  * @param viewer the options for view
+ * @param viewAddressGiven --port or --multicast was given, so view does not look up where a named stream goes
  * @param help --help was given
  * @param version --version was given
  */
-record CommandLine(String command, URI server, String token, boolean json, Duration httpTimeout,
-        ViewerOptions viewer, boolean help, boolean version) {
+record CommandLine(String command, String stream, URI server, String token, boolean json, Duration httpTimeout,
+        ViewerOptions viewer, boolean viewAddressGiven, boolean help, boolean version) {
 
     /** The commands for scripts. */
-    static final List<String> COMMANDS = List.of("start", "stop", "status", "view");
+    static final List<String> COMMANDS = List.of("start", "stop", "status", "view", "list");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min)?");
 
@@ -50,6 +52,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
     static CommandLine parse(List<String> args, Map<String, String> env) throws UsageException {
         Objects.requireNonNull(env, "env");
         String command = null;
+        String stream = null;
         String server = null;
         String token = null;
         String port = null;
@@ -81,7 +84,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                     }
                     json = true;
                 }
-                case "--server", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
+                case "--server", "--stream", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
                         "--http-timeout" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
@@ -91,6 +94,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                     }
                     switch (name) {
                         case "--server" -> server = value;
+                        case "--stream" -> stream = value;
                         case "--token" -> token = value;
                         case "--port" -> port = value;
                         case "--sink" -> sink = value;
@@ -110,7 +114,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
                         throw new UsageException("one command at a time: '" + command + "' and '" + arg + "'");
                     }
                     if (!COMMANDS.contains(arg)) {
-                        throw new UsageException("unknown command '" + arg + "' (commands: start, stop, status, view)");
+                        throw new UsageException("unknown command '" + arg + "' (commands: " + String.join(", ", COMMANDS) + ")");
                     }
                     command = arg;
                 }
@@ -127,6 +131,14 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
         } catch (IllegalArgumentException e) {
             throw new UsageException(serverFrom + ": " + e.getMessage());
         }
+        if (stream != null) {
+            try {
+                ControlClient.checkStreamName(stream);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--stream: " + e.getMessage());
+            }
+        }
+        boolean viewAddressGiven = port != null || group != null;
         if (token == null) {
             token = nonBlank(env.get("STREAM_TOKEN"));
         }
@@ -162,7 +174,7 @@ record CommandLine(String command, URI server, String token, boolean json, Durat
             throw new UsageException(e.getMessage());
         }
         Duration http = httpTimeout == null ? ControlClient.DEFAULT_REQUEST_TIMEOUT : duration("--http-timeout", httpTimeout);
-        return new CommandLine(command, serverUri, token, json, http, viewer, help, version);
+        return new CommandLine(command, stream, serverUri, token, json, http, viewer, viewAddressGiven, help, version);
     }
 
     private static String nonBlank(String s) {

@@ -19,20 +19,29 @@ public final class Main {
             Starts, stops and shows the live stream of a stream-server.
             Without a command: an interactive menu
               1 Start stream, 2 Stop stream, 3 View stream, 4 Status, q Quit.
+            When the server has several streams, the menu lists them, asks which one
+            (Enter: main) and offers 5 Another stream.
 
             Commands (for scripts):
               start              ask the server to start the stream
               stop               ask the server to stop the stream
               status             show the stream's state (stopped, starting, running, stalled, stopping, failed)
               view               show the stream in a window until it is closed (or --frames / --timeout)
+              list               list the server's streams: name, status, fps, autostart, destination
+                                 (a server without named streams: its one stream, main)
 
             Options (--name value or --name=value):
               --server URL       the server's address (env STREAM_SERVER; default http://localhost:8590)
+              --stream NAME      act on this stream of the server (default: main, through /control);
+                                 view then receives it where its settings send it to this machine:
+                                 the UDP port of a destination here, or its multicast group
+                                 (unless --port or --multicast is given)
               --token T          bearer token, when the server requires one (env STREAM_TOKEN)
-              --json             print the server's JSON answer untouched (start, stop, status, menu)
+              --json             print the server's JSON answer untouched (start, stop, status, list, menu)
               --http-timeout D   how long to wait for each answer of the server (default 15s;
                                  connecting gives up after 3 s)
-              --port N           view: the UDP port the stream arrives on (env STREAM_VIEW_PORT; default 5000)
+              --port N           view: the UDP port the stream arrives on (env STREAM_VIEW_PORT; default 5000;
+                                 with --stream, found from the stream's settings)
               --multicast ADDR   view: the multicast group to join (default: unicast)
               --bind ADDR        view: the local address to listen on (default: all)
               --sink S           view: auto (a window), a GStreamer video sink such as ximagesink,
@@ -46,7 +55,8 @@ public final class Main {
             Exit codes:
               0  ok
               1  the operation failed: the server refused (HTTP 4xx/5xx, token missing or wrong),
-                 status found the stream failed, or view ended without the frames asked for
+                 no stream of the --stream name, status found the stream failed, view ended
+                 without the frames asked for, or the --stream is sent to no destination here
               2  usage error: unknown command or option, bad value (named on stderr)
               3  environment problem: server unreachable, not answering in time, or not answering
                  like stream-server; view: no display, GStreamer plugin missing, port in use
@@ -56,6 +66,9 @@ public final class Main {
               stream-client start --server http://10.0.0.5:8590
               stream-client status --json
               stream-client view --sink none --frames 30 --timeout 20s
+              stream-client list
+              stream-client start --stream cam2
+              stream-client view --stream cam2                finds cam2's UDP port itself
             """;
 
     /**
@@ -123,6 +136,7 @@ public final class Main {
                 case "start" -> actions.start();
                 case "stop" -> actions.stop();
                 case "status" -> actions.status();
+                case "list" -> actions.list();
                 default -> actions.view();
             };
         }

@@ -41,6 +41,12 @@ class ClientWithRealServerTest {
     private String netns;
     /** The command prefix that runs the clients where the server is: in the namespace, or nothing. */
     private List<String> inNetns = List.of();
+    private final List<Cleanup> cleanups = new ArrayList<>();
+
+    /** Something to undo after a test, such as a device node made outside the test's folder. */
+    private interface Cleanup {
+        void run() throws IOException;
+    }
 
     /** Starts stream-server with this source (test: the live test pattern) on a free port, streaming to a free UDP port. */
     private void startServer(String source) throws IOException {
@@ -82,6 +88,7 @@ class ClientWithRealServerTest {
     void stopEverything() throws Exception {
         others.forEach(ClientProcess::kill);
         ClientProcess.kill(server);
+        for (Cleanup c : cleanups) c.run();
         if (netns != null) {
             ip("netns", "del", netns);
         }
@@ -268,8 +275,23 @@ class ClientWithRealServerTest {
 
     @Test
     void startThatFailsOnTheServerIsExit1WithTheStreamsOwnErrorOutput() throws IOException {
-        // /dev/null is no camera: the server's gst-launch-1.0 (v4l2src) fails at once.
-        startServer("/dev/null");
+        // A V4L2 device node (major 81, so the server takes it as a camera) with no driver behind it:
+        // the server's gst-launch-1.0 (v4l2src) fails at once. A source must be under /dev: the node
+        // goes in a folder of its own in /dev/shm (a tmpfs), removed after. mknod needs root, as CI is.
+        Path folder = Files.createTempDirectory(Path.of("/dev/shm"), "stream-client-test");
+        Path camera = folder.resolve("video-nothing");
+        cleanups.add(() -> {
+            Files.deleteIfExists(camera);
+            Files.deleteIfExists(folder);
+        });
+        Process mknod = new ProcessBuilder("mknod", camera.toString(), "c", "81", "250").redirectErrorStream(true).start();
+        try {
+            assertEquals(0, mknod.waitFor(), "mknod (root needed): " + new String(mknod.getInputStream().readAllBytes()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        startServer(camera.toString());
         var start = client("start");
         assertEquals(1, start.exit(), start.both());
         assertEquals("", start.out(), start.both());
@@ -277,7 +299,7 @@ class ClientWithRealServerTest {
         assertTrue(lines.get(0).startsWith("stream-client: start failed on the server (HTTP 500): Stream failed to start"),
                 start.both());
         assertEquals("  stderr of the stream's last run:", lines.get(1), start.both());
-        assertTrue(start.err().contains("/dev/null"), "gst-launch-1.0's own words name the device: " + start.both());
+        assertTrue(start.err().contains(camera.toString()), "gst-launch-1.0's own words name the device: " + start.both());
         start.assertNoStackTrace();
 
         var status = client("status");

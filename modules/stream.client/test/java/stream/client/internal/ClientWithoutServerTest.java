@@ -1,6 +1,7 @@
 package stream.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -187,6 +188,82 @@ class ClientWithoutServerTest {
         assertTrue(r.out().contains("start the stream again"), r.both());
     }
 
+    // ------------------------------------------------------------------ a server without named streams
+
+    /**
+     * A stream-server from before named streams (this project's server up to issue 9) answers /control
+     * and a JSON 404 on every other path, /streams included: list shows its one stream as main,
+     * --stream main goes to /control, any other name is explained.
+     */
+    @Test
+    void aServerWithoutNamedStreamsListsItsOneStreamAsMain() {
+        String status = "{\"status\":\"stopped\",\"pid\":null,\"destination\":\"127.0.0.1:5000\",\"restarts\":0,"
+                + "\"settings\":{\"width\":1280,\"destinations\":[\"127.0.0.1:5000\"]},\"stats\":null}";
+        var paths = new CopyOnWriteArrayList<String>();
+        String url = httpPeer(exchange -> {
+            String path = exchange.getRequestURI().getRawPath();
+            paths.add(exchange.getRequestMethod() + " " + path);
+            if (path.equals("/control")) {
+                reply(exchange, 200, "application/json", status);
+            } else {
+                reply(exchange, 404, "application/json", "{\"error\":\"No such path: " + path + "\",\"hint\":\"The API has"
+                        + " GET/POST /control, GET /stream.sdp, GET /metrics and GET /health.\"}");
+            }
+        }, "/");
+        var list = ClientProcess.run(List.of("list", "--server", url), dir);
+        assertEquals(0, list.exit(), list.both());
+        assertEquals("The server has only the default stream, main (it has no named streams):\n"
+                + "NAME  STATUS   FPS  AUTOSTART  DESTINATION\n"
+                + "main  stopped  -    -          udp://127.0.0.1:5000\n", list.out(), list.both());
+        assertEquals("", list.err(), list.both());
+
+        var json = ClientProcess.run(List.of("list", "--json", "--server", url), dir);
+        assertEquals(0, json.exit(), json.both());
+        var entries = com.eclipsesource.json.Json.parse(json.out()).asObject().get("streams").asArray();
+        assertEquals(1, entries.size(), json.out());
+        var main = entries.get(0).asObject();
+        assertEquals("main", main.getString("name", null));
+        var direct = com.eclipsesource.json.Json.parse(status).asObject();
+        direct.names().forEach(n -> assertEquals(direct.get(n), main.get(n), "member " + n + " as GET /control sent it"));
+
+        var listMain = ClientProcess.run(List.of("list", "--stream", "main", "--server", url), dir);
+        assertEquals(0, listMain.exit(), listMain.both());
+        assertTrue(listMain.out().contains("main  stopped"), listMain.both());
+
+        var statusMain = ClientProcess.run(List.of("status", "--stream", "main", "--server", url), dir);
+        assertEquals(0, statusMain.exit(), statusMain.both());
+        assertEquals("main: Stream stopped\n", statusMain.out(), statusMain.both());
+
+        paths.clear();
+        for (String command : List.of("start", "stop", "status", "view", "list")) {
+            var other = ClientProcess.run(List.of(command, "--stream", "cam2", "--server", url), dir);
+            assertEquals(1, other.exit(), other.both());
+            assertEquals("stream-client: the server at " + url + " has only the default stream (it has no named streams);"
+                    + " leave out --stream, or give --stream main\n", other.err(), other.both());
+        }
+        assertEquals(List.of("POST /streams/cam2/control", "GET /streams", "POST /streams/cam2/control", "GET /streams",
+                "GET /streams/cam2/control", "GET /streams", "GET /streams/cam2/control", "GET /streams",
+                "GET /streams/cam2", "GET /streams"), paths, "--stream NAME uses the named-streams API");
+    }
+
+    @Test
+    void theMenuOfAServerWithoutNamedStreamsIsTheMenuOfOneStream() {
+        String url = httpPeer(exchange -> {
+            if (exchange.getRequestURI().getRawPath().equals("/control")) {
+                reply(exchange, 200, "application/json", "{\"status\":\"stopped\",\"pid\":null}");
+            } else {
+                reply(exchange, 404, "application/json", "{\"error\":\"No such path\"}");
+            }
+        }, "/");
+        var r = ClientProcess.run(List.of("--server", url), Map.of(), "4\n5\nq\n", dir);
+        assertEquals(0, r.exit(), r.both());
+        assertEquals("", r.err(), r.both());
+        assertInOrder(r.out(), "stream-client, server " + url + "\n\n  1  Start stream", "4  Status\n  q  Quit\nChoice: Stream stopped",
+                "Choice: Unknown choice '5': type 1, 2, 3, 4 or q.", "Choice: Bye.");
+        assertFalse(r.out().contains("Streams on the server") || r.out().contains("5  Another stream")
+                || r.out().contains("  Stream "), r.both());
+    }
+
     // ------------------------------------------------------------------ command line problems
 
     @Test
@@ -214,7 +291,7 @@ class ClientWithoutServerTest {
     void helpDocumentsCommandsExitCodesAndEnvironment() {
         var r = ClientProcess.run(List.of("--help"), dir);
         assertEquals(0, r.exit(), r.both());
-        for (String s : List.of("start", "stop", "status", "view", "--server", "--token", "--json", "STREAM_SERVER",
+        for (String s : List.of("start", "stop", "status", "view", "list", "--stream NAME", "--server", "--token", "--json", "STREAM_SERVER",
                 "STREAM_TOKEN", "STREAM_VIEW_PORT", "http://localhost:8590", "Exit codes:", "0  ok", "2  usage error",
                 "3  environment problem")) {
             assertTrue(r.out().contains(s), "help mentions " + s);
@@ -292,9 +369,13 @@ class ClientWithoutServerTest {
     }
 
     private String httpPeer(HttpHandler handler) {
+        return httpPeer(handler, "/control");
+    }
+
+    private String httpPeer(HttpHandler handler, String context) {
         try {
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/control", handler);
+            server.createContext(context, handler);
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.start();
             peers.add(0, () -> server.stop(0));

@@ -45,6 +45,34 @@ class CommandLineTest {
     }
 
     @Test
+    void streamNamesTheStreamOnEveryCommandAndPortOrGroupOverridesViewsLookUp() throws Exception {
+        assertNull(CommandLine.parse(List.of("status"), Map.of()).stream(), "no --stream: the default stream");
+        for (String command : CommandLine.COMMANDS) {
+            var cl = CommandLine.parse(List.of(command, "--stream", "cam-2"), Map.of());
+            assertEquals(command, cl.command());
+            assertEquals("cam-2", cl.stream());
+        }
+        assertEquals("main", CommandLine.parse(List.of("--stream=main"), Map.of()).stream(), "the menu takes it too");
+        assertEquals("list", CommandLine.parse(List.of("list"), Map.of()).command());
+        assertEquals(false, CommandLine.parse(List.of("view", "--stream", "a"), Map.of("STREAM_VIEW_PORT", "5004")).viewAddressGiven(),
+                "the environment's port does not override where a named stream goes");
+        assertEquals(true, CommandLine.parse(List.of("view", "--stream", "a", "--port", "5004"), Map.of()).viewAddressGiven());
+        assertEquals(true, CommandLine.parse(List.of("view", "--stream", "a", "--multicast", "239.1.1.1"), Map.of()).viewAddressGiven());
+    }
+
+    @Test
+    void streamNamesFollowTheServersRule() throws Exception {
+        String rule = "is not a stream name: lower-case letters, digits and dashes, starting with a letter or digit, up to 32 characters";
+        for (String bad : List.of("Cam", "-cam", "cam_2", "cam 2", "", "a".repeat(33), "ca/m", "..", "caméra")) {
+            assertMessage("--stream: '" + bad + "' " + rule, "status", "--stream", bad);
+        }
+        assertMessage("--stream needs a value", "status", "--stream");
+        for (String good : List.of("a", "0", "cam-2", "a".repeat(32), "9-"))  {
+            assertEquals(good, CommandLine.parse(List.of("start", "--stream", good), Map.of()).stream());
+        }
+    }
+
+    @Test
     void durationsTakeUnitsAndBareSeconds() throws Exception {
         assertEquals(Duration.ofMillis(1500), CommandLine.parse(List.of("--http-timeout", "1.5"), Map.of()).httpTimeout());
         assertEquals(Duration.ofMillis(500), CommandLine.parse(List.of("--http-timeout=500ms"), Map.of()).httpTimeout());
