@@ -22,8 +22,13 @@ public final class ServerConfig {
     private final String token;
     private final Path stateDir;
     private final StreamSettings stream;
+    private final java.util.List<String> webrtcAddresses;
+    private final String stunServer;
 
-    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {
+    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream,
+                         java.util.List<String> webrtcAddresses, String stunServer) {
+        this.webrtcAddresses = webrtcAddresses == null ? null : java.util.List.copyOf(webrtcAddresses);
+        this.stunServer = stunServer;
         this.bind = Objects.requireNonNull(bind, "bind");
         this.port = port;
         this.token = token;
@@ -33,7 +38,7 @@ public final class ServerConfig {
 
     /** @return the defaults: 0.0.0.0:8590, no token, the default state directory, the default stream settings */
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 8590, null, null, StreamSettings.defaults());
+        return new ServerConfig("0.0.0.0", 8590, null, null, StreamSettings.defaults(), null, null);
     }
 
     /** @return the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1" */
@@ -45,14 +50,26 @@ public final class ServerConfig {
     /** @return the server's private state directory (the pid file), or null for the default: $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server */
     public Path stateDir() { return stateDir; }
 
+    /**
+     * @return the only addresses WebRTC (ICE) may offer to browsers, or null for the default: the
+     *     bind address when it is a specific one, else every address of the host
+     */
+    public java.util.List<String> webrtcAddresses() { return webrtcAddresses; }
+    /** @return the STUN server WebRTC asks for its public address (stun://host:port), or null for none */
+    public String stunServer() { return stunServer; }
+    /** @param v IP addresses, or null for the default @return a copy with them */
+    public ServerConfig withWebRtcAddresses(java.util.List<String> v) { return new ServerConfig(bind, port, token, stateDir, stream, v, stunServer); }
+    /** @param v stun://host:port or null @return a copy with it */
+    public ServerConfig withStunServer(String v) { return new ServerConfig(bind, port, token, stateDir, stream, webrtcAddresses, v); }
+
     /** @param v the bind address @return a copy with it */
-    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream); }
+    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, webrtcAddresses, stunServer); }
     /** @param v the port @return a copy with it */
-    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream); }
+    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, webrtcAddresses, stunServer); }
     /** @param v the token or null @return a copy with it */
-    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream); }
+    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, webrtcAddresses, stunServer); }
     /** @param v the state directory or null @return a copy with it */
-    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream); }
+    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, webrtcAddresses, stunServer); }
 
     /**
      * @param name a stream setting as the JSON of a start request names it, e.g. "bitrate"
@@ -72,7 +89,7 @@ public final class ServerConfig {
      * @throws IllegalArgumentException naming the first bad setting, its value and what is allowed
      */
     public ServerConfig withSettings(Map<String, String> texts) {
-        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts));
+        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), webrtcAddresses, stunServer);
     }
 
     /** @param v "auto", "test", or a camera device path such as /dev/video0 @return a copy with it */
@@ -94,7 +111,7 @@ public final class ServerConfig {
      */
     public ServerConfig withSize(int width, int height, int framerate) {
         return new ServerConfig(bind, port, token, stateDir, stream.with(StreamSettings.WIDTH, width)
-                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate));
+                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), webrtcAddresses, stunServer);
     }
 
     /** @return the stream settings as JSON text, as the "settings" of GET /control show them */
@@ -110,12 +127,13 @@ public final class ServerConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof ServerConfig c && bind.equals(c.bind) && port == c.port && Objects.equals(token, c.token)
-                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream);
+                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream)
+                && Objects.equals(webrtcAddresses, c.webrtcAddresses) && Objects.equals(stunServer, c.stunServer);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bind, port, token, stateDir, stream);
+        return Objects.hash(bind, port, token, stateDir, stream, webrtcAddresses, stunServer);
     }
 
     @Override

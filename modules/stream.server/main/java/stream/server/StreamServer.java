@@ -22,6 +22,7 @@ import stream.server.internal.StreamPlan;
 import stream.server.internal.StreamRegistry;
 import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
+import stream.server.internal.webrtc.WebRtcService;
 
 /**
  * A running stream server: the HTTP API on a bound port and its named streams, each with its own
@@ -45,9 +46,11 @@ public final class StreamServer implements AutoCloseable {
     private final StreamRegistry streams;
     private final Supervisor supervisor; // main's
     private final PidFile pidFile;
+    private final WebRtcService webrtc;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile) {
+    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, WebRtcService webrtc) {
+        this.webrtc = webrtc;
         this.http = http;
         this.executor = executor;
         this.streams = streams;
@@ -122,9 +125,13 @@ public final class StreamServer implements AutoCloseable {
             http.stop(0);
             throw e;
         }
+        // ICE offers the bind address when it is a specific one, else every address of the host.
+        List<String> iceAddresses = config.webrtcAddresses() != null ? config.webrtcAddresses()
+                : bind.isAnyLocalAddress() ? List.of() : List.of(bind.getHostAddress());
+        WebRtcService webrtc = new WebRtcService(iceAddresses, config.stunServer());
         StreamRegistry streams; // ends the children a killed predecessor on this port left, main's included
         try {
-            streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile);
+            streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile, webrtc);
         } catch (IOException | RuntimeException e) {
             http.stop(0);
             throw e;
@@ -140,7 +147,7 @@ public final class StreamServer implements AutoCloseable {
             if (!s.name().equals(StreamName.MAIN))
                 LOG.log(System.Logger.Level.INFO, "stream {0}: {1} to {2}{3}", s.name(), s.supervisor().defaults().source().describe(),
                         s.supervisor().defaults().destinations(), s.autostart() ? " (autostart)" : "");
-        return new StreamServer(http, executor, streams, pidFile);
+        return new StreamServer(http, executor, streams, pidFile, webrtc);
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -240,6 +247,7 @@ public final class StreamServer implements AutoCloseable {
         try {
             streams.close();
         } finally {
+            webrtc.close();
             http.stop(0);
             executor.shutdownNow();
             LOG.log(System.Logger.Level.INFO, "stream-server stopped");

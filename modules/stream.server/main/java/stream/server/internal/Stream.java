@@ -13,13 +13,16 @@ public final class Stream implements AutoCloseable {
     private final String name;
     private final Supervisor supervisor;
     private final RtpTap tap;
+    private final StreamWebRtc webrtc;
     private volatile boolean autostart;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart) {
+    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamWebRtc webrtc) {
         this.name = name;
         this.supervisor = supervisor;
         this.tap = tap;
         this.autostart = autostart;
+        this.webrtc = webrtc;
+        supervisor.addStatusMembers(webrtc::status);
     }
 
     /**
@@ -28,10 +31,12 @@ public final class Stream implements AutoCloseable {
      * @param gstLaunch the gst-launch-1.0 path
      * @param definition what it is
      * @param pidFile its pid file
+     * @param webrtc the server's WebRTC gateway (WHEP viewers)
      * @return the stream
      * @throws IOException when no loopback UDP port can be bound for the tap
      */
-    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile) throws IOException {
+    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile,
+                       stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
         RtpTap tap;
         try {
             tap = RtpTap.open();
@@ -40,7 +45,7 @@ public final class Stream implements AutoCloseable {
         }
         Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
         supervisor.startWatchdog();
-        return new Stream(StreamName.check(name), supervisor, tap, definition.autostart());
+        return new Stream(StreamName.check(name), supervisor, tap, definition.autostart(), new StreamWebRtc(name, tap, webrtc));
     }
 
     /** @return the name */
@@ -56,6 +61,11 @@ public final class Stream implements AutoCloseable {
     /** @return the RTP tap */
     RtpTap tap() {
         return tap;
+    }
+
+    /** @return its WebRTC viewers */
+    StreamWebRtc webrtc() {
+        return webrtc;
     }
 
     /** @return the definition in force */
@@ -96,6 +106,7 @@ public final class Stream implements AutoCloseable {
     @Override
     public void close() {
         try {
+            webrtc.close();
             supervisor.close();
         } finally {
             tap.close();

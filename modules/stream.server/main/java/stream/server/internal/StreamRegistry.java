@@ -26,6 +26,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final StateDir stateDir;
     private final int httpPort;
     private final StreamStore store;
+    private final stream.server.internal.webrtc.WebRtcService webrtc;
 
     /** What a PUT did. @param stream the stream @param created whether it is new */
     record Put(Stream stream, boolean created) {}
@@ -38,12 +39,14 @@ public final class StreamRegistry implements AutoCloseable {
      * @param main the definition of main
      * @throws IOException when main's tap cannot be opened
      */
-    private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main) throws IOException {
+    private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main,
+                           stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
+        this.webrtc = webrtc;
         this.gstLaunch = gstLaunch;
         this.stateDir = stateDir;
         this.httpPort = httpPort;
         this.store = store;
-        streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN)));
+        streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN), webrtc));
     }
 
     /**
@@ -58,12 +61,14 @@ public final class StreamRegistry implements AutoCloseable {
      * @param main main's plan, from the server's flags
      * @param mainAutostart whether main starts with the server (--start)
      * @param startupFile a --streams file, or null
+     * @param webrtc the server's WebRTC gateway
      * @return the registry
      * @throws IllegalArgumentException for a bad --streams file or definitions in conflict (a usage error)
      * @throws IOException for a damaged definitions file in the state directory, or no tap port
      */
     public static StreamRegistry open(String gstLaunch, StateDir stateDir, int boundPort, int configuredPort, StreamPlan main,
-                                      boolean mainAutostart, Path startupFile) throws IOException {
+                                      boolean mainAutostart, Path startupFile,
+                                      stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
         for (PidFile left : PidFile.left(stateDir, boundPort)) left.endStaleChild();
         StreamStore store = StreamStore.in(stateDir, configuredPort);
         Map<String, StreamDefinition> definitions;
@@ -81,7 +86,7 @@ public final class StreamRegistry implements AutoCloseable {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
-        StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart));
+        StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart), webrtc);
         try {
             r.load(definitions);
         } catch (IOException | RuntimeException e) {
@@ -102,7 +107,7 @@ public final class StreamRegistry implements AutoCloseable {
         lock.lock();
         try {
             for (var e : definitions.entrySet())
-                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey())));
+                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), webrtc));
             List<String> conflicts = StreamConflicts.among(streams.values());
             if (!conflicts.isEmpty()) throw new IllegalArgumentException("stream definitions in conflict: " + String.join("; ", conflicts));
             save();
@@ -156,7 +161,7 @@ public final class StreamRegistry implements AutoCloseable {
                 if (!saveOrUndo(() -> old.redefine(before))) throw notSaved();
                 return new Put(old, false);
             }
-            Stream s = Stream.open(name, gstLaunch, d, pidFile(name));
+            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), webrtc);
             streams.put(name, s);
             if (!saveOrUndo(() -> {
                 streams.remove(name);

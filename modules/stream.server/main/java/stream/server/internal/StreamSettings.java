@@ -96,10 +96,13 @@ public final class StreamSettings {
     public static final Setting<Integer> STALL_TIMEOUT = number("stall-timeout", "--stall-timeout", "S", 1, 300, " seconds", 5,
             "seconds without an RTP packet after",
             "which a live child is reported stalled, 1-300");
+    /** Browsers that may watch the stream at once over WebRTC (WHEP). */
+    public static final Setting<Integer> MAX_VIEWERS = number("max-viewers", "--max-viewers", "N", 1, 100, " viewers", 16,
+            "browsers watching at once over WebRTC", "(WHEP), 1-100; more get 503");
 
     /** Every setting, in the order of the status JSON, the usage text and error hints. */
     public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, SOURCE,
-            DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT);
+            DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT, MAX_VIEWERS);
 
     /** The settings' names: the JSON fields of a start request. */
     public static final List<String> FIELDS = ALL.stream().map(Setting::name).toList();

@@ -73,6 +73,10 @@ final class StreamsApi {
             }
             return;
         }
+        if (parts[1].equals("whep")) {
+            WhepRoutes.route(ex, stream(name), parts, auth);
+            return;
+        }
         if (parts.length == 2 && parts[1].equals("stream.sdp")) {
             guard(method, path, "GET, HEAD");
             control.sdp(ex, stream(name));
