@@ -297,6 +297,38 @@ class DashboardBrowserTest {
 
     @Test
     @Order(5)
+    void aNamedStreamHasItsOwnCardAndPreviewAndDeletingItEndsItsViewers() throws Exception {
+        Answer put = http("PUT", "/streams/cam2", "application/json",
+                "{\"source\":\"test\",\"width\":" + WIDTH + ",\"height\":" + HEIGHT + ",\"destinations\":[\"127.0.0.1:5006\"]}");
+        assertEquals(201, put.status(), put.body());
+        var tab = dashboard();
+        await("the page shows cam2", 10, () -> tab.evaluate("!!document.getElementById('s-cam2-width-msg')").asBoolean());
+        assertTrue(tab.evaluate("(() => { const b = document.querySelector('[data-stream=cam2] .start'); b.click(); return true; })()")
+                .asBoolean());
+        await("cam2 runs", 20, () -> http("GET", "/streams/cam2", null, null).json().getString("status", "").equals("running"));
+        await("cam2's Watch is enabled", 5, () -> tab.evaluate(
+                "document.querySelector('[data-stream=cam2] .status').textContent").asString().equals("running"));
+        tab.evaluate("document.querySelector('[data-stream=cam2] .watch').click()");
+        await("cam2's preview decodes", 20, () -> tab.evaluate("""
+                (async () => {
+                  const e = window.streamPreviews.get('cam2');
+                  let frames = 0;
+                  if (e) (await e.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp') frames = s.framesDecoded || 0; });
+                  return frames > 0 && e.video.videoWidth > 0;
+                })()""").asBoolean());
+        assertEquals(1, http("GET", "/streams/cam2", null, null).json().getInt("viewers", -1));
+        int mainViewers = status().getInt("viewers", -1);
+
+        assertEquals(200, http("DELETE", "/streams/cam2", null, null).status());
+        await("the gateway ended cam2's viewer", 10,
+                () -> String.join("\n", serverLog).contains("of stream cam2 removed: stream removed"));
+        await("the card is gone", 10, () -> !tab.evaluate("!!document.querySelector('[data-stream=cam2]')").asBoolean());
+        assertEquals(mainViewers, status().getInt("viewers", -1), "main's viewers are untouched");
+        assertFalse(http("GET", "/metrics", null, null).body().contains("stream=\"cam2\""));
+    }
+
+    @Test
+    @Order(6)
     void theStopButtonStopsTheStream() throws Exception {
         var tab = tabs.get(tabs.size() - 1);
         click(tab, ".stop");
@@ -306,7 +338,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void thePageSaysWhenTheServerIsGone() throws Exception {
         var tab = tabs.get(0);
         assertTrue(tab.evaluate("document.getElementById('gone').hidden").asBoolean());
