@@ -27,7 +27,7 @@ final class StreamMetrics {
             m.gauge("stream_webrtc_viewers", "Browsers watching the stream over WebRTC (WHEP).", Map.of("stream", s.name()),
                     s.webrtc().viewers());
         }
-        m.gauge("stream_webrtc_gateway_up", "1 when the WebRTC gateway process runs (it starts with the first viewer).",
+        m.gauge("stream_server_webrtc_gateway_up", "1 when the WebRTC gateway process runs (it starts with the first viewer).",
                 streams.get(0).webrtc().gatewayUp() ? 1 : 0);
         m.gauge("stream_server_uptime_seconds", "Seconds since the server started.",
                 Duration.between(serverStart, Instant.now()).toMillis() / 1000.0);

@@ -216,7 +216,7 @@ class DashboardBrowserTest {
                 "document.querySelector('[data-stream=main] .viewers').textContent").asString().equals("1"));
         String metrics = http("GET", "/metrics", null, null).body();
         assertTrue(metrics.contains("stream_webrtc_viewers{stream=\"main\"} 1"), metrics);
-        assertTrue(metrics.contains("stream_webrtc_gateway_up 1"), metrics);
+        assertTrue(metrics.contains("stream_server_webrtc_gateway_up 1"), metrics);
         tab.screenshot(TestGateways.buildDir().resolve("test-reports/stream.server/dashboard-watching.png"));
     }
 

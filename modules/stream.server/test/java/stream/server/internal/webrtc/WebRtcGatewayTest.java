@@ -151,4 +151,30 @@ class WebRtcGatewayTest {
             }
         }
     }
+
+    @Test
+    void aGatewayWithoutViewersEndsAfterItsIdleTimeAndTheNextOfferStartsOne() throws Exception {
+        try (var ns = NetNs.create("idle");
+             var gateway = new WebRtcGateway(TestGateways.command(ns.prefix()))) {
+            gateway.endWhenIdle(1);
+            var sender = new TestGateways.Sender(ns.prefix(), gateway.rtpPort("main"));
+            try {
+                var viewer = gateway.offer("main", OFFER);
+                long pid = gateway.pid();
+                Thread.sleep(1500); // a viewer keeps it running past its idle time
+                assertEquals(pid, gateway.pid(), "still running while a viewer watches");
+                gateway.delete(viewer.viewer());
+                await("the idle gateway ended", 15, () -> !gateway.isRunning());
+                await("its process ended", 10, () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                JsonObject status = gateway.status();
+                assertEquals("idle", status.getString("status", ""), status.toString());
+                assertTrue(status.get("lastExit").isNull(), "an idle end is no failure: " + status);
+            } finally {
+                sender.close();
+            }
+            gateway.rtpPort("main");
+            assertTrue(gateway.isRunning());
+            assertEquals(2, gateway.status().getInt("starts", 0));
+        }
+    }
 }
