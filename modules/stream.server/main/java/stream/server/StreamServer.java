@@ -245,9 +245,9 @@ public final class StreamServer implements AutoCloseable {
         streams.beginClose(); // first: a child that ends from now on was stopped, not failed
         LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the streams first", port());
         try {
+            webrtc.close(); // first: its viewers end with it, so no stream waits on the gateway while closing
             streams.close();
         } finally {
-            webrtc.close();
             http.stop(0);
             executor.shutdownNow();
             LOG.log(System.Logger.Level.INFO, "stream-server stopped");
