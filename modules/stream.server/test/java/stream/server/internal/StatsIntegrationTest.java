@@ -149,9 +149,11 @@ class StatsIntegrationTest {
     void aStoppedChildIsReportedStalledAndWithOnFailureKilledAndRestarted() throws Exception {
         int port = startServer();
         JsonObject s = start(port, ",\"restart\":\"on-failure\",\"stall-timeout\":2");
-        long pid = s.getLong("pid", -1);
-        assertTrue(pid > 0, s.toString());
-        waitStatus(port, "packets flowing", o -> o.getString("status", "").equals("running") && fps(o) > 0);
+        assertTrue(s.getLong("pid", -1) > 0, s.toString());
+        // The child streaming now: on a loaded machine the first one may already have been
+        // restarted for a slow start, so the pid to stop is read once packets flow.
+        long pid = waitStatus(port, "packets flowing", o -> o.getString("status", "").equals("running") && fps(o) > 0)
+                .getLong("pid", -1);
 
         signal(pid, "STOP");
         waitStatus(port, "status stalled", o -> o.getString("status", "").equals("stalled"));
@@ -229,14 +231,20 @@ class StatsIntegrationTest {
         }
     }
 
-    private static void waitStatus(int port, String what, java.util.function.Predicate<JsonObject> p) {
+    /** Polls the status until it satisfies p; returns the status that did. */
+    private static JsonObject waitStatus(int port, String what, java.util.function.Predicate<JsonObject> p) {
+        var seen = new java.util.concurrent.atomic.AtomicReference<JsonObject>();
         TestSupport.waitUntil(what + "; last status: " + statusText(port), Duration.ofSeconds(60), () -> {
             try {
-                return p.test(status(port));
+                JsonObject o = status(port);
+                if (!p.test(o)) return false;
+                seen.set(o);
+                return true;
             } catch (IOException e) {
                 return false;
             }
         });
+        return seen.get();
     }
 
     private static void signal(long pid, String sig) throws IOException, InterruptedException {
