@@ -46,6 +46,16 @@ class WebRtcGatewayTest {
         return s.getLong("packets", -1);
     }
 
+    private static void flowing(WebRtcGateway gateway, String stream) throws InterruptedException {
+        await("the sender's packets reach the gateway", 30, () -> {
+            try {
+                return packets(gateway, stream) > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
     @Test
     void forwardedRtpReachesTheGatewayAndFollowsItsRestart() throws Exception {
         var gateway = new WebRtcGateway(TestGateways.command(List.of()));
@@ -127,6 +137,7 @@ class WebRtcGatewayTest {
 
             var sender = new TestGateways.Sender(ns.prefix(), gateway.rtpPort("main"));
             try {
+                flowing(gateway, "main"); // a sender starting on a loaded machine may take longer than the gateway waits
                 var first = gateway.offer("main", OFFER);
                 assertTrue(first.sdp().contains("a=sendonly"), first.sdp());
                 assertTrue(first.sdp().contains("H264/90000"), first.sdp());
@@ -159,6 +170,7 @@ class WebRtcGatewayTest {
             gateway.endWhenIdle(1);
             var sender = new TestGateways.Sender(ns.prefix(), gateway.rtpPort("main"));
             try {
+                flowing(gateway, "main");
                 var viewer = gateway.offer("main", OFFER);
                 long pid = gateway.pid();
                 Thread.sleep(1500); // a viewer keeps it running past its idle time
