@@ -172,6 +172,10 @@ function render(stream) {
   $(el, '.fps').textContent = st.fps != null ? st.fps.toFixed(1) : '–';
   $(el, '.bitrate').textContent = fmtRate(st.bitrate);
   $(el, '.viewers').textContent = stream.viewers != null ? String(stream.viewers) : '0';
+  // The server's WebRTC process: idle until someone watches; how the last one died, if it did.
+  const rtc = stream.webrtc;
+  $(el, '.webrtc').textContent = !rtc ? '–'
+    : rtc.lastExit && rtc.status !== 'running' ? `${rtc.status}: ${rtc.lastExit.description}` : rtc.status;
   $(el, '.uptime').textContent = fmtUptime(stream.uptimeSeconds);
   $(el, '.restarts').textContent = String(stream.restarts ?? 0);
   const dests = stream.settings && stream.settings.destinations;

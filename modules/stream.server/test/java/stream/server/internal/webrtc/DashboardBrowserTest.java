@@ -285,6 +285,8 @@ class DashboardBrowserTest {
         assertTrue(webrtc.get("lastExit").asObject().getString("description", "").contains("signal 9"), webrtc.toString());
         assertEquals(0, st.getInt("viewers", -1), st.toString());
         assertEquals("running", st.getString("status", ""), "the stream itself flows on");
+        await("the page says how the gateway ended", 5, () -> tabs.get(0).evaluate(
+                "document.querySelector('[data-stream=main] .webrtc').textContent").asString().contains("signal 9"));
 
         var tab = dashboard();
         click(tab, ".watch");
