@@ -41,9 +41,10 @@ public final class Main {
                                 (settings as PUT /streams/NAME takes them; "autostart": true starts it
                                 with the server). They are kept in STATE-DIR/streams-PORT.json with
                                 the streams PUT defines, and a name in both takes FILE's definition.
-              --webrtc-addresses LIST  the only local addresses WebRTC offers [STREAM_WEBRTC_ADDRESSES]
-                                browsers (ICE candidates), IPs with commas, or "all"; default: the
-                                --bind address when it is a specific one, else every address of the host
+              --webrtc-addresses LIST                                    [STREAM_WEBRTC_ADDRESSES]
+                                the only local addresses WebRTC offers browsers (ICE candidates):
+                                IPs with commas, or "all"; default: the --bind address when it is
+                                a specific one, else every address of the host
               --stun-server URL stun://host:port for WebRTC behind NAT   [STREAM_STUN_SERVER] default none
                                 (nothing is sent to the internet unless this is set)
               --help            this text
@@ -64,10 +65,10 @@ public final class Main {
               GET|PUT|DELETE /streams/NAME        one stream; PUT {settings..., "autostart": true} defines it
               GET|POST /streams/NAME/control      /control for that stream
               GET  /streams/NAME/stream.sdp       /stream.sdp for that stream
+                                                  (NAME: a-z 0-9 and -, starting with a letter or digit, <= 32)
               POST /streams/NAME/whep             WebRTC playback (WHEP): an SDP offer (application/sdp)
                                                   answered 201 with the SDP answer and a Location;
                                                   DELETE the Location to end it. POST /whep is main's.
-                                                  (NAME: a-z 0-9 and -, starting with a letter or digit, <= 32)
               GET  /                              the dashboard (a web page over this API)
               GET  /metrics                       Prometheus text format
               GET  /health                        {"status":"ok"}
