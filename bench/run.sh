@@ -111,7 +111,8 @@ say "hyperfine: ${HYPERFINE:-missing (timing loop)}   wrk: ${WRK:-missing (bench
 # ---------------------------------------------------------------- helpers
 banner "bench: compile the helpers (bench/src)"
 rm -rf "$CLASSES"; mkdir -p "$CLASSES"
-CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar
+# stream.server's jar on the class path: some helpers (RecordCost) drive the server's classes directly.
+CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar:$ROOT/out/mods/stream.server.jar
 run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB" -d "$CLASSES" $(find bench/src -name '*.java') ||
   fail_note "the bench's helpers do not compile (bench/src)"
 

@@ -13,7 +13,10 @@ final class Pipelines {
     /**
      * The server's argv sending to udp instead: the pipeline up to and with the payloader, then one
      * udpsink to udp. What the server adds after the payloader (a tee with a loopback copy to its own
-     * RTP tap) is ours and not part of the raw pipeline. Without a payloader, the ports are replaced
+     * RTP tap) is ours and not part of the raw pipeline; how the server's first udpsink sends
+     * ({@code sync=}, {@code async=}) is GStreamer's and is kept, so the ratio compares our work, not
+     * sink settings (a synchronising udpsink alone holds each packet for a frame period). Without a
+     * payloader, the ports are replaced
      * (discoverUdp: the port the server sent to, the one to replace among several clients).
      */
     static List<String> withPort(List<String> argv, int udp, int discoverUdp) {
@@ -24,6 +27,13 @@ final class Pipelines {
                 // everything up to the payloader, then one udpsink: no tee, no copy to the server's tap
                 List<String> out = new ArrayList<>(argv.subList(0, pay + bang + 1));
                 out.addAll(List.of("udpsink", "host=127.0.0.1", "port=" + udp));
+                int sink = argv.subList(pay, argv.size()).indexOf("udpsink");
+                if (sink >= 0) {
+                    for (String a : argv.subList(pay + sink + 1, argv.size())) {
+                        if (a.equals("!") || a.endsWith(".")) break; // the end of the first sink's properties
+                        if (a.startsWith("sync=") || a.startsWith("async=")) out.add(a);
+                    }
+                }
                 return out;
             }
         }

@@ -18,6 +18,7 @@ import stream.client.ControlResponse;
 import stream.viewer.Viewer;
 import stream.viewer.ViewerException;
 import stream.viewer.ViewerReport;
+import stream.viewer.WhepViewer;
 
 /**
  * What the commands and the menu items do. Each returns the documented exit code; answers go to
@@ -187,6 +188,17 @@ final class Actions {
 
     int view() throws InterruptedException {
         var options = commandLine.viewer();
+        if (commandLine.whep() != null) {
+            // Pulled over WebRTC: the server needs not know this machine's address.
+            try {
+                return WhepViewer.watch(commandLine.whep(), options, commandLine.iceAddresses(), line -> out.println("Viewer done: " + line),
+                        line -> out.println("  " + line), problem);
+            } catch (RuntimeException | LinkageError e) {
+                problem.accept("the WebRTC viewer could not start (" + e + "); check the GStreamer installation"
+                        + " (webrtcbin: gstreamer1.0-plugins-bad and gstreamer1.0-nice)");
+                return ENVIRONMENT;
+            }
+        }
         if (stream != null && !commandLine.viewAddressGiven()) {
             // A named stream: receive it where its settings send it on this machine.
             ViewTarget target;

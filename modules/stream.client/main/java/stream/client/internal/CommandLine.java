@@ -3,6 +3,7 @@ package stream.client.internal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import stream.client.ControlClient;
 import stream.viewer.ViewerOptions;
+import stream.viewer.WhepViewer;
 
 /**
  * The parsed command line of stream-client.
@@ -22,11 +24,13 @@ import stream.viewer.ViewerOptions;
  * @param httpTimeout how long to wait for each answer of the server
  * @param viewer the options for view
  * @param viewAddressGiven --port or --multicast was given, so view does not look up where a named stream goes
+ * @param whep the WHEP endpoint view pulls the stream from over WebRTC; null to receive pushed UDP
+ * @param iceAddresses with whep: the only local addresses to offer ICE candidates on; empty for all
  * @param help --help was given
  * @param version --version was given
  */
 record CommandLine(String command, String stream, URI server, String token, boolean json, Duration httpTimeout,
-        ViewerOptions viewer, boolean viewAddressGiven, boolean help, boolean version) {
+        ViewerOptions viewer, boolean viewAddressGiven, URI whep, List<String> iceAddresses, boolean help, boolean version) {
 
     /** The commands for scripts. */
     static final List<String> COMMANDS = List.of("start", "stop", "status", "view", "list");
@@ -63,6 +67,8 @@ record CommandLine(String command, String stream, URI server, String token, bool
         String group = null;
         String bind = null;
         String httpTimeout = null;
+        String whep = null;
+        List<String> iceAddresses = new ArrayList<>();
         boolean json = false;
         boolean help = false;
         boolean version = false;
@@ -85,7 +91,7 @@ record CommandLine(String command, String stream, URI server, String token, bool
                     json = true;
                 }
                 case "--server", "--stream", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
-                        "--http-timeout" -> {
+                        "--http-timeout", "--whep", "--ice-address" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new UsageException(name + " needs a value");
@@ -103,6 +109,8 @@ record CommandLine(String command, String stream, URI server, String token, bool
                         case "--snapshot" -> snapshot = value;
                         case "--multicast" -> group = value;
                         case "--bind" -> bind = value;
+                        case "--whep" -> whep = value;
+                        case "--ice-address" -> iceAddresses.add(value);
                         default -> httpTimeout = value;
                     }
                 }
@@ -173,8 +181,24 @@ record CommandLine(String command, String stream, URI server, String token, bool
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        URI whepUri = null;
+        if (whep == null && !iceAddresses.isEmpty()) {
+            throw new UsageException("--ice-address goes with --whep (WebRTC); the UDP viewer has --bind");
+        }
+        if (whep != null) {
+            if (port != null && portFrom.equals("--port") || snapshot != null || group != null || bind != null) {
+                throw new UsageException("--whep pulls the stream over WebRTC: --port, --bind, --multicast and --snapshot"
+                        + " are for receiving UDP");
+            }
+            try {
+                whepUri = WhepViewer.checkUrl(whep);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         Duration http = httpTimeout == null ? ControlClient.DEFAULT_REQUEST_TIMEOUT : duration("--http-timeout", httpTimeout);
-        return new CommandLine(command, stream, serverUri, token, json, http, viewer, viewAddressGiven, help, version);
+        return new CommandLine(command, stream, serverUri, token, json, http, viewer, viewAddressGiven, whepUri,
+                List.copyOf(iceAddresses), help, version);
     }
 
     private static String nonBlank(String s) {

@@ -49,6 +49,12 @@ public final class Main {
               --frames N         view: stop after N decoded frames (default: no limit)
               --timeout D        view: stop after D, for example 30, 30s, 500ms, 2m (default: no limit)
               --snapshot FILE    view: write one decoded frame to FILE (PNG)
+              --whep URL         view: pull the stream over WebRTC from the server's WHEP endpoint,
+                                 for example http://10.0.0.5:8590/whep, instead of receiving UDP
+                                 (the server needs not know this machine's address; with --sink,
+                                 --frames, --timeout)
+              --ice-address ADDR view --whep: offer ICE candidates on this local address only
+                                 (repeatable; default: every address of this machine)
               -h, --help         show this help
               --version          show the version
 
@@ -69,6 +75,7 @@ public final class Main {
               stream-client list
               stream-client start --stream cam2
               stream-client view --stream cam2                finds cam2's UDP port itself
+              stream-client view --whep http://10.0.0.5:8590/whep --sink none --frames 30
             """;
 
     /**

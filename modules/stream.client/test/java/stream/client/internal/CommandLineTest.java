@@ -98,6 +98,21 @@ class CommandLineTest {
         assertTrue(badEnv.getMessage().startsWith("STREAM_SERVER: 'nonsense'"), badEnv.getMessage());
     }
 
+    @Test
+    void viewOverWebRtcTakesAWhepUrlAndItsIceAddressesButNoUdpOptions() throws Exception {
+        var cl = CommandLine.parse(List.of("view", "--whep", "http://10.0.0.5:8590/whep", "--ice-address", "10.0.0.9",
+                "--sink", "none", "--frames", "30"), Map.of("STREAM_VIEW_PORT", "5004"));
+        assertEquals(URI.create("http://10.0.0.5:8590/whep"), cl.whep());
+        assertEquals(List.of("10.0.0.9"), cl.iceAddresses());
+        assertEquals(30, cl.viewer().frames());
+        assertNull(CommandLine.parse(List.of("view"), Map.of()).whep(), "UDP unless asked");
+        assertMessage("--whep needs an http:// or https:// URL", "view", "--whep", "ftp://host/whep");
+        assertMessage("--whep needs a URL", "view", "--whep", "http://a b/");
+        assertMessage("are for receiving UDP", "view", "--whep", "http://host/whep", "--port", "5004");
+        assertMessage("are for receiving UDP", "view", "--whep", "http://host/whep", "--snapshot", "f.png");
+        assertMessage("--ice-address goes with --whep", "view", "--ice-address", "10.0.0.9");
+    }
+
     private static void assertMessage(String expected, String... args) {
         var e = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse(List.of(args), Map.of()),
                 () -> "accepted " + List.of(args));

@@ -109,11 +109,13 @@ final class ControlRequest {
     private static final String DEFINITION_EXAMPLE =
             "Send a JSON object of settings such as {\"width\":640,\"height\":360,\"destinations\":[\"127.0.0.1:5002\"],\"autostart\":true}.";
     private static final Set<String> DEFINITION_FIELDS = definitionFields();
-    private static final String DEFINITION_FIELD_LIST = String.join(", ", StreamSettings.FIELDS) + ", " + StreamDefinition.AUTOSTART;
+    private static final String DEFINITION_FIELD_LIST = String.join(", ", StreamSettings.FIELDS) + ", " + StreamDefinition.AUTOSTART
+            + ", " + StreamJanus.FIELD;
 
     private static Set<String> definitionFields() {
         Set<String> f = new HashSet<>(StreamSettings.FIELDS);
         f.add(StreamDefinition.AUTOSTART);
+        f.add(StreamJanus.FIELD);
         return Set.copyOf(f);
     }
 

@@ -7,22 +7,25 @@ import java.io.IOException;
 /**
  * One named stream: its own supervisor (child, restart policy, stall watch), RTP tap (statistics,
  * SDP parameter sets) and pid file, so a crash of one stream's child touches no other stream.
- * Its definition is the supervisor's defaults plus the autostart flag.
+ * Its definition is the supervisor's defaults plus the autostart flag and the Janus instances it
+ * feeds while its child runs ({@link StreamJanus}).
  */
 public final class Stream implements AutoCloseable {
     private final String name;
     private final Supervisor supervisor;
     private final RtpTap tap;
     private final StreamWebRtc webrtc;
+    private final StreamJanus janus;
     private volatile boolean autostart;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamWebRtc webrtc) {
+    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamWebRtc webrtc, StreamJanus janus) {
         this.name = name;
         this.supervisor = supervisor;
         this.tap = tap;
         this.autostart = autostart;
         this.webrtc = webrtc;
         supervisor.addStatusMembers(webrtc::status);
+        this.janus = janus;
     }
 
     /**
@@ -45,7 +48,9 @@ public final class Stream implements AutoCloseable {
         }
         Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
         supervisor.startWatchdog();
-        return new Stream(StreamName.check(name), supervisor, tap, definition.autostart(), new StreamWebRtc(name, tap, webrtc));
+        StreamName.check(name);
+        return new Stream(name, supervisor, tap, definition.autostart(), new StreamWebRtc(name, tap, webrtc),
+                StreamJanus.start(name, supervisor, tap, definition.janus()));
     }
 
     /** @return the name */
@@ -70,7 +75,7 @@ public final class Stream implements AutoCloseable {
 
     /** @return the definition in force */
     StreamDefinition definition() {
-        return new StreamDefinition(supervisor.defaults(), autostart);
+        return new StreamDefinition(supervisor.defaults(), autostart, janus.endpoints());
     }
 
     /** @return whether it starts with the server */
@@ -86,13 +91,24 @@ public final class Stream implements AutoCloseable {
     boolean redefine(StreamDefinition d) {
         if (!supervisor.redefine(d.plan())) return false;
         autostart = d.autostart();
+        janus.redefine(d.janus());
         return true;
+    }
+
+    /** @return its Janus fan-out */
+    StreamJanus janus() {
+        return janus;
+    }
+
+    /** @return the status of GET /control: the supervisor's, and the Janus instances */
+    JsonObject status() {
+        return supervisor.status().add(StreamJanus.FIELD, janus.toJson());
     }
 
     /** @return GET /streams/{name}: the status of GET /control with "name" first and "autostart" last */
     JsonObject entry() {
         JsonObject o = Json.object().add("name", name);
-        JsonObject status = supervisor.status();
+        JsonObject status = status();
         for (String field : status.names()) o.add(field, status.get(field));
         return o.add(StreamDefinition.AUTOSTART, autostart);
     }
@@ -102,14 +118,18 @@ public final class Stream implements AutoCloseable {
         supervisor.beginClose();
     }
 
-    /** Ends the child (bounded) and the tap. */
+    /** Ends the child (bounded), the Janus feed (its mountpoints destroyed) and the tap. */
     @Override
     public void close() {
         try {
             webrtc.close();
             supervisor.close();
         } finally {
-            tap.close();
+            try {
+                janus.close();
+            } finally {
+                tap.close();
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ final class StreamControl {
     }
 
     void status(HttpExchange ex, Stream stream) throws IOException {
-        Answers.json(ex, 200, stream.supervisor().status());
+        Answers.json(ex, 200, stream.status());
     }
 
     void sdp(HttpExchange ex, Stream stream) throws IOException, ApiError {
@@ -70,7 +70,7 @@ final class StreamControl {
         if (registry.get(stream.name()).orElse(null) != stream)
             throw StreamRegistry.notFound(stream.name());
         JsonObject body = Json.object().add("message", outcome.message);
-        JsonObject status = supervisor.status();
+        JsonObject status = stream.status();
         for (String name : status.names()) body.add(name, status.get(name));
         int code = 200;
         if (outcome == Supervisor.Outcome.FAILED_TO_START) {

@@ -31,7 +31,13 @@ import stream.server.internal.SettingsGrammar.Endpoint;
  * long a late viewer waits for a picture; config-interval=1 repeats SPS/PPS with every IDR;
  * videorate lowers a camera's rate to the one asked for, and only drops: a videorate that may
  * also duplicate holds every frame until the next one arrives, one whole frame period of delay
- * (33 ms at 30 fps, measured glass to glass by bench/).
+ * (33 ms at 30 fps, measured glass to glass by bench/); the udpsinks send each packet as soon as it
+ * is made ({@code sync=false}): a synchronising sink holds every buffer until its timestamp plus
+ * the latency the live source declares (one frame period), which was most of the glass-to-glass
+ * time (p50 55 ms with it, 6-8 ms without, 720p30; 39 ms and 5-8 ms at 60 fps; bench/sender-g2g.sh).
+ * Every source here is live and paces the stream itself, so nothing needs the sink's clock. The
+ * queues stay: without them the sinks would have to be async=false (the first to preroll blocks
+ * the tee's only thread), and leaving them out measured no faster.
  *
  * @param settings the settings in force
  * @param source the source they resolve to
@@ -82,7 +88,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
         for (int i = 0; i < targets.size(); i++) {
             Endpoint e = targets.get(i);
             a.addAll(List.of("t.", "!", "queue", "!", "udpsink", "name=" + (i == 0 ? SINK_NAME : "out" + i),
-                    "host=" + e.host(), "port=" + Integer.toString(e.port())));
+                    "host=" + e.host(), "port=" + Integer.toString(e.port()), "sync=false"));
             // The sender need not join its own group; loop stays on so viewers on this host receive it.
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
         }

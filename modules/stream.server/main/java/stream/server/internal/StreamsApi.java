@@ -11,7 +11,8 @@ import java.io.IOException;
  * {@code /streams} and below: {@code GET /streams} lists every stream; {@code GET|PUT|DELETE
  * /streams/{name}} reads, creates or redefines, and deletes one; {@code GET|POST
  * /streams/{name}/control} and {@code GET /streams/{name}/stream.sdp} are the contract of
- * /control and /stream.sdp for that stream ({@link StreamControl}). A name that breaks the
+ * /control and /stream.sdp for that stream ({@link StreamControl}); {@code GET
+ * /streams/{name}/janus/{i}} plays it through its Janus instance i ({@link StreamJanus}). A name that breaks the
  * grammar is a 400 naming the rule; an unknown one a 404.
  */
 final class StreamsApi {
@@ -77,6 +78,10 @@ final class StreamsApi {
             WhepRoutes.route(ex, stream(name), parts, auth);
             return;
         }
+        if (parts.length == 3 && parts[1].equals(StreamJanus.FIELD)) {
+            stream(name).janus().page(ex, parts[2]);
+            return;
+        }
         if (parts.length == 2 && parts[1].equals("stream.sdp")) {
             guard(method, path, "GET, HEAD");
             control.sdp(ex, stream(name));
@@ -95,7 +100,7 @@ final class StreamsApi {
 
     private static ApiError notFound(String path) {
         return new ApiError(404, "No such path: " + HttpApi.clip(path),
-                "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp.");
+                "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp, GET /streams/NAME/janus/I.");
     }
 
     private void list(HttpExchange ex) throws IOException {

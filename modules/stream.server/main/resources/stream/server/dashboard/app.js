@@ -193,6 +193,26 @@ function render(stream) {
   }
   $(el, '.media').hidden = stream.snapshots === false;
   refreshMedia(el, stream.name);
+  renderJanus(el, stream);
+}
+
+// A player link per Janus instance of the stream (the page the server serves for it), with its state.
+function renderJanus(el, stream) {
+  const list = stream.janus || [];
+  $(el, '.janus').hidden = list.length === 0;
+  const links = $(el, '.janus-links');
+  const key = JSON.stringify(list.map((j) => [j.url, j.state]));
+  if (links.dataset.key === key) return;
+  links.dataset.key = key;
+  links.replaceChildren(...list.flatMap((j, i) => {
+    const a = document.createElement('a');
+    a.href = `/streams/${encodeURIComponent(stream.name)}/janus/${i}`;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    a.textContent = `${new URL(j.url).host} (${j.state})`;
+    a.title = j.lastError || j.url;
+    return i ? [' · ', a] : [a];
+  }));
 }
 
 let polling = false;

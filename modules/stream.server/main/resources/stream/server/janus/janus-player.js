@@ -2,10 +2,12 @@
 // and the browser's own RTCPeerConnection. Settings come in the URL fragment, which the browser
 // sends to no server: #janus=http://HOST:8088/janus&id=MOUNTPOINT[&token=T][&apisecret=S]
 // [&video=0: receive without showing (load tests)][&label=L: names this viewer in the reports].
+// Served by the stream server at /streams/NAME/janus/I, it needs no janus/id: it reads instance I's
+// URL and mountpoint from the stream's status (GET /streams/NAME); the fragment adds the token.
 // Every second it shows, and logs as "JANUS-PLAYER {json}", what getStats says it decoded.
 'use strict';
 const p = new URLSearchParams(location.hash.slice(1));
-const base = p.get('janus'), id = Number(p.get('id'));
+let base = p.get('janus'), id = Number(p.get('id'));
 const auth = {};
 if (p.get('apisecret')) auth.apisecret = p.get('apisecret');
 if (p.get('token')) auth.token = p.get('token');
@@ -18,7 +20,17 @@ async function janus(path, body) {
   if (a.janus === 'error') throw new Error('Janus: ' + a.error.reason);
   return a;
 }
+async function settings() {
+  if (base && id) return;
+  const m = location.pathname.match(/^(\/streams\/[^/]+)\/janus\/([0-9]+)$/);
+  if (!m) throw new Error('no Janus given: #janus=URL&id=MOUNTPOINT');
+  const j = ((await (await fetch(m[1])).json()).janus || [])[Number(m[2])];
+  if (!j) throw new Error('the stream has no Janus instance ' + m[2]);
+  base = base || j.url;
+  id = id || Number(j.mountpoint);
+}
 async function play() {
+  await settings();
   const session = (await janus('', {janus: 'create'})).data.id;
   const handle = (await janus('/' + session, {janus: 'attach', plugin: 'janus.plugin.streaming'})).data.id;
   const poll = async () => {

@@ -67,7 +67,7 @@ class JanusPlayerTest {
     }
 
     /** @return the page's last report (framesDecoded, width, height, ...), or an empty object */
-    private static JsonObject report(Gst browser) {
+    static JsonObject report(Gst browser) {
         for (int i = browser.lines.size() - 1; i >= 0; i--) {
             String l = browser.lines.get(i);
             int at = l.indexOf("\"JANUS-PLAYER ");
@@ -78,11 +78,16 @@ class JanusPlayerTest {
     }
 
     private static boolean plays(Gst browser, int frames) {
-        JsonObject r = report(browser);
-        return r.getInt("framesDecoded", 0) >= frames && r.getInt("width", 0) == WIDTH && r.getInt("height", 0) == HEIGHT;
+        return plays(browser, frames, WIDTH, HEIGHT);
     }
 
-    private static String tail(Gst browser) {
+    /** @return whether the page's last report says it decoded that many frames at that size */
+    static boolean plays(Gst browser, int frames, int width, int height) {
+        JsonObject r = report(browser);
+        return r.getInt("framesDecoded", 0) >= frames && r.getInt("width", 0) == width && r.getInt("height", 0) == height;
+    }
+
+    static String tail(Gst browser) {
         List<String> l = browser.lines;
         return report(browser) + "\n" + String.join("\n", l.subList(Math.max(0, l.size() - 30), l.size()));
     }

@@ -128,8 +128,18 @@ class ValidationTest {
         assertTrue(joined.contains("! videoscale ! videorate drop-only=true ! video/x-raw,format=I420,"), joined);
         assertTrue(joined.contains("! video/x-raw,format=I420,width=1280,height=720,framerate=30/1 ! x264enc tune=zerolatency "
                 + "speed-preset=ultrafast key-int-max=30 bitrate=2000 ! video/x-h264,profile=constrained-baseline ! "
-                + "rtph264pay config-interval=1 pt=96 ! tee name=t t. ! queue ! udpsink name=out host=::1 port=5004"), joined);
-        assertTrue(joined.endsWith("udpsink name=out host=::1 port=5004"), joined);
+                + "rtph264pay config-interval=1 pt=96 ! tee name=t t. ! queue ! udpsink name=out host=::1 port=5004 sync=false"), joined);
+        assertTrue(joined.endsWith("udpsink name=out host=::1 port=5004 sync=false"), joined);
+    }
+
+    @Test
+    void everyUdpsinkSendsAtOnceWithoutWaitingForTheClock() {
+        // A synchronising sink holds each packet for the live source's declared latency (a frame period).
+        var s = StreamSettings.defaults().with("destinations", "[::1]:5004,10.0.0.2:5006");
+        List<String> cmd = new StreamPlan(s, new Source(Source.Kind.TEST, null, "t")).command("/usr/bin/gst-launch-1.0", 40000);
+        long sinks = cmd.stream().filter("udpsink"::equals).count();
+        assertEquals(3, sinks, String.join(" ", cmd));
+        assertEquals(sinks, cmd.stream().filter("sync=false"::equals).count(), String.join(" ", cmd));
     }
 
     @Test

@@ -149,6 +149,20 @@ public record JanusEndpoint(URI url, Secret apiSecret, Secret token, Secret admi
         return o;
     }
 
+    /**
+     * @return the endpoint as {@link #fromJson} reads it, secrets included: only for the stream
+     *         definitions file in the private state directory, never for an answer or a log
+     */
+    public JsonObject toStoredJson() {
+        JsonObject o = new JsonObject().add("url", label());
+        if (apiSecret != null) o.add("apiSecret", apiSecret.reveal());
+        if (token != null) o.add("token", token.reveal());
+        if (adminKey != null) o.add("adminKey", adminKey.reveal());
+        if (rtpHost != null) o.add("rtpHost", rtpHost);
+        if (mountpointId != 0) o.add("mountpoint", mountpointId);
+        return o;
+    }
+
     @Override
     public String toString() {
         return "janus " + label();

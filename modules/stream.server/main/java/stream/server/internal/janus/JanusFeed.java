@@ -2,6 +2,7 @@ package stream.server.internal.janus;
 
 import com.eclipsesource.json.JsonArray;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,15 @@ public final class JanusFeed implements AutoCloseable {
      */
     public void accept(byte[] buf, int off, int len) {
         for (MountpointKeeper k : keepers) k.accept(buf, off, len);
+    }
+
+    /**
+     * Sends one RTP packet of the stream (the buffer's remaining bytes, left unchanged; it may be
+     * read-only) to every ready mountpoint: the RTP tap's packet listener.
+     * @param packet the packet
+     */
+    public void accept(ByteBuffer packet) {
+        for (MountpointKeeper k : keepers) k.accept(packet);
     }
 
     /** @return each instance's status, in the order of the settings */

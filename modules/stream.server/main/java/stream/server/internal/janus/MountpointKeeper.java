@@ -3,6 +3,7 @@ package stream.server.internal.janus;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -94,6 +95,15 @@ public final class MountpointKeeper implements AutoCloseable {
      */
     public void accept(byte[] buf, int off, int len) {
         forwarder.accept(buf, off, len);
+    }
+
+    /**
+     * Forwards one RTP packet of the stream (the buffer's remaining bytes, left unchanged) when the
+     * mountpoint is ready. Called from the tap's thread.
+     * @param packet the packet
+     */
+    public void accept(ByteBuffer packet) {
+        forwarder.accept(packet);
     }
 
     /** @return what this keeper reports now */

@@ -74,6 +74,29 @@ public final class RtpForwarder implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one packet (the remaining bytes of the buffer, which is left unchanged) to the current
+     * destination, if any. Called from the tap's thread; the buffer may be read-only.
+     * @param packet the packet
+     */
+    public void accept(ByteBuffer packet) {
+        InetSocketAddress to = target.get();
+        if (to == null) return;
+        ByteBuffer b = packet.duplicate();
+        int len = b.remaining();
+        try {
+            if (channel.send(b, to) == 0) {
+                dropped.increment();
+            } else {
+                packets.increment();
+                bytes.add(len);
+            }
+        } catch (IOException e) {
+            dropped.increment();
+            lastError = e.getMessage();
+        }
+    }
+
     /** @return packets sent */
     public long packets() {
         return packets.sum();

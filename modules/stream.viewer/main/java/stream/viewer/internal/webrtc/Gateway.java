@@ -181,9 +181,9 @@ public final class Gateway {
     private JsonObject offer(String stream, String sdp) throws GatewayError, InterruptedException {
         StreamInput input = streams.get(stream);
         if (input == null) throw new GatewayError(404, "no stream '" + stream + "' in the gateway", "addStream first");
-        int payloadType;
+        OfferSdp.H264 format;
         try {
-            payloadType = OfferSdp.h264PayloadType(sdp);
+            format = OfferSdp.h264(sdp);
         } catch (OfferSdp.Rejected e) {
             throw new GatewayError(400, e.getMessage(), null);
         }
@@ -199,10 +199,11 @@ public final class Gateway {
         }
         try {
             String id = UUID.randomUUID().toString();
-            var answered = ViewerBranch.open(id, input, sdp, payloadType, options);
+            var answered = ViewerBranch.open(id, input, sdp, format, options);
             viewers.put(id, answered.viewer());
             input.viewers.put(id, answered.viewer());
-            Log.info("viewer " + id + " of stream " + stream + " answered (H.264 as payload type " + payloadType + ")");
+            Log.info("viewer " + id + " of stream " + stream + " answered (H.264 as payload type " + format.payloadType()
+                    + (format.profileLevelId() == null ? "" : ", profile-level-id " + format.profileLevelId()) + ")");
             return new JsonObject().add("viewer", id).add("sdp", answered.answer());
         } finally {
             pending.decrementAndGet();

@@ -22,14 +22,21 @@ final class OfferSdp {
         }
     }
 
+    /**
+     * The H.264 format chosen from an offer.
+     * @param payloadType the payload type to send H.264 with
+     * @param profileLevelId the offer's profile-level-id for it (lower case), or null when it gives none
+     */
+    record H264(int payloadType, String profileLevelId) {}
+
     private OfferSdp() {}
 
     /**
      * @param sdp the offer
-     * @return the payload type to send H.264 with
+     * @return the H.264 format to send, with the payload type and profile-level-id the offer gives it
      * @throws Rejected when the text is no SDP offer with a video section that receives H.264
      */
-    static int h264PayloadType(String sdp) throws Rejected {
+    static H264 h264(String sdp) throws Rejected {
         if (sdp == null || !sdp.startsWith("v=0")) {
             throw new Rejected("the body is not an SDP offer (it must start with v=0)");
         }
@@ -50,22 +57,23 @@ final class OfferSdp {
             }
         }
         List<Integer> order = payloadOrder(video.get(0));
-        int fallback = -1;
+        H264 fallback = null;
         for (int pt : order) {
             String map = rtpmap.getOrDefault(pt, "");
             if (!map.toUpperCase(Locale.ROOT).startsWith("H264/90000")) continue;
             String params = fmtp.getOrDefault(pt, "").toLowerCase(Locale.ROOT);
             if (!params.contains("packetization-mode=1")) continue;
             String profile = value(params, "profile-level-id");
+            if (profile != null && !profile.matches("[0-9a-f]{6}")) continue; // three bytes in hex (RFC 6184)
             // 42e0xx is constrained baseline; 42xxxx (baseline) and 4d/64 decoders accept it too,
             // but the exact profile is what browsers match first.
-            if (profile != null && profile.startsWith("42e0")) return pt;
-            if (fallback < 0 && (profile == null || profile.startsWith("42") || profile.startsWith("4d")
+            if (profile != null && profile.startsWith("42e0")) return new H264(pt, profile);
+            if (fallback == null && (profile == null || profile.startsWith("42") || profile.startsWith("4d")
                     || profile.startsWith("64"))) {
-                fallback = pt;
+                fallback = new H264(pt, profile);
             }
         }
-        if (fallback >= 0) return fallback;
+        if (fallback != null) return fallback;
         throw new Rejected("the offer does not accept H.264 with packetization-mode=1 (constrained baseline),"
                 + " which is what this stream sends; offer H.264 (every current browser does)");
     }

@@ -52,14 +52,21 @@ final class ViewerBranch {
     // gst1-java-core keeps a probe's callback only in the Pad object: the pad must stay reachable.
     private final List<Pad> probedPads = new CopyOnWriteArrayList<>();
 
-    private ViewerBranch(String id, StreamInput input, int payloadType, GatewayOptions options) {
+    private ViewerBranch(String id, StreamInput input, OfferSdp.H264 format, GatewayOptions options) {
         this.id = id;
         this.input = input;
         String stun = options.stunServer() == null ? "" : " stun-server=" + options.stunServer();
+        // webrtcbin 1.22 pairs the offer's video with this branch only when the caps match field for
+        // field, profile-level-id included (browsers escape it with level-asymmetry-allowed=1), and
+        // answers "inactive" otherwise: the viewer then gets nothing, its webrtcbin not even the DTLS
+        // handshake. The stream is constrained baseline, which every H.264 profile the offer may name
+        // decodes, so the offer's own value is announced.
+        String profile = format.profileLevelId() == null ? ""
+                : " ! capssetter caps=\"application/x-rtp,profile-level-id=(string)" + format.profileLevelId() + "\"";
         this.bin = Gst.parseBinFromDescription(
                 "queue name=q leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=500000000"
-                        + " ! rtph264pay name=pay config-interval=-1 aggregate-mode=zero-latency pt=" + payloadType
-                        + " ! webrtcbin name=w bundle-policy=max-bundle" + stun, true);
+                        + " ! rtph264pay name=pay config-interval=-1 aggregate-mode=zero-latency pt=" + format.payloadType()
+                        + profile + " ! webrtcbin name=w bundle-policy=max-bundle" + stun, true);
         bin.setName("viewer-" + id);
         this.webrtc = (WebRTCBin) bin.getElementByName("w");
         Ice.restrict(webrtc, options.iceAddresses());
@@ -85,9 +92,9 @@ final class ViewerBranch {
      * @return the branch, playing; {@link #answer()} is the SDP answer
      * @throws GatewayError when the stream has no video yet or a step fails
      */
-    static Answered open(String id, StreamInput input, String offer, int payloadType, GatewayOptions options)
+    static Answered open(String id, StreamInput input, String offer, OfferSdp.H264 format, GatewayOptions options)
             throws GatewayError, InterruptedException {
-        var viewer = new ViewerBranch(id, input, payloadType, options);
+        var viewer = new ViewerBranch(id, input, format, options);
         try {
             String sdp = viewer.negotiate(offer);
             return new Answered(viewer, sdp);
@@ -126,6 +133,10 @@ final class ViewerBranch {
             Thread.sleep(5);
         }
         String sdp = GLib.localDescription(Natives.getRawPointer(webrtc));
+        if (sdp != null && !sdp.contains("a=sendonly") && !sdp.contains("a=sendrecv")) {
+            throw new GatewayError(400, "the offer's H.264 video could not be paired with the stream (webrtcbin answered: "
+                    + (sdp.contains("a=inactive") ? "inactive" : "no sending direction") + ")", "offer H.264 video, recvonly");
+        }
         if (sdp == null || !sdp.contains("a=candidate")) {
             throw new GatewayError(503, "no ICE candidate on the allowed addresses",
                     "check the gateway's --ice-address list against this host's addresses");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.freedesktop.gstreamer.Bin;
 import org.freedesktop.gstreamer.Bus;
@@ -45,13 +46,17 @@ final class WhepClient implements AutoCloseable {
         }
     }
 
+    // As browsers offer it: level-asymmetry-allowed=1 (the decoder takes any level) is what lets a
+    // 1.22 webrtcbin pair this offer with a stream of another profile-level-id (seen: 42c015 paired
+    // with it, not without it; the gateway also announces the offer's own value since).
     private static final String CAPS = "application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=96,"
-            + "packetization-mode=(string)1,profile-level-id=(string)42e01f";
+            + "packetization-mode=(string)1,profile-level-id=(string)42e01f,level-asymmetry-allowed=(string)1";
 
     private final URI url;
     private final Pipeline pipeline;
     private final WebRTCBin webrtc;
     private final String sink;
+    private final Consumer<String> progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final AtomicLong frames = new AtomicLong();
     private final CountDownLatch firstFrame = new CountDownLatch(1);
@@ -60,9 +65,10 @@ final class WhepClient implements AutoCloseable {
     // gst1-java-core keeps callbacks only in these objects: they must stay reachable.
     private final List<Object> keep = new ArrayList<>();
 
-    WhepClient(URI url, String sink, List<String> iceAddresses) {
+    WhepClient(URI url, String sink, List<String> iceAddresses, Consumer<String> progress) {
         this.url = url;
         this.sink = sink;
+        this.progress = progress;
         this.pipeline = new Pipeline("whep");
         this.webrtc = new WebRTCBin("w");
         GLib.GST.gst_util_set_object_arg(Natives.getRawPointer(webrtc), "bundle-policy", "max-bundle");
@@ -74,12 +80,11 @@ final class WhepClient implements AutoCloseable {
             if (name.equals("nicesrc") || name.equals("nicesink")) Ice.upnpOffOnElement(element);
         };
         webrtc.connect(guard);
-        // pad-added comes on webrtcbin's own thread, which holds its locks: linking and changing
-        // states there stalls webrtcbin (DTLS never finished). Another thread does it.
+        // The decoder is linked inside pad-added, before the pad's first buffer (as GStreamer's own
+        // webrtc examples do): linked later from another thread, that buffer finds the pad unlinked
+        // and the not-linked flow error stops the receiving.
         Element.PAD_ADDED padAdded = (element, pad) -> {
-            if (pad.getDirection() == PadDirection.SRC) {
-                Thread.ofPlatform().daemon().name("whep-decode").start(() -> decode(pad));
-            }
+            if (pad.getDirection() == PadDirection.SRC) decode(pad);
         };
         webrtc.connect(padAdded);
         Bus bus = pipeline.getBus();
@@ -92,7 +97,7 @@ final class WhepClient implements AutoCloseable {
     }
 
     private void decode(Pad pad) {
-        System.err.println("stream-viewer: video arriving (" + pad.getName() + "), decoding");
+        progress.accept("video arriving (" + pad.getName() + "), decoding");
         Bin decoder = Gst.parseBinFromDescription("rtph264depay ! h264parse ! avdec_h264 name=dec ! videoconvert ! "
                 + (sink.equals("none") ? "fakesink sync=false" : sink.equals("auto") ? "autovideosink" : sink), true);
         Pad decoded = decoder.getElementByName("dec").getStaticPad("src");
@@ -124,7 +129,8 @@ final class WhepClient implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (webrtc.getICEGatheringState() != WebRTCICEGatheringState.COMPLETE) {
-            if (System.nanoTime() > deadline) throw new Failed("ICE gathering did not complete in 10 s", true);
+            if (System.nanoTime() > deadline) throw new Failed("ICE gathering did not complete in 10 s: no usable local address?"
+                    + " (loopback is not used unless named; name one with --ice-address)", true);
             Thread.sleep(5);
         }
         String offer = GLib.localDescription(Natives.getRawPointer(webrtc));

@@ -6,6 +6,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Version;
@@ -86,41 +89,92 @@ public final class WhepCommand {
             err.print(USAGE_TEXT);
             return USAGE;
         }
+        Settings settings;
+        try {
+            settings = new Settings(url, sink, frames, timeout, addresses);
+        } catch (IllegalArgumentException e) {
+            err.println("stream-viewer: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        Consumer<String> toErr = line -> err.println("stream-viewer: " + line);
+        return watch(settings, line -> out.println("stream-viewer: " + line), toErr, toErr);
+    }
+
+    /**
+     * What to watch and how.
+     * @param url the WHEP endpoint
+     * @param sink auto (a window), none (decode only) or a GStreamer video sink
+     * @param frames end after this many decoded frames; 0: no limit
+     * @param timeoutSeconds give up after this long; 0: no limit
+     * @param iceAddresses the only local addresses to offer ICE candidates on; empty: every address
+     */
+    public record Settings(URI url, String sink, long frames, double timeoutSeconds, List<String> iceAddresses) {
+        /**
+         * Checks the values.
+         * @throws IllegalArgumentException naming the bad one
+         */
+        public Settings {
+            Objects.requireNonNull(url, "url");
+            if (!sink.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("--sink must be auto, none or a GStreamer element name, not '" + sink + "'");
+            }
+            if (frames < 0 || timeoutSeconds < 0) throw new IllegalArgumentException("--frames and --timeout must be positive");
+            iceAddresses = List.copyOf(iceAddresses);
+        }
+    }
+
+    /**
+     * Watches until the frames are decoded, the time is up, or the process is stopped (Ctrl+C:
+     * the session is ended on the server too).
+     * @param settings what to watch
+     * @param summary gets the closing line when it went well
+     * @param progress gets what happens on the way, a line each (without the program's name)
+     * @param problem gets what went wrong, a line
+     * @return the exit code (0 ok, 1 failed, 3 environment)
+     * @throws InterruptedException when interrupted
+     */
+    public static int watch(Settings settings, Consumer<String> summary, Consumer<String> progress,
+            Consumer<String> problem)
+            throws InterruptedException {
+        String sink = settings.sink();
+        long frames = settings.frames();
         if (sink.equals("auto") && System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
-            err.println("stream-viewer: no display (DISPLAY and WAYLAND_DISPLAY unset); use --sink none to decode without a window");
+            problem.accept("no display (DISPLAY and WAYLAND_DISPLAY unset); use --sink none to decode without a window");
             return ENVIRONMENT;
         }
         Gst.init(Version.of(1, 16), "stream-viewer");
         long started = System.nanoTime();
-        WhepClient client = new WhepClient(url, sink, addresses);
+        WhepClient client = new WhepClient(settings.url(), sink, settings.iceAddresses(), progress);
         Thread hook = new Thread(client::close); // Ctrl+C: end the session on the server too
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            err.println("stream-viewer: asking " + url + " for the stream over WebRTC");
+            progress.accept("asking " + settings.url() + " for the stream over WebRTC");
             client.connect();
-            long deadline = timeout > 0 ? started + (long) (timeout * 1e9) : Long.MAX_VALUE;
+            long deadline = settings.timeoutSeconds() > 0 ? started + (long) (settings.timeoutSeconds() * 1e9) : Long.MAX_VALUE;
             boolean first = false;
             while (System.nanoTime() < deadline) {
                 if (client.error() != null) {
-                    err.println("stream-viewer: " + client.error());
+                    problem.accept(client.error());
                     return FAILED;
                 }
                 if (!first && client.frames() > 0) {
                     first = true;
-                    err.printf("stream-viewer: first frame after %.2f s%n", (System.nanoTime() - started) / 1e9);
+                    progress.accept(String.format(Locale.ROOT, "first frame after %.2f s", (System.nanoTime() - started) / 1e9));
                 }
                 if (frames > 0 && client.frames() >= frames) break;
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             if (frames > 0 && client.frames() < frames) {
-                err.printf("stream-viewer: timeout after %.1f s: %d of %d frames decoded%n", seconds, client.frames(), frames);
+                problem.accept(String.format(Locale.ROOT, "timeout after %.1f s: %d of %d frames decoded", seconds,
+                        client.frames(), frames));
                 return FAILED;
             }
-            out.printf("stream-viewer: %d frames decoded over WebRTC in %.1f s%n", client.frames(), seconds);
+            summary.accept(String.format(Locale.ROOT, "%d frames decoded over WebRTC in %.1f s", client.frames(), seconds));
             return OK;
         } catch (WhepClient.Failed e) {
-            err.println("stream-viewer: " + e.getMessage());
+            problem.accept(e.getMessage());
             return e.environment ? ENVIRONMENT : FAILED;
         } finally {
             client.close();
@@ -132,7 +186,12 @@ public final class WhepCommand {
         }
     }
 
-    private static URI url(String value) {
+    /**
+     * @param value the text given for a WHEP endpoint
+     * @return it as an http(s) URL
+     * @throws IllegalArgumentException naming what is wrong with it
+     */
+    public static URI url(String value) {
         try {
             URI uri = new URI(value);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {

@@ -24,12 +24,23 @@ class OfferSdpTest {
 
     @Test
     void constrainedBaselineWithPacketizationMode1IsPicked() throws Exception {
-        assertEquals(106, OfferSdp.h264PayloadType(CHROMIUM));
+        assertEquals(new OfferSdp.H264(106, "42e01f"), OfferSdp.h264(CHROMIUM));
     }
 
     @Test
     void anotherCompatibleH264IsTheFallback() throws Exception {
-        assertEquals(102, OfferSdp.h264PayloadType(CHROMIUM.replace("profile-level-id=42e01f", "profile-level-id=640c1f")));
+        assertEquals(new OfferSdp.H264(102, "42001f"),
+                OfferSdp.h264(CHROMIUM.replace("profile-level-id=42e01f", "profile-level-id=640c1f")));
+    }
+
+    @Test
+    void aProfileLevelIdThatIsNoHexTripletIsNotTaken() throws Exception {
+        // it goes into the branch's caps: only three bytes in hex may get there
+        assertEquals(new OfferSdp.H264(102, "42001f"), OfferSdp.h264(CHROMIUM.replace("profile-level-id=42e01f",
+                "profile-level-id=42e01f\",x=\"1")));
+        String none = offer("m=video 9 UDP/TLS/RTP/SAVPF 96", "a=recvonly", "a=rtpmap:96 H264/90000",
+                "a=fmtp:96 packetization-mode=1");
+        assertEquals(new OfferSdp.H264(96, null), OfferSdp.h264(none));
     }
 
     @Test
@@ -37,7 +48,7 @@ class OfferSdpTest {
         String sdp = offer("m=audio 9 UDP/TLS/RTP/SAVPF 111", "a=rtpmap:111 opus/48000/2",
                 "m=video 9 UDP/TLS/RTP/SAVPF 120", "a=recvonly", "a=rtpmap:120 H264/90000",
                 "a=fmtp:120 packetization-mode=1;profile-level-id=42e01f");
-        assertEquals(120, OfferSdp.h264PayloadType(sdp));
+        assertEquals(120, OfferSdp.h264(sdp).payloadType());
     }
 
     @Test
@@ -51,10 +62,10 @@ class OfferSdpTest {
                 List.of(offer("m=video 9 RTP/AVP 96", "a=rtpmap:96 VP8/90000"), "H.264"),
                 List.of(offer("m=video 9 RTP/AVP 96", "a=rtpmap:96 H264/90000", "a=fmtp:96 packetization-mode=0"),
                         "packetization-mode=1"))) {
-            var e = assertThrows(OfferSdp.Rejected.class, () -> OfferSdp.h264PayloadType(bad.get(0)), bad.get(0));
+            var e = assertThrows(OfferSdp.Rejected.class, () -> OfferSdp.h264(bad.get(0)), bad.get(0));
             assertTrue(e.getMessage().contains(bad.get(1)), e.getMessage());
         }
-        assertThrows(OfferSdp.Rejected.class, () -> OfferSdp.h264PayloadType(null));
+        assertThrows(OfferSdp.Rejected.class, () -> OfferSdp.h264(null));
     }
 
     @Test
