@@ -37,8 +37,8 @@ RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plug
                   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x
                   gstreamer1.0-nice util-linux)  # libnice for webrtcbin (the WebRTC gateway)
 # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns and ss, systemd-analyze, mount (tmpfs), Janus with a
-# client for its API (curl), and a browser (Chromium) for the WebRTC, dashboard and Janus tests
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium)
+# client for its API (curl), nginx (the reverse-proxy test), and a browser (Chromium) for the WebRTC, dashboard and Janus tests
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium nginx)
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say() { printf '%s\n' "$*"; }

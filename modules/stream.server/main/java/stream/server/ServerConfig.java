@@ -1,6 +1,7 @@
 package stream.server;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import stream.server.internal.StreamSettings;
@@ -22,24 +23,65 @@ public final class ServerConfig {
     private final String token;
     private final Path stateDir;
     private final StreamSettings stream;
-    private final java.util.List<String> webrtcAddresses;
+    private final Access access;
+    private final HttpLimits limits;
+    private final List<String> webrtcAddresses;
     private final String stunServer;
 
-    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream,
-                         java.util.List<String> webrtcAddresses, String stunServer) {
-        this.webrtcAddresses = webrtcAddresses == null ? null : java.util.List.copyOf(webrtcAddresses);
+    /**
+     * Who may change the stream besides the holders of the token.
+     * @param trustLoopback whether requests from loopback need no token (never behind a proxy on the same host)
+     * @param allowedOrigins web origins (scheme://host[:port]) whose pages may change the stream
+     */
+    public record Access(boolean trustLoopback, List<String> allowedOrigins) {
+        /** Copies the list. */
+        public Access {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+    }
+
+    /**
+     * The limits of the HTTP server (jdk.httpserver's, set before its first use in the JVM).
+     * @param maxConnections connections open at once; more are closed when accepted
+     * @param requestSeconds time a client has to send a whole request; a state change that waited
+     *        longer is not executed
+     * @param idleSeconds time a kept-alive connection may stay idle
+     */
+    public record HttpLimits(int maxConnections, int requestSeconds, int idleSeconds) {
+        /** The defaults: 2500 connections (at most ~50 KB of heap each: the launcher gives 160 MB), 10 s, 30 s. */
+        public static final HttpLimits DEFAULTS = new HttpLimits(2500, 10, 30);
+    }
+
+    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {
+        this(bind, port, token, stateDir, stream, new Access(false, List.of()), HttpLimits.DEFAULTS, null, null);
+    }
+
+    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream, Access access, HttpLimits limits,
+                         List<String> webrtcAddresses, String stunServer) {
+        this.webrtcAddresses = webrtcAddresses == null ? null : List.copyOf(webrtcAddresses);
         this.stunServer = stunServer;
         this.bind = Objects.requireNonNull(bind, "bind");
         this.port = port;
         this.token = token;
         this.stateDir = stateDir;
         this.stream = Objects.requireNonNull(stream, "stream");
+        this.access = Objects.requireNonNull(access, "access");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** @return the defaults: 0.0.0.0:8590, no token, the default state directory, the default stream settings */
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 8590, null, null, StreamSettings.defaults(), null, null);
+        return new ServerConfig("0.0.0.0", 8590, null, null, StreamSettings.defaults());
     }
+
+    /** @return who may change the stream without the token, and which web origins may */
+    public Access access() { return access; }
+    /** @return the limits of the HTTP server */
+    public HttpLimits limits() { return limits; }
+    /** @param v the access rules @return a copy with them */
+    public ServerConfig withAccess(Access v) { return new ServerConfig(bind, port, token, stateDir, stream, v, limits, webrtcAddresses, stunServer); }
+    /** @param v the HTTP limits @return a copy with them */
+    public ServerConfig withLimits(HttpLimits v) { return new ServerConfig(bind, port, token, stateDir, stream, access, v, webrtcAddresses, stunServer); }
 
     /** @return the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1" */
     public String bind() { return bind; }
@@ -54,22 +96,22 @@ public final class ServerConfig {
      * @return the only addresses WebRTC (ICE) may offer to browsers, or null for the default: the
      *     bind address when it is a specific one, else every address of the host
      */
-    public java.util.List<String> webrtcAddresses() { return webrtcAddresses; }
+    public List<String> webrtcAddresses() { return webrtcAddresses; }
     /** @return the STUN server WebRTC asks for its public address (stun://host:port), or null for none */
     public String stunServer() { return stunServer; }
     /** @param v IP addresses, or null for the default @return a copy with them */
-    public ServerConfig withWebRtcAddresses(java.util.List<String> v) { return new ServerConfig(bind, port, token, stateDir, stream, v, stunServer); }
+    public ServerConfig withWebRtcAddresses(List<String> v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, v, stunServer); }
     /** @param v stun://host:port or null @return a copy with it */
-    public ServerConfig withStunServer(String v) { return new ServerConfig(bind, port, token, stateDir, stream, webrtcAddresses, v); }
+    public ServerConfig withStunServer(String v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, webrtcAddresses, v); }
 
     /** @param v the bind address @return a copy with it */
-    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, webrtcAddresses, stunServer); }
+    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
     /** @param v the port @return a copy with it */
-    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, webrtcAddresses, stunServer); }
+    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
     /** @param v the token or null @return a copy with it */
-    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, webrtcAddresses, stunServer); }
+    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
     /** @param v the state directory or null @return a copy with it */
-    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, webrtcAddresses, stunServer); }
+    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, access, limits, webrtcAddresses, stunServer); }
 
     /**
      * @param name a stream setting as the JSON of a start request names it, e.g. "bitrate"
@@ -89,7 +131,7 @@ public final class ServerConfig {
      * @throws IllegalArgumentException naming the first bad setting, its value and what is allowed
      */
     public ServerConfig withSettings(Map<String, String> texts) {
-        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), webrtcAddresses, stunServer);
+        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), access, limits, webrtcAddresses, stunServer);
     }
 
     /** @param v "auto", "test", or a camera device path such as /dev/video0 @return a copy with it */
@@ -111,7 +153,7 @@ public final class ServerConfig {
      */
     public ServerConfig withSize(int width, int height, int framerate) {
         return new ServerConfig(bind, port, token, stateDir, stream.with(StreamSettings.WIDTH, width)
-                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), webrtcAddresses, stunServer);
+                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), access, limits, webrtcAddresses, stunServer);
     }
 
     /** @return the stream settings as JSON text, as the "settings" of GET /control show them */
@@ -127,18 +169,18 @@ public final class ServerConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof ServerConfig c && bind.equals(c.bind) && port == c.port && Objects.equals(token, c.token)
-                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream)
+                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream) && access.equals(c.access) && limits.equals(c.limits)
                 && Objects.equals(webrtcAddresses, c.webrtcAddresses) && Objects.equals(stunServer, c.stunServer);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bind, port, token, stateDir, stream, webrtcAddresses, stunServer);
+        return Objects.hash(bind, port, token, stateDir, stream, access, limits, webrtcAddresses, stunServer);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", token=" + (token == null ? "none" : "(set)")
-                + ", stateDir=" + stateDir + ", " + stream + "]";
+                + ", stateDir=" + stateDir + ", " + access + ", " + limits + ", " + stream + "]";
     }
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
+import stream.server.internal.ConnectionWatch;
 import stream.server.internal.HttpApi;
+import stream.server.internal.JdkHttpLimits;
 import stream.server.internal.PidFile;
 import stream.server.internal.Source;
 import stream.server.internal.Sources;
@@ -49,8 +51,12 @@ public final class StreamServer implements AutoCloseable {
     private final WebRtcService webrtc;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, WebRtcService webrtc) {
+    private final ConnectionWatch watch;
+
+    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, ConnectionWatch watch,
+                         WebRtcService webrtc) {
         this.webrtc = webrtc;
+        this.watch = watch;
         this.http = http;
         this.executor = executor;
         this.streams = streams;
@@ -107,6 +113,8 @@ public final class StreamServer implements AutoCloseable {
 
         // Before the port is bound: an unsafe or unusable state directory ends the start (exit 3).
         StateDir stateDir = config.stateDir() == null ? StateDir.openDefault() : StateDir.open(config.stateDir());
+        // Before the first HttpServer of this JVM: jdk.httpserver reads its limits once.
+        ServerConfig.HttpLimits limits = JdkHttpLimits.apply(config.limits());
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
@@ -137,17 +145,19 @@ public final class StreamServer implements AutoCloseable {
             throw e;
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpApi.install(http, streams, token);
+        HttpApi.install(http, streams, token, config.access());
         http.setExecutor(executor);
         http.start();
+        ConnectionWatch watch = ConnectionWatch.start(port, limits.maxConnections());
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
                 StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
-                token == null ? "off" : "required for non-loopback POST");
+                token == null ? "off" : config.access().trustLoopback() ? "required for state changes except from loopback"
+                        : "required for state changes");
         for (Stream s : streams.all())
             if (!s.name().equals(StreamName.MAIN))
                 LOG.log(System.Logger.Level.INFO, "stream {0}: {1} to {2}{3}", s.name(), s.supervisor().defaults().source().describe(),
                         s.supervisor().defaults().destinations(), s.autostart() ? " (autostart)" : "");
-        return new StreamServer(http, executor, streams, pidFile, webrtc);
+        return new StreamServer(http, executor, streams, pidFile, watch, webrtc);
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -248,6 +258,7 @@ public final class StreamServer implements AutoCloseable {
             webrtc.close(); // first: its viewers end with it, so no stream waits on the gateway while closing
             streams.close();
         } finally {
+            watch.close();
             http.stop(0);
             executor.shutdownNow();
             LOG.log(System.Logger.Level.INFO, "stream-server stopped");

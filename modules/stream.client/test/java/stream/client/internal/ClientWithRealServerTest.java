@@ -232,7 +232,7 @@ class ClientWithRealServerTest {
         var without = client("start");
         assertEquals(1, without.exit(), without.both());
         assertEquals("stream-client: the server at " + url + " refused start (HTTP 401): Missing or wrong bearer token;"
-                + " Requests from other hosts that change the stream need the header: Authorization: Bearer <token>;"
+                + " Requests that change the stream need the header: Authorization: Bearer <token>;"
                 + " give the token with --token or STREAM_TOKEN\n", without.err(), without.both());
 
         var wrong = client("start", "--token", "nope");

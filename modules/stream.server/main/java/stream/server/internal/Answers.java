@@ -37,8 +37,7 @@ final class Answers {
                     if (!ex.getRequestMethod().equals("POST")) consumeBody(ex);
                     resource.answer(ex);
                 } catch (ApiError e) {
-                    e.headers.forEach(ex.getResponseHeaders()::set);
-                    json(ex, e.code, e.body());
+                    error(ex, e);
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, "client connection: {0}", e.getMessage());
                 } catch (RuntimeException e) {
@@ -48,6 +47,17 @@ final class Answers {
                 }
             }
         };
+    }
+
+    /**
+     * Answers a client mistake with its status, headers and JSON body.
+     * @param ex the exchange
+     * @param e the mistake
+     */
+    static void error(HttpExchange ex, ApiError e) throws IOException {
+        drainSmallBody(ex);
+        e.headers.forEach(ex.getResponseHeaders()::set);
+        json(ex, e.code, e.body());
     }
 
     /** @return a handler that always throws the error it is given */
@@ -69,6 +79,23 @@ final class Answers {
         if (!chunked && (length == null || length.strip().equals("0"))) ex.getRequestBody().read();
     }
 
+    /**
+     * Reads an unread body of at most {@link HttpApi#MAX_BODY} bytes before an error answer: a
+     * socket closed with unread data is reset, and the reset can overtake the answer (a browser
+     * then sees "Failed to fetch" instead of the 401 or 403). A slow sender is bounded by the
+     * request timeout; a larger or chunked body is not waited for: the answer says Connection: close.
+     */
+    private static void drainSmallBody(HttpExchange ex) {
+        if (!RequestGuard.RequestBody.unread(ex) || ex.getRequestHeaders().containsKey("Transfer-Encoding")) return;
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length == null || !length.strip().matches("[0-9]{1,6}") || Integer.parseInt(length.strip()) > HttpApi.MAX_BODY) return;
+        try {
+            ex.getRequestBody().readNBytes(HttpApi.MAX_BODY + 1);
+        } catch (IOException e) {
+            // the client is gone: the answer will fail too
+        }
+    }
+
     static void json(HttpExchange ex, int code, JsonObject body) throws IOException {
         text(ex, code, "application/json; charset=utf-8", body.toString() + "\n");
     }
@@ -77,6 +104,9 @@ final class Answers {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
+        // Answered before the body was read (401, 403, 413): the connection cannot carry another
+        // request, and a keep-alive client must be told before it sends one.
+        if (RequestGuard.RequestBody.unread(ex)) ex.getResponseHeaders().set("Connection", "close");
         if (ex.getRequestMethod().equals("HEAD")) {
             ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
             ex.sendResponseHeaders(code, -1);

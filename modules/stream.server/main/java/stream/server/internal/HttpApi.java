@@ -10,19 +10,18 @@ import com.sun.net.httpserver.HttpHandlers;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.Request;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import stream.server.ServerConfig;
 
 /**
  * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control} and
  * {@code GET|HEAD /stream.sdp} (the stream main), {@code /streams} and below ({@link StreamsApi}),
  * {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, the dashboard at {@code /} and {@code /ui/}
  * ({@link Dashboard}), and a JSON 404 for every other path. Each resource is guarded by its methods (405 with Allow otherwise); every
- * answer is counted by {@link RequestCounting}. Every answer, errors included, is JSON
+ * answer is counted by {@link RequestCounting}; every request passes {@link RequestGuard} (sizes,
+ * cross-site state changes, the token, clients that left). Every answer, errors included, is JSON
  * ({@code application/json}) except the SDP and the metrics; errors are
  * {@code {"error": "...", "hint": "..."}} ({@link ApiError}).
  */
@@ -33,22 +32,23 @@ public final class HttpApi {
     private static final Predicate<Request> POST = r -> r.getRequestMethod().equals("POST");
 
     private final StreamRegistry registry;
-    private final byte[] token;
+    private final RequestGuard guard;
     private final Metrics.RequestCounter requests = new Metrics.RequestCounter();
 
-    private HttpApi(StreamRegistry registry, String token) {
+    private HttpApi(StreamRegistry registry, RequestGuard guard) {
         this.registry = registry;
-        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.guard = guard;
     }
 
     /**
      * Serves the API of the registry's streams on the server.
      * @param http the server, not yet started
      * @param registry the streams; /control and /stream.sdp mean main
-     * @param token the bearer token for non-loopback state changes, or null for none
+     * @param token the bearer token for state changes, or null for none
+     * @param access whether loopback needs no token, and the web origins allowed to change the stream
      */
-    public static void install(HttpServer http, StreamRegistry registry, String token) {
-        HttpApi api = new HttpApi(registry, token);
+    public static void install(HttpServer http, StreamRegistry registry, String token, ServerConfig.Access access) {
+        HttpApi api = new HttpApi(registry, new RequestGuard(token, access));
         StreamControl control = new StreamControl(registry);
         api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Answers.handler(ex -> control.status(ex, registry.main())),
                 HttpHandlers.handleOrElse(POST, Answers.handler(ex -> {
@@ -62,7 +62,7 @@ public final class HttpApi {
         api.context(http, "/health", readOnly(HttpApi::health));
         // jdk.httpserver matches contexts by prefix: this one gets /streams and everything below it.
         HttpContext streams = http.createContext(StreamsApi.PATH, new StreamsApi(registry, control, api::authorize).handler());
-        streams.getFilters().add(new RequestCounting(api.requests));
+        api.filters(streams);
         Dashboard dashboard = new Dashboard();
         api.context(http, "/", HttpHandlers.handleOrElse(r -> Dashboard.serves(r.getRequestURI().getRawPath()),
                 HttpHandlers.handleOrElse(GET_OR_HEAD, dashboard, notAllowed("GET, HEAD")), Answers.error(HttpApi::notFound)));
@@ -72,8 +72,13 @@ public final class HttpApi {
     private void context(HttpServer http, String path, HttpHandler handler) {
         HttpHandler exact = path.equals("/") ? handler
                 : HttpHandlers.handleOrElse(r -> r.getRequestURI().getRawPath().equals(path), handler, Answers.error(HttpApi::notFound));
-        HttpContext c = http.createContext(path, exact);
+        filters(http.createContext(path, exact));
+    }
+
+    /** The filters of every context, in order: counting sees every answer, the guard's too. */
+    private void filters(HttpContext c) {
         c.getFilters().add(new RequestCounting(requests));
+        c.getFilters().add(guard);
     }
 
     static HttpHandler readOnly(Answers.Resource resource) {
@@ -97,16 +102,9 @@ public final class HttpApi {
         Answers.text(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(registry.all(), requests));
     }
 
+    // The guard checks it before any handler; kept for the handlers that change state.
     void authorize(HttpExchange ex) throws ApiError {
-        if (token == null) return;
-        InetAddress remote = ex.getRemoteAddress().getAddress();
-        if (remote != null && remote.isLoopbackAddress()) return;
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        byte[] given = auth != null && auth.startsWith("Bearer ")
-                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(given, token))
-            throw ApiError.unauthorized("Missing or wrong bearer token",
-                    "Requests from other hosts that change the stream need the header: Authorization: Bearer <token>");
+        guard.authorize(ex);
     }
 
     /** @return the text shown quoted for a client's value, without the quotes */

@@ -26,8 +26,19 @@ public final class Main {
             Options (each also from the environment variable in brackets; the option wins):
               --port N          HTTP port, 0 for any free one            [STREAM_PORT]  default 8590
               --bind ADDRESS    address to listen on                     [STREAM_BIND]  default 0.0.0.0
-              --token TOKEN     bearer token required for POST /control  [STREAM_TOKEN] default none
-                                from non-loopback clients (Authorization: Bearer TOKEN)
+              --token TOKEN     bearer token required for every request  [STREAM_TOKEN] default none
+                                that changes the stream (Authorization: Bearer TOKEN), from
+                                loopback too: behind a reverse proxy every client is loopback
+              --trust-loopback  with --token: loopback clients need no token [STREAM_TRUST_LOOPBACK=1|true]
+                                (only where no proxy or other user on this host forwards requests)
+              --allow-origin ORIGIN  a web origin (https://host[:port]) whose pages may change the
+                                stream; repeat it or separate with commas   [STREAM_ALLOW_ORIGIN]
+                                (pages of other sites are refused; curl and scripts are not concerned)
+              --max-connections N  HTTP connections open at once (more are closed) [STREAM_MAX_CONNECTIONS]
+                                default 2500; each takes up to ~50 KB of heap while it sends a request
+              --request-timeout S  seconds a client has to send a whole request  [STREAM_REQUEST_TIMEOUT]
+                                default 10; slower ones are closed
+              --idle-timeout S  seconds a kept-alive connection may stay idle [STREAM_IDLE_TIMEOUT] default 30
               --state-dir DIR   private directory (pid files, streams) [STREAM_STATE_DIR]
                                 default $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server
                                 (made 0700); one that other users can write is refused (exit 3);
@@ -79,6 +90,7 @@ public final class Main {
               2  usage error (unknown option, bad value)
               3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable or unsafe,
                  a damaged streams-PORT.json in the state directory: the message names it and what is wrong)
+              70 a vital thread died (out of memory, a bug): a service manager should restart the server
               129, 130, 143  ended by SIGHUP (terminal closed), Ctrl+C (SIGINT) or SIGTERM, after it stopped
                  the stream (the stream's gst-launch-1.0 runs in a session of its own, via setsid, so only the
                  server ends it; with setpriv it also dies with the server, even after a kill -9)
@@ -108,6 +120,11 @@ public final class Main {
         OPTIONS.put("--port", "STREAM_PORT");
         OPTIONS.put("--bind", "STREAM_BIND");
         OPTIONS.put("--token", "STREAM_TOKEN");
+        OPTIONS.put("--trust-loopback", "STREAM_TRUST_LOOPBACK");
+        OPTIONS.put("--allow-origin", "STREAM_ALLOW_ORIGIN");
+        OPTIONS.put("--max-connections", "STREAM_MAX_CONNECTIONS");
+        OPTIONS.put("--request-timeout", "STREAM_REQUEST_TIMEOUT");
+        OPTIONS.put("--idle-timeout", "STREAM_IDLE_TIMEOUT");
         OPTIONS.put("--state-dir", "STREAM_STATE_DIR");
         for (Setting<?> s : StreamSettings.ALL) OPTIONS.put(s.flag(), s.env());
         OPTIONS.put("--start", "STREAM_START");
@@ -137,6 +154,7 @@ public final class Main {
             System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null)
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        VitalThreads.install();
         int code;
         try {
             code = run(args, System.getenv(), System.out, System.err);
@@ -223,10 +241,13 @@ public final class Main {
                 values.put(name, new Given("", name));
                 continue;
             }
-            if (a.equals("--start") || a.startsWith("--start=")) { // a switch: no value, or --start=true|false
-                values.put("--start", new Given(a.equals("--start") ? "true" : a.substring("--start=".length()), "--start"));
-                continue;
-            }
+            boolean isSwitch = false;
+            for (String sw : SWITCHES)
+                if (a.equals(sw) || a.startsWith(sw + "=")) { // a switch: no value, or --start=true|false
+                    values.put(sw, new Given(a.equals(sw) ? "true" : a.substring(sw.length() + 1), sw));
+                    isSwitch = true;
+                }
+            if (isSwitch) continue;
             String name = a;
             String value;
             int eq = a.indexOf('=');
@@ -241,6 +262,9 @@ public final class Main {
                 if (i + 1 >= args.length) throw new UsageException("option " + name + " needs a value");
                 value = args[++i];
             }
+            Given before = values.get(name);
+            if (name.equals("--allow-origin") && before != null && before.label().equals(name)) // repeatable
+                value = before.value() + "," + value;
             values.put(name, new Given(value, name));
         }
         return values;
@@ -252,13 +276,18 @@ public final class Main {
      * @throws UsageException for a value other than 1, true, 0, false
      */
     static boolean autostart(Map<String, Given> values) throws UsageException {
-        String v = get(values, "--start");
+        return flag(values, "--start", "start the stream at once (0 or false: wait for POST start)");
+    }
+
+    private static final List<String> SWITCHES = List.of("--start", "--trust-loopback");
+
+    private static boolean flag(Map<String, Given> values, String option, String meaning) throws UsageException {
+        String v = get(values, option);
         if (v == null) return false;
         switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "1", "true" -> { return true; }
             case "0", "false" -> { return false; }
-            default -> throw new UsageException(label(values, "--start") + " '" + clip(v)
-                    + "': expected 1 or true to start the stream at once (0 or false: wait for POST start)");
+            default -> throw new UsageException(label(values, option) + " '" + clip(v) + "': expected 1 or true to " + meaning);
         }
     }
 
@@ -318,6 +347,33 @@ public final class Main {
         return out;
     }
 
+    private static int number(Map<String, Given> values, String option, int otherwise, int min, int max) {
+        String v = get(values, option);
+        if (v == null) return otherwise;
+        try {
+            return SettingsGrammar.intIn(label(values, option), v, min, max, "");
+        } catch (SettingsGrammar.Invalid e) {
+            throw new InvalidValueException(label(values, option), v, "expected " + e.allowed());
+        }
+    }
+
+    private static final java.util.regex.Pattern ORIGIN =
+            java.util.regex.Pattern.compile("https?://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
+
+    private static List<String> origins(Map<String, Given> values) {
+        String v = get(values, "--allow-origin");
+        if (v == null) return List.of();
+        List<String> list = new java.util.ArrayList<>();
+        for (String o : v.split(",", -1)) {
+            String t = o.strip();
+            if (!ORIGIN.matcher(t).matches())
+                throw new InvalidValueException(label(values, "--allow-origin"), t,
+                        "not a web origin; expected scheme://host[:port] as a browser sends it, e.g. https://cam.example.org");
+            list.add(t);
+        }
+        return list;
+    }
+
     static ServerConfig toConfig(Map<String, Given> values) throws UsageException {
         ServerConfig c = ServerConfig.defaults();
         try {
@@ -333,6 +389,12 @@ public final class Main {
                     throw new UsageException(label(values, "--stun-server") + " '" + clip(v) + "': expected stun://HOST:PORT");
                 c = c.withStunServer(v);
             }
+            c = c.withAccess(new ServerConfig.Access(flag(values, "--trust-loopback", "let loopback clients change the stream without the token"),
+                    origins(values)));
+            ServerConfig.HttpLimits d = ServerConfig.HttpLimits.DEFAULTS;
+            c = c.withLimits(new ServerConfig.HttpLimits(number(values, "--max-connections", d.maxConnections(), 16, 100_000),
+                    number(values, "--request-timeout", d.requestSeconds(), 1, 3600),
+                    number(values, "--idle-timeout", d.idleSeconds(), 1, 3600)));
             return withStreamSettings(c, values);
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException("--state-dir: " + e.getMessage());

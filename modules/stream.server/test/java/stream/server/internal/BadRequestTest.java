@@ -98,7 +98,37 @@ class BadRequestTest {
                 row("path with suffix", "POST", "/control/start", "{\"action\":\"start\"}", 404, "/control/start"),
                 row("path prefix", "GET", "/controlx", null, 404, "/controlx"),
                 row("trailing slash", "GET", "/control/", null, 404, "/control/"),
-                row("old flask path", "POST", "/api/control", "{\"action\":\"start\"}", 404, "/api/control"));
+                row("old flask path", "POST", "/api/control", "{\"action\":\"start\"}", 404, "/api/control"),
+                // Issue 14: what a browser marks as another site's request changes nothing.
+                browser("no-cors POST from another site", "POST", Map.of("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site",
+                        "Content-Type", "text/plain;charset=UTF-8"), 403, "Cross-site request refused"),
+                browser("POST from a sibling site", "POST", Map.of("Origin", "http://other.localhost", "Sec-Fetch-Site", "same-site"),
+                        403, "Cross-site"),
+                browser("Origin not the Host (no Sec-Fetch-*)", "POST", Map.of("Origin", "http://evil.example"), 403, "Cross-site"),
+                browser("Origin null (sandboxed page)", "POST", Map.of("Origin", "null"), 403, "Cross-site"),
+                browser("Origin on another port of this host", "POST", Map.of("Origin", "http://test:1"), 403, "Cross-site"),
+                browser("cross-site PUT", "PUT", Map.of("Sec-Fetch-Site", "cross-site"), 403, "Cross-site"),
+                browser("cross-site DELETE", "DELETE", Map.of("Origin", "http://evil.example"), 403, "Cross-site"),
+                browser("cross-site POST to an unknown path", "POST", Map.of("Origin", "http://evil.example"), 403, "Cross-site"),
+                Arguments.of("preflight from another origin", "OPTIONS", "/control", Map.of("Origin", "http://evil.example",
+                        "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type"), null, 403, "not allowed"),
+                Arguments.of("preflight with Sec-Fetch-Site cross-site", "OPTIONS", "/control", Map.of("Origin", "http://test",
+                        "Sec-Fetch-Site", "cross-site", "Access-Control-Request-Method", "POST"), null, 403, "not allowed"),
+                // Issue 14: sizes the JDK lets through get their status (larger ones it closes: HostileClientTest).
+                row("URI over 8 KiB", "GET", "/control?" + "a".repeat(9000), null, 414, "URI longer"),
+                Arguments.of("70 headers", "GET", "/control", manyHeaders(70, 10), null, 431, "headers too large"),
+                Arguments.of("a 9 KB header", "GET", "/control", Map.of("X-Big", "b".repeat(9000)), null, 431, "headers too large"));
+    }
+
+    static Map<String, String> manyHeaders(int n, int size) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) h.put("X-H" + i, "v".repeat(size));
+        return h;
+    }
+
+    static Arguments browser(String name, String method, Map<String, String> headers, int code, String errorContains) {
+        String path = name.contains("unknown path") ? "/nope" : "/control";
+        return Arguments.of(name, method, path, headers, "{\"action\":\"start\"}".getBytes(StandardCharsets.UTF_8), code, errorContains);
     }
 
     @ParameterizedTest(name = "{0} -> {5}")

@@ -113,7 +113,7 @@ class ChildLifetimeTest {
     @Test
     void theChildInheritsNoStreamVariableNorTheToken() throws Exception {
         String secret = "s3cret-token-" + System.nanoTime();
-        ServerProcess s = spawn(List.of(), Map.of("STREAM_TOKEN", secret, "STREAM_RESTART", "never"));
+        ServerProcess s = spawn(List.of(), Map.of("STREAM_TOKEN", secret, "STREAM_TRUST_LOOPBACK", "1", "STREAM_RESTART", "never"));
         Started started = startStream(s);
         ProcessHandle child = started.child();
         String environ = Files.readString(Path.of("/proc", Long.toString(child.pid()), "environ"), StandardCharsets.ISO_8859_1);

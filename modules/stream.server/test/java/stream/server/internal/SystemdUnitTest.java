@@ -91,5 +91,10 @@ class SystemdUnitTest {
         assertTrue(Main.USAGE_TEXT.contains("2  usage error"), "2: a bad option, which no restart heals");
         assertEquals(2, Main.USAGE);
         assertEquals(3, Main.ENVIRONMENT);
+        // A server that lost a vital thread exits 70: Restart=on-failure restarts on it, nothing exempts it.
+        assertTrue(Main.USAGE_TEXT.contains("70 a vital thread died"), "70 documented");
+        for (String exempt : List.of("SuccessExitStatus=", "RestartPreventExitStatus="))
+            u.lines().filter(l -> l.startsWith(exempt)).forEach(l ->
+                    assertFalse(List.of(l.substring(exempt.length()).split("\\s+")).contains(Integer.toString(VitalThreads.EXIT)), l));
     }
 }

@@ -166,10 +166,16 @@ final class TestSupport {
 
         /** @param prefix a command that execs the server's java in place (e.g. setsid), or empty */
         ServerProcess(List<String> prefix, List<String> args, Map<String, String> env) throws IOException {
+            this(prefix, List.of("-Xmx64m"), args, env);
+        }
+
+        /** @param jvm JVM options besides the serial collector and C1, e.g. the launcher's -Xmx */
+        ServerProcess(List<String> prefix, List<String> jvm, List<String> args, Map<String, String> env) throws IOException {
             List<String> cmd = new ArrayList<>(prefix);
             cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                    "-p", System.getProperty("jdk.module.path"), "-m", "stream.server/stream.server.internal.Main"));
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            cmd.addAll(jvm);
+            cmd.addAll(List.of("-p", System.getProperty("jdk.module.path"), "-m", "stream.server/stream.server.internal.Main"));
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));

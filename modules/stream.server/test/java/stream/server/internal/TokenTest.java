@@ -23,7 +23,9 @@ import stream.server.ServerConfig;
 import stream.server.StreamServer;
 
 /**
- * With a token, state changes from other hosts need Authorization: Bearer; loopback and reads do not.
+ * With a token, state changes need Authorization: Bearer from every address, loopback included
+ * (behind a reverse proxy on the same host every client is loopback), unless loopback is trusted
+ * explicitly; reads need no token.
  * "Another host" is a non-loopback address of this machine: the first one it has, or else (a
  * machine or container with loopback only, as CI may be) a test address (TEST-NET-2, RFC 5737)
  * this test adds to {@code lo} as root for its run, so no packet leaves the machine. Without either
@@ -70,8 +72,13 @@ class TokenTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = StreamServer.start(ServerConfig.defaults().withBind("0.0.0.0").withPort(0).withSource("test").withToken(TOKEN)
-                .withDestination("127.0.0.1:" + TestSupport.freeUdpPort()).withStateDir(dir).withSize(320, 240, 15));
+        server = start(false);
+    }
+
+    StreamServer start(boolean trustLoopback) throws IOException {
+        return StreamServer.start(ServerConfig.defaults().withBind("0.0.0.0").withPort(0).withSource("test").withToken(TOKEN)
+                .withDestination("127.0.0.1:" + TestSupport.freeUdpPort()).withStateDir(dir).withSize(320, 240, 15)
+                .withAccess(new ServerConfig.Access(trustLoopback, java.util.List.of())));
     }
 
     @AfterEach
@@ -104,9 +111,22 @@ class TokenTest {
     }
 
     @Test
-    void loopbackNeedsNoToken() throws IOException {
+    void loopbackNeedsTheTokenToo() throws IOException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        var none = post(lo, Map.of(), "start");
+        assertEquals(401, none.code(), none.body());
+        assertEquals("stopped", TestSupport.status(server.port()).getString("status", null));
+        assertEquals(200, post(lo, Map.of("Authorization", "Bearer " + TOKEN), "start").code());
+        assertEquals(200, TestSupport.request(lo, server.port(), "GET", "/control", Map.of(), null).code(), "reads need none");
+    }
+
+    @Test
+    void trustedLoopbackNeedsNoToken() throws IOException {
+        server.close();
+        server = start(true);
         var r = post(InetAddress.getLoopbackAddress(), Map.of(), "start");
         assertEquals(200, r.code(), r.body());
         assertEquals("Stream stopped", post(InetAddress.getLoopbackAddress(), Map.of(), "stop").json().getString("message", null));
+        assertEquals(401, post(external, Map.of(), "start").code(), "other hosts still need it");
     }
 }

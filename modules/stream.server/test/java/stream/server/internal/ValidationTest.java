@@ -150,4 +150,39 @@ class ValidationTest {
         assertEquals(Source.Kind.MEDIA_FOUNDATION, Sources.auto("Windows 11", dev).kind());
         assertEquals(Source.Kind.TEST, Sources.auto("FreeBSD", dev).kind());
     }
+
+    @Test
+    void accessAndLimitOptions() throws Exception {
+        ServerConfig c = Main.toConfig(Main.parse(new String[] {"--allow-origin", "https://a.example", "--allow-origin=http://b.example:8080,http://[::1]:9"},
+                Map.of("STREAM_TRUST_LOOPBACK", "1", "STREAM_MAX_CONNECTIONS", "300")));
+        assertEquals(List.of("https://a.example", "http://b.example:8080", "http://[::1]:9"), c.access().allowedOrigins());
+        assertTrue(c.access().trustLoopback());
+        assertEquals(300, c.limits().maxConnections());
+        assertEquals(ServerConfig.HttpLimits.DEFAULTS.requestSeconds(), c.limits().requestSeconds());
+        ServerConfig d = Main.toConfig(Main.parse(new String[0], Map.of()));
+        assertFalse(d.access().trustLoopback(), "loopback is not trusted unless the operator says so");
+        assertEquals(ServerConfig.HttpLimits.DEFAULTS, d.limits());
+        assertTrue(Main.toConfig(Main.parse(new String[] {"--trust-loopback"}, Map.of())).access().trustLoopback());
+
+        var origin = assertThrows(InvalidValueException.class, () -> Main.toConfig(Main.parse(new String[] {"--allow-origin", "evil.example"}, Map.of())));
+        assertTrue(origin.getMessage().contains("--allow-origin 'evil.example'") && origin.getMessage().contains("scheme://host[:port]"), origin.getMessage());
+        assertThrows(InvalidValueException.class, () -> Main.toConfig(Main.parse(new String[] {"--allow-origin", "https://x.example/path"}, Map.of())));
+        var max = assertThrows(InvalidValueException.class, () -> Main.toConfig(Main.parse(new String[] {"--max-connections", "5"}, Map.of())));
+        assertTrue(max.getMessage().contains("16 to 100000"), max.getMessage());
+        assertThrows(InvalidValueException.class, () -> Main.toConfig(Main.parse(new String[] {"--request-timeout", "0"}, Map.of())));
+        var sw = assertThrows(Main.UsageException.class, () -> Main.toConfig(Main.parse(new String[] {"--trust-loopback=maybe"}, Map.of())));
+        assertTrue(sw.getMessage().contains("--trust-loopback 'maybe'"), sw.getMessage());
+    }
+
+    @Test
+    void theReadmesCurlExamplesStillWork(@TempDir Path dir) throws Exception {
+        // curl -d sends application/x-www-form-urlencoded, no Origin and no Sec-Fetch-*: not a browser's cross-site request.
+        try (StreamServer server = StreamServer.start(TestSupport.smallTestServer(dir, TestSupport.freeUdpPort()))) {
+            var r = TestSupport.request(java.net.InetAddress.getLoopbackAddress(), server.port(), "POST", "/control",
+                    Map.of("Content-Type", "application/x-www-form-urlencoded", "User-Agent", "curl/7.88.1"),
+                    "{\"action\":\"start\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(200, r.code(), r.body());
+            assertEquals("Stream started", r.json().getString("message", null));
+        }
+    }
 }

@@ -70,7 +70,7 @@ class WhepViewerTest {
                 "-m", "stream.viewer", "--whep", url, "--sink", "none", "--frames", "30", "--timeout", "60",
                 "--ice-address", "127.0.0.1"));
         assertEquals(0, watched.exit(), watched.output());
-        assertTrue(watched.output().contains("stream-viewer: 30 frames decoded over WebRTC"), watched.output());
+        assertAtLeast30Frames("stream-viewer: ", watched.output());
         assertTrue(watched.output().contains("first frame after"), watched.output());
     }
 
@@ -81,6 +81,12 @@ class WhepViewerTest {
                 "view", "--whep", url, "--sink", "none", "--frames", "30", "--timeout", "60s",
                 "--ice-address", "127.0.0.1"));
         assertEquals(0, watched.exit(), watched.output());
-        assertTrue(watched.output().contains("Viewer done: 30 frames decoded over WebRTC"), watched.output());
+        assertAtLeast30Frames("Viewer done: ", watched.output());
+    }
+
+    /** --frames 30 ends the viewer after 30 frames; frames already in the decoder may still be counted. */
+    private static void assertAtLeast30Frames(String prefix, String output) {
+        var m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "(\\d+) frames decoded over WebRTC").matcher(output);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 30, output);
     }
 }
