@@ -8,13 +8,14 @@
 #   --only coldstart,http   run only these phases (after the discovery every phase needs); the
 #                           results then go to out/bench/RESULTS.md and out/bench/results.json, and
 #                           bench/RESULTS.md stays the last full run. Phases: coldstart http ttff
-#                           latejoin g2g image cost.
+#                           latejoin g2g image cost streams browser record.
 #
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
 #   BENCH_G2G_SECONDS=30    glass-to-glass window per pipeline
-#   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each)
-#   BENCH_BUDGET_SECONDS=540  phases that would start after this are skipped
+#   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each; also the streams phase's)
+#   BENCH_BROWSER_SECONDS=10  browser glass-to-glass window (BENCH_BROWSER_ROUNDS=3 rounds)
+#   BENCH_BUDGET_SECONDS=900  phases that would start after this are skipped
 #   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
 #   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there
 #   BENCH_NOTE="..."        a sentence put at the top of RESULTS.md (e.g. what else ran meanwhile)
@@ -117,9 +118,9 @@ run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB" -d "$CLA
   fail_note "the bench's helpers do not compile (bench/src)"
 
 # ---------------------------------------------------------------- measure
-banner "bench: measure (about 7 minutes on 2 cores)"
+banner "bench: measure (about 14 minutes on 2 cores)"
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-660}" \
+timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1080}" \
   "$JDK/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
     -cp "$CLASSES:$CP_LIB" \
     -Dbench.root="$ROOT" \
@@ -134,7 +135,9 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-660}" \
     -Dbench.g2g.seconds="${BENCH_G2G_SECONDS:-30}" \
     -Dbench.cost.seconds="${BENCH_COST_SECONDS:-15}" \
     -Dbench.cost.rounds="${BENCH_COST_ROUNDS:-2}" \
-    -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-540}" \
+    -Dbench.browser.seconds="${BENCH_BROWSER_SECONDS:-10}" \
+    -Dbench.browser.rounds="${BENCH_BROWSER_ROUNDS:-3}" \
+    -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-900}" \
     -Dbench.note="${BENCH_NOTE:-}" \
     -Dbench.only="$ONLY" \
     -Dbench.results.dir="$RESULTS_DIR" \

@@ -23,7 +23,10 @@ public final class Bench {
             new LateJoinPhase(),
             new GlassToGlassPhase(),
             new ImageSizePhase(),
-            new CostPhase());
+            new CostPhase(),
+            new StreamsPhase(),
+            new BrowserPhase(),
+            new RecordPhase());
 
     private Bench() {}
 

@@ -17,8 +17,11 @@ import java.util.List;
  * <li>{@code first}: prints the wall-clock time (epoch ns) at which the first frame was decoded, then exits;</li>
  * <li>{@code latency}: for every decoded frame reads the RFC 6051 NTP-64 capture time that rtpbin put
  *     into a {@code timestamp/x-ntp} reference timestamp meta and prints wall clock minus capture time.</li>
+ * <li>{@code stamps}: for every decoded frame reads the wall-clock time {@link Stamper} burnt into its
+ *     pixels and prints wall clock minus that time (what the browser rows' page does from a canvas).</li>
  * </ul>
- * Usage: {@code Probe first PORT TIMEOUT_S} | {@code Probe latency PORT SECONDS OUTFILE}.
+ * Usage: {@code Probe first PORT TIMEOUT_S} | {@code Probe latency PORT SECONDS OUTFILE} |
+ * {@code Probe stamps PORT SECONDS OUTFILE WIDTH}.
  * The decoded frame is taken at an appsink with sync=false: the time is "decoded", not "displayed".
  */
 public final class Probe {
@@ -37,6 +40,8 @@ public final class Probe {
         void gst_mini_object_unref(Pointer obj);
         Pointer gst_element_get_bus(Pointer element);
         Pointer gst_bus_pop_filtered(Pointer bus, int types);
+        boolean gst_buffer_map(Pointer buffer, Pointer info, int flags);
+        void gst_buffer_unmap(Pointer buffer, Pointer info);
     }
 
     /** gst_app_sink_try_pull_sample lives in libgstapp. */
@@ -70,7 +75,7 @@ public final class Probe {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: Probe first PORT TIMEOUT_S | Probe latency PORT SECONDS OUTFILE");
+            System.err.println("usage: Probe first PORT TIMEOUT_S | Probe latency PORT SECONDS OUTFILE | Probe stamps PORT SECONDS OUTFILE WIDTH");
             System.exit(2);
         }
         String mode = args[0];
@@ -104,6 +109,8 @@ public final class Probe {
                 }
                 if (failed(bus)) { rc = 1; break; }
             }
+        } else if (mode.equals("stamps")) {
+            rc = stamps(sink, bus, seconds, args[3], Integer.parseInt(args[4]));
         } else {
             Pointer ntpCaps = Gst.I.gst_caps_from_string("timestamp/x-ntp");
             List<long[]> rows = new ArrayList<>(2048);
@@ -138,6 +145,49 @@ public final class Probe {
         Gst.I.gst_element_set_state(pipeline, GST_STATE_NULL);
         System.out.flush();
         System.exit(rc);
+    }
+
+    /** Reads Stamper's time from every decoded frame for SECONDS after the first; 0 when some were read. */
+    static int stamps(Pointer sink, Pointer bus, double seconds, String outFile, int width) throws IOException {
+        int stride = (width + 3) & ~3;
+        com.sun.jna.Memory info = new com.sun.jna.Memory(128); // GstMapInfo
+        List<long[]> rows = new ArrayList<>(2048);
+        int frames = 0, unreadable = 0;
+        long startWait = System.nanoTime(), deadline = Long.MAX_VALUE;
+        while (System.nanoTime() < deadline && (frames > 0 || System.nanoTime() - startWait < 30_000_000_000L)) {
+            Pointer sample = GstApp.I.gst_app_sink_try_pull_sample(sink, 20_000_000L);
+            if (sample == null) { if (failed(bus)) break; continue; }
+            long now = System.currentTimeMillis();
+            if (frames++ == 0) deadline = System.nanoTime() + (long) (seconds * 1e9);
+            Pointer buffer = Gst.I.gst_sample_get_buffer(sample);
+            if (buffer != null && Gst.I.gst_buffer_map(buffer, info, 1)) {
+                long stamp = readStamp(info.getPointer(16), stride);
+                Gst.I.gst_buffer_unmap(buffer, info);
+                if (stamp < 0) unreadable++;
+                else rows.add(new long[] {now, (int) ((now & 0xffffffffL) - stamp)}); // modulo 2^32, signed
+            }
+            Gst.I.gst_mini_object_unref(sample);
+        }
+        try (PrintStream out = new PrintStream(outFile, "UTF-8")) {
+            out.println("# frames " + frames + " unreadable " + unreadable);
+            for (long[] r : rows) out.println(r[0] + " " + r[1]);
+        }
+        System.out.println("frames " + frames + " stamped " + rows.size() + " unreadable " + unreadable);
+        return rows.isEmpty() ? 1 : 0;
+    }
+
+    /** The time in a luma plane, or -1 when the two rows of blocks do not agree. */
+    static long readStamp(Pointer y, int stride) {
+        long t = 0;
+        int half = Stamper.BLOCK / 2;
+        for (int bit = 0; bit < Stamper.BITS; bit++) {
+            int x = bit * Stamper.BLOCK + half;
+            boolean one = (y.getByte((long) half * stride + x) & 0xff) >= 128;
+            boolean inverse = (y.getByte((long) (Stamper.BLOCK + half) * stride + x) & 0xff) >= 128;
+            if (one == inverse) return -1;
+            t = (t << 1) | (one ? 1 : 0);
+        }
+        return t;
     }
 
     static boolean failed(Pointer bus) {

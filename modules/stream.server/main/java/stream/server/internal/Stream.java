@@ -15,13 +15,16 @@ public final class Stream implements AutoCloseable {
     private final Supervisor supervisor;
     private final RtpTap tap;
     private final StreamWebRtc webrtc;
+    private final StreamRecording recording;
     private final StreamJanus janus;
     private volatile boolean autostart;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamWebRtc webrtc, StreamJanus janus) {
+    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamJanus janus, StreamRecording recording,
+                   StreamWebRtc webrtc) {
         this.name = name;
         this.supervisor = supervisor;
         this.tap = tap;
+        this.recording = recording;
         this.autostart = autostart;
         this.webrtc = webrtc;
         supervisor.addStatusMembers(webrtc::status);
@@ -34,11 +37,12 @@ public final class Stream implements AutoCloseable {
      * @param gstLaunch the gst-launch-1.0 path
      * @param definition what it is
      * @param pidFile its pid file
+     * @param mediaDir its own folder for recordings and clips
      * @param webrtc the server's WebRTC gateway (WHEP viewers)
      * @return the stream
      * @throws IOException when no loopback UDP port can be bound for the tap
      */
-    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile,
+    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, java.nio.file.Path mediaDir,
                        stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
         RtpTap tap;
         try {
@@ -49,8 +53,10 @@ public final class Stream implements AutoCloseable {
         Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
         supervisor.startWatchdog();
         StreamName.check(name);
-        return new Stream(name, supervisor, tap, definition.autostart(), new StreamWebRtc(name, tap, webrtc),
-                StreamJanus.start(name, supervisor, tap, definition.janus()));
+        StreamRecording recording = StreamRecording.open(name, gstLaunch, mediaDir, tap);
+        recording.follow(supervisor.plan().settings());
+        return new Stream(name, supervisor, tap, definition.autostart(), StreamJanus.start(name, supervisor, tap, definition.janus()),
+                recording, new StreamWebRtc(name, tap, webrtc));
     }
 
     /** @return the name */
@@ -73,6 +79,16 @@ public final class Stream implements AutoCloseable {
         return webrtc;
     }
 
+    /** @return its recording, clips and snapshots */
+    StreamRecording recording() {
+        return recording;
+    }
+
+    /** Makes the recording follow the settings in force; call after a start, stop or redefinition. */
+    void settingsChanged() {
+        recording.follow(supervisor.plan().settings());
+    }
+
     /** @return the definition in force */
     StreamDefinition definition() {
         return new StreamDefinition(supervisor.defaults(), autostart, janus.endpoints());
@@ -92,6 +108,7 @@ public final class Stream implements AutoCloseable {
         if (!supervisor.redefine(d.plan())) return false;
         autostart = d.autostart();
         janus.redefine(d.janus());
+        settingsChanged();
         return true;
     }
 
@@ -100,9 +117,9 @@ public final class Stream implements AutoCloseable {
         return janus;
     }
 
-    /** @return the status of GET /control: the supervisor's, and the Janus instances */
+    /** @return the status of GET /control: the supervisor's, the Janus instances and the recording */
     JsonObject status() {
-        return supervisor.status().add(StreamJanus.FIELD, janus.toJson());
+        return supervisor.status().add(StreamJanus.FIELD, janus.toJson()).add("recording", recording.status());
     }
 
     /** @return GET /streams/{name}: the status of GET /control with "name" first and "autostart" last */
@@ -118,7 +135,7 @@ public final class Stream implements AutoCloseable {
         supervisor.beginClose();
     }
 
-    /** Ends the child (bounded), the Janus feed (its mountpoints destroyed) and the tap. */
+    /** Ends the child (bounded), the Janus feed (its mountpoints destroyed), the recording (its files finished) and the tap. */
     @Override
     public void close() {
         try {
@@ -128,7 +145,11 @@ public final class Stream implements AutoCloseable {
             try {
                 janus.close();
             } finally {
-                tap.close();
+                try {
+                    recording.close();
+                } finally {
+                    tap.close();
+                }
             }
         }
     }

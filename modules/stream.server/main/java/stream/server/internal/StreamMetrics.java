@@ -27,6 +27,7 @@ final class StreamMetrics {
             m.gauge("stream_webrtc_viewers", "Browsers watching the stream over WebRTC (WHEP).", Map.of("stream", s.name()),
                     s.webrtc().viewers());
             s.janus().addTo(m);
+            s.recording().addMetrics(m);
         }
         m.gauge("stream_server_webrtc_gateway_up", "1 when the WebRTC gateway process runs (it starts with the first viewer).",
                 streams.get(0).webrtc().gatewayUp() ? 1 : 0);

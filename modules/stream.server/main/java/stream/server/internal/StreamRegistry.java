@@ -27,6 +27,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final int httpPort;
     private final StreamStore store;
     private final stream.server.internal.webrtc.WebRtcService webrtc;
+    private final Path mediaRoot;
 
     /** What a PUT did. @param stream the stream @param created whether it is new */
     record Put(Stream stream, boolean created) {}
@@ -40,13 +41,15 @@ public final class StreamRegistry implements AutoCloseable {
      * @throws IOException when main's tap cannot be opened
      */
     private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main,
-                           stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
+                           Path mediaRoot, stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
         this.webrtc = webrtc;
         this.gstLaunch = gstLaunch;
         this.stateDir = stateDir;
         this.httpPort = httpPort;
         this.store = store;
-        streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN), webrtc));
+        this.mediaRoot = mediaRoot;
+        streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN),
+                mediaDir(StreamName.MAIN), webrtc));
     }
 
     /**
@@ -86,7 +89,9 @@ public final class StreamRegistry implements AutoCloseable {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
-        StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart), webrtc);
+        // recordings and clips by the configured port, as the definitions: the same command line finds the same files
+        StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart),
+                stateDir.path().resolve("media-" + configuredPort), webrtc);
         try {
             r.load(definitions);
         } catch (IOException | RuntimeException e) {
@@ -107,13 +112,18 @@ public final class StreamRegistry implements AutoCloseable {
         lock.lock();
         try {
             for (var e : definitions.entrySet())
-                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), webrtc));
+                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), mediaDir(e.getKey()), webrtc));
             List<String> conflicts = StreamConflicts.among(streams.values());
             if (!conflicts.isEmpty()) throw new IllegalArgumentException("stream definitions in conflict: " + String.join("; ", conflicts));
             save();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A stream's own folder for recordings and clips; kept when the stream is deleted (they are the user's). */
+    private Path mediaDir(String name) {
+        return mediaRoot.resolve(name);
     }
 
     private PidFile pidFile(String name) {
@@ -161,7 +171,7 @@ public final class StreamRegistry implements AutoCloseable {
                 if (!saveOrUndo(() -> old.redefine(before))) throw notSaved();
                 return new Put(old, false);
             }
-            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), webrtc);
+            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), mediaDir(name), webrtc);
             streams.put(name, s);
             if (!saveOrUndo(() -> {
                 streams.remove(name);

@@ -1,0 +1,97 @@
+package bench;
+
+/**
+ * The page the browser rows open: it starts watching over WHEP as soon as it loads (recvonly
+ * offer with every ICE candidate, POST, 201 + Location + answer, DELETE to end), and for every
+ * frame the video presents (requestVideoFrameCallback) draws the frame's top-left corner onto a
+ * canvas, reads the time {@link Stamper} burnt into it and subtracts it from the page's own clock
+ * ({@code performance.timeOrigin + performance.now()}). {@code ?mode=plain} only counts frames (the
+ * capacity rows, where reading pixels would cost the browser CPU of its own).
+ */
+final class BrowserPage {
+    private BrowserPage() {}
+
+    static final String HTML = """
+            <!doctype html>
+            <meta charset="utf-8">
+            <title>bench: browser viewer</title>
+            <video id="v" autoplay muted playsinline></video>
+            <canvas id="c" width="BLOCKSW" height="BLOCKSH" hidden></canvas>
+            <script>
+            const BITS = 32, BLOCK = 16;
+            const v = document.getElementById('v');
+            const g = document.getElementById('c').getContext('2d', {willReadFrequently: true});
+            const stamps = !location.search.includes('mode=plain');
+            const state = {firstFrameMs: null, frames: 0, samples: [], unreadable: 0, status: 0, error: null};
+            let pc = null, resource = null;
+            function readStamp() {
+              g.drawImage(v, 0, 0, BITS * BLOCK, 2 * BLOCK, 0, 0, BITS * BLOCK, 2 * BLOCK);
+              const d = g.getImageData(0, 0, BITS * BLOCK, 2 * BLOCK).data;
+              let t = 0;
+              for (let bit = 0; bit < BITS; bit++) {
+                const x = bit * BLOCK + BLOCK / 2;
+                const one = d[((BLOCK / 2) * BITS * BLOCK + x) * 4] >= 128;
+                const inverse = d[((BLOCK + BLOCK / 2) * BITS * BLOCK + x) * 4] >= 128;
+                if (one === inverse) return -1;
+                t = t * 2 + (one ? 1 : 0);
+              }
+              return t;
+            }
+            function onFrame() {
+              if (state.firstFrameMs === null) state.firstFrameMs = performance.now();
+              state.frames++;
+              if (stamps) {
+                const t = readStamp();
+                const now = Math.floor(performance.timeOrigin + performance.now());
+                if (t < 0) state.unreadable++;
+                else {
+                  let d = (now % 4294967296) - t;
+                  if (d < -2147483648) d += 4294967296;
+                  if (d > 2147483648) d -= 4294967296;
+                  if (state.samples.length < 20000) state.samples.push(d);
+                }
+              }
+              v.requestVideoFrameCallback(onFrame);
+            }
+            async function watch(url) {
+              pc = new RTCPeerConnection();
+              pc.addTransceiver('video', {direction: 'recvonly'});
+              pc.ontrack = e => { v.srcObject = new MediaStream([e.track]); };
+              await pc.setLocalDescription(await pc.createOffer());
+              await new Promise(done => {
+                if (pc.iceGatheringState === 'complete') return done();
+                pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());
+              });
+              const res = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
+                                            body: pc.localDescription.sdp});
+              state.status = res.status;
+              const body = await res.text();
+              if (res.status !== 201) { state.error = body; return; }
+              resource = new URL(res.headers.get('Location'), location.href).href;
+              await pc.setRemoteDescription({type: 'answer', sdp: body});
+            }
+            function reset() { state.samples = []; state.unreadable = 0; return true; }
+            async function stats() {
+              const out = {framesDecoded: 0, framesDropped: 0, packetsLost: 0, frames: state.frames,
+                           state: pc ? pc.connectionState : 'none', status: state.status, error: state.error};
+              if (pc) (await pc.getStats()).forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                  out.framesDecoded = s.framesDecoded || 0;
+                  out.framesDropped = s.framesDropped || 0;
+                  out.packetsLost = s.packetsLost || 0;
+                }
+              });
+              out.videoWidth = v.videoWidth;
+              return out;
+            }
+            async function stop() {
+              if (!resource) return 0;
+              const res = await fetch(resource, {method: 'DELETE'});
+              pc.close();
+              return res.status;
+            }
+            v.requestVideoFrameCallback(onFrame);
+            watch('/whep').catch(e => { state.error = String(e); });
+            </script>
+            """.replace("BLOCKSW", String.valueOf(Stamper.BITS * Stamper.BLOCK)).replace("BLOCKSH", String.valueOf(2 * Stamper.BLOCK));
+}
