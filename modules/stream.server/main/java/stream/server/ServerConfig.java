@@ -25,6 +25,8 @@ public final class ServerConfig {
     private final StreamSettings stream;
     private final Access access;
     private final HttpLimits limits;
+    private final List<String> webrtcAddresses;
+    private final String stunServer;
 
     /**
      * Who may change the stream besides the holders of the token.
@@ -51,10 +53,13 @@ public final class ServerConfig {
     }
 
     private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {
-        this(bind, port, token, stateDir, stream, new Access(false, List.of()), HttpLimits.DEFAULTS);
+        this(bind, port, token, stateDir, stream, new Access(false, List.of()), HttpLimits.DEFAULTS, null, null);
     }
 
-    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream, Access access, HttpLimits limits) {
+    private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream, Access access, HttpLimits limits,
+                         List<String> webrtcAddresses, String stunServer) {
+        this.webrtcAddresses = webrtcAddresses == null ? null : List.copyOf(webrtcAddresses);
+        this.stunServer = stunServer;
         this.bind = Objects.requireNonNull(bind, "bind");
         this.port = port;
         this.token = token;
@@ -74,9 +79,9 @@ public final class ServerConfig {
     /** @return the limits of the HTTP server */
     public HttpLimits limits() { return limits; }
     /** @param v the access rules @return a copy with them */
-    public ServerConfig withAccess(Access v) { return new ServerConfig(bind, port, token, stateDir, stream, v, limits); }
+    public ServerConfig withAccess(Access v) { return new ServerConfig(bind, port, token, stateDir, stream, v, limits, webrtcAddresses, stunServer); }
     /** @param v the HTTP limits @return a copy with them */
-    public ServerConfig withLimits(HttpLimits v) { return new ServerConfig(bind, port, token, stateDir, stream, access, v); }
+    public ServerConfig withLimits(HttpLimits v) { return new ServerConfig(bind, port, token, stateDir, stream, access, v, webrtcAddresses, stunServer); }
 
     /** @return the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1" */
     public String bind() { return bind; }
@@ -87,14 +92,26 @@ public final class ServerConfig {
     /** @return the server's private state directory (the pid file), or null for the default: $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server */
     public Path stateDir() { return stateDir; }
 
+    /**
+     * @return the only addresses WebRTC (ICE) may offer to browsers, or null for the default: the
+     *     bind address when it is a specific one, else every address of the host
+     */
+    public List<String> webrtcAddresses() { return webrtcAddresses; }
+    /** @return the STUN server WebRTC asks for its public address (stun://host:port), or null for none */
+    public String stunServer() { return stunServer; }
+    /** @param v IP addresses, or null for the default @return a copy with them */
+    public ServerConfig withWebRtcAddresses(List<String> v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, v, stunServer); }
+    /** @param v stun://host:port or null @return a copy with it */
+    public ServerConfig withStunServer(String v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, webrtcAddresses, v); }
+
     /** @param v the bind address @return a copy with it */
-    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, access, limits); }
+    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
     /** @param v the port @return a copy with it */
-    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, access, limits); }
+    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
     /** @param v the token or null @return a copy with it */
-    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, access, limits); }
+    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
     /** @param v the state directory or null @return a copy with it */
-    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, access, limits); }
+    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, access, limits, webrtcAddresses, stunServer); }
 
     /**
      * @param name a stream setting as the JSON of a start request names it, e.g. "bitrate"
@@ -114,7 +131,7 @@ public final class ServerConfig {
      * @throws IllegalArgumentException naming the first bad setting, its value and what is allowed
      */
     public ServerConfig withSettings(Map<String, String> texts) {
-        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), access, limits);
+        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), access, limits, webrtcAddresses, stunServer);
     }
 
     /** @param v "auto", "test", or a camera device path such as /dev/video0 @return a copy with it */
@@ -136,7 +153,7 @@ public final class ServerConfig {
      */
     public ServerConfig withSize(int width, int height, int framerate) {
         return new ServerConfig(bind, port, token, stateDir, stream.with(StreamSettings.WIDTH, width)
-                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), access, limits);
+                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), access, limits, webrtcAddresses, stunServer);
     }
 
     /** @return the stream settings as JSON text, as the "settings" of GET /control show them */
@@ -152,12 +169,13 @@ public final class ServerConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof ServerConfig c && bind.equals(c.bind) && port == c.port && Objects.equals(token, c.token)
-                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream) && access.equals(c.access) && limits.equals(c.limits);
+                && Objects.equals(stateDir, c.stateDir) && stream.equals(c.stream) && access.equals(c.access) && limits.equals(c.limits)
+                && Objects.equals(webrtcAddresses, c.webrtcAddresses) && Objects.equals(stunServer, c.stunServer);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bind, port, token, stateDir, stream, access, limits);
+        return Objects.hash(bind, port, token, stateDir, stream, access, limits, webrtcAddresses, stunServer);
     }
 
     @Override

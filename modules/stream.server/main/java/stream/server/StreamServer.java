@@ -24,6 +24,7 @@ import stream.server.internal.StreamPlan;
 import stream.server.internal.StreamRegistry;
 import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
+import stream.server.internal.webrtc.WebRtcService;
 
 /**
  * A running stream server: the HTTP API on a bound port and its named streams, each with its own
@@ -47,11 +48,14 @@ public final class StreamServer implements AutoCloseable {
     private final StreamRegistry streams;
     private final Supervisor supervisor; // main's
     private final PidFile pidFile;
+    private final WebRtcService webrtc;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final ConnectionWatch watch;
 
-    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, ConnectionWatch watch) {
+    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, ConnectionWatch watch,
+                         WebRtcService webrtc) {
+        this.webrtc = webrtc;
         this.watch = watch;
         this.http = http;
         this.executor = executor;
@@ -129,9 +133,13 @@ public final class StreamServer implements AutoCloseable {
             http.stop(0);
             throw e;
         }
+        // ICE offers the bind address when it is a specific one, else every address of the host.
+        List<String> iceAddresses = config.webrtcAddresses() != null ? config.webrtcAddresses()
+                : bind.isAnyLocalAddress() ? List.of() : List.of(bind.getHostAddress());
+        WebRtcService webrtc = new WebRtcService(iceAddresses, config.stunServer());
         StreamRegistry streams; // ends the children a killed predecessor on this port left, main's included
         try {
-            streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile);
+            streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile, webrtc);
         } catch (IOException | RuntimeException e) {
             http.stop(0);
             throw e;
@@ -149,7 +157,7 @@ public final class StreamServer implements AutoCloseable {
             if (!s.name().equals(StreamName.MAIN))
                 LOG.log(System.Logger.Level.INFO, "stream {0}: {1} to {2}{3}", s.name(), s.supervisor().defaults().source().describe(),
                         s.supervisor().defaults().destinations(), s.autostart() ? " (autostart)" : "");
-        return new StreamServer(http, executor, streams, pidFile, watch);
+        return new StreamServer(http, executor, streams, pidFile, watch, webrtc);
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -247,6 +255,7 @@ public final class StreamServer implements AutoCloseable {
         streams.beginClose(); // first: a child that ends from now on was stopped, not failed
         LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the streams first", port());
         try {
+            webrtc.close(); // first: its viewers end with it, so no stream waits on the gateway while closing
             streams.close();
         } finally {
             watch.close();

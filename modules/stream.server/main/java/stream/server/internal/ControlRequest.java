@@ -57,7 +57,7 @@ final class ControlRequest {
         }
     }
 
-    private static byte[] readBody(HttpExchange ex) throws IOException, ApiError {
+    static byte[] readBody(HttpExchange ex) throws IOException, ApiError {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > HttpApi.MAX_BODY)
             throw tooLarge(length + " bytes");

@@ -56,6 +56,8 @@ public final class HttpApi {
                     control.post(ex, registry.main());
                 }), notAllowed("GET, HEAD, POST"))));
         api.context(http, "/stream.sdp", readOnly(ex -> control.sdp(ex, registry.main())));
+        api.context(http, "/whep", Answers.handler(ex -> WhepRoutes.route(ex, registry.main(), new String[] {StreamName.MAIN, "whep"},
+                api::authorize)));
         api.context(http, "/metrics", readOnly(api::metrics));
         api.context(http, "/health", readOnly(HttpApi::health));
         // jdk.httpserver matches contexts by prefix: this one gets /streams and everything below it.

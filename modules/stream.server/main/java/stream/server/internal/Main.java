@@ -52,6 +52,12 @@ public final class Main {
                                 (settings as PUT /streams/NAME takes them; "autostart": true starts it
                                 with the server). They are kept in STATE-DIR/streams-PORT.json with
                                 the streams PUT defines, and a name in both takes FILE's definition.
+              --webrtc-addresses LIST                                    [STREAM_WEBRTC_ADDRESSES]
+                                the only local addresses WebRTC offers browsers (ICE candidates):
+                                IPs with commas, or "all"; default: the --bind address when it is
+                                a specific one, else every address of the host
+              --stun-server URL stun://host:port for WebRTC behind NAT   [STREAM_STUN_SERVER] default none
+                                (nothing is sent to the internet unless this is set)
               --help            this text
               --version         the version
 
@@ -71,6 +77,9 @@ public final class Main {
               GET|POST /streams/NAME/control      /control for that stream
               GET  /streams/NAME/stream.sdp       /stream.sdp for that stream
                                                   (NAME: a-z 0-9 and -, starting with a letter or digit, <= 32)
+              POST /streams/NAME/whep             WebRTC playback (WHEP): an SDP offer (application/sdp)
+                                                  answered 201 with the SDP answer and a Location;
+                                                  DELETE the Location to end it. POST /whep is main's.
               GET  /                              the dashboard (a web page over this API)
               GET  /metrics                       Prometheus text format
               GET  /health                        {"status":"ok"}
@@ -120,6 +129,8 @@ public final class Main {
         for (Setting<?> s : StreamSettings.ALL) OPTIONS.put(s.flag(), s.env());
         OPTIONS.put("--start", "STREAM_START");
         OPTIONS.put("--streams", "STREAM_STREAMS");
+        OPTIONS.put("--webrtc-addresses", "STREAM_WEBRTC_ADDRESSES");
+        OPTIONS.put("--stun-server", "STREAM_STUN_SERVER");
     }
 
     /** An option's value, and its name as messages show it: "--dest", or "--dest (from STREAM_DEST)". */
@@ -319,6 +330,23 @@ public final class Main {
         }
     }
 
+    /** IP literals with commas, or "all" (an empty list: every address of the host). */
+    private static List<String> webrtcAddresses(String label, String v) throws UsageException {
+        if (v.strip().equals("all")) return List.of();
+        List<String> out = new java.util.ArrayList<>();
+        for (String a : v.split(",", -1)) {
+            String address = a.strip();
+            if (!address.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*"))
+                throw new UsageException(label + " '" + clip(v) + "': expected IP addresses separated by commas, or all");
+            try {
+                out.add(java.net.InetAddress.getByName(address).getHostAddress()); // a literal: no lookup
+            } catch (java.net.UnknownHostException e) {
+                throw new UsageException(label + " '" + clip(address) + "': not an IP address");
+            }
+        }
+        return out;
+    }
+
     private static int number(Map<String, Given> values, String option, int otherwise, int min, int max) {
         String v = get(values, option);
         if (v == null) return otherwise;
@@ -355,6 +383,12 @@ public final class Main {
             if ((v = get(values, "--token")) != null) c = c.withToken(Validation.token(label(values, "--token"), v));
             // Checked when the server starts (StateDir): an unusable directory is an environment problem, exit 3.
             if ((v = get(values, "--state-dir")) != null) c = c.withStateDir(Path.of(v));
+            if ((v = get(values, "--webrtc-addresses")) != null) c = c.withWebRtcAddresses(webrtcAddresses(label(values, "--webrtc-addresses"), v));
+            if ((v = get(values, "--stun-server")) != null) {
+                if (!v.matches("stun://[A-Za-z0-9.\\-]+:[0-9]{1,5}|stun://\\[[0-9A-Fa-f:]+\\]:[0-9]{1,5}"))
+                    throw new UsageException(label(values, "--stun-server") + " '" + clip(v) + "': expected stun://HOST:PORT");
+                c = c.withStunServer(v);
+            }
             c = c.withAccess(new ServerConfig.Access(flag(values, "--trust-loopback", "let loopback clients change the stream without the token"),
                     origins(values)));
             ServerConfig.HttpLimits d = ServerConfig.HttpLimits.DEFAULTS;

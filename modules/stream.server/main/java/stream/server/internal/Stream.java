@@ -14,16 +14,20 @@ public final class Stream implements AutoCloseable {
     private final String name;
     private final Supervisor supervisor;
     private final RtpTap tap;
+    private final StreamWebRtc webrtc;
     private final StreamRecording recording;
     private final StreamJanus janus;
     private volatile boolean autostart;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamJanus janus, StreamRecording recording) {
+    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamJanus janus, StreamRecording recording,
+                   StreamWebRtc webrtc) {
         this.name = name;
         this.supervisor = supervisor;
         this.tap = tap;
         this.recording = recording;
         this.autostart = autostart;
+        this.webrtc = webrtc;
+        supervisor.addStatusMembers(webrtc::status);
         this.janus = janus;
     }
 
@@ -34,11 +38,12 @@ public final class Stream implements AutoCloseable {
      * @param definition what it is
      * @param pidFile its pid file
      * @param mediaDir its own folder for recordings and clips
+     * @param webrtc the server's WebRTC gateway (WHEP viewers)
      * @return the stream
      * @throws IOException when no loopback UDP port can be bound for the tap
      */
-    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, java.nio.file.Path mediaDir)
-            throws IOException {
+    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, java.nio.file.Path mediaDir,
+                       stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
         RtpTap tap;
         try {
             tap = RtpTap.open();
@@ -51,7 +56,7 @@ public final class Stream implements AutoCloseable {
         StreamRecording recording = StreamRecording.open(name, gstLaunch, mediaDir, tap);
         recording.follow(supervisor.plan().settings());
         return new Stream(name, supervisor, tap, definition.autostart(), StreamJanus.start(name, supervisor, tap, definition.janus()),
-                recording);
+                recording, new StreamWebRtc(name, tap, webrtc));
     }
 
     /** @return the name */
@@ -67,6 +72,11 @@ public final class Stream implements AutoCloseable {
     /** @return the RTP tap */
     RtpTap tap() {
         return tap;
+    }
+
+    /** @return its WebRTC viewers */
+    StreamWebRtc webrtc() {
+        return webrtc;
     }
 
     /** @return its recording, clips and snapshots */
@@ -129,6 +139,7 @@ public final class Stream implements AutoCloseable {
     @Override
     public void close() {
         try {
+            webrtc.close();
             supervisor.close();
         } finally {
             try {

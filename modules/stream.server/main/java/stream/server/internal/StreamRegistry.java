@@ -26,6 +26,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final StateDir stateDir;
     private final int httpPort;
     private final StreamStore store;
+    private final stream.server.internal.webrtc.WebRtcService webrtc;
     private final Path mediaRoot;
 
     /** What a PUT did. @param stream the stream @param created whether it is new */
@@ -40,14 +41,15 @@ public final class StreamRegistry implements AutoCloseable {
      * @throws IOException when main's tap cannot be opened
      */
     private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main,
-                           Path mediaRoot) throws IOException {
+                           Path mediaRoot, stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
+        this.webrtc = webrtc;
         this.gstLaunch = gstLaunch;
         this.stateDir = stateDir;
         this.httpPort = httpPort;
         this.store = store;
         this.mediaRoot = mediaRoot;
         streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN),
-                mediaDir(StreamName.MAIN)));
+                mediaDir(StreamName.MAIN), webrtc));
     }
 
     /**
@@ -62,12 +64,14 @@ public final class StreamRegistry implements AutoCloseable {
      * @param main main's plan, from the server's flags
      * @param mainAutostart whether main starts with the server (--start)
      * @param startupFile a --streams file, or null
+     * @param webrtc the server's WebRTC gateway
      * @return the registry
      * @throws IllegalArgumentException for a bad --streams file or definitions in conflict (a usage error)
      * @throws IOException for a damaged definitions file in the state directory, or no tap port
      */
     public static StreamRegistry open(String gstLaunch, StateDir stateDir, int boundPort, int configuredPort, StreamPlan main,
-                                      boolean mainAutostart, Path startupFile) throws IOException {
+                                      boolean mainAutostart, Path startupFile,
+                                      stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
         for (PidFile left : PidFile.left(stateDir, boundPort)) left.endStaleChild();
         StreamStore store = StreamStore.in(stateDir, configuredPort);
         Map<String, StreamDefinition> definitions;
@@ -87,7 +91,7 @@ public final class StreamRegistry implements AutoCloseable {
         }
         // recordings and clips by the configured port, as the definitions: the same command line finds the same files
         StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart),
-                stateDir.path().resolve("media-" + configuredPort));
+                stateDir.path().resolve("media-" + configuredPort), webrtc);
         try {
             r.load(definitions);
         } catch (IOException | RuntimeException e) {
@@ -108,7 +112,7 @@ public final class StreamRegistry implements AutoCloseable {
         lock.lock();
         try {
             for (var e : definitions.entrySet())
-                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), mediaDir(e.getKey())));
+                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), mediaDir(e.getKey()), webrtc));
             List<String> conflicts = StreamConflicts.among(streams.values());
             if (!conflicts.isEmpty()) throw new IllegalArgumentException("stream definitions in conflict: " + String.join("; ", conflicts));
             save();
@@ -167,7 +171,7 @@ public final class StreamRegistry implements AutoCloseable {
                 if (!saveOrUndo(() -> old.redefine(before))) throw notSaved();
                 return new Put(old, false);
             }
-            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), mediaDir(name));
+            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), mediaDir(name), webrtc);
             streams.put(name, s);
             if (!saveOrUndo(() -> {
                 streams.remove(name);

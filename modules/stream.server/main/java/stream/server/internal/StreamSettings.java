@@ -96,6 +96,9 @@ public final class StreamSettings {
     public static final Setting<Integer> STALL_TIMEOUT = number("stall-timeout", "--stall-timeout", "S", 1, 300, " seconds", 5,
             "seconds without an RTP packet after",
             "which a live child is reported stalled, 1-300");
+    /** Browsers that may watch the stream at once over WebRTC (WHEP). */
+    public static final Setting<Integer> MAX_VIEWERS = number("max-viewers", "--max-viewers", "N", 1, 100, " viewers", 16,
+            "browsers watching at once over WebRTC", "(WHEP), 1-100; more get 503");
 
     /** Continuous recording into MP4 segments ({@link StreamRecording}); changed live, see {@link #LIVE}. */
     public static final Setting<Boolean> RECORD = Setting.of("record", "--record", "BOOL", false, "true or false",
@@ -125,7 +128,7 @@ public final class StreamSettings {
     /** Every setting, in the order of the status JSON, the usage text and error hints. */
     public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, SOURCE,
             DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT,
-            RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR);
+            RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS);
 
     /**
      * The settings a running stream takes without restarting its child (its recording follows them):

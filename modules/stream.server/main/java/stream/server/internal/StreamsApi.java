@@ -75,6 +75,10 @@ final class StreamsApi {
             }
             return;
         }
+        if (parts[1].equals("whep")) {
+            WhepRoutes.route(ex, stream(name), parts, auth);
+            return;
+        }
         if (parts.length == 3 && parts[1].equals(StreamJanus.FIELD)) {
             stream(name).janus().page(ex, parts[2]);
             return;

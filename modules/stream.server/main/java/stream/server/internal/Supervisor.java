@@ -510,8 +510,21 @@ public final class Supervisor {
     /** @return the status object of GET /control (see {@link StatusJson}) */
     public synchronized JsonObject status() {
         Child c = current;
-        return new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
+        JsonObject o = new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
                 restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
                 .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
+        for (var members : statusMembers) members.get().forEach(m -> o.add(m.getName(), m.getValue()));
+        return o;
+    }
+
+    private final java.util.List<java.util.function.Supplier<JsonObject>> statusMembers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Adds members to the status, after the supervisor's own (e.g. a stream's WebRTC viewers).
+     * @param members gives the members each time the status is made; must not wait on this supervisor
+     */
+    void addStatusMembers(java.util.function.Supplier<JsonObject> members) {
+        statusMembers.add(members);
     }
 }

@@ -70,6 +70,7 @@ export async function whepOffer(name, sdp) {
   return { answer: body, location };
 }
 
-export async function whepEnd(location) {
-  try { await fetch(location, { method: 'DELETE', headers: headers({}) }); } catch { /* server gone: nothing to end */ }
+/** DELETE on the WHEP resource; keepalive lets it leave while the page goes away. */
+export async function whepEnd(location, keepalive = false) {
+  try { await fetch(location, { method: 'DELETE', headers: headers({}), keepalive }); } catch { /* server gone: nothing to end */ }
 }

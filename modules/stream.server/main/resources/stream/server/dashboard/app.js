@@ -75,32 +75,39 @@ function makeCard(name) {
     });
   });
   const watch = $(el, '.watch');
-  const video = $(el, '.preview');
   watch.addEventListener('click', () => busy(watch, async () => {
     if (previews.has(name)) {
-      await stopPreview(name);
-      video.hidden = true;
-      watch.setAttribute('aria-pressed', 'false');
-      watch.textContent = 'Watch';
+      await endPreview(el, name);
       return;
     }
     try {
-      video.hidden = false;
-      watch.setAttribute('aria-pressed', 'true');
-      watch.textContent = 'Stop watching';
-      await play(name, video, (state) => {
-        if (state === 'failed' || state === 'disconnected') say(el, `Preview ${state}: press Stop watching, then Watch.`, true);
+      showWatching(el, true);
+      await play(name, $(el, '.preview'), (state) => {
+        // A failed connection (e.g. the server's WebRTC process restarted) is ended here, so
+        // one press of Watch starts a new one.
+        if (state === 'failed') endPreview(el, name, 'The preview connection failed: press Watch to try again.');
       });
     } catch (e) {
-      video.hidden = true;
-      watch.setAttribute('aria-pressed', 'false');
-      watch.textContent = 'Watch';
+      showWatching(el, false);
       say(el, `Preview: ${explain(e)}`, true);
     }
   }));
   wireMedia(el, name);
   buildFields($(form, '.fields'), `s-${name}`, null);
   return el;
+}
+
+function showWatching(el, on) {
+  const watch = $(el, '.watch');
+  $(el, '.preview').hidden = !on;
+  watch.setAttribute('aria-pressed', String(on));
+  watch.textContent = on ? 'Stop watching' : 'Watch';
+}
+
+async function endPreview(el, name, why) {
+  await stopPreview(name);
+  showWatching(el, false);
+  if (why) say(el, why, true);
 }
 
 function wireMedia(el, name) {
@@ -159,10 +166,16 @@ function render(stream) {
   const live = ['running', 'starting', 'stalled'].includes(stream.status);
   $(el, '.start').disabled = live;
   $(el, '.stop').disabled = !live && stream.status !== 'failed';
+  // Nothing to watch once the stream is stopped (the server ended its viewers).
+  if (!live && previews.has(stream.name)) endPreview(el, stream.name);
   const st = stream.stats || {};
   $(el, '.fps').textContent = st.fps != null ? st.fps.toFixed(1) : '–';
   $(el, '.bitrate').textContent = fmtRate(st.bitrate);
   $(el, '.viewers').textContent = stream.viewers != null ? String(stream.viewers) : '0';
+  // The server's WebRTC process: idle until someone watches; how the last one died, if it did.
+  const rtc = stream.webrtc;
+  $(el, '.webrtc').textContent = !rtc ? '–'
+    : rtc.lastExit && rtc.status !== 'running' ? `${rtc.status}: ${rtc.lastExit.description}` : rtc.status;
   $(el, '.uptime').textContent = fmtUptime(stream.uptimeSeconds);
   $(el, '.restarts').textContent = String(stream.restarts ?? 0);
   const dests = stream.settings && stream.settings.destinations;

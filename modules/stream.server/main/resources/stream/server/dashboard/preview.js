@@ -50,8 +50,7 @@ export async function stopPreview(name) {
 
 window.addEventListener('pagehide', () => {
   for (const [, entry] of previews) {
-    // keepalive lets the DELETE leave while the page goes away
-    if (entry.location) fetch(entry.location, { method: 'DELETE', keepalive: true }).catch(() => {});
+    if (entry.location) whepEnd(entry.location, true);
     entry.pc.close();
   }
 });

@@ -12,6 +12,7 @@ const FIELDS = [
   { name: 'source', label: 'Source (auto, test, /dev/videoN)', type: 'text' },
   { name: 'destinations', label: 'Destinations (HOST:PORT, commas)', type: 'list' },
   { name: 'restart', label: 'Restart', type: 'select', options: ['', 'never', 'on-failure'] },
+  { name: 'max-viewers', label: 'Browser viewers at most', type: 'number' },
 ];
 
 /** Builds the fields into `container`, prefilled from the stream's settings in force. */

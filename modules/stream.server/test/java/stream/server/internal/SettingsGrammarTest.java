@@ -207,8 +207,8 @@ class SettingsGrammarTest {
             assertEquals(s, StreamSettings.named(s.name()));
         }
         assertEquals(StreamSettings.FIELDS.size(), Main.USAGE_TEXT.lines().filter(l -> l.matches(".*\\[STREAM_[A-Z_]+\\].*")).count()
-                - 9, "one usage entry per setting, besides port, bind, token, allow-origin, max-connections,"
-                + " request-timeout, idle-timeout, state-dir and streams");
+                - 11, "one usage entry per setting, besides port, bind, token, allow-origin, max-connections,"
+                + " request-timeout, idle-timeout, state-dir, streams, webrtc-addresses and stun-server");
         assertTrue(Main.USAGE_TEXT.contains("--width N         frame width, even, 16-3840               [STREAM_WIDTH] default 1280\n"));
         assertTrue(Main.USAGE_TEXT.contains("--keyint N|Ts     keyframe interval: frames 1-600, or      [STREAM_KEYINT] default 1s\n"));
         assertTrue(Main.USAGE_TEXT.contains("--multicast G:P   a multicast group instead of --dest      [STREAM_MULTICAST]\n"));

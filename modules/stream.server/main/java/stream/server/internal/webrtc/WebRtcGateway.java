@@ -53,9 +53,13 @@ public final class WebRtcGateway implements AutoCloseable {
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private volatile DatagramChannel out;
     private boolean closed;
+    private boolean endedIdle; // the last gateway was ended for having no viewers, not by a failure
+    private volatile int idleSeconds; // 0: a gateway runs until the server ends
+    private final java.util.concurrent.atomic.AtomicInteger offering = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A started gateway process; a new one after each restart. */
-    private record Running(Process process, OutputStream stdin, Map<String, String> viewers) {}
+    private record Running(Process process, OutputStream stdin, Map<String, String> viewers,
+                           java.util.concurrent.atomic.AtomicBoolean retired) {}
 
     /**
      * One stream as the gateway sees it: where its RTP goes while a gateway runs.
@@ -83,6 +87,21 @@ public final class WebRtcGateway implements AutoCloseable {
             if (to == null || channel == null) return;
             try {
                 channel.send(ByteBuffer.wrap(buf, off, len), to);
+            } catch (IOException e) {
+                // a gateway that just died: its death is reported by the process watcher
+            }
+        }
+
+        /**
+         * Forwards one RTP packet as the server's RTP tap hands it over; never blocks on it.
+         * @param packet the datagram (its position and limit are left as they were)
+         */
+        public void forward(ByteBuffer packet) {
+            InetSocketAddress to = target;
+            DatagramChannel channel = out;
+            if (to == null || channel == null) return;
+            try {
+                channel.send(packet.duplicate(), to);
             } catch (IOException e) {
                 // a gateway that just died: its death is reported by the process watcher
             }
@@ -124,14 +143,52 @@ public final class WebRtcGateway implements AutoCloseable {
      * @throws InterruptedException when interrupted while waiting
      */
     public Answer offer(String stream, String offer) throws WhepException, InterruptedException {
-        Input input = input(stream);
-        Running gateway = ensureStream(input);
-        JsonObject reply = call(gateway, new JsonObject().add("op", "offer").add("stream", stream).add("sdp", offer));
-        String viewer = reply.getString("viewer", null);
-        String sdp = reply.getString("sdp", null);
-        if (viewer == null || sdp == null) throw new WhepException(502, "the WebRTC gateway answered nothing usable", null);
-        gateway.viewers().put(viewer, stream);
-        return new Answer(viewer, sdp);
+        offering.incrementAndGet();
+        try {
+            Input input = input(stream);
+            Running gateway = ensureStream(input);
+            JsonObject reply = call(gateway, new JsonObject().add("op", "offer").add("stream", stream).add("sdp", offer));
+            String viewer = reply.getString("viewer", null);
+            String sdp = reply.getString("sdp", null);
+            if (viewer == null || sdp == null) throw new WhepException(502, "the WebRTC gateway answered nothing usable", null);
+            gateway.viewers().put(viewer, stream);
+            return new Answer(viewer, sdp);
+        } finally {
+            offering.decrementAndGet();
+            endLaterIfIdle();
+        }
+    }
+
+    /**
+     * Ends a gateway that has had no viewer for this long (it costs about 110 MB while it runs);
+     * the next offer starts a new one.
+     * @param seconds the idle time, 0 to keep it until the server ends
+     */
+    public void endWhenIdle(int seconds) {
+        idleSeconds = seconds;
+    }
+
+    private void endLaterIfIdle() {
+        int seconds = idleSeconds;
+        if (seconds <= 0) return;
+        Running gateway;
+        synchronized (this) {
+            gateway = running;
+        }
+        if (gateway == null || !gateway.viewers().isEmpty()) return;
+        CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS).execute(() -> endIfIdle(gateway));
+    }
+
+    private void endIfIdle(Running gateway) {
+        synchronized (this) {
+            if (running != gateway || !gateway.viewers().isEmpty() || offering.get() > 0) return;
+            gateway.retired().set(true);
+            running = null;
+            endedIdle = true;
+        }
+        LOG.log(Level.INFO, "WebRTC gateway (pid {0}) ended: no viewer for {1} s",
+                String.valueOf(gateway.process().pid()), idleSeconds);
+        end(gateway);
     }
 
     /**
@@ -152,6 +209,7 @@ public final class WebRtcGateway implements AutoCloseable {
             call(gateway, new JsonObject().add("op", "delete").add("viewer", viewer));
         } finally {
             gateway.viewers().remove(viewer);
+            endLaterIfIdle();
         }
     }
 
@@ -197,6 +255,19 @@ public final class WebRtcGateway implements AutoCloseable {
         return (int) gateway.viewers().values().stream().filter(stream::equals).count();
     }
 
+    /**
+     * @param stream a stream's name
+     * @param viewer a viewer's id
+     * @return whether that viewer watches that stream in the running gateway
+     */
+    public boolean watches(String stream, String viewer) {
+        Running gateway;
+        synchronized (this) {
+            gateway = running;
+        }
+        return gateway != null && stream.equals(gateway.viewers().get(viewer));
+    }
+
     /** @return whether a gateway process runs now */
     public synchronized boolean isRunning() {
         return running != null;
@@ -217,7 +288,7 @@ public final class WebRtcGateway implements AutoCloseable {
         if (running != null) running.viewers().values().forEach(s -> viewers.merge(s, 1, Integer::sum));
         var perStream = new JsonObject();
         viewers.forEach(perStream::add);
-        var status = new JsonObject().add("status", running != null ? "running" : lastExit != null ? "exited" : "idle")
+        var status = new JsonObject().add("status", running != null ? "running" : lastExit != null && !endedIdle ? "exited" : "idle")
                 .add("pid", running == null ? Json.NULL : Json.value(running.process().pid()))
                 .add("starts", starts)
                 .add("viewers", viewers.values().stream().mapToInt(Integer::intValue).sum())
@@ -266,8 +337,10 @@ public final class WebRtcGateway implements AutoCloseable {
             var pb = new ProcessBuilder(command.command());
             Process process = pb.start();
             starts++;
-            Running started = new Running(process, process.getOutputStream(), new ConcurrentHashMap<>());
+            Running started = new Running(process, process.getOutputStream(), new ConcurrentHashMap<>(),
+                    new java.util.concurrent.atomic.AtomicBoolean());
             running = started;
+            endedIdle = false;
             Thread.ofPlatform().daemon().name("webrtc-gateway-out").start(() -> readReplies(started));
             Thread.ofPlatform().daemon().name("webrtc-gateway-err").start(() -> readStderr(started));
             process.onExit().thenRun(() -> exited(started));
@@ -324,6 +397,7 @@ public final class WebRtcGateway implements AutoCloseable {
                     if (future != null) future.complete(message);
                 } else if ("viewerRemoved".equals(message.getString("event", ""))) {
                     gateway.viewers().remove(message.getString("viewer", ""));
+                    endLaterIfIdle();
                 }
             }
         } catch (IOException e) {
@@ -352,7 +426,7 @@ public final class WebRtcGateway implements AutoCloseable {
                 : "exited with code " + code;
         synchronized (this) {
             if (running == gateway) running = null;
-            if (!closed) {
+            if (!closed && !gateway.retired().get()) {
                 lastExit = new JsonObject().add("code", code).add("description", how)
                         .add("at", Instant.now().toString()).add("viewersLost", gateway.viewers().size());
             }
@@ -365,10 +439,28 @@ public final class WebRtcGateway implements AutoCloseable {
                 }
             }
         }
+        if (gateway.retired().get()) return;
         waiting.values().forEach(f -> f.completeExceptionally(new IOException("the WebRTC gateway " + how)));
         if (!closed) {
             LOG.log(Level.WARNING, "WebRTC gateway (pid {0}) {1}; {2} viewer(s) lost; the next viewer starts a new one",
                     String.valueOf(gateway.process().pid()), how, gateway.viewers().size());
+        }
+    }
+
+    /** Closes the gateway's stdin, so it ends its viewers and exits; killed after 3 s. */
+    private static void end(Running gateway) {
+        try {
+            gateway.stdin().close();
+        } catch (IOException e) {
+            // already gone
+        }
+        try {
+            if (!gateway.process().waitFor(3, TimeUnit.SECONDS)) {
+                gateway.process().destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            gateway.process().destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -391,21 +483,7 @@ public final class WebRtcGateway implements AutoCloseable {
             gateway = running;
             running = null;
         }
-        if (gateway != null) {
-            try {
-                gateway.stdin().close();
-            } catch (IOException e) {
-                // already gone
-            }
-            try {
-                if (!gateway.process().waitFor(3, TimeUnit.SECONDS)) {
-                    gateway.process().destroyForcibly().waitFor(3, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                gateway.process().destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (gateway != null) end(gateway);
         synchronized (this) {
             if (out != null) {
                 try {

@@ -46,6 +46,16 @@ class WebRtcGatewayTest {
         return s.getLong("packets", -1);
     }
 
+    private static void flowing(WebRtcGateway gateway, String stream) throws InterruptedException {
+        await("the sender's packets reach the gateway", 30, () -> {
+            try {
+                return packets(gateway, stream) > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
     @Test
     void forwardedRtpReachesTheGatewayAndFollowsItsRestart() throws Exception {
         var gateway = new WebRtcGateway(TestGateways.command(List.of()));
@@ -127,6 +137,7 @@ class WebRtcGatewayTest {
 
             var sender = new TestGateways.Sender(ns.prefix(), gateway.rtpPort("main"));
             try {
+                flowing(gateway, "main"); // a sender starting on a loaded machine may take longer than the gateway waits
                 var first = gateway.offer("main", OFFER);
                 assertTrue(first.sdp().contains("a=sendonly"), first.sdp());
                 assertTrue(first.sdp().contains("H264/90000"), first.sdp());
@@ -149,6 +160,33 @@ class WebRtcGatewayTest {
             } finally {
                 sender.close();
             }
+        }
+    }
+
+    @Test
+    void aGatewayWithoutViewersEndsAfterItsIdleTimeAndTheNextOfferStartsOne() throws Exception {
+        try (var ns = NetNs.create("idle");
+             var gateway = new WebRtcGateway(TestGateways.command(ns.prefix()))) {
+            gateway.endWhenIdle(1);
+            var sender = new TestGateways.Sender(ns.prefix(), gateway.rtpPort("main"));
+            try {
+                flowing(gateway, "main");
+                var viewer = gateway.offer("main", OFFER);
+                long pid = gateway.pid();
+                Thread.sleep(1500); // a viewer keeps it running past its idle time
+                assertEquals(pid, gateway.pid(), "still running while a viewer watches");
+                gateway.delete(viewer.viewer());
+                await("the idle gateway ended", 15, () -> !gateway.isRunning());
+                await("its process ended", 10, () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                JsonObject status = gateway.status();
+                assertEquals("idle", status.getString("status", ""), status.toString());
+                assertTrue(status.get("lastExit").isNull(), "an idle end is no failure: " + status);
+            } finally {
+                sender.close();
+            }
+            gateway.rtpPort("main");
+            assertTrue(gateway.isRunning());
+            assertEquals(2, gateway.status().getInt("starts", 0));
         }
     }
 }

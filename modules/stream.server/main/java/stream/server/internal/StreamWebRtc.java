@@ -1,0 +1,99 @@
+package stream.server.internal;
+
+import com.eclipsesource.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import stream.server.internal.webrtc.WebRtcGateway;
+import stream.server.internal.webrtc.WebRtcService;
+import stream.server.internal.webrtc.WhepException;
+
+/**
+ * One stream's WebRTC: its WHEP viewers in the server's gateway ({@link WebRtcService}). The
+ * stream's RTP tap forwards every packet to the gateway from the first offer on (before that the
+ * tap has no listener and costs nothing more); its viewers count against the stream's
+ * {@code max-viewers}, and they end when the stream is deleted.
+ */
+final class StreamWebRtc implements AutoCloseable {
+    private final String name;
+    private final RtpTap tap;
+    private final WebRtcService service;
+    private final AtomicInteger offering = new AtomicInteger();
+    private volatile WebRtcGateway.Input input; // set with the first offer
+    private final RtpTap.PacketListener forward = this::forward;
+
+    StreamWebRtc(String name, RtpTap tap, WebRtcService service) {
+        this.name = name;
+        this.tap = tap;
+        this.service = service;
+    }
+
+    private void forward(ByteBuffer packet, long receivedNanos) {
+        WebRtcGateway.Input in = input;
+        if (in != null) in.forward(packet);
+    }
+
+    /**
+     * Answers a WHEP offer.
+     * @param sdp the offer
+     * @param maxViewers the stream's limit
+     * @return the viewer's id and the answer
+     * @throws WhepException with the status to answer (503 past the limit)
+     * @throws InterruptedException when interrupted while waiting for the gateway
+     */
+    WebRtcGateway.Answer offer(String sdp, int maxViewers) throws WhepException, InterruptedException {
+        WebRtcGateway gateway = service.gateway();
+        try {
+            if (offering.incrementAndGet() + gateway.viewers(name) > maxViewers)
+                throw new WhepException(503, "stream '" + name + "' already has " + gateway.viewers(name)
+                        + " viewer(s), its max-viewers", "Try again later, or raise the stream's max-viewers"
+                        + " (PUT /streams/" + name + " with \"max-viewers\", or --max-viewers for main).");
+            synchronized (this) {
+                if (input == null) {
+                    input = gateway.input(name);
+                    tap.addListener(forward);
+                }
+            }
+            return gateway.offer(name, sdp);
+        } finally {
+            offering.decrementAndGet();
+        }
+    }
+
+    /**
+     * Ends a viewer (WHEP DELETE).
+     * @param viewer its id
+     * @throws WhepException 404 when no such viewer watches this stream
+     * @throws InterruptedException when interrupted while waiting for the gateway
+     */
+    void delete(String viewer) throws WhepException, InterruptedException {
+        WebRtcGateway gateway = service.existing();
+        if (gateway == null || !gateway.watches(name, viewer))
+            throw new WhepException(404, "no viewer " + viewer + " of stream '" + name + "'",
+                    "It ended already (its browser went away, or the WebRTC gateway restarted).");
+        gateway.delete(viewer);
+    }
+
+    /** @return the browsers watching now */
+    int viewers() {
+        WebRtcGateway gateway = service.existing();
+        return gateway == null ? 0 : gateway.viewers(name);
+    }
+
+    /** @return the status members: "viewers" and "webrtc" (the gateway's state and last exit) */
+    JsonObject status() {
+        return new JsonObject().add("viewers", viewers()).add("webrtc", service.status());
+    }
+
+    /** @return whether the server's gateway process runs */
+    boolean gatewayUp() {
+        return service.up();
+    }
+
+    /** Stops forwarding and ends the stream's viewers (the stream is deleted or the server ends). */
+    @Override
+    public void close() {
+        tap.removeListener(forward);
+        WebRtcGateway gateway = service.existing();
+        if (gateway != null && input != null) gateway.removeStream(name);
+    }
+}
