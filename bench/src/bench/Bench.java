@@ -25,7 +25,8 @@ public final class Bench {
             new ImageSizePhase(),
             new CostPhase(),
             new StreamsPhase(),
-            new BrowserPhase());
+            new BrowserPhase(),
+            new JanusPhase());
 
     private Bench() {}
 
