@@ -33,7 +33,7 @@ final class JanusPhase implements Phase {
     @Override public String id() { return "janus"; }
     @Override public String title() { return "Janus against our WHEP (headless Chromium, same frames)"; }
 
-    private Figure g2g50, g2g95;
+    private Figure g2g50, g2g95, cpu;
 
     @Override
     public void run(Context ctx) throws Exception {
@@ -43,12 +43,15 @@ final class JanusPhase implements Phase {
         g2g50 = ctx.fig("janus_g2g_p50", "8 Janus", "Glass-to-glass p50 through Janus's streaming plugin against our WHEP gateway, same stamped frames, same Chromium, "
                 + what, "ms", "Chromium through Janus 1.1", "Chromium over our WHEP");
         g2g95 = ctx.fig("janus_g2g_p95", "8 Janus", "Glass-to-glass p95 through Janus against our WHEP", "ms", "Janus", "WHEP");
-        g2g50.digits = 1; g2g95.digits = 1;
+        cpu = ctx.fig("janus_cpu", "8 Janus", "CPU of the media server process feeding one browser viewer (the whole process over the glass-to-glass window)",
+                "cores", "Janus", "our WHEP gateway");
+        g2g50.digits = 1; g2g95.digits = 1; cpu.digits = 4;
+        cpu.runsNote = "one window per round, both at once";
         g2g50.runsNote = g2g95.runsNote = rounds + " rounds of " + seconds + " s, both pages open at once on the same frames";
         try {
             measure(ctx, seconds, rounds);
         } catch (Exception e) {
-            for (Figure f : List.of(g2g50, g2g95)) if (f.ours.isEmpty() || f.counter.isEmpty()) f.failure = e.getMessage();
+            for (Figure f : List.of(g2g50, g2g95, cpu)) if (f.ours.isEmpty() || f.counter.isEmpty()) f.failure = e.getMessage();
             throw e;
         }
     }
@@ -73,7 +76,7 @@ final class JanusPhase implements Phase {
             Proc stamper = StampedSender.start(ctx, "janus-stamper", c.prefix(),
                     List.of("127.0.0.1:" + gatewayPort, J_ADDR + ":" + JanusProc.RTP_PORT), "janus_sender_pipeline");
             try (Chromium chromium = Chromium.start(c.prefix(), cfg.logs().resolve("chromium-janus.log"))) {
-                glassToGlass(ctx, chromium, gateway, page, seconds, rounds);
+                glassToGlass(ctx, chromium, gateway, janus, page, seconds, rounds);
             } finally {
                 stamper.stop();
                 gateway.proc.stop();
@@ -108,7 +111,7 @@ final class JanusPhase implements Phase {
         return tab;
     }
 
-    private void glassToGlass(Context ctx, Chromium chromium, GatewayProc gateway, String page, int seconds, int rounds) throws Exception {
+    private void glassToGlass(Context ctx, Chromium chromium, GatewayProc gateway, JanusProc janusProc, String page, int seconds, int rounds) throws Exception {
         JsonArray all = new JsonArray();
         for (int round = 0; round < rounds; round++) {
             Chromium.Tab whep = null, janus = null;
@@ -120,7 +123,11 @@ final class JanusPhase implements Phase {
                 BrowserTabs.awaitFrames(janus, 30);
                 whep.evaluate("reset()");
                 janus.evaluate("reset()");
+                double janus0 = ProcStat.cpuSeconds(janusProc.pid()), gateway0 = ProcStat.cpuSeconds(gateway.pid());
+                long t0 = System.nanoTime();
                 Util.sleep(seconds);
+                double dt = (System.nanoTime() - t0) / 1e9;
+                double janusCores = (ProcStat.cpuSeconds(janusProc.pid()) - janus0) / dt, gatewayCores = (ProcStat.cpuSeconds(gateway.pid()) - gateway0) / dt;
                 BrowserTabs.Samples j = BrowserTabs.samples(janus), w = BrowserTabs.samples(whep);
                 if (j.ms().length < 20) throw new IOException("the Janus page read only " + j.ms().length + " stamps (" + j.unreadable() + " unreadable)");
                 if (w.ms().length < 20) throw new IOException("the WHEP page read only " + w.ms().length + " stamps (" + w.unreadable() + " unreadable)");
@@ -128,11 +135,13 @@ final class JanusPhase implements Phase {
                 g2g95.ours.add(percentile(j.ms(), 0.95));
                 g2g50.counter.add(percentile(w.ms(), 0.5));
                 g2g95.counter.add(percentile(w.ms(), 0.95));
-                System.out.printf("   round %d: Janus %d samples p50 %.1f p95 %.1f ms (%d unreadable); WHEP %d samples p50 %.1f p95 %.1f ms (%d unreadable)%n",
+                cpu.ours.add(janusCores);
+                cpu.counter.add(gatewayCores);
+                System.out.printf("   round %d: Janus %d samples p50 %.1f p95 %.1f ms (%d unreadable); WHEP %d samples p50 %.1f p95 %.1f ms (%d unreadable); CPU Janus %.3f, gateway %.3f cores%n",
                         round, j.ms().length, percentile(j.ms(), 0.5), percentile(j.ms(), 0.95), j.unreadable(),
-                        w.ms().length, percentile(w.ms(), 0.5), percentile(w.ms(), 0.95), w.unreadable());
+                        w.ms().length, percentile(w.ms(), 0.5), percentile(w.ms(), 0.95), w.unreadable(), janusCores, gatewayCores);
                 all.add(new JsonObject().add("janus_ms", toJson(j.ms())).add("whep_ms", toJson(w.ms()))
-                        .add("janus_unreadable", j.unreadable()).add("whep_unreadable", w.unreadable()).add("loadavg", Util.loadavg()));
+                        .add("janus_unreadable", j.unreadable()).add("whep_unreadable", w.unreadable()).add("janus_cores", janusCores).add("gateway_cores", gatewayCores).add("loadavg", Util.loadavg()));
                 if (round == 0) janus.screenshot(ctx.config().work().resolve("janus-viewer.png"));
             } finally {
                 if (whep != null) BrowserTabs.close(whep);
