@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  */
 final class JanusPhase implements Phase {
     static final String C_ADDR = "10.78.1.1", J_ADDR = "10.78.1.2";
-    static final int PAGE_PORT = 8080;
+    static final int PAGE_PORT = 19502;
+    static final double SETTLE_SECONDS = Double.parseDouble(System.getProperty("bench.janus.settle", "3"));
     static final String JANUS_API = "http://" + J_ADDR + ":" + JanusProc.HTTP_PORT + "/janus";
 
     @Override public String id() { return "janus"; }
@@ -121,6 +122,9 @@ final class JanusPhase implements Phase {
                 else { janus = openJanus(chromium, page); whep = openWhep(chromium, gateway); }
                 BrowserTabs.awaitFrames(whep, 30);
                 BrowserTabs.awaitFrames(janus, 30);
+                // both settle before the window: a page that has just started plays frames that waited for ICE and DTLS late for a while
+                Util.sleep(SETTLE_SECONDS);
+                JsonObject whepBefore = whep.evaluate("stats()").asObject(), janusBefore = janus.evaluate("stats()").asObject();
                 whep.evaluate("reset()");
                 janus.evaluate("reset()");
                 double janus0 = ProcStat.cpuSeconds(janusProc.pid()), gateway0 = ProcStat.cpuSeconds(gateway.pid());
@@ -129,6 +133,9 @@ final class JanusPhase implements Phase {
                 double dt = (System.nanoTime() - t0) / 1e9;
                 double janusCores = (ProcStat.cpuSeconds(janusProc.pid()) - janus0) / dt, gatewayCores = (ProcStat.cpuSeconds(gateway.pid()) - gateway0) / dt;
                 BrowserTabs.Samples j = BrowserTabs.samples(janus), w = BrowserTabs.samples(whep);
+                // packets lost in the window (Chromium's getStats): a loss the page waits out (NACK, a frozen frame) shows in p95
+                long janusLost = janus.evaluate("stats()").asObject().getLong("packetsLost", 0) - janusBefore.getLong("packetsLost", 0);
+                long whepLost = whep.evaluate("stats()").asObject().getLong("packetsLost", 0) - whepBefore.getLong("packetsLost", 0);
                 if (j.ms().length < 20) throw new IOException("the Janus page read only " + j.ms().length + " stamps (" + j.unreadable() + " unreadable)");
                 if (w.ms().length < 20) throw new IOException("the WHEP page read only " + w.ms().length + " stamps (" + w.unreadable() + " unreadable)");
                 g2g50.ours.add(percentile(j.ms(), 0.5));
@@ -137,11 +144,11 @@ final class JanusPhase implements Phase {
                 g2g95.counter.add(percentile(w.ms(), 0.95));
                 cpu.ours.add(janusCores);
                 cpu.counter.add(gatewayCores);
-                System.out.printf("   round %d: Janus %d samples p50 %.1f p95 %.1f ms (%d unreadable); WHEP %d samples p50 %.1f p95 %.1f ms (%d unreadable); CPU Janus %.3f, gateway %.3f cores%n",
+                System.out.printf("   round %d: Janus %d samples p50 %.1f p95 %.1f ms (%d unreadable); WHEP %d samples p50 %.1f p95 %.1f ms (%d unreadable); packets lost Janus %d, WHEP %d; CPU Janus %.3f, gateway %.3f cores%n",
                         round, j.ms().length, percentile(j.ms(), 0.5), percentile(j.ms(), 0.95), j.unreadable(),
-                        w.ms().length, percentile(w.ms(), 0.5), percentile(w.ms(), 0.95), w.unreadable(), janusCores, gatewayCores);
+                        w.ms().length, percentile(w.ms(), 0.5), percentile(w.ms(), 0.95), w.unreadable(), janusLost, whepLost, janusCores, gatewayCores);
                 all.add(new JsonObject().add("janus_ms", toJson(j.ms())).add("whep_ms", toJson(w.ms()))
-                        .add("janus_unreadable", j.unreadable()).add("whep_unreadable", w.unreadable()).add("janus_cores", janusCores).add("gateway_cores", gatewayCores).add("loadavg", Util.loadavg()));
+                        .add("janus_unreadable", j.unreadable()).add("whep_unreadable", w.unreadable()).add("janus_packets_lost", janusLost).add("whep_packets_lost", whepLost).add("janus_cores", janusCores).add("gateway_cores", gatewayCores).add("loadavg", Util.loadavg()));
                 if (round == 0) janus.screenshot(ctx.config().work().resolve("janus-viewer.png"));
             } finally {
                 if (whep != null) BrowserTabs.close(whep);

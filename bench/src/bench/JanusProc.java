@@ -21,7 +21,8 @@ import stream.server.internal.janus.MountpointSpec;
  */
 final class JanusProc {
     static final String LIB = "/usr/lib/x86_64-linux-gnu/janus";
-    static final int MOUNTPOINT = 1, RTP_PORT = 20000, HTTP_PORT = 8088;
+    // fixed ports inside the bench's own namespace, from this helper's range all the same
+    static final int MOUNTPOINT = 1, RTP_PORT = 19510, HTTP_PORT = 19501;
 
     final Proc proc;
 
