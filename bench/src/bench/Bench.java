@@ -26,6 +26,7 @@ public final class Bench {
             new CostPhase(),
             new StreamsPhase(),
             new BrowserPhase(),
+            new RecordPhase(),
             new JanusPhase());
 
     private Bench() {}

@@ -40,7 +40,8 @@ public record Setting<T>(String name, String flag, String env, String metavar, T
         /** A JSON number. */ NUMBER,
         /** A JSON string. */ STRING,
         /** A number or a string (keyint: 30 or "2s"). */ NUMBER_OR_STRING,
-        /** A list of strings (destinations). */ LIST
+        /** A list of strings (destinations). */ LIST,
+        /** true or false (record). */ BOOLEAN
     }
 
     /** Checks that the description is complete. */
@@ -164,6 +165,9 @@ public record Setting<T>(String name, String flag, String env, String metavar, T
             case LIST -> {
                 if (v.isArray()) return parse(listText(v));
             }
+            case BOOLEAN -> {
+                if (v.isBoolean()) return parse(v.toString());
+            }
         }
         throw new Invalid(name, v.isString() ? v.asString() : v.toString(), expected() + ", not " + kind(v) + ": " + allowed);
     }
@@ -188,6 +192,7 @@ public record Setting<T>(String name, String flag, String env, String metavar, T
             case STRING -> "a JSON string";
             case NUMBER_OR_STRING -> "a JSON number or string";
             case LIST -> "a JSON list of strings";
+            case BOOLEAN -> "true or false";
         };
     }
 

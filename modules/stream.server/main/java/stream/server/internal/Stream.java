@@ -14,13 +14,15 @@ public final class Stream implements AutoCloseable {
     private final String name;
     private final Supervisor supervisor;
     private final RtpTap tap;
+    private final StreamRecording recording;
     private final StreamJanus janus;
     private volatile boolean autostart;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamJanus janus) {
+    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamJanus janus, StreamRecording recording) {
         this.name = name;
         this.supervisor = supervisor;
         this.tap = tap;
+        this.recording = recording;
         this.autostart = autostart;
         this.janus = janus;
     }
@@ -31,10 +33,12 @@ public final class Stream implements AutoCloseable {
      * @param gstLaunch the gst-launch-1.0 path
      * @param definition what it is
      * @param pidFile its pid file
+     * @param mediaDir its own folder for recordings and clips
      * @return the stream
      * @throws IOException when no loopback UDP port can be bound for the tap
      */
-    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile) throws IOException {
+    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, java.nio.file.Path mediaDir)
+            throws IOException {
         RtpTap tap;
         try {
             tap = RtpTap.open();
@@ -44,7 +48,10 @@ public final class Stream implements AutoCloseable {
         Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
         supervisor.startWatchdog();
         StreamName.check(name);
-        return new Stream(name, supervisor, tap, definition.autostart(), StreamJanus.start(name, supervisor, tap, definition.janus()));
+        StreamRecording recording = StreamRecording.open(name, gstLaunch, mediaDir, tap);
+        recording.follow(supervisor.plan().settings());
+        return new Stream(name, supervisor, tap, definition.autostart(), StreamJanus.start(name, supervisor, tap, definition.janus()),
+                recording);
     }
 
     /** @return the name */
@@ -60,6 +67,16 @@ public final class Stream implements AutoCloseable {
     /** @return the RTP tap */
     RtpTap tap() {
         return tap;
+    }
+
+    /** @return its recording, clips and snapshots */
+    StreamRecording recording() {
+        return recording;
+    }
+
+    /** Makes the recording follow the settings in force; call after a start, stop or redefinition. */
+    void settingsChanged() {
+        recording.follow(supervisor.plan().settings());
     }
 
     /** @return the definition in force */
@@ -81,6 +98,7 @@ public final class Stream implements AutoCloseable {
         if (!supervisor.redefine(d.plan())) return false;
         autostart = d.autostart();
         janus.redefine(d.janus());
+        settingsChanged();
         return true;
     }
 
@@ -89,9 +107,9 @@ public final class Stream implements AutoCloseable {
         return janus;
     }
 
-    /** @return the status of GET /control: the supervisor's, and the Janus instances */
+    /** @return the status of GET /control: the supervisor's, the Janus instances and the recording */
     JsonObject status() {
-        return supervisor.status().add(StreamJanus.FIELD, janus.toJson());
+        return supervisor.status().add(StreamJanus.FIELD, janus.toJson()).add("recording", recording.status());
     }
 
     /** @return GET /streams/{name}: the status of GET /control with "name" first and "autostart" last */
@@ -107,7 +125,7 @@ public final class Stream implements AutoCloseable {
         supervisor.beginClose();
     }
 
-    /** Ends the child (bounded), the Janus feed (its mountpoints destroyed) and the tap. */
+    /** Ends the child (bounded), the Janus feed (its mountpoints destroyed), the recording (its files finished) and the tap. */
     @Override
     public void close() {
         try {
@@ -116,7 +134,11 @@ public final class Stream implements AutoCloseable {
             try {
                 janus.close();
             } finally {
-                tap.close();
+                try {
+                    recording.close();
+                } finally {
+                    tap.close();
+                }
             }
         }
     }

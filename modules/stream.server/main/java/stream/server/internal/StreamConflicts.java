@@ -13,7 +13,7 @@ import stream.server.internal.SettingsGrammar.Endpoint;
 /**
  * What two streams may not share: a destination port on overlapping hosts (the same host, both
  * loopback, or either the any-address, which reaches this machine), the statistics port of another
- * stream's tap, or a capture device. Host names are compared as written (no DNS lookups), except
+ * stream's tap, a capture device, or a recording directory. Host names are compared as written (no DNS lookups), except
  * "localhost", which is loopback.
  */
 final class StreamConflicts {
@@ -39,6 +39,12 @@ final class StreamConflicts {
                     return Optional.of(new ApiError(409, "Destination " + mine + " is the statistics port of stream '"
                             + other.name() + "'", "Choose another port."));
             }
+            Path recordDir = plan.settings().get(StreamSettings.RECORD_DIR);
+            for (StreamPlan p : theirs)
+                if (recordDir != null && recordDir.equals(p.settings().get(StreamSettings.RECORD_DIR)))
+                    return Optional.of(new ApiError(409, "Recording directory " + recordDir + " is taken: stream '" + other.name()
+                            + "' records there", "Each stream records into a directory of its own (retention would delete the"
+                            + " other's segments); choose another record-dir."));
             String device = device(plan.source());
             if (device == null) continue;
             for (StreamPlan p : theirs)

@@ -66,6 +66,7 @@ final class StreamControl {
         } else {
             outcome = supervisor.stop();
         }
+        stream.settingsChanged(); // the recording follows the settings now in force
         // A stream deleted while this request waited is gone (its child too), not shutting down.
         if (registry.get(stream.name()).orElse(null) != stream)
             throw StreamRegistry.notFound(stream.name());

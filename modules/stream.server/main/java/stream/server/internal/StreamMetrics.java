@@ -25,6 +25,7 @@ final class StreamMetrics {
             if (s.name().equals(StreamName.MAIN)) serverStart = s.supervisor().createdAt();
             add(m, s.name(), s.supervisor());
             s.janus().addTo(m);
+            s.recording().addMetrics(m);
         }
         m.gauge("stream_server_uptime_seconds", "Seconds since the server started.",
                 Duration.between(serverStart, Instant.now()).toMillis() / 1000.0);

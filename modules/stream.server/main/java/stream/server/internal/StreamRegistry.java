@@ -26,6 +26,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final StateDir stateDir;
     private final int httpPort;
     private final StreamStore store;
+    private final Path mediaRoot;
 
     /** What a PUT did. @param stream the stream @param created whether it is new */
     record Put(Stream stream, boolean created) {}
@@ -38,12 +39,15 @@ public final class StreamRegistry implements AutoCloseable {
      * @param main the definition of main
      * @throws IOException when main's tap cannot be opened
      */
-    private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main) throws IOException {
+    private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main,
+                           Path mediaRoot) throws IOException {
         this.gstLaunch = gstLaunch;
         this.stateDir = stateDir;
         this.httpPort = httpPort;
         this.store = store;
-        streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN)));
+        this.mediaRoot = mediaRoot;
+        streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN),
+                mediaDir(StreamName.MAIN)));
     }
 
     /**
@@ -81,7 +85,9 @@ public final class StreamRegistry implements AutoCloseable {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
-        StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart));
+        // recordings and clips by the configured port, as the definitions: the same command line finds the same files
+        StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart),
+                stateDir.path().resolve("media-" + configuredPort));
         try {
             r.load(definitions);
         } catch (IOException | RuntimeException e) {
@@ -102,13 +108,18 @@ public final class StreamRegistry implements AutoCloseable {
         lock.lock();
         try {
             for (var e : definitions.entrySet())
-                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey())));
+                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), mediaDir(e.getKey())));
             List<String> conflicts = StreamConflicts.among(streams.values());
             if (!conflicts.isEmpty()) throw new IllegalArgumentException("stream definitions in conflict: " + String.join("; ", conflicts));
             save();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A stream's own folder for recordings and clips; kept when the stream is deleted (they are the user's). */
+    private Path mediaDir(String name) {
+        return mediaRoot.resolve(name);
     }
 
     private PidFile pidFile(String name) {
@@ -156,7 +167,7 @@ public final class StreamRegistry implements AutoCloseable {
                 if (!saveOrUndo(() -> old.redefine(before))) throw notSaved();
                 return new Put(old, false);
             }
-            Stream s = Stream.open(name, gstLaunch, d, pidFile(name));
+            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), mediaDir(name));
             streams.put(name, s);
             if (!saveOrUndo(() -> {
                 streams.remove(name);

@@ -97,9 +97,41 @@ public final class StreamSettings {
             "seconds without an RTP packet after",
             "which a live child is reported stalled, 1-300");
 
+    /** Continuous recording into MP4 segments ({@link StreamRecording}); changed live, see {@link #LIVE}. */
+    public static final Setting<Boolean> RECORD = Setting.of("record", "--record", "BOOL", false, "true or false",
+            JsonType.BOOLEAN, RecordGrammar::bool, Objects::requireNonNull, b -> Boolean.toString(b), b -> Json.value(b.booleanValue()),
+            "record MP4 segments: true or false",
+            "(switched on or off while streaming, without a gap)");
+    /** Target length of a recorded segment; it ends at the first keyframe after it. */
+    public static final Setting<Integer> RECORD_SEGMENT = number("record-segment", "--record-segment", "S", 1, 86_400, " seconds", 60,
+            "seconds per recorded segment, 1-86400");
+    /** Recorded segments older than this are deleted; 0 keeps them. */
+    public static final Setting<Integer> RECORD_MAX_AGE = number("record-max-age", "--record-max-age", "S", 0, 315_360_000,
+            " seconds (0: no bound)", 0,
+            "delete segments older than S seconds",
+            "(0: keep them; 86400 is a day)");
+    /** The recorded segments together stay under this many MiB, oldest deleted first; 0 for no bound. */
+    public static final Setting<Integer> RECORD_MAX_SIZE = number("record-max-size", "--record-max-size", "MIB", 0, 1 << 30,
+            " MiB (0: no bound)", 0,
+            "keep all segments under MIB MiB, oldest",
+            "deleted first (0: no bound)");
+    /** Where segments go; null for the stream's own folder in the state directory. */
+    public static final Setting<java.nio.file.Path> RECORD_DIR = Setting.of("record-dir", "--record-dir", "DIR", null,
+            RecordGrammar.DIR_ALLOWED, JsonType.STRING, RecordGrammar::dir, RecordGrammar::checkDir, java.nio.file.Path::toString,
+            p -> Json.value(p.toString()),
+            "where segments go: an absolute path",
+            "(default: media-PORT/NAME/recordings in the state dir)");
+
     /** Every setting, in the order of the status JSON, the usage text and error hints. */
     public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, SOURCE,
-            DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT);
+            DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT,
+            RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR);
+
+    /**
+     * The settings a running stream takes without restarting its child (its recording follows them):
+     * a start or PUT that differs from the running stream only in these is applied at once, not refused.
+     */
+    public static final List<Setting<?>> LIVE = List.of(RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR);
 
     /** The settings' names: the JSON fields of a start request. */
     public static final List<String> FIELDS = ALL.stream().map(Setting::name).toList();
@@ -335,6 +367,19 @@ public final class StreamSettings {
     public List<Endpoint> targets() {
         Endpoint group = get(MULTICAST);
         return group != null ? List.of(group) : get(DESTINATIONS);
+    }
+
+    /**
+     * @param other settings
+     * @return whether both make the same child: they differ at most in {@link #LIVE} settings
+     */
+    public boolean sameChild(StreamSettings other) {
+        JsonObject mine = toJson(), theirs = other.toJson();
+        for (Setting<?> s : LIVE) {
+            mine.remove(s.name());
+            theirs.remove(s.name());
+        }
+        return mine.equals(theirs);
     }
 
     @Override

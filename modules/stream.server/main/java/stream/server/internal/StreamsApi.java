@@ -6,6 +6,7 @@ import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import stream.server.internal.record.StreamMediaRoutes;
 
 /**
  * {@code /streams} and below: {@code GET /streams} lists every stream; {@code GET|PUT|DELETE
@@ -78,6 +79,12 @@ final class StreamsApi {
             stream(name).janus().page(ex, parts[2]);
             return;
         }
+        String rest = path.substring(PATH.length() + 1 + name.length());
+        if (StreamMediaRoutes.handles(rest)) {
+            if (!method.equals("GET") && !method.equals("HEAD")) auth.authorize(ex); // POST clips, DELETE files
+            stream(name).recording().answer(ex, rest);
+            return;
+        }
         if (parts.length == 2 && parts[1].equals("stream.sdp")) {
             guard(method, path, "GET, HEAD");
             control.sdp(ex, stream(name));
@@ -96,7 +103,8 @@ final class StreamsApi {
 
     private static ApiError notFound(String path) {
         return new ApiError(404, "No such path: " + HttpApi.clip(path),
-                "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp, GET /streams/NAME/janus/I.");
+                "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp,"
+                        + " GET /streams/NAME/janus/I, GET /streams/NAME/snapshot.jpg, GET /streams/NAME/recordings, GET|POST /streams/NAME/clips.");
     }
 
     private void list(HttpExchange ex) throws IOException {

@@ -167,12 +167,14 @@ public final class Supervisor {
         opLock.lock();
         try {
             synchronized (this) {
-                if (current != null && !newDefaults.settings().equals(plan.settings())) return false;
+                if (current != null && !newDefaults.settings().sameChild(plan.settings())) return false;
                 boolean changed = !newDefaults.settings().equals(defaults.settings());
                 defaults = newDefaults;
                 if (current == null && changed) {
                     plan = newDefaults;
                     restarts.reset(newDefaults.settings().restart());
+                } else if (current != null) {
+                    applyLive(newDefaults);
                 }
                 return true;
             }
@@ -248,8 +250,10 @@ public final class Supervisor {
             synchronized (this) {
                 if (closing) return Outcome.SHUTTING_DOWN;
                 State state = machine.state();
-                if (state == State.STARTING || state == State.RUNNING || (state == State.STALLED && current != null))
+                if (state == State.STARTING || state == State.RUNNING || (state == State.STALLED && current != null)) {
+                    if (requested != null) applyLive(requested);
                     return Outcome.ALREADY_RUNNING;
+                }
                 if (requested != null) plan = requested;
                 restarts.reset(plan.settings().restart());
                 child = spawnLocked();
@@ -286,6 +290,15 @@ public final class Supervisor {
         } finally {
             opLock.unlock();
         }
+    }
+
+    /**
+     * Takes the {@link StreamSettings#LIVE} settings of a plan into the running child's plan when
+     * the rest is the same (recording follows them; the child never notices). Caller holds the monitor.
+     */
+    private void applyLive(StreamPlan requested) {
+        if (requested.settings().sameChild(plan.settings()) && !requested.settings().equals(plan.settings()))
+            plan = new StreamPlan(requested.settings(), plan.source());
     }
 
     /** Spawns a child with the current plan; caller holds opLock and the monitor. @return it, or null when it could not */

@@ -56,7 +56,8 @@ export const start = (name, settings = {}) =>
 export const stop = (name) => call('POST', `/streams/${enc(name)}/control`, { action: 'stop' }).then((r) => r.body);
 export const sdpUrl = (name) => `/streams/${enc(name)}/stream.sdp`;
 export const whepUrl = (name) => `/streams/${enc(name)}/whep`;
-export const snapshotUrl = (name) => `/streams/${enc(name)}/snapshot.jpg?t=${Date.now()}`;
+// no cache-busting query: the server takes only ?width=N, and the fetch says no-store
+export const snapshotUrl = (name) => `/streams/${enc(name)}/snapshot.jpg`;
 export const recordings = (name) => call('GET', `/streams/${enc(name)}/recordings`).then((r) => r.body);
 export const clips = (name) => call('GET', `/streams/${enc(name)}/clips`).then((r) => r.body);
 export const saveClip = (name, before, after) =>

@@ -179,6 +179,10 @@ function render(stream) {
     entry.filled = true;
   }
   $(el, '.media').hidden = stream.snapshots === false;
+  const rec = stream.recording;
+  $(el, '.rec-state').textContent = rec
+    ? `Recording: ${rec.state}${rec.message ? ` (${rec.message})` : ''}; ${rec.segments} segments, ${(rec.bytes / 1048576).toFixed(1)} MiB`
+    : '';
   refreshMedia(el, stream.name);
   renderJanus(el, stream);
 }

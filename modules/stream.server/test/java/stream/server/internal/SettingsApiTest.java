@@ -36,7 +36,9 @@ class SettingsApiTest {
     @AfterAll
     static void stopServer() throws IOException {
         if (server != null) server.close();
-        Files.deleteIfExists(dir);
+        try (var files = Files.walk(dir)) { // the state directory holds the streams' media folders too
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     @ParameterizedTest(name = "{0} -> 400 on {1}")

@@ -29,6 +29,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     private final Clips clips;
     private volatile int payloadType = 96;
     private Recorder recorder; // guarded by this
+    private volatile Path listedDir; // the recordings listed while recording is off
     private long lastSsrc = -1, lastUnitNanos; // guarded by this
 
     /**
@@ -72,6 +73,16 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         // the pre-roll keeps from the keyframe at or before the longest before: that much is always there
         this.preRoll = new PreRoll((long) (settings.maxBeforeSeconds() * 1e9), settings.maxPreRollBytes());
         this.clips = new Clips(gstLaunch, settings.clipsDir(), settings.maxBeforeSeconds());
+        this.listedDir = settings.recordingsDir();
+    }
+
+    /**
+     * Sets where the recordings are listed from while recording is off: the directory the
+     * stream's settings name, so turning recording off does not hide what it wrote.
+     * @param dir the directory
+     */
+    public void listRecordingsFrom(Path dir) {
+        listedDir = Objects.requireNonNull(dir, "dir");
     }
 
     @Override
@@ -113,7 +124,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
 
     /** @return the segments: of the recording in force, or while it is off of the default directory */
     public synchronized Catalog recordings() {
-        return recorder == null ? new Catalog(settings.recordingsDir()) : recorder.catalog();
+        return recorder == null ? new Catalog(listedDir) : recorder.catalog();
     }
 
     /** @return the settings */
