@@ -8,13 +8,13 @@
 #   --only coldstart,http   run only these phases (after the discovery every phase needs); the
 #                           results then go to out/bench/RESULTS.md and out/bench/results.json, and
 #                           bench/RESULTS.md stays the last full run. Phases: coldstart http ttff
-#                           latejoin g2g image cost streams browser record.
+#                           latejoin g2g image cost streams browser record janus.
 #
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
 #   BENCH_G2G_SECONDS=30    glass-to-glass window per pipeline
 #   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each; also the streams phase's)
-#   BENCH_BROWSER_SECONDS=10  browser glass-to-glass window (BENCH_BROWSER_ROUNDS=3 rounds)
+#   BENCH_BROWSER_SECONDS=10  browser glass-to-glass window (BENCH_BROWSER_ROUNDS=3 rounds; also the Janus row's)
 #   BENCH_BUDGET_SECONDS=900  phases that would start after this are skipped
 #   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
 #   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there

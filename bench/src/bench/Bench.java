@@ -26,7 +26,8 @@ public final class Bench {
             new CostPhase(),
             new StreamsPhase(),
             new BrowserPhase(),
-            new RecordPhase());
+            new RecordPhase(),
+            new JanusPhase());
 
     private Bench() {}
 

@@ -1,8 +1,10 @@
 package bench;
 
 /**
- * The page the browser rows open: it starts watching over WHEP as soon as it loads (recvonly
- * offer with every ICE candidate, POST, 201 + Location + answer, DELETE to end), and for every
+ * The pages the browser rows open: one watches over WHEP as soon as it loads (recvonly offer with
+ * every ICE candidate, POST, 201 + Location + answer, DELETE to end), the other through Janus's
+ * streaming plugin (its HTTP API on the page's own origin: session, handle, watch, answer, start).
+ * Both share the measuring part: for every
  * frame the video presents (requestVideoFrameCallback) draws the frame's top-left corner onto a
  * canvas, reads the time {@link Stamper} burnt into it and subtracts it from the page's own clock
  * ({@code performance.timeOrigin + performance.now()}). {@code ?mode=plain} only counts frames (the
@@ -11,7 +13,8 @@ package bench;
 final class BrowserPage {
     private BrowserPage() {}
 
-    static final String HTML = """
+    /** The part both pages share: the stamp reader, the frame callback, reset() and stats(). */
+    private static final String COMMON = """
             <!doctype html>
             <meta charset="utf-8">
             <title>bench: browser viewer</title>
@@ -53,6 +56,24 @@ final class BrowserPage {
               }
               v.requestVideoFrameCallback(onFrame);
             }
+            function reset() { state.samples = []; state.unreadable = 0; return true; }
+            async function stats() {
+              const out = {framesDecoded: 0, framesDropped: 0, packetsLost: 0, frames: state.frames,
+                           state: pc ? pc.connectionState : 'none', status: state.status, error: state.error};
+              if (pc) (await pc.getStats()).forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                  out.framesDecoded = s.framesDecoded || 0;
+                  out.framesDropped = s.framesDropped || 0;
+                  out.packetsLost = s.packetsLost || 0;
+                }
+              });
+              out.videoWidth = v.videoWidth;
+              return out;
+            }
+            """;
+
+    /** WHEP signalling against the bench's routed /whep (the image's gateway answers). */
+    private static final String WHEP_SIGNALLING = """
             async function watch(url) {
               pc = new RTCPeerConnection();
               pc.addTransceiver('video', {direction: 'recvonly'});
@@ -70,20 +91,6 @@ final class BrowserPage {
               resource = new URL(res.headers.get('Location'), location.href).href;
               await pc.setRemoteDescription({type: 'answer', sdp: body});
             }
-            function reset() { state.samples = []; state.unreadable = 0; return true; }
-            async function stats() {
-              const out = {framesDecoded: 0, framesDropped: 0, packetsLost: 0, frames: state.frames,
-                           state: pc ? pc.connectionState : 'none', status: state.status, error: state.error};
-              if (pc) (await pc.getStats()).forEach(s => {
-                if (s.type === 'inbound-rtp' && s.kind === 'video') {
-                  out.framesDecoded = s.framesDecoded || 0;
-                  out.framesDropped = s.framesDropped || 0;
-                  out.packetsLost = s.packetsLost || 0;
-                }
-              });
-              out.videoWidth = v.videoWidth;
-              return out;
-            }
             async function stop() {
               if (!resource) return 0;
               const res = await fetch(resource, {method: 'DELETE'});
@@ -92,6 +99,69 @@ final class BrowserPage {
             }
             v.requestVideoFrameCallback(onFrame);
             watch('/whep').catch(e => { state.error = String(e); });
-            </script>
-            """.replace("BLOCKSW", String.valueOf(Stamper.BITS * Stamper.BLOCK)).replace("BLOCKSH", String.valueOf(2 * Stamper.BLOCK));
+            """;
+
+    /**
+     * Janus signalling, as stream.server's janus-player.js does it, against Janus's HTTP API (its
+     * URL and the mountpoint id in the query: {@code ?janus=URL&id=N}; cross-origin, which Janus's
+     * HTTP transport allows as it does for that player).
+     */
+    private static final String JANUS_SIGNALLING = """
+            let session = null, tx = 0;
+            const query = new URLSearchParams(location.search);
+            const api = query.get('janus');
+            async function janus(path, body) {
+              const r = await fetch(api + path, {method: body ? 'POST' : 'GET',
+                body: body ? JSON.stringify({...body, transaction: 't' + (++tx)}) : undefined});
+              const a = await r.json();
+              if (a.janus === 'error') throw new Error('Janus: ' + a.error.reason);
+              return a;
+            }
+            const poll = () => janus('/' + session + '?maxev=1&rid=' + Date.now(), null);
+            async function watch() {
+              const id = Number(query.get('id'));
+              session = (await janus('', {janus: 'create'})).data.id;
+              const handle = (await janus('/' + session, {janus: 'attach', plugin: 'janus.plugin.streaming'})).data.id;
+              const w = await janus('/' + session + '/' + handle, {janus: 'message', body: {request: 'watch', id}});
+              let ev = w.jsep ? w : null;
+              while (!ev || !ev.jsep) {
+                ev = await poll();
+                const d = ev.plugindata && ev.plugindata.data;
+                if (d && d.error) throw new Error('Janus: ' + d.error);
+              }
+              pc = new RTCPeerConnection({iceServers: []});
+              pc.ontrack = e => { v.srcObject = new MediaStream([e.track]); };
+              await pc.setRemoteDescription(ev.jsep);
+              await pc.setLocalDescription(await pc.createAnswer());
+              await new Promise(done => {
+                if (pc.iceGatheringState === 'complete') return done();
+                pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());
+              });
+              await janus('/' + session + '/' + handle, {janus: 'message', body: {request: 'start'}, jsep: pc.localDescription});
+              state.status = 201;
+              // Janus drops a session nobody polls (session_timeout): keep polling while the page lives
+              (async () => { while (session) await poll().catch(() => new Promise(ok => setTimeout(ok, 1000))); })();
+            }
+            async function stop() {
+              if (!session) return 0;
+              const s = session;
+              session = null;
+              await janus('/' + s, {janus: 'destroy'}).catch(() => {});
+              if (pc) pc.close();
+              return 200;
+            }
+            v.requestVideoFrameCallback(onFrame);
+            watch().catch(e => { state.error = String(e); });
+            """;
+
+    /** The WHEP page. */
+    static final String HTML = page(WHEP_SIGNALLING);
+
+    /** The Janus page. */
+    static final String JANUS_HTML = page(JANUS_SIGNALLING);
+
+    private static String page(String signalling) {
+        return (COMMON + signalling + "</script>\n")
+                .replace("BLOCKSW", String.valueOf(Stamper.BITS * Stamper.BLOCK)).replace("BLOCKSH", String.valueOf(2 * Stamper.BLOCK));
+    }
 }

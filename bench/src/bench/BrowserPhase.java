@@ -69,20 +69,10 @@ final class BrowserPhase implements Phase {
             int gatewayPort = gateway.call(new JsonObject().add("op", "addStream").add("name", STREAM)).getInt("rtpPort", 0);
             if (gatewayPort <= 0) throw new IOException("the gateway gave no RTP port");
             int probePort = Util.freeUdpPort();
-            int width = Integer.parseInt(ctx.baseline().sourceCaps().replaceAll(".*width=(\\d+).*", "$1"));
-            List<String> sender = new ArrayList<>(ns.prefix());
-            sender.addAll(List.of(cfg.helperJava(), "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.Stamper", String.valueOf(width)));
-            List<String> raw = ctx.baseline().rawArgv(probePort);
-            // our child's pipeline up to the payloader, to the gateway (as the server's tap forwards it) and to the native receiver
-            int sink = raw.lastIndexOf("udpsink");
-            List<String> sinkSettings = raw.subList(sink + 1, raw.size()).stream().filter(a -> a.startsWith("sync=") || a.startsWith("async=")).toList();
-            raw = new ArrayList<>(raw.subList(1, sink));
-            raw.addAll(List.of("multiudpsink", "clients=127.0.0.1:" + gatewayPort + ",127.0.0.1:" + probePort));
-            raw.addAll(sinkSettings); // the server's udpsink sends as it does
-            sender.addAll(raw);
-            ctx.results().details.add("browser_sender_pipeline", String.join(" ", raw));
-            Proc stamper = Proc.start("browser-stamper", sender, null, cfg.logs());
-            if (stamper.await(Pattern.compile("^stamping"), 30_000) == null) throw new IOException("the stamping sender did not start: " + stamper.tail(3));
+            int width = StampedSender.width(ctx);
+            // to the gateway (as the server's tap forwards it) and to the native receiver
+            Proc stamper = StampedSender.start(ctx, "browser-stamper", ns.prefix(),
+                    List.of("127.0.0.1:" + gatewayPort, "127.0.0.1:" + probePort), "browser_sender_pipeline");
             try (Chromium chromium = Chromium.start(ns.prefix(), cfg.logs().resolve("chromium.log"))) {
                 glassToGlass(ctx, cfg, ns, chromium, gateway, probePort, width, seconds, rounds);
                 firstFrame(ctx, chromium, gateway);
@@ -101,7 +91,8 @@ final class BrowserPhase implements Phase {
         return tab;
     }
 
-    private static Chromium.Response handle(GatewayProc gateway, Chromium.Request r) {
+    /** Serves the WHEP page and answers its WHEP requests through the gateway (the JanusPhase shares it). */
+    static Chromium.Response handle(GatewayProc gateway, Chromium.Request r) {
         String path = r.url().substring(ORIGIN.length()).replaceAll("\\?.*", "");
         try {
             if (path.equals("/") && r.method().equals("GET")) return new Chromium.Response(200, Map.of("Content-Type", "text/html; charset=utf-8"), BrowserPage.HTML);
@@ -122,39 +113,13 @@ final class BrowserPhase implements Phase {
         }
     }
 
-    /** Waits (20 s) until the tab presented (or with key framesDecoded: decoded) so many frames; its stats. */
-    private static JsonObject awaitFrames(Chromium.Tab tab, int frames) throws Exception {
-        return awaitFrames(tab, frames, "frames");
-    }
-
-    private static JsonObject awaitFrames(Chromium.Tab tab, int frames, String key) throws Exception {
-        JsonObject s = null;
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            s = tab.evaluate("stats()").asObject();
-            if (s.getInt(key, 0) >= frames) return s;
-            if (s.get("error") != null && !s.get("error").isNull()) throw new IOException("the page could not watch: " + s);
-            Thread.sleep(50);
-        }
-        throw new IOException("the browser showed no " + frames + " frames (" + key + ") in 20 s: " + s);
-    }
-
-    private static void close(Chromium.Tab tab) {
-        try {
-            tab.evaluate("stop()");
-            tab.close();
-        } catch (IOException e) {
-            // gone already
-        }
-    }
-
     private void glassToGlass(Context ctx, Config cfg, NetNs ns, Chromium chromium, GatewayProc gateway, int probePort, int width,
                               int seconds, int rounds) throws Exception {
         JsonArray all = new JsonArray();
         for (int round = 0; round < rounds; round++) {
             Chromium.Tab tab = open(chromium, gateway, "");
             try {
-                awaitFrames(tab, 30);
+                BrowserTabs.awaitFrames(tab, 30);
                 Path out = cfg.work().resolve("browser-native-" + round + ".txt");
                 List<String> probe = new ArrayList<>(ns.prefix());
                 probe.addAll(List.of(cfg.helperJava(), "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.Probe", "stamps",
@@ -163,26 +128,26 @@ final class BrowserPhase implements Phase {
                 if (p.await(Pattern.compile("^ready"), 20_000) == null) throw new IOException("the native probe did not start: " + p.tail(3));
                 tab.evaluate("reset()");
                 int rc = p.waitFor((seconds + 40) * 1000L);
-                JsonObject page = tab.evaluate("({samples: state.samples, unreadable: state.unreadable})").asObject();
+                BrowserTabs.Samples page = BrowserTabs.samples(tab);
                 p.stop();
                 if (rc != 0) throw new IOException("the native probe read no stamps (exit " + rc + "): " + p.tail(3));
-                double[] browser = sorted(page.get("samples").asArray());
+                double[] browser = page.ms();
                 List<Double> nat = new ArrayList<>();
                 for (String line : Files.readAllLines(out)) if (!line.startsWith("#")) nat.add(Double.parseDouble(line.split(" ")[1]));
                 double[] nativeMs = nat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                if (browser.length < 20) throw new IOException("the browser read only " + browser.length + " stamps (" + page.getInt("unreadable", 0) + " unreadable)");
+                if (browser.length < 20) throw new IOException("the browser read only " + browser.length + " stamps (" + page.unreadable() + " unreadable)");
                 g2g50.ours.add(percentile(browser, 0.5));
                 g2g95.ours.add(percentile(browser, 0.95));
                 g2g50.counter.add(percentile(nativeMs, 0.5));
                 g2g95.counter.add(percentile(nativeMs, 0.95));
                 System.out.printf("   round %d: browser %d samples p50 %.1f p95 %.1f ms (%d unreadable); native %d samples p50 %.1f p95 %.1f ms%n",
-                        round, browser.length, percentile(browser, 0.5), percentile(browser, 0.95), page.getInt("unreadable", 0),
+                        round, browser.length, percentile(browser, 0.5), percentile(browser, 0.95), page.unreadable(),
                         nativeMs.length, percentile(nativeMs, 0.5), percentile(nativeMs, 0.95));
                 all.add(new JsonObject().add("browser_ms", toJson(browser)).add("native_ms", toJson(nativeMs))
-                        .add("browser_unreadable", page.getInt("unreadable", 0)));
+                        .add("browser_unreadable", page.unreadable()));
                 if (round == 0) tab.screenshot(cfg.work().resolve("browser-viewer.png"));
             } finally {
-                close(tab);
+                BrowserTabs.close(tab);
             }
         }
         ctx.results().details.add("browser_g2g_rounds", all);
@@ -197,11 +162,11 @@ final class BrowserPhase implements Phase {
         for (int i = 0; i < runs; i++) {
             Chromium.Tab tab = open(chromium, gateway, "?mode=plain");
             try {
-                awaitFrames(tab, 1);
+                BrowserTabs.awaitFrames(tab, 1);
                 JsonValue ms = tab.evaluate("state.firstFrameMs");
                 ttff.ours.add(ms.asDouble() / 1000);
             } finally {
-                close(tab);
+                BrowserTabs.close(tab);
             }
             Util.sleep(0.37 * (i + 1)); // join at different places in the keyframe interval
         }
@@ -220,7 +185,7 @@ final class BrowserPhase implements Phase {
         try {
             for (int n : VIEWER_STEPS) {
                 while (tabs.size() < n) tabs.add(open(chromium, gateway, "?mode=plain"));
-                for (Chromium.Tab t : tabs) awaitFrames(t, 30, "framesDecoded");
+                for (Chromium.Tab t : tabs) BrowserTabs.awaitFrames(t, 30, "framesDecoded");
                 Util.sleep(1);
                 List<JsonObject> before = new ArrayList<>();
                 for (Chromium.Tab t : tabs) before.add(t.evaluate("stats()").asObject());
@@ -253,7 +218,7 @@ final class BrowserPhase implements Phase {
                 held = n;
             }
         } finally {
-            for (Chromium.Tab t : tabs) close(t);
+            for (Chromium.Tab t : tabs) BrowserTabs.close(t);
         }
         capacity.ours.add((double) held);
         capacity.runsNote = "1 ramp, " + fmt(window, 0) + " s per step";
@@ -287,11 +252,4 @@ final class BrowserPhase implements Phase {
     }
 
     private static double nz(double d) { return Double.isNaN(d) ? 0 : d; }
-
-    private static double[] sorted(JsonArray a) {
-        double[] d = new double[a.size()];
-        for (int i = 0; i < d.length; i++) d[i] = a.get(i).asDouble();
-        java.util.Arrays.sort(d);
-        return d;
-    }
 }

@@ -54,6 +54,18 @@ final class NetNs implements AutoCloseable {
         return run(wrap(List.of(command)).toArray(String[]::new));
     }
 
+    /**
+     * Joins this namespace to another by a veth pair, each end up with its test address (a /24 of
+     * 10.x that exists only inside the two namespaces). Interface names are at most 15 characters.
+     */
+    void veth(String here, String hereAddress, NetNs other, String there, String thereAddress) throws IOException, InterruptedException {
+        run("ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns", other.name);
+        run("ip", "-n", name, "addr", "add", hereAddress + "/24", "dev", here);
+        run("ip", "-n", other.name, "addr", "add", thereAddress + "/24", "dev", there);
+        run("ip", "-n", name, "link", "set", here, "up");
+        run("ip", "-n", other.name, "link", "set", there, "up");
+    }
+
     /** @return the pids of every process in the namespace */
     List<Long> pids() throws IOException, InterruptedException {
         var pids = new ArrayList<Long>();
