@@ -43,6 +43,8 @@ import javax.net.ssl.TrustManager;
  * }</pre>
  */
 public final class ControlClient implements AutoCloseable {
+    /** A path that ends in the API's control resource: the base path, then the stream name if any. */
+    private static final Pattern API_PATH = Pattern.compile("(.*?)(?:/streams/([^/]+))?/control/?");
     /** The server address of the original design. */
     public static final URI DEFAULT_SERVER = URI.create("http://localhost:8590");
     /** How long to wait for the TCP connection. */
@@ -126,6 +128,13 @@ public final class ControlClient implements AutoCloseable {
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("'" + url + "' must be just scheme, host, port (and path)" + example);
+        }
+        // The server prints "listening on http://HOST:PORT/control": a copied line would ask for /control/control.
+        var api = API_PATH.matcher(uri.getRawPath() == null ? "" : uri.getRawPath());
+        if (api.matches()) {
+            String base = uri.getScheme() + "://" + uri.getRawAuthority() + api.group(1);
+            throw new IllegalArgumentException("'" + url + "' is the API's control path, not the server's address; give it"
+                    + " like " + base + (api.group(2) == null ? "" : " with --stream " + api.group(2)));
         }
         return uri;
     }

@@ -122,6 +122,18 @@ class ControlClientTest {
         }
     }
 
+    /** The address the server prints at start ends in /control: pasted as --server, the answer says what to give instead. */
+    @Test
+    void theControlUrlIsRefusedWithTheServersAddress() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ControlClient.checkServer("http://0.0.0.0:8590/control"));
+        assertEquals("'http://0.0.0.0:8590/control' is the API's control path, not the server's address; give it like"
+                + " http://0.0.0.0:8590", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ControlClient.checkServer("https://h:1/base/streams/cam2/control/"));
+        assertEquals("'https://h:1/base/streams/cam2/control/' is the API's control path, not the server's address; give it"
+                + " like https://h:1/base with --stream cam2", e.getMessage());
+        assertEquals(URI.create("http://h:1/controller"), ControlClient.checkServer("http://h:1/controller"));
+    }
+
     /** A peer answering GET and POST on /control with {code, body}; code -1 never answers. */
     private URI peer(Map<String, Object[]> answers) throws IOException {
         peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

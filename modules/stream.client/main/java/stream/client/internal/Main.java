@@ -16,7 +16,7 @@ public final class Main {
     static final String USAGE = """
             Usage: stream-client [COMMAND] [OPTIONS]
 
-            Starts, stops and shows the live stream of a stream-server.
+            Starts, stops and shows the live streams of a stream-server (main, or --stream NAME).
             Without a command: an interactive menu
               1 Start stream, 2 Stop stream, 3 View stream, 4 Status, q Quit.
             When the server has several streams, the menu lists them, asks which one

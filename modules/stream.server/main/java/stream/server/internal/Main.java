@@ -20,8 +20,10 @@ public final class Main {
     static final String USAGE_TEXT = """
             Usage: stream-server [options]
 
-            Serves an HTTP API that starts, stops and supervises a live H.264/RTP/UDP stream
-            (gst-launch-1.0: camera or test pattern -> x264 8-bit 4:2:0 constrained-baseline -> RTP/UDP).
+            Serves an HTTP API (and a dashboard at /) that starts, stops and supervises live
+            H.264/RTP/UDP streams, each its own gst-launch-1.0: camera or test pattern -> x264 8-bit
+            4:2:0 constrained-baseline -> RTP/UDP. The options define the stream "main"; more are
+            defined with PUT /streams/NAME or --streams FILE.
 
             Options (each also from the environment variable in brackets; the option wins):
               --port N          HTTP port, 0 for any free one            [STREAM_PORT]  default 8590

@@ -1,7 +1,6 @@
 package stream.viewer.internal;
 
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +32,8 @@ public final class Main {
                                    a GStreamer video sink, e.g. ximagesink or glimagesink;
                                    none: decode without a window (scripts, no display)
               --frames N           exit after N decoded frames (default 0: no limit)
-              --timeout SECONDS    give up after SECONDS, decimals allowed (default: no limit)
+              --timeout D          give up after D: 20, 2.5, 20s, 500ms, 2m (a bare number
+                                   is seconds; default: no limit)
               --snapshot FILE.png  write one decoded frame to FILE.png
               --whep URL           watch over WebRTC from the server's WHEP endpoint instead
                                    (with --sink, --frames, --timeout, --ice-address)
@@ -220,14 +220,9 @@ public final class Main {
 
     private static Duration duration(String value) throws UsageException {
         try {
-            var seconds = new BigDecimal(value.trim());
-            if (seconds.signum() <= 0) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new UsageException("--timeout must be a positive number of seconds, such as 10 or 2.5, not '"
-                    + value + "'");
+            return TimeoutOption.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 

@@ -1,7 +1,6 @@
 package stream.viewer.internal.webrtc;
 
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -12,6 +11,8 @@ import java.util.function.Consumer;
 
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Version;
+
+import stream.viewer.internal.TimeoutOption;
 
 /**
  * {@code stream-viewer --whep URL [--sink auto|SINK|none] [--frames N] [--timeout SECONDS]
@@ -26,7 +27,7 @@ public final class WhepCommand {
 
     /** The usage lines of the WHEP mode. */
     public static final String USAGE_TEXT = """
-            Usage: stream-viewer --whep URL [--sink auto|SINK|none] [--frames N] [--timeout SECONDS]
+            Usage: stream-viewer --whep URL [--sink auto|SINK|none] [--frames N] [--timeout D]
                                  [--ice-address ADDRESS]
             Watches a stream over WebRTC: URL is the stream's WHEP endpoint, for example
             http://camera-host:8590/whep (the default stream) or .../streams/NAME/whep.
@@ -77,7 +78,7 @@ public final class WhepCommand {
                     case "--whep" -> url = url(value);
                     case "--sink" -> sink = value;
                     case "--frames" -> frames = Long.parseLong(value);
-                    case "--timeout" -> timeout = new BigDecimal(value).doubleValue();
+                    case "--timeout" -> timeout = TimeoutOption.parse(value).toNanos() / 1e9;
                     case "--ice-address" -> addresses.add(value);
                     default -> throw new IllegalArgumentException("unknown option " + name + " with --whep");
                 }
