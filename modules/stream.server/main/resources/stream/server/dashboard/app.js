@@ -219,6 +219,17 @@ function renderJanus(el, stream) {
   }));
 }
 
+/** With the server gone, what the cards showed is no longer known: say so rather than show it as current. */
+function markUnknown() {
+  for (const [, entry] of cards) {
+    const status = $(entry.el, '.status');
+    status.textContent = 'unknown';
+    status.className = 'status unknown';
+    for (const b of entry.el.querySelectorAll('.start, .stop')) b.disabled = true;
+    for (const dd of entry.el.querySelectorAll('.figures dd')) dd.textContent = '–';
+  }
+}
+
 let polling = false;
 async function refresh() {
   if (polling) return;
@@ -235,7 +246,10 @@ async function refresh() {
     }
     streams.forEach(render);
   } catch (e) {
-    if (gone.hidden) document.getElementById('server').textContent = `not answering since ${new Date().toLocaleTimeString()}`;
+    if (gone.hidden) {
+      document.getElementById('server').textContent = `not answering since ${new Date().toLocaleTimeString()}`;
+      markUnknown();
+    }
     gone.hidden = false;
   } finally {
     polling = false;

@@ -354,5 +354,10 @@ class DashboardBrowserTest {
         assertFalse(hidden.asBoolean());
         assertFalse(tab.evaluate("getComputedStyle(document.getElementById('gone')).display").asString().equals("none"),
                 "the banner is visible");
+        // What the cards showed is no longer known: no card still says running, no Start/Stop is offered.
+        assertEquals("unknown", tab.evaluate("[...document.querySelectorAll('.card .status')].map(e => e.textContent)"
+                + ".every(t => t === 'unknown') ? 'unknown' : [...document.querySelectorAll('.card .status')].map(e => e.textContent).join()")
+                .asString());
+        assertTrue(tab.evaluate("[...document.querySelectorAll('.card .start, .card .stop')].every(b => b.disabled)").asBoolean());
     }
 }
