@@ -27,8 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** (A copy of the webrtc branch's test driver, package changed; to be unified.)
- *
+/**
  * Debian's Chromium, headless, driven over the DevTools protocol: a small driver for tests (WebRTC,
  * the dashboard, Janus) in one file, with no dependency but minimal-json.
  *
@@ -41,7 +40,7 @@ import java.util.function.Consumer;
  * (the Fetch domain), so a page at {@code http://localhost:PORT/} and its WHEP POSTs are served by
  * the test itself, and nothing listens on the network.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
@@ -71,7 +70,7 @@ final class Chromium implements AutoCloseable {
      * @param logFile where Chromium's own output goes
      * @return the browser, ready for {@link #newTab}
      */
-    static Chromium start(List<String> prefix, Path logFile) throws IOException {
+    public static Chromium start(List<String> prefix, Path logFile) throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         var flags = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
                 "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
@@ -95,7 +94,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** @return the browser's process (the shell exec'd into chromium) */
-    ProcessHandle process() {
+    public ProcessHandle process() {
         return process.toHandle();
     }
 
@@ -104,7 +103,7 @@ final class Chromium implements AutoCloseable {
      * @param session a tab's session id, or null for the browser
      * @throws IOException with the protocol's error message, or on a timeout
      */
-    JsonObject call(String session, String method, JsonObject params) throws IOException {
+    public JsonObject call(String session, String method, JsonObject params) throws IOException {
         long id = ids.incrementAndGet();
         var message = new JsonObject().add("id", id).add("method", method).add("params", params);
         if (session != null) message.add("sessionId", session);
@@ -166,7 +165,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Opens a new tab on about:blank. */
-    Tab newTab() throws IOException {
+    public Tab newTab() throws IOException {
         String target = call(null, "Target.createTarget", new JsonObject().add("url", "about:blank")).getString("targetId", null);
         String session = call(null, "Target.attachToTarget", new JsonObject().add("targetId", target).add("flatten", true))
                 .getString("sessionId", null);
@@ -176,13 +175,13 @@ final class Chromium implements AutoCloseable {
     }
 
     /** An HTTP response a route gives. */
-    record Response(int status, Map<String, String> headers, String body) {}
+    public record Response(int status, Map<String, String> headers, String body) {}
 
     /** An HTTP request a tab made: method, URL and body (text). */
-    record Request(String method, String url, String body) {}
+    public record Request(String method, String url, String body) {}
 
     /** One tab (a page target) and its session. */
-    final class Tab implements AutoCloseable {
+    public final class Tab implements AutoCloseable {
         private final String target;
         private final String session;
         private volatile String routePrefix;
@@ -193,12 +192,12 @@ final class Chromium implements AutoCloseable {
             this.session = session;
         }
 
-        JsonObject call(String method, JsonObject params) throws IOException {
+        public JsonObject call(String method, JsonObject params) throws IOException {
             return Chromium.this.call(session, method, params);
         }
 
         /** Answers every request whose URL starts with {@code prefix} with {@code handler}. */
-        void route(String prefix, java.util.function.Function<Request, Response> handler) throws IOException {
+        public void route(String prefix, java.util.function.Function<Request, Response> handler) throws IOException {
             this.routePrefix = prefix;
             this.routeHandler = handler;
             call("Fetch.enable", new JsonObject().add("patterns",
@@ -234,7 +233,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Navigates and waits until the page's document is complete. */
-        void navigate(String url) throws IOException, InterruptedException {
+        public void navigate(String url) throws IOException, InterruptedException {
             call("Page.navigate", new JsonObject().add("url", url));
             long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
             while (!"complete".equals(evaluate("document.readyState").asString())) {
@@ -247,7 +246,7 @@ final class Chromium implements AutoCloseable {
          * Evaluates an expression (awaiting a promise) and returns its value as JSON.
          * @throws IOException with the page's exception text when it throws
          */
-        JsonValue evaluate(String expression) throws IOException {
+        public JsonValue evaluate(String expression) throws IOException {
             JsonObject result = call("Runtime.evaluate", new JsonObject().add("expression", expression)
                     .add("awaitPromise", true).add("returnByValue", true));
             JsonValue exception = result.get("exceptionDetails");
@@ -257,7 +256,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Writes a PNG screenshot of the page. */
-        void screenshot(Path file) throws IOException {
+        public void screenshot(Path file) throws IOException {
             String data = call("Page.captureScreenshot", new JsonObject().add("format", "png")).getString("data", "");
             Files.write(file, Base64.getDecoder().decode(data));
         }
@@ -304,7 +303,7 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 }

@@ -6,13 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** (A copy of the webrtc branch's test driver, package changed; to be unified.)
- *
+/**
  * A network namespace of the test's own with only loopback up: what runs in it (Chromium, the
  * WebRTC gateway, a sender) can reach nothing but itself, so no packet of a test leaves the
  * machine. Needs root (CI runs as root); without it the test fails, never skips.
  */
-final class NetNs implements AutoCloseable {
+public final class NetNs implements AutoCloseable {
     private final String name;
 
     private NetNs(String name) {
@@ -20,7 +19,7 @@ final class NetNs implements AutoCloseable {
     }
 
     /** Creates {@code stream-test-<pid>-<suffix>} with loopback up. */
-    static NetNs create(String suffix) throws IOException, InterruptedException {
+    public static NetNs create(String suffix) throws IOException, InterruptedException {
         String name = "stream-test-" + ProcessHandle.current().pid() + "-" + suffix;
         run("ip", "netns", "add", name);
         var ns = new NetNs(name);
@@ -33,29 +32,29 @@ final class NetNs implements AutoCloseable {
         return ns;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** @return {@code ip netns exec NAME}, to put before a command */
-    List<String> prefix() {
+    public List<String> prefix() {
         return List.of("ip", "netns", "exec", name);
     }
 
     /** @return the command run inside the namespace */
-    List<String> wrap(List<String> command) {
+    public List<String> wrap(List<String> command) {
         var all = new ArrayList<>(prefix());
         all.addAll(command);
         return all;
     }
 
     /** Runs a command inside the namespace and returns its stdout. */
-    String exec(String... command) throws IOException, InterruptedException {
+    public String exec(String... command) throws IOException, InterruptedException {
         return run(wrap(List.of(command)).toArray(String[]::new));
     }
 
     /** @return the pids of every process in the namespace */
-    List<Long> pids() throws IOException, InterruptedException {
+    public List<Long> pids() throws IOException, InterruptedException {
         var pids = new ArrayList<Long>();
         for (String line : run("ip", "netns", "pids", name).split("\n")) {
             if (!line.isBlank()) pids.add(Long.parseLong(line.strip()));

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import stream.server.internal.Chromium;
+import stream.server.internal.NetNs;
 
 /**
  * The gateway process and its supervisor without a browser: RTP forwarded by {@code forward},

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import stream.server.internal.Chromium;
+import stream.server.internal.NetNs;
 
 /**
  * {@code stream-viewer --whep URL} and {@code stream-client view --whep URL} decode 30 frames
