@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
 import stream.server.internal.ConnectionWatch;
+import stream.server.internal.Features;
 import stream.server.internal.HttpApi;
 import stream.server.internal.JdkHttpLimits;
 import stream.server.internal.PidFile;
@@ -24,6 +25,9 @@ import stream.server.internal.StreamPlan;
 import stream.server.internal.StreamRegistry;
 import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
+import stream.server.internal.janus.JanusFeature;
+import stream.server.internal.record.RecordingFeature;
+import stream.server.internal.webrtc.WebRtcFeature;
 import stream.server.internal.webrtc.WebRtcService;
 
 /**
@@ -48,14 +52,14 @@ public final class StreamServer implements AutoCloseable {
     private final StreamRegistry streams;
     private final Supervisor supervisor; // main's
     private final PidFile pidFile;
-    private final WebRtcService webrtc;
+    private final Features features;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final ConnectionWatch watch;
 
     private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, ConnectionWatch watch,
-                         WebRtcService webrtc) {
-        this.webrtc = webrtc;
+                         Features features) {
+        this.features = features;
         this.watch = watch;
         this.http = http;
         this.executor = executor;
@@ -136,11 +140,12 @@ public final class StreamServer implements AutoCloseable {
         // ICE offers the bind address when it is a specific one, else every address of the host.
         List<String> iceAddresses = config.webrtcAddresses() != null ? config.webrtcAddresses()
                 : bind.isAnyLocalAddress() ? List.of() : List.of(bind.getHostAddress());
-        WebRtcService webrtc = new WebRtcService(iceAddresses, config.stunServer());
+        Features features = features(iceAddresses, config);
         StreamRegistry streams; // ends the children a killed predecessor on this port left, main's included
         try {
-            streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile, webrtc);
+            streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile, features);
         } catch (IOException | RuntimeException e) {
+            features.close();
             http.stop(0);
             throw e;
         }
@@ -157,7 +162,21 @@ public final class StreamServer implements AutoCloseable {
             if (!s.name().equals(StreamName.MAIN))
                 LOG.log(System.Logger.Level.INFO, "stream {0}: {1} to {2}{3}", s.name(), s.supervisor().defaults().source().describe(),
                         s.supervisor().defaults().destinations(), s.autostart() ? " (autostart)" : "");
-        return new StreamServer(http, executor, streams, pidFile, watch, webrtc);
+        return new StreamServer(http, executor, streams, pidFile, watch, features);
+    }
+
+    /**
+     * The features every stream has, in the order of their status members: the one place where a
+     * feature is registered. None starts a process here; each starts its own when first needed.
+     * @param iceAddresses the addresses WebRTC may offer (empty: every address of the host)
+     * @param config the configuration
+     * @return the features
+     */
+    static Features features(List<String> iceAddresses, ServerConfig config) {
+        return new Features(List.of(
+                new WebRtcFeature(new WebRtcService(iceAddresses, config.stunServer())),
+                new JanusFeature(),
+                new RecordingFeature()));
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -255,7 +274,7 @@ public final class StreamServer implements AutoCloseable {
         streams.beginClose(); // first: a child that ends from now on was stopped, not failed
         LOG.log(System.Logger.Level.INFO, "stream-server on port {0,number,#} shutting down: ending the streams first", port());
         try {
-            webrtc.close(); // first: its viewers end with it, so no stream waits on the gateway while closing
+            features.close(); // first: their processes end (browsers' viewers with the gateway), so no stream waits on one
             streams.close();
         } finally {
             watch.close();

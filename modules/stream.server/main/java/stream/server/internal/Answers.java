@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * How the API answers: every answer, errors included, is JSON ({@code application/json}) or, for
  * /stream.sdp and /metrics, their own text; never cached; HEAD gets the headers of GET.
  */
-final class Answers {
+public final class Answers {
     private static final System.Logger LOG = System.getLogger("stream.server");
 
     private Answers() {}
@@ -96,11 +96,22 @@ final class Answers {
         }
     }
 
-    static void json(HttpExchange ex, int code, JsonObject body) throws IOException {
+    /**
+     * @param ex the exchange
+     * @param code the status
+     * @param body the JSON answer
+     */
+    public static void json(HttpExchange ex, int code, JsonObject body) throws IOException {
         text(ex, code, "application/json; charset=utf-8", body.toString() + "\n");
     }
 
-    static void text(HttpExchange ex, int code, String contentType, String text) throws IOException {
+    /**
+     * @param ex the exchange
+     * @param code the status
+     * @param contentType its type
+     * @param text the answer
+     */
+    public static void text(HttpExchange ex, int code, String contentType, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");

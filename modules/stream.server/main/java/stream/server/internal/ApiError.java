@@ -9,14 +9,25 @@ import stream.server.internal.SettingsGrammar.Invalid;
  * A client mistake, answered with its 4xx status and the JSON {@code {"error": "...", "hint": "..."}},
  * plus any fields and headers that say more (the bad setting; Allow on a 405).
  */
-final class ApiError extends Exception {
+public final class ApiError extends Exception {
     private static final long serialVersionUID = 1L;
     final int code;
+
+    /** @return the HTTP status */
+    public int code() {
+        return code;
+    }
+
     final String hint;
     final transient Map<String, String> headers;
     final transient JsonObject extra;
 
-    ApiError(int code, String error, String hint) {
+    /**
+     * @param code the HTTP status
+     * @param error what is wrong
+     * @param hint what to do
+     */
+    public ApiError(int code, String error, String hint) {
         this(code, error, hint, Map.of(), Json.object());
     }
 
@@ -29,7 +40,7 @@ final class ApiError extends Exception {
     }
 
     /** @return 405 naming the method and path, with the Allow header */
-    static ApiError notAllowed(String method, String path, String allow) {
+    public static ApiError notAllowed(String method, String path, String allow) {
         return new ApiError(405, "Method " + HttpApi.clip(method) + " not allowed on " + path, "Use " + allow + ".",
                 Map.of("Allow", allow), Json.object());
     }

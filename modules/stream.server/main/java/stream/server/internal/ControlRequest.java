@@ -19,7 +19,7 @@ import stream.server.internal.SettingsGrammar.Invalid;
  * The body of {@code POST /control}: a JSON object with "action" ("start" or "stop") and, for
  * start, settings named as in {@link StreamSettings#FIELDS}. Read bounded, parsed strictly.
  */
-final class ControlRequest {
+public final class ControlRequest {
     private static final List<String> ACTIONS = List.of("start", "stop");
     private static final Set<String> FIELDS = fields();
     private static final String FIELD_LIST = "action, " + String.join(", ", StreamSettings.FIELDS);
@@ -57,7 +57,12 @@ final class ControlRequest {
         }
     }
 
-    static byte[] readBody(HttpExchange ex) throws IOException, ApiError {
+    /**
+     * @param ex the exchange
+     * @return its body, at most {@link HttpApi#MAX_BODY} bytes
+     * @throws ApiError 413 for a larger one
+     */
+    public static byte[] readBody(HttpExchange ex) throws IOException, ApiError {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > HttpApi.MAX_BODY)
             throw tooLarge(length + " bytes");
@@ -96,28 +101,29 @@ final class ControlRequest {
      * @param ex the exchange
      * @return the object
      */
-    static JsonObject readDefinition(HttpExchange ex) throws IOException, ApiError {
-        return parseDefinition(readBody(ex));
+    static JsonObject readDefinition(HttpExchange ex, Set<String> featureFields) throws IOException, ApiError {
+        return parseDefinition(readBody(ex), featureFields);
     }
 
-    static JsonObject parseDefinition(byte[] bytes) throws ApiError {
+    /**
+     * @param bytes the body
+     * @param featureFields the definition fields the features own
+     * @return the object, its field names checked
+     */
+    static JsonObject parseDefinition(byte[] bytes, Set<String> featureFields) throws ApiError {
         JsonObject o = object(bytes, DEFINITION_EXAMPLE);
-        fieldsIn(o, DEFINITION_FIELDS, DEFINITION_FIELD_LIST, DEFINITION_EXAMPLE);
+        Set<String> allowed = new HashSet<>(StreamSettings.FIELDS);
+        allowed.add(StreamDefinition.AUTOSTART);
+        allowed.addAll(featureFields);
+        List<String> list = new java.util.ArrayList<>(StreamSettings.FIELDS);
+        list.add(StreamDefinition.AUTOSTART);
+        list.addAll(featureFields);
+        fieldsIn(o, allowed, String.join(", ", list), DEFINITION_EXAMPLE);
         return o;
     }
 
     private static final String DEFINITION_EXAMPLE =
             "Send a JSON object of settings such as {\"width\":640,\"height\":360,\"destinations\":[\"127.0.0.1:5002\"],\"autostart\":true}.";
-    private static final Set<String> DEFINITION_FIELDS = definitionFields();
-    private static final String DEFINITION_FIELD_LIST = String.join(", ", StreamSettings.FIELDS) + ", " + StreamDefinition.AUTOSTART
-            + ", " + StreamJanus.FIELD;
-
-    private static Set<String> definitionFields() {
-        Set<String> f = new HashSet<>(StreamSettings.FIELDS);
-        f.add(StreamDefinition.AUTOSTART);
-        f.add(StreamJanus.FIELD);
-        return Set.copyOf(f);
-    }
 
     /** Decodes the body as UTF-8 JSON and requires an object. */
     private static JsonObject object(byte[] bytes, String example) throws ApiError {

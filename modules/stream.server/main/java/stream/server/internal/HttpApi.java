@@ -17,7 +17,8 @@ import stream.server.ServerConfig;
 
 /**
  * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control} and
- * {@code GET|HEAD /stream.sdp} (the stream main), {@code /streams} and below ({@link StreamsApi}),
+ * {@code GET|HEAD /stream.sdp} (the stream main), {@code /streams} and below ({@link StreamsApi}, the
+ * features' routes among them: {@link Routes}), main's feature routes at the top (e.g. {@code /whep}),
  * {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, the dashboard at {@code /} and {@code /ui/}
  * ({@link Dashboard}), and a JSON 404 for every other path. Each resource is guarded by its methods (405 with Allow otherwise); every
  * answer is counted by {@link RequestCounting}; every request passes {@link RequestGuard} (sizes,
@@ -56,8 +57,18 @@ public final class HttpApi {
                     control.post(ex, registry.main());
                 }), notAllowed("GET, HEAD, POST"))));
         api.context(http, "/stream.sdp", readOnly(ex -> control.sdp(ex, registry.main())));
-        api.context(http, "/whep", Answers.handler(ex -> WhepRoutes.route(ex, registry.main(), new String[] {StreamName.MAIN, "whep"},
-                api::authorize)));
+        // A feature route that main also answers at the top, as /control: /whep.
+        for (FeatureRoute<?> r : registry.features().routes()) {
+            if (!r.mainAtTop()) continue;
+            String top = "/" + r.segment();
+            Features.Bound<?> bound = registry.features().route(r.segment()).orElseThrow();
+            HttpContext c = http.createContext(top, Answers.handler(ex -> {
+                String path = ex.getRequestURI().getRawPath();
+                if (!path.equals(top) && !path.startsWith(top + "/")) throw notFound(ex, registry.features());
+                StreamsApi.answer(ex, registry.main(), bound, api::authorize, path);
+            }));
+            api.filters(c);
+        }
         api.context(http, "/metrics", readOnly(api::metrics));
         api.context(http, "/health", readOnly(HttpApi::health));
         // jdk.httpserver matches contexts by prefix: this one gets /streams and everything below it.
@@ -65,13 +76,14 @@ public final class HttpApi {
         api.filters(streams);
         Dashboard dashboard = new Dashboard();
         api.context(http, "/", HttpHandlers.handleOrElse(r -> Dashboard.serves(r.getRequestURI().getRawPath()),
-                HttpHandlers.handleOrElse(GET_OR_HEAD, dashboard, notAllowed("GET, HEAD")), Answers.error(HttpApi::notFound)));
+                HttpHandlers.handleOrElse(GET_OR_HEAD, dashboard, notAllowed("GET, HEAD")), Answers.error(ex -> notFound(ex, registry.features()))));
     }
 
     /** A context whose handler answers its exact path only: jdk.httpserver matches contexts by prefix. */
     private void context(HttpServer http, String path, HttpHandler handler) {
         HttpHandler exact = path.equals("/") ? handler
-                : HttpHandlers.handleOrElse(r -> r.getRequestURI().getRawPath().equals(path), handler, Answers.error(HttpApi::notFound));
+                : HttpHandlers.handleOrElse(r -> r.getRequestURI().getRawPath().equals(path), handler,
+                        Answers.error(ex -> notFound(ex, registry.features())));
         filters(http.createContext(path, exact));
     }
 
@@ -89,9 +101,9 @@ public final class HttpApi {
         return Answers.error(ex -> ApiError.notAllowed(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), allow));
     }
 
-    private static ApiError notFound(HttpExchange ex) {
+    private static ApiError notFound(HttpExchange ex, Features features) {
         return new ApiError(404, "No such path: " + clip(ex.getRequestURI().getRawPath()),
-                "The API has GET/POST /control, GET /stream.sdp, GET /streams, GET /metrics and GET /health; the dashboard is at /.");
+                "The API has " + String.join("; ", Routes.paths(features)) + ".");
     }
 
     private static void health(HttpExchange ex) throws IOException {
@@ -99,7 +111,7 @@ public final class HttpApi {
     }
 
     private void metrics(HttpExchange ex) throws IOException {
-        Answers.text(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(registry.all(), requests));
+        Answers.text(ex, 200, Metrics.CONTENT_TYPE, StreamMetrics.of(registry.all(), registry.features(), requests));
     }
 
     // The guard checks it before any handler; kept for the handlers that change state.
@@ -108,7 +120,7 @@ public final class HttpApi {
     }
 
     /** @return the text shown quoted for a client's value, without the quotes */
-    static String clip(String s) {
+    public static String clip(String s) {
         String q = SettingsGrammar.show(s);
         return q.substring(1, q.length() - 1);
     }

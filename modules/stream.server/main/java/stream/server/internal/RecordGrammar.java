@@ -14,7 +14,7 @@ import stream.server.internal.SettingsGrammar.Invalid;
  * already there must be a directory and not a symbolic link. {@link StreamRecording} checks it
  * again when it records (the file system may have changed) and makes what is missing, mode 0700.
  */
-final class RecordGrammar {
+public final class RecordGrammar {
     /** What record-dir accepts, as errors say it. */
     static final String DIR_ALLOWED = "an absolute path such as /srv/recordings/cam2 (no . or .. parts, no symbolic link,"
             + " not /); made with mode 0700 when missing";
@@ -67,7 +67,7 @@ final class RecordGrammar {
      * @param p an absolute, normalized path
      * @return the problem, or empty when the path is fine or does not exist yet
      */
-    static java.util.Optional<String> problem(Path p) {
+    public static java.util.Optional<String> problem(Path p) {
         // The nearest existing part of the path must be a directory reached without a link.
         Path existing = p;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();

@@ -244,7 +244,7 @@ public final class StateDir {
      * @param e an I/O failure
      * @return its reason in a few words, e.g. "Read-only file system"
      */
-    static String describe(IOException e) {
+    public static String describe(IOException e) {
         if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
         return String.valueOf(e.getMessage());
     }

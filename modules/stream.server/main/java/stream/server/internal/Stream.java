@@ -3,47 +3,64 @@ package stream.server.internal;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One named stream: its own supervisor (child, restart policy, stall watch), RTP tap (statistics,
- * SDP parameter sets) and pid file, so a crash of one stream's child touches no other stream.
- * Its definition is the supervisor's defaults plus the autostart flag and the Janus instances it
- * feeds while its child runs ({@link StreamJanus}).
+ * SDP parameter sets), pid file and the parts its {@link Feature}s attached to it. What happens to
+ * it (a child starts or ends, the settings change) is published to those parts as
+ * {@link StreamEvent}s, in order, on the stream's own event thread; its deletion closes them. A
+ * crash of one stream's child touches no other stream.
  */
-public final class Stream implements AutoCloseable {
+public final class Stream implements AutoCloseable, StreamView {
+    private static final System.Logger LOG = System.getLogger("stream.server");
+    /** How long a settings change waits for the features to follow it (a recording finishes its segment). */
+    private static final Duration FOLLOW_WAIT = Duration.ofSeconds(30);
+
     private final String name;
+    private final String gstLaunch;
+    private final Path mediaDir;
     private final Supervisor supervisor;
     private final RtpTap tap;
-    private final StreamWebRtc webrtc;
-    private final StreamRecording recording;
-    private final StreamJanus janus;
-    private volatile boolean autostart;
+    private final EventQueue events;
+    private volatile Map<Feature<?>, StreamFeature> parts = Map.of();
+    private volatile StreamDefinition definition;
 
-    private Stream(String name, Supervisor supervisor, RtpTap tap, boolean autostart, StreamJanus janus, StreamRecording recording,
-                   StreamWebRtc webrtc) {
+    private Stream(String name, String gstLaunch, Path mediaDir, Supervisor supervisor, RtpTap tap, StreamDefinition definition) {
         this.name = name;
+        this.gstLaunch = gstLaunch;
+        this.mediaDir = mediaDir;
         this.supervisor = supervisor;
         this.tap = tap;
-        this.recording = recording;
-        this.autostart = autostart;
-        this.webrtc = webrtc;
-        supervisor.addStatusMembers(webrtc::status);
-        this.janus = janus;
+        this.definition = definition;
+        this.events = new EventQueue(name);
     }
 
     /**
-     * Opens the stream's tap and makes its supervisor (no child yet).
-     * @param name the name (passed {@link StreamName})
+     * Checks the name, opens the stream's tap, makes its supervisor (no child yet) and attaches
+     * the features.
+     * @param name the name
      * @param gstLaunch the gst-launch-1.0 path
      * @param definition what it is
      * @param pidFile its pid file
      * @param mediaDir its own folder for recordings and clips
-     * @param webrtc the server's WebRTC gateway (WHEP viewers)
+     * @param features the server's features
      * @return the stream
      * @throws IOException when no loopback UDP port can be bound for the tap
+     * @throws IllegalArgumentException for a name that breaks the grammar (nothing is bound then)
      */
-    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, java.nio.file.Path mediaDir,
-                       stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
+    static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, Path mediaDir,
+                       Features features) throws IOException {
+        StreamName.check(name); // before anything is bound
         RtpTap tap;
         try {
             tap = RtpTap.open();
@@ -51,15 +68,28 @@ public final class Stream implements AutoCloseable {
             throw new IOException("cannot bind a loopback UDP port for the statistics of stream '" + name + "': " + e.getMessage(), e);
         }
         Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
+        Stream s = new Stream(name, gstLaunch, mediaDir, supervisor, tap, definition);
+        supervisor.events(s.new ChildEvents());
         supervisor.startWatchdog();
-        StreamName.check(name);
-        StreamRecording recording = StreamRecording.open(name, gstLaunch, mediaDir, tap);
-        recording.follow(supervisor.plan().settings());
-        return new Stream(name, supervisor, tap, definition.autostart(), StreamJanus.start(name, supervisor, tap, definition.janus()),
-                recording, new StreamWebRtc(name, tap, webrtc));
+        s.parts = features.attach(s);
+        s.settingsChanged();
+        return s;
     }
 
-    /** @return the name */
+    /** The supervisor's news, turned into events (called under its lock: only enqueues). */
+    private final class ChildEvents implements Supervisor.Events {
+        @Override
+        public void childStarted(Instant at, long pid, StreamSettings settings) {
+            events.publish(new StreamEvent.ChildStarted(at, pid, settings, tap), parts);
+        }
+
+        @Override
+        public void childEnded(Exit exit) {
+            events.publish(new StreamEvent.ChildEnded(exit, exit.requested()), parts);
+        }
+    }
+
+    @Override
     public String name() {
         return name;
     }
@@ -69,34 +99,72 @@ public final class Stream implements AutoCloseable {
         return supervisor;
     }
 
-    /** @return the RTP tap */
-    RtpTap tap() {
+    @Override
+    public Supervisor.State state() {
+        return supervisor.state();
+    }
+
+    @Override
+    public StreamSettings settings() {
+        return supervisor.plan().settings();
+    }
+
+    @Override
+    public Optional<SdpWriter.H264Params> h264Params() {
+        return supervisor.h264Params();
+    }
+
+    @Override
+    public Instant childStartedAt() {
+        return supervisor.childStartedAt();
+    }
+
+    @Override
+    public RtpTap rtp() {
         return tap;
     }
 
-    /** @return its WebRTC viewers */
-    StreamWebRtc webrtc() {
-        return webrtc;
+    @Override
+    public Path mediaDir() {
+        return mediaDir;
     }
 
-    /** @return its recording, clips and snapshots */
-    StreamRecording recording() {
-        return recording;
+    @Override
+    public String gstLaunch() {
+        return gstLaunch;
     }
 
-    /** Makes the recording follow the settings in force; call after a start, stop or redefinition. */
+    /**
+     * @param feature a feature of the server
+     * @return this stream's part of it, when it attached
+     */
+    StreamFeature part(Feature<?> feature) {
+        return parts.get(feature);
+    }
+
+    /**
+     * Tells the features the settings in force now (after a start, a stop or a redefinition) and
+     * waits, bounded, until they follow them (a recording that ends has finished its segment).
+     */
     void settingsChanged() {
-        recording.follow(supervisor.plan().settings());
+        CompletableFuture<Void> done = events.publish(new StreamEvent.SettingsChanged(supervisor.plan().settings(), definition), parts);
+        try {
+            done.get(FOLLOW_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "stream {0}: the features did not follow the new settings within {1} s", name, FOLLOW_WAIT.toSeconds());
+        }
     }
 
     /** @return the definition in force */
     StreamDefinition definition() {
-        return new StreamDefinition(supervisor.defaults(), autostart, janus.endpoints());
+        return definition;
     }
 
     /** @return whether it starts with the server */
     public boolean autostart() {
-        return autostart;
+        return definition.autostart();
     }
 
     /**
@@ -106,20 +174,27 @@ public final class Stream implements AutoCloseable {
      */
     boolean redefine(StreamDefinition d) {
         if (!supervisor.redefine(d.plan())) return false;
-        autostart = d.autostart();
-        janus.redefine(d.janus());
+        definition = new StreamDefinition(supervisor.defaults(), d.autostart(), d.fields());
         settingsChanged();
         return true;
     }
 
-    /** @return its Janus fan-out */
-    StreamJanus janus() {
-        return janus;
+    /** @return the status of GET /control: the supervisor's, then each feature's members */
+    JsonObject status() {
+        JsonObject o = supervisor.status();
+        for (StreamFeature p : parts.values()) {
+            try {
+                p.addStatus(o);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "stream {0}: a feature's status failed: {1}", name, e.toString());
+            }
+        }
+        return o;
     }
 
-    /** @return the status of GET /control: the supervisor's, the Janus instances and the recording */
-    JsonObject status() {
-        return supervisor.status().add(StreamJanus.FIELD, janus.toJson()).add("recording", recording.status());
+    /** @param m the scrape being made: each feature's series of this stream */
+    void addMetrics(Metrics m) {
+        for (StreamFeature p : parts.values()) p.addMetrics(m);
     }
 
     /** @return GET /streams/{name}: the status of GET /control with "name" first and "autostart" last */
@@ -127,7 +202,7 @@ public final class Stream implements AutoCloseable {
         JsonObject o = Json.object().add("name", name);
         JsonObject status = status();
         for (String field : status.names()) o.add(field, status.get(field));
-        return o.add(StreamDefinition.AUTOSTART, autostart);
+        return o.add(StreamDefinition.AUTOSTART, autostart());
     }
 
     /** Marks it as going: from now on no start succeeds and a child that ends was stopped. */
@@ -135,21 +210,24 @@ public final class Stream implements AutoCloseable {
         supervisor.beginClose();
     }
 
-    /** Ends the child (bounded), the Janus feed (its mountpoints destroyed), the recording (its files finished) and the tap. */
+    /** Ends the child (bounded), lets the features hear it, closes them (their files finished, their mounts gone), then the tap. */
     @Override
     public void close() {
         try {
-            webrtc.close();
             supervisor.close();
         } finally {
             try {
-                janus.close();
+                events.drain(FOLLOW_WAIT);
             } finally {
-                try {
-                    recording.close();
-                } finally {
-                    tap.close();
+                for (StreamFeature p : parts.values()) {
+                    try {
+                        p.close();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "stream {0}: closing a feature: {1}", name, e.toString());
+                    }
                 }
+                events.close();
+                tap.close();
             }
         }
     }

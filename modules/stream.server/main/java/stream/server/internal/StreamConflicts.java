@@ -35,7 +35,7 @@ final class StreamConflicts {
                         if (overlap(mine, e))
                             return Optional.of(new ApiError(409, "Destination " + mine + " is taken: stream '" + other.name()
                                     + "' sends to " + e, "Choose another port, or change or delete stream '" + other.name() + "' first."));
-                if (mine.port() == other.tap().port() && (isLoopback(mine.host()) || isAny(mine.host())))
+                if (mine.port() == other.rtp().port() && (isLoopback(mine.host()) || isAny(mine.host())))
                     return Optional.of(new ApiError(409, "Destination " + mine + " is the statistics port of stream '"
                             + other.name() + "'", "Choose another port."));
             }

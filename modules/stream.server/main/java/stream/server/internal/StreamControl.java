@@ -57,8 +57,7 @@ final class StreamControl {
         Supervisor.Outcome outcome;
         if (action.equals("start")) {
             StreamPlan plan = ControlRequest.plan(supervisor.defaults(), request);
-            if (hasSettings) registry.checkStart(stream.name(), plan);
-            outcome = supervisor.start(plan);
+            outcome = registry.start(stream, plan);
             if (outcome == Supervisor.Outcome.ALREADY_RUNNING && hasSettings
                     && !plan.settings().equals(supervisor.plan().settings()))
                 throw new ApiError(409, "Stream already running with other settings",
@@ -66,7 +65,7 @@ final class StreamControl {
         } else {
             outcome = supervisor.stop();
         }
-        stream.settingsChanged(); // the recording follows the settings now in force
+        stream.settingsChanged(); // the features follow the settings now in force (recording on or off)
         // A stream deleted while this request waited is gone (its child too), not shutting down.
         if (registry.get(stream.name()).orElse(null) != stream)
             throw StreamRegistry.notFound(stream.name());

@@ -15,22 +15,19 @@ final class StreamMetrics {
 
     /**
      * @param streams every stream
+     * @param features the server's features (their server-wide series)
      * @param requests the HTTP responses counted so far
      * @return the Prometheus text: every stream series labelled {@code stream="NAME"}
      */
-    static String of(List<Stream> streams, Metrics.RequestCounter requests) {
+    static String of(List<Stream> streams, Features features, Metrics.RequestCounter requests) {
         Metrics m = new Metrics();
         Instant serverStart = streams.get(0).supervisor().createdAt();
         for (Stream s : streams) {
             if (s.name().equals(StreamName.MAIN)) serverStart = s.supervisor().createdAt();
             add(m, s.name(), s.supervisor());
-            m.gauge("stream_webrtc_viewers", "Browsers watching the stream over WebRTC (WHEP).", Map.of("stream", s.name()),
-                    s.webrtc().viewers());
-            s.janus().addTo(m);
-            s.recording().addMetrics(m);
+            s.addMetrics(m);
         }
-        m.gauge("stream_server_webrtc_gateway_up", "1 when the WebRTC gateway process runs (it starts with the first viewer).",
-                streams.get(0).webrtc().gatewayUp() ? 1 : 0);
+        features.addServerMetrics(m);
         m.gauge("stream_server_uptime_seconds", "Seconds since the server started.",
                 Duration.between(serverStart, Instant.now()).toMillis() / 1000.0);
         requests.addTo(m, "stream_http_requests_total");

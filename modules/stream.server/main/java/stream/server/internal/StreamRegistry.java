@@ -26,7 +26,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final StateDir stateDir;
     private final int httpPort;
     private final StreamStore store;
-    private final stream.server.internal.webrtc.WebRtcService webrtc;
+    private final Features features;
     private final Path mediaRoot;
 
     /** What a PUT did. @param stream the stream @param created whether it is new */
@@ -41,15 +41,15 @@ public final class StreamRegistry implements AutoCloseable {
      * @throws IOException when main's tap cannot be opened
      */
     private StreamRegistry(String gstLaunch, StateDir stateDir, int httpPort, StreamStore store, StreamDefinition main,
-                           Path mediaRoot, stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
-        this.webrtc = webrtc;
+                           Path mediaRoot, Features features) throws IOException {
+        this.features = features;
         this.gstLaunch = gstLaunch;
         this.stateDir = stateDir;
         this.httpPort = httpPort;
         this.store = store;
         this.mediaRoot = mediaRoot;
         streams.put(StreamName.MAIN, Stream.open(StreamName.MAIN, gstLaunch, main, PidFile.of(stateDir, httpPort, StreamName.MAIN),
-                mediaDir(StreamName.MAIN), webrtc));
+                mediaDir(StreamName.MAIN), features));
     }
 
     /**
@@ -64,16 +64,16 @@ public final class StreamRegistry implements AutoCloseable {
      * @param main main's plan, from the server's flags
      * @param mainAutostart whether main starts with the server (--start)
      * @param startupFile a --streams file, or null
-     * @param webrtc the server's WebRTC gateway
+     * @param features the server's features, attached to every stream
      * @return the registry
      * @throws IllegalArgumentException for a bad --streams file or definitions in conflict (a usage error)
      * @throws IOException for a damaged definitions file in the state directory, or no tap port
      */
     public static StreamRegistry open(String gstLaunch, StateDir stateDir, int boundPort, int configuredPort, StreamPlan main,
                                       boolean mainAutostart, Path startupFile,
-                                      stream.server.internal.webrtc.WebRtcService webrtc) throws IOException {
+                                      Features features) throws IOException {
         for (PidFile left : PidFile.left(stateDir, boundPort)) left.endStaleChild();
-        StreamStore store = StreamStore.in(stateDir, configuredPort);
+        StreamStore store = StreamStore.in(stateDir, configuredPort, features.fields());
         Map<String, StreamDefinition> definitions;
         try {
             definitions = store.load();
@@ -84,14 +84,14 @@ public final class StreamRegistry implements AutoCloseable {
             if (!java.nio.file.Files.isRegularFile(startupFile))
                 throw new IllegalArgumentException("--streams " + startupFile + ": no such file");
             try {
-                definitions.putAll(StreamStore.file(startupFile).load());
+                definitions.putAll(StreamStore.file(startupFile, features.fields()).load());
             } catch (StreamStore.BadFile e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
         // recordings and clips by the configured port, as the definitions: the same command line finds the same files
         StreamRegistry r = new StreamRegistry(gstLaunch, stateDir, boundPort, store, new StreamDefinition(main, mainAutostart),
-                stateDir.path().resolve("media-" + configuredPort), webrtc);
+                stateDir.path().resolve("media-" + configuredPort), features);
         try {
             r.load(definitions);
         } catch (IOException | RuntimeException e) {
@@ -112,7 +112,7 @@ public final class StreamRegistry implements AutoCloseable {
         lock.lock();
         try {
             for (var e : definitions.entrySet())
-                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), mediaDir(e.getKey()), webrtc));
+                streams.put(e.getKey(), Stream.open(e.getKey(), gstLaunch, e.getValue(), pidFile(e.getKey()), mediaDir(e.getKey()), features));
             List<String> conflicts = StreamConflicts.among(streams.values());
             if (!conflicts.isEmpty()) throw new IllegalArgumentException("stream definitions in conflict: " + String.join("; ", conflicts));
             save();
@@ -145,6 +145,11 @@ public final class StreamRegistry implements AutoCloseable {
         return List.copyOf(streams.values());
     }
 
+    /** @return the server's features */
+    public Features features() {
+        return features;
+    }
+
     /** @return the definitions file */
     public Path file() {
         return store.file();
@@ -171,7 +176,7 @@ public final class StreamRegistry implements AutoCloseable {
                 if (!saveOrUndo(() -> old.redefine(before))) throw notSaved();
                 return new Put(old, false);
             }
-            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), mediaDir(name), webrtc);
+            Stream s = Stream.open(name, gstLaunch, d, pidFile(name), mediaDir(name), features);
             streams.put(name, s);
             if (!saveOrUndo(() -> {
                 streams.remove(name);
@@ -228,18 +233,31 @@ public final class StreamRegistry implements AutoCloseable {
     }
 
     /**
-     * Checks the settings of a start against the other streams, under the definitions lock.
-     * @param name the stream
-     * @param plan the settings asked for
+     * Starts a stream: the check of its settings against the other streams and the start itself
+     * (until its plan is in force and its child spawned) under the definitions lock, so of two
+     * concurrent starts or PUTs that want one device or port, one wins and the other gets 409.
+     * The wait for the child to run happens outside the lock.
+     * @param stream the stream
+     * @param plan the settings asked for, or null for its definition's
+     * @return what the supervisor did
      * @throws ApiError 409 naming the stream that has a destination or the device
      */
-    void checkStart(String name, StreamPlan plan) throws ApiError {
+    Supervisor.Outcome start(Stream stream, StreamPlan plan) throws ApiError {
         lock.lock();
+        boolean[] held = {true};
+        Runnable release = () -> {
+            if (held[0]) {
+                held[0] = false;
+                lock.unlock();
+            }
+        };
         try {
-            var conflict = StreamConflicts.find(name, plan, streams.values());
+            StreamPlan wanted = plan != null ? plan : stream.supervisor().defaults();
+            var conflict = StreamConflicts.find(stream.name(), wanted, streams.values());
             if (conflict.isPresent()) throw conflict.get();
+            return stream.supervisor().start(plan, release);
         } finally {
-            lock.unlock();
+            release.run();
         }
     }
 

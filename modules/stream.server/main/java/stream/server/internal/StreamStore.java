@@ -30,21 +30,28 @@ import java.util.TreeMap;
 final class StreamStore {
     private final Path file;
     private final StateDir dir; // null for a --streams file, which is only read
+    private final Map<String, DefinitionField> fields;
 
-    private StreamStore(Path file, StateDir dir) {
+    private StreamStore(Path file, StateDir dir, Map<String, DefinitionField> fields) {
         this.file = file;
         this.dir = dir;
+        this.fields = Map.copyOf(fields);
     }
 
-    /** @param stateDir the state directory @param port the configured HTTP port @return the store of that server */
-    static StreamStore in(StateDir stateDir, int port) {
+    /**
+     * @param stateDir the state directory
+     * @param port the configured HTTP port
+     * @param fields the definition fields the features own
+     * @return the store of that server
+     */
+    static StreamStore in(StateDir stateDir, int port, Map<String, DefinitionField> fields) {
         String name = "streams-" + port + ".json";
-        return new StreamStore(stateDir.resolve(name), stateDir);
+        return new StreamStore(stateDir.resolve(name), stateDir, fields);
     }
 
-    /** @param file a --streams file @return a store that reads it */
-    static StreamStore file(Path file) {
-        return new StreamStore(file, null);
+    /** @param file a --streams file @param fields the definition fields the features own @return a store that reads it */
+    static StreamStore file(Path file, Map<String, DefinitionField> fields) {
+        return new StreamStore(file, null, fields);
     }
 
     /** @return the file */
@@ -110,8 +117,8 @@ final class StreamStore {
             else {
                 try {
                     JsonObject o = m.getValue().asObject();
-                    ControlRequest.parseDefinition(o.toString().getBytes(StandardCharsets.UTF_8));
-                    found.put(name, StreamDefinition.of(o));
+                    ControlRequest.parseDefinition(o.toString().getBytes(StandardCharsets.UTF_8), fields.keySet());
+                    found.put(name, StreamDefinition.of(o, fields));
                 } catch (ApiError e) {
                     // A bad setting's message names the value and what is allowed; the others' hints say more.
                     problems.add(where + e.getMessage() + (e.extra.get("field") != null ? "" : " (" + e.hint + ")"));

@@ -6,7 +6,6 @@ import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import stream.server.internal.record.StreamMediaRoutes;
 
 /**
  * {@code /streams} and below: {@code GET /streams} lists every stream; {@code GET|PUT|DELETE
@@ -75,18 +74,9 @@ final class StreamsApi {
             }
             return;
         }
-        if (parts[1].equals("whep")) {
-            WhepRoutes.route(ex, stream(name), parts, auth);
-            return;
-        }
-        if (parts.length == 3 && parts[1].equals(StreamJanus.FIELD)) {
-            stream(name).janus().page(ex, parts[2]);
-            return;
-        }
-        String rest = path.substring(PATH.length() + 1 + name.length());
-        if (StreamMediaRoutes.handles(rest)) {
-            if (!method.equals("GET") && !method.equals("HEAD")) auth.authorize(ex); // POST clips, DELETE files
-            stream(name).recording().answer(ex, rest);
+        var route = registry.features().route(parts[1]);
+        if (route.isPresent()) {
+            feature(ex, stream(name), route.get());
             return;
         }
         if (parts.length == 2 && parts[1].equals("stream.sdp")) {
@@ -97,6 +87,33 @@ final class StreamsApi {
         throw notFound(path);
     }
 
+    /** Checks the method (405 with Allow) and, for a change, the token; then the feature answers. */
+    private <S extends StreamFeature> void feature(HttpExchange ex, Stream stream, Features.Bound<S> bound) throws IOException, ApiError {
+        answer(ex, stream, bound, auth, ex.getRequestURI().getRawPath().substring(PATH.length() + 1 + stream.name().length()));
+    }
+
+    /**
+     * Answers a feature's route for a stream.
+     * @param ex the exchange
+     * @param stream the stream
+     * @param bound the route and its feature
+     * @param auth the token check, for methods that change state
+     * @param rest the raw path after /streams/NAME
+     */
+    static <S extends StreamFeature> void answer(HttpExchange ex, Stream stream, Features.Bound<S> bound, Authorizer auth, String rest)
+            throws IOException, ApiError {
+        FeatureRoute<S> r = bound.route();
+        String method = ex.getRequestMethod();
+        if (r.changes().contains(method)) auth.authorize(ex);
+        else if (!r.reads().contains(method)) throw ApiError.notAllowed(method, ex.getRequestURI().getRawPath(), r.allow());
+        @SuppressWarnings("unchecked") // the registry attached this feature's own part under it
+        S part = (S) stream.part(bound.feature());
+        if (part == null)
+            throw new ApiError(503, "Feature " + bound.feature().name() + " is unavailable for stream '" + stream.name() + "'",
+                    "The server log says why it could not attach.");
+        r.handler().answer(ex, part, rest);
+    }
+
     private static void guard(String method, String path, String allow) throws ApiError {
         if (!method.equals("GET") && !method.equals("HEAD")) throw ApiError.notAllowed(method, path, allow);
     }
@@ -105,10 +122,8 @@ final class StreamsApi {
         return registry.get(name).orElseThrow(() -> StreamRegistry.notFound(name));
     }
 
-    private static ApiError notFound(String path) {
-        return new ApiError(404, "No such path: " + HttpApi.clip(path),
-                "Under /streams: GET /streams, GET|PUT|DELETE /streams/NAME, GET|POST /streams/NAME/control, GET /streams/NAME/stream.sdp,"
-                        + " GET /streams/NAME/janus/I, GET /streams/NAME/snapshot.jpg, GET /streams/NAME/recordings, GET|POST /streams/NAME/clips.");
+    private ApiError notFound(String path) {
+        return new ApiError(404, "No such path: " + HttpApi.clip(path), "Under /streams: " + String.join("; ", Routes.under(registry.features())) + ".");
     }
 
     private void list(HttpExchange ex) throws IOException {
@@ -119,7 +134,8 @@ final class StreamsApi {
 
     private void put(HttpExchange ex, String name) throws IOException, ApiError {
         auth.authorize(ex);
-        StreamDefinition d = StreamDefinition.of(ControlRequest.readDefinition(ex));
+        var fields = registry.features().fields();
+        StreamDefinition d = StreamDefinition.of(ControlRequest.readDefinition(ex, fields.keySet()), fields);
         StreamRegistry.Put done = registry.put(name, d);
         JsonObject body = Json.object().add("message", done.created() ? "Stream created" : "Stream updated");
         JsonObject entry = done.stream().entry();

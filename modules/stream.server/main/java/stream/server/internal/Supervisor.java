@@ -75,8 +75,31 @@ public final class Supervisor {
         }
     }
 
+    /** Hears each child start and end; called under the supervisor's lock, so it must only take note (never wait). */
+    public interface Events {
+        /**
+         * A child was spawned.
+         * @param at when
+         * @param pid its process id
+         * @param settings the settings it runs with
+         */
+        void childStarted(Instant at, long pid, StreamSettings settings);
+
+        /** @param exit how the child ended ({@link Exit#requested()}: a stop, not a failure) */
+        void childEnded(Exit exit);
+    }
+
+    private static final Events NO_EVENTS = new Events() {
+        @Override
+        public void childStarted(Instant at, long pid, StreamSettings settings) {}
+
+        @Override
+        public void childEnded(Exit exit) {}
+    };
+
     private final String gstLaunch;
     private final Launcher launcher;
+    private volatile Events events = NO_EVENTS;
     private final PidFile pidFile;
     private final RtpTap tap;
     private final ReentrantLock opLock = new ReentrantLock(true);
@@ -126,6 +149,11 @@ public final class Supervisor {
         this.restarts = new RestartScheduler(defaults.settings().restart());
         this.pidFile = pidFile;
         this.tap = tap;
+    }
+
+    /** @param events who hears each child start and end; set once, before the first start */
+    public void events(Events events) {
+        this.events = java.util.Objects.requireNonNull(events, "events");
     }
 
     /** Starts the watchdog that finds stalled children; call once, after construction. */
@@ -244,20 +272,36 @@ public final class Supervisor {
      * @return what happened
      */
     public Outcome start(StreamPlan requested) {
+        return start(requested, () -> { });
+    }
+
+    /**
+     * As {@link #start(StreamPlan)}, telling the caller as soon as the plan is in force and the
+     * child spawned (or the start refused), before waiting for it to run: a caller that checked
+     * the plan against other streams under a lock of its own releases it there.
+     * @param requested the plan for this start, or null to use the last one
+     * @param planInForce run once, on this thread, before the wait
+     * @return what happened
+     */
+    public Outcome start(StreamPlan requested, Runnable planInForce) {
         opLock.lock();
         try {
             Child child;
-            synchronized (this) {
-                if (closing) return Outcome.SHUTTING_DOWN;
-                State state = machine.state();
-                if (state == State.STARTING || state == State.RUNNING || (state == State.STALLED && current != null)) {
-                    if (requested != null) applyLive(requested);
-                    return Outcome.ALREADY_RUNNING;
+            try {
+                synchronized (this) {
+                    if (closing) return Outcome.SHUTTING_DOWN;
+                    State state = machine.state();
+                    if (state == State.STARTING || state == State.RUNNING || (state == State.STALLED && current != null)) {
+                        if (requested != null) applyLive(requested);
+                        return Outcome.ALREADY_RUNNING;
+                    }
+                    if (requested != null) plan = requested;
+                    restarts.reset(plan.settings().restart());
+                    child = spawnLocked();
+                    if (child == null) return Outcome.FAILED_TO_START;
                 }
-                if (requested != null) plan = requested;
-                restarts.reset(plan.settings().restart());
-                child = spawnLocked();
-                if (child == null) return Outcome.FAILED_TO_START;
+            } finally {
+                planInForce.run();
             }
             synchronized (this) {
                 long deadline = System.nanoTime() + START_WAIT.toNanos();
@@ -318,6 +362,7 @@ public final class Supervisor {
         current = child;
         starts++;
         machine.to(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command));
+        events.childStarted(child.startedAt, child.pid, plan.settings());
         if (pidFile != null) pidFile.write(p.process().toHandle(), p.childId());
         return child;
     }
@@ -405,6 +450,7 @@ public final class Supervisor {
             if (current == child) {
                 lastExit = Exit.of(child.exitCode(), true, child.tail());
                 current = null;
+                events.childEnded(lastExit);
                 machine.to(State.STOPPED, lastExit.description());
                 if (pidFile != null) pidFile.delete();
             }
@@ -488,6 +534,7 @@ public final class Supervisor {
         }
         lastExit = Exit.of(code, closing, child.tail());
         current = null;
+        events.childEnded(lastExit);
         if (pidFile != null) pidFile.delete();
         notifyAll();
         if (closing) {
@@ -513,18 +560,7 @@ public final class Supervisor {
         JsonObject o = new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
                 restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
                 .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
-        for (var members : statusMembers) members.get().forEach(m -> o.add(m.getName(), m.getValue()));
         return o;
     }
 
-    private final java.util.List<java.util.function.Supplier<JsonObject>> statusMembers =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /**
-     * Adds members to the status, after the supervisor's own (e.g. a stream's WebRTC viewers).
-     * @param members gives the members each time the status is made; must not wait on this supervisor
-     */
-    void addStatusMembers(java.util.function.Supplier<JsonObject> members) {
-        statusMembers.add(members);
-    }
 }

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import stream.server.internal.janus.JanusEndpoint;
+import stream.server.internal.janus.JanusFeature;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,14 +127,15 @@ class JanusStreamTest {
     void theDefinitionsFileKeepsTheInstancesWithTheirSecrets() throws Exception {
         String text = "{\"cam\": {\"source\": \"test\", \"destinations\": [\"127.0.0.1:5998\"], \"janus\": [{\"url\": "
                 + "\"http://10.77.1.2:8088/janus\", \"apiSecret\": \"" + API_SECRET + "\", \"mountpoint\": 7}]}}";
-        StreamStore store = StreamStore.file(dir.resolve("streams.json"));
+        StreamStore store = StreamStore.file(dir.resolve("streams.json"), new Features(List.of(new JanusFeature())).fields());
         StreamDefinition d = store.parse(text).get("cam");
-        assertEquals(1, d.janus().size());
-        assertEquals(7, d.janus().get(0).mountpointId());
+        List<JanusEndpoint> janus = JanusEndpoint.listFromJson(d.field("janus"));
+        assertEquals(1, janus.size());
+        assertEquals(7, janus.get(0).mountpointId());
         JsonObject stored = d.toJson();
         assertTrue(stored.toString().contains(API_SECRET), stored::toString);
         assertEquals(d, store.parse(new JsonObject().add("cam", stored).toString()).get("cam"));
-        assertNoSecret("the instance's public form", d.janus().get(0).toJson().toString());
+        assertNoSecret("the instance's public form", janus.get(0).toJson().toString());
     }
 
     @Test

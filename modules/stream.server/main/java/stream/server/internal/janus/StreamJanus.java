@@ -1,4 +1,4 @@
-package stream.server.internal;
+package stream.server.internal.janus;
 
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
@@ -12,30 +12,32 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import stream.server.internal.janus.JanusEndpoint;
-import stream.server.internal.janus.JanusFeed;
-import stream.server.internal.janus.JanusPlayerPage;
-import stream.server.internal.janus.KeeperStatus;
-import stream.server.internal.janus.KeeperTiming;
-import stream.server.internal.janus.MountpointSpec;
+import stream.server.internal.ApiError;
+import stream.server.internal.HttpApi;
+import stream.server.internal.Metrics;
+import stream.server.internal.RtpTap;
+import stream.server.internal.StreamEvent;
+import stream.server.internal.StreamFeature;
+import stream.server.internal.StreamView;
 
 /**
  * A stream's Janus fan-out: the {@code "janus"} field of its definition (a list of
  * {@link JanusEndpoint}s; a field of the definition, not a row of {@link StreamSettings}, because
  * it carries secrets the status must not show and the child never sees), and while the stream's
- * child runs a {@link JanusFeed} fed from the stream's {@link RtpTap}. A watcher looks at the
- * supervisor four times a second: a child appears, the feed starts (each Janus gets its
- * mountpoint); the child goes (stop, failure, delete, shutdown), the feed closes (every mountpoint
- * destroyed). A new child or a new list of instances gets a new feed. Also the status member, the
- * /metrics samples and the player page under {@code /streams/NAME/janus/}.
+ * child runs a {@link JanusFeed} fed from the stream's {@link RtpTap}. The stream's events wake a
+ * watcher: a child starts, the feed starts (each Janus gets its mountpoint); the child ends (stop,
+ * failure, delete, shutdown), the feed closes (every mountpoint destroyed). A new child or a new
+ * list of instances gets a new feed; a feed that could not start is tried again every
+ * {@link #RETRY}. Also the status member, the /metrics samples and the player page under
+ * {@code /streams/NAME/janus/}.
  */
-final class StreamJanus implements AutoCloseable {
+public final class StreamJanus implements StreamFeature {
     /** The definition's field. */
     static final String FIELD = "janus";
     private static final System.Logger LOG = System.getLogger("stream.server");
-    private static final long LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** How often a feed that could not start is tried again. */
+    static final Duration RETRY = Duration.ofMillis(250);
     private static final String HINT = "Send \"janus\": [{\"url\": \"http://HOST:8088/janus\", \"apiSecret\": \"...\", "
             + "\"adminKey\": \"...\"}] (url required; also token, rtpHost, mountpoint), or leave the field out for none.";
 
@@ -43,7 +45,7 @@ final class StreamJanus implements AutoCloseable {
     private record Running(JanusFeed feed, List<JanusEndpoint> endpoints, Instant child) {}
 
     private final String stream;
-    private final Supervisor supervisor;
+    private final StreamView view;
     private final RtpTap tap;
     private final KeeperTiming timing;
     private final RtpTap.PacketListener listener = (packet, nanos) -> {
@@ -52,14 +54,15 @@ final class StreamJanus implements AutoCloseable {
     };
     private final Thread watcher;
     private volatile List<JanusEndpoint> endpoints;
+    private volatile Instant child; // when the running child started, from the events; null with none
     private volatile Running running;
     private volatile boolean closed;
     private String lastFailure; // the watcher's own: logs a failure to start a feed once
 
-    private StreamJanus(String stream, Supervisor supervisor, RtpTap tap, List<JanusEndpoint> endpoints, KeeperTiming timing) {
-        this.stream = stream;
-        this.supervisor = supervisor;
-        this.tap = tap;
+    private StreamJanus(StreamView view, List<JanusEndpoint> endpoints, KeeperTiming timing) {
+        this.stream = view.name();
+        this.view = view;
+        this.tap = view.rtp();
         this.timing = timing;
         this.endpoints = List.copyOf(endpoints);
         this.watcher = Thread.ofVirtual().name("janus-" + stream).unstarted(this::watch);
@@ -67,60 +70,57 @@ final class StreamJanus implements AutoCloseable {
 
     /**
      * Starts watching a stream.
-     * @param stream its name
-     * @param supervisor its supervisor (whether a child runs, the H.264 parameters)
-     * @param tap its tap (the packets)
-     * @param endpoints its Janus instances, possibly none
-     * @return the running watcher
+     * @param view the stream (its name, the H.264 parameters, the packets)
+     * @param timing how the keepers pace their requests
+     * @return the running watcher, with no instances until its definition gives some
      */
-    static StreamJanus start(String stream, Supervisor supervisor, RtpTap tap, List<JanusEndpoint> endpoints) {
-        StreamJanus j = new StreamJanus(Objects.requireNonNull(stream), supervisor, tap, endpoints, KeeperTiming.DEFAULT);
+    static StreamJanus start(StreamView view, KeeperTiming timing) {
+        StreamJanus j = new StreamJanus(Objects.requireNonNull(view), List.of(), timing);
         j.watcher.start();
         return j;
     }
 
-    /**
-     * Reads the field from a definition object.
-     * @param definition the object of PUT /streams/NAME or of the definitions file
-     * @return the instances; none when the field is absent
-     * @throws ApiError 400 naming the entry and what is wrong (never a secret's value)
-     */
-    static List<JanusEndpoint> read(JsonObject definition) throws ApiError {
-        JsonValue v = definition.get(FIELD);
-        if (v == null) return List.of();
-        try {
-            return JanusEndpoint.listFromJson(v);
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(400, "Invalid Janus instance: " + e.getMessage(), HINT);
+    @Override
+    public void on(StreamEvent event) {
+        switch (event) {
+            case StreamEvent.ChildStarted started -> child = started.at();
+            case StreamEvent.ChildEnded ended -> child = null;
+            case StreamEvent.SettingsChanged changed -> {
+                List<JanusEndpoint> list = endpointsOf(changed.definition().field(FIELD));
+                if (list.equals(endpoints)) return;
+                endpoints = list;
+            }
         }
+        LockSupport.unpark(watcher);
+    }
+
+    /** @return the instances a checked field value names; none for no value */
+    private static List<JanusEndpoint> endpointsOf(JsonValue v) {
+        return v == null ? List.of() : JanusEndpoint.listFromJson(v);
     }
 
     /**
-     * Writes the field into a definition object, secrets included: for the definitions file only,
-     * which lives in the private state directory.
-     * @param definition the object being written
-     * @param list the instances; nothing is written for none
+     * Checks the field's value.
+     * @param v the value of PUT /streams/NAME or of the definitions file
+     * @return the value to keep (secrets included: only the private definitions file holds it), or null for none
+     * @throws ApiError 400 naming the entry and what is wrong (never a secret's value)
      */
-    static void store(JsonObject definition, List<JanusEndpoint> list) {
-        if (list.isEmpty()) return;
+    static JsonValue read(JsonValue v) throws ApiError {
+        List<JanusEndpoint> list;
+        try {
+            list = JanusEndpoint.listFromJson(v);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "Invalid Janus instance: " + e.getMessage(), HINT);
+        }
+        if (list.isEmpty()) return null;
         JsonArray a = new JsonArray();
         list.forEach(e -> a.add(e.toStoredJson()));
-        definition.add(FIELD, a);
+        return a;
     }
 
     /** @return the instances in force */
     List<JanusEndpoint> endpoints() {
         return endpoints;
-    }
-
-    /**
-     * Takes a new list: a running stream's feed is replaced by one for the new list (its
-     * mountpoints are destroyed and made again); the child is not touched.
-     * @param list the instances
-     */
-    void redefine(List<JanusEndpoint> list) {
-        endpoints = List.copyOf(list);
-        LockSupport.unpark(watcher);
     }
 
     private void watch() {
@@ -131,24 +131,28 @@ final class StreamJanus implements AutoCloseable {
                 LOG.log(Level.WARNING, "stream {0}: Janus feed: {1}", stream, e.toString());
             }
             // A stream without instances has nothing to watch until a PUT gives it some (redefine wakes this).
-            if (endpoints.isEmpty() && running == null) LockSupport.park();
-            else LockSupport.parkNanos(LOOK_NANOS);
+            // Nothing to retry: sleep until an event; a feed that could not start: try again soon.
+            if (lastFailure == null || closed) LockSupport.park();
+            else LockSupport.parkNanos(RETRY.toNanos());
         }
         stopFeed();
     }
 
     /** One look: the feed exists exactly while a child runs and there are instances. */
     private void look() {
-        Instant child = supervisor.childStartedAt();
+        Instant child = this.child;
         List<JanusEndpoint> want = endpoints;
         Running r = running;
         if (r != null && (child == null || !child.equals(r.child()) || !want.equals(r.endpoints()))) {
             stopFeed();
             r = null;
         }
-        if (r != null || child == null || want.isEmpty() || closed) return;
+        if (r != null || child == null || want.isEmpty() || closed) {
+            lastFailure = null; // fed, or nothing to feed: no retry
+            return;
+        }
         try {
-            JanusFeed feed = JanusFeed.start(stream, want, supervisor::h264Params, timing);
+            JanusFeed feed = JanusFeed.start(stream, want, view::h264Params, timing);
             running = new Running(feed, want, child);
             tap.addListener(listener);
             lastFailure = null;
@@ -167,8 +171,13 @@ final class StreamJanus implements AutoCloseable {
         running = null;
     }
 
-    /** @return the status member: per instance its settings (no secret values) and, while fed, its keeper's status */
-    JsonArray toJson() {
+    /** Adds "janus": per instance its settings (no secret values) and, while fed, its keeper's status. */
+    @Override
+    public void addStatus(JsonObject status) {
+        status.add(FIELD, toJson());
+    }
+
+    private JsonArray toJson() {
         List<JanusEndpoint> list = endpoints;
         Running r = running;
         List<KeeperStatus> status = r != null && r.endpoints().equals(list) ? r.feed().status() : null;
@@ -196,7 +205,8 @@ final class StreamJanus implements AutoCloseable {
      * Adds the stream's Janus samples to a scrape: the feed's while it runs, else {@code up 0} per instance.
      * @param m the scrape
      */
-    void addTo(Metrics m) {
+    @Override
+    public void addMetrics(Metrics m) {
         List<JanusEndpoint> list = endpoints;
         Running r = running;
         if (r != null && r.endpoints().equals(list)) {
@@ -215,7 +225,11 @@ final class StreamJanus implements AutoCloseable {
      * @param ex the exchange
      * @param what the path's last part
      */
-    void page(HttpExchange ex, String what) throws IOException, ApiError {
+    void page(HttpExchange ex, String rest) throws IOException, ApiError {
+        String[] parts = rest.substring(1).split("/", -1);
+        if (parts.length != 2) throw new ApiError(404, "No such path: " + HttpApi.clip(ex.getRequestURI().getRawPath()),
+                "GET /streams/" + stream + "/janus/I plays the stream through its Janus instance I (from 0).");
+        String what = parts[1];
         String method = ex.getRequestMethod();
         if (!method.equals("GET") && !method.equals("HEAD"))
             throw ApiError.notAllowed(method, ex.getRequestURI().getRawPath(), "GET, HEAD");

@@ -1,40 +1,44 @@
-package stream.server.internal;
+package stream.server.internal.webrtc;
 
 import com.eclipsesource.json.Json;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import stream.server.internal.webrtc.WebRtcGateway;
-import stream.server.internal.webrtc.WhepException;
+import stream.server.internal.Answers;
+import stream.server.internal.ApiError;
+import stream.server.internal.ControlRequest;
+import stream.server.internal.HttpApi;
+import stream.server.internal.StreamSettings;
+import stream.server.internal.StreamView;
+import stream.server.internal.Supervisor;
 
 /**
  * WHEP (draft-ietf-wish-whep) for one stream: {@code POST /streams/{name}/whep} (and {@code POST
  * /whep} for main) with an SDP offer answers 201, the SDP answer and {@code Location:
  * /streams/{name}/whep/{id}}; {@code DELETE} on that Location ends the viewer. Both are state
- * changes and need the token like every other.
+ * changes: the HTTP layer checks the token before these run ({@link WebRtcFeature#routes()}).
  */
 final class WhepRoutes {
     private WhepRoutes() {}
 
     /**
-     * @param ex the request
-     * @param stream the stream
-     * @param parts the path below /streams: {name, "whep"} or {name, "whep", id}
-     * @param auth the token check
+     * @param ex the request, its token checked
+     * @param webrtc the stream's WebRTC
+     * @param rest the path after /streams/NAME: "/whep" or "/whep/ID"
      */
-    static void route(HttpExchange ex, Stream stream, String[] parts, StreamsApi.Authorizer auth) throws IOException, ApiError {
+    static void route(HttpExchange ex, StreamWebRtc webrtc, String rest) throws IOException, ApiError {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
+        String[] parts = rest.substring(1).split("/", -1);
+        StreamView stream = webrtc.stream();
         try {
-            if (parts.length == 2) {
+            if (parts.length == 1) {
                 if (!method.equals("POST")) throw ApiError.notAllowed(method, path, "POST");
-                auth.authorize(ex);
-                offer(ex, stream);
-            } else if (parts.length == 3 && !parts[2].isEmpty()) {
+                offer(ex, webrtc);
+            } else if (parts.length == 2 && !parts[1].isEmpty()) {
                 if (!method.equals("DELETE")) throw ApiError.notAllowed(method, path, "DELETE");
-                auth.authorize(ex);
-                stream.webrtc().delete(parts[2]);
-                Answers.json(ex, 200, Json.object().add("message", "Viewer ended").add("viewer", parts[2]));
+                webrtc.delete(parts[1]);
+                Answers.json(ex, 200, Json.object().add("message", "Viewer ended").add("viewer", parts[1]));
             } else {
                 throw new ApiError(404, "No such path: " + HttpApi.clip(path),
                         "POST /streams/" + stream.name() + "/whep with an SDP offer; DELETE the Location it answers.");
@@ -47,22 +51,22 @@ final class WhepRoutes {
         }
     }
 
-    private static void offer(HttpExchange ex, Stream stream) throws IOException, ApiError, WhepException, InterruptedException {
+    private static void offer(HttpExchange ex, StreamWebRtc webrtc) throws IOException, ApiError, WhepException, InterruptedException {
+        StreamView stream = webrtc.stream();
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).strip().startsWith("application/sdp"))
             throw new ApiError(415, "A WHEP offer is Content-Type application/sdp, not " + (type == null ? "none" : "'" + HttpApi.clip(type) + "'"),
                     "POST the browser's SDP offer with the header Content-Type: application/sdp.");
         String sdp = new String(ControlRequest.readBody(ex), StandardCharsets.UTF_8);
-        Supervisor sup = stream.supervisor();
-        Supervisor.State state = sup.state();
+        Supervisor.State state = stream.state();
         if (state != Supervisor.State.RUNNING && state != Supervisor.State.STALLED)
             throw new ApiError(state == Supervisor.State.STARTING ? 503 : 409, "Stream '" + stream.name() + "' is " + state.json()
                     + ", not running", state == Supervisor.State.STARTING ? "Try again in a moment."
                     : "Start it first: POST /streams/" + stream.name() + "/control {\"action\":\"start\"}.");
         if (!sdp.startsWith("v=0"))
             throw new ApiError(400, "The body is no SDP offer (it does not begin with v=0)", "POST the browser's offer as it is.");
-        int max = sup.plan().settings().get(StreamSettings.MAX_VIEWERS);
-        WebRtcGateway.Answer answer = stream.webrtc().offer(sdp, max);
+        int max = stream.settings().get(StreamSettings.MAX_VIEWERS);
+        WebRtcGateway.Answer answer = webrtc.offer(sdp, max);
         ex.getResponseHeaders().set("Location", "/streams/" + stream.name() + "/whep/" + answer.viewer());
         Answers.text(ex, 201, "application/sdp", answer.sdp());
     }

@@ -1,4 +1,4 @@
-package stream.server.internal;
+package stream.server.internal.record;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
@@ -15,23 +15,25 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import stream.server.internal.record.Clips;
-import stream.server.internal.record.MediaName;
-import stream.server.internal.record.RecordSettings;
-import stream.server.internal.record.Recorder;
-import stream.server.internal.record.StreamCapture;
-import stream.server.internal.record.StreamMediaRoutes;
+import stream.server.internal.ApiError;
+import stream.server.internal.Metrics;
+import stream.server.internal.RecordGrammar;
+import stream.server.internal.RtpTap;
+import stream.server.internal.StateDir;
+import stream.server.internal.StreamEvent;
+import stream.server.internal.StreamFeature;
+import stream.server.internal.StreamSettings;
 
 /**
  * A stream's recording, clips and snapshots: its {@link StreamCapture}, fed by the stream's
  * {@link RtpTap}, made with the stream and closed with it. Recording follows the stream's
- * {@code record*} settings in force ({@link #follow}), which change without touching the child
+ * {@code record*} settings in force ({@link #follow}, on each settings change), which change without touching the child
  * ({@link StreamSettings#LIVE}). Its files live in the stream's own folder of the state directory,
  * {@code media-PORT/NAME/} ({@code recordings/}, {@code clips/}), or for recordings in
  * {@code record-dir}. It adds the "recording" member to the stream's status, its series to
  * /metrics, and answers {@code /streams/NAME/recordings}, {@code /clips} and {@code /snapshot.jpg}.
  */
-final class StreamRecording implements AutoCloseable {
+public final class StreamRecording implements StreamFeature {
     private static final System.Logger LOG = System.getLogger("stream.server");
 
     private final String name;
@@ -95,6 +97,11 @@ final class StreamRecording implements AutoCloseable {
      * the stream's child is not touched. Returns once a segment that ends is complete.
      * @param settings the stream's settings in force
      */
+    @Override
+    public void on(StreamEvent event) {
+        if (event instanceof StreamEvent.SettingsChanged changed) follow(changed.settings());
+    }
+
     synchronized void follow(StreamSettings settings) {
         Path d = settings.get(StreamSettings.RECORD_DIR);
         dir = d == null ? streamDir.resolve("recordings") : d;
@@ -122,8 +129,13 @@ final class StreamRecording implements AutoCloseable {
         }
     }
 
-    /** @return the "recording" member of the stream's status */
-    JsonObject status() {
+    /** Adds the "recording" member. */
+    @Override
+    public void addStatus(JsonObject status) {
+        status.add("recording", status());
+    }
+
+    private JsonObject status() {
         JsonObject o = Json.object();
         Optional<Recorder.Status> st = capture == null ? Optional.empty() : capture.recordStatus();
         synchronized (this) {
@@ -175,7 +187,8 @@ final class StreamRecording implements AutoCloseable {
      * Adds the stream's recording series.
      * @param m the metrics being built
      */
-    void addMetrics(Metrics m) {
+    @Override
+    public void addMetrics(Metrics m) {
         Optional<Recorder.Status> st = capture == null ? Optional.empty() : capture.recordStatus();
         long[] t = totals();
         Map<String, String> label = Map.of("stream", name);
@@ -195,6 +208,9 @@ final class StreamRecording implements AutoCloseable {
      * @throws IOException when sending fails
      */
     void answer(HttpExchange ex, String rawRest) throws IOException, ApiError {
+        if (!StreamMediaRoutes.handles(rawRest))
+            throw new ApiError(404, "No such path: " + ex.getRequestURI().getRawPath(),
+                    "GET /streams/" + name + "/snapshot.jpg, GET /streams/" + name + "/recordings, GET|POST /streams/" + name + "/clips.");
         if (capture == null)
             throw new ApiError(503, "Recordings, clips and snapshots are unavailable for stream '" + name + "'", openProblem);
         StreamMediaRoutes.answer(ex, capture, rawRest);

@@ -1,11 +1,13 @@
-package stream.server.internal;
+package stream.server.internal.webrtc;
 
 import com.eclipsesource.json.JsonObject;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import stream.server.internal.webrtc.WebRtcGateway;
-import stream.server.internal.webrtc.WebRtcService;
-import stream.server.internal.webrtc.WhepException;
+import stream.server.internal.Metrics;
+import stream.server.internal.RtpTap;
+import stream.server.internal.StreamFeature;
+import stream.server.internal.StreamView;
 
 /**
  * One stream's WebRTC: its WHEP viewers in the server's gateway ({@link WebRtcService}). The
@@ -13,18 +15,25 @@ import stream.server.internal.webrtc.WhepException;
  * tap has no listener and costs nothing more); its viewers count against the stream's
  * {@code max-viewers}, and they end when the stream is deleted.
  */
-final class StreamWebRtc implements AutoCloseable {
+public final class StreamWebRtc implements StreamFeature {
     private final String name;
+    private final StreamView stream;
     private final RtpTap tap;
     private final WebRtcService service;
     private final AtomicInteger offering = new AtomicInteger();
     private volatile WebRtcGateway.Input input; // set with the first offer
     private final RtpTap.PacketListener forward = this::forward;
 
-    StreamWebRtc(String name, RtpTap tap, WebRtcService service) {
-        this.name = name;
-        this.tap = tap;
+    StreamWebRtc(StreamView stream, WebRtcService service) {
+        this.name = stream.name();
+        this.stream = stream;
+        this.tap = stream.rtp();
         this.service = service;
+    }
+
+    /** @return the stream */
+    StreamView stream() {
+        return stream;
     }
 
     private void forward(ByteBuffer packet, long receivedNanos) {
@@ -79,14 +88,15 @@ final class StreamWebRtc implements AutoCloseable {
         return gateway == null ? 0 : gateway.viewers(name);
     }
 
-    /** @return the status members: "viewers" and "webrtc" (the gateway's state and last exit) */
-    JsonObject status() {
-        return new JsonObject().add("viewers", viewers()).add("webrtc", service.status());
+    /** Adds "viewers" and "webrtc" (the gateway's state and last exit). */
+    @Override
+    public void addStatus(JsonObject status) {
+        status.add("viewers", viewers()).add("webrtc", service.status());
     }
 
-    /** @return whether the server's gateway process runs */
-    boolean gatewayUp() {
-        return service.up();
+    @Override
+    public void addMetrics(Metrics m) {
+        m.gauge("stream_webrtc_viewers", "Browsers watching the stream over WebRTC (WHEP).", Map.of("stream", name), viewers());
     }
 
     /** Stops forwarding and ends the stream's viewers (the stream is deleted or the server ends). */
