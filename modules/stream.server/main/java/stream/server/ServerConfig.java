@@ -27,6 +27,7 @@ public final class ServerConfig {
     private final HttpLimits limits;
     private final List<String> webrtcAddresses;
     private final String stunServer;
+    private final int rtspPort;
 
     /**
      * Who may change the stream besides the holders of the token.
@@ -53,11 +54,12 @@ public final class ServerConfig {
     }
 
     private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {
-        this(bind, port, token, stateDir, stream, new Access(false, List.of()), HttpLimits.DEFAULTS, null, null);
+        this(bind, port, token, stateDir, stream, new Access(false, List.of()), HttpLimits.DEFAULTS, null, null, 8554);
     }
 
     private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream, Access access, HttpLimits limits,
-                         List<String> webrtcAddresses, String stunServer) {
+                         List<String> webrtcAddresses, String stunServer, int rtspPort) {
+        this.rtspPort = rtspPort;
         this.webrtcAddresses = webrtcAddresses == null ? null : List.copyOf(webrtcAddresses);
         this.stunServer = stunServer;
         this.bind = Objects.requireNonNull(bind, "bind");
@@ -79,9 +81,9 @@ public final class ServerConfig {
     /** @return the limits of the HTTP server */
     public HttpLimits limits() { return limits; }
     /** @param v the access rules @return a copy with them */
-    public ServerConfig withAccess(Access v) { return new ServerConfig(bind, port, token, stateDir, stream, v, limits, webrtcAddresses, stunServer); }
+    public ServerConfig withAccess(Access v) { return new ServerConfig(bind, port, token, stateDir, stream, v, limits, webrtcAddresses, stunServer, rtspPort); }
     /** @param v the HTTP limits @return a copy with them */
-    public ServerConfig withLimits(HttpLimits v) { return new ServerConfig(bind, port, token, stateDir, stream, access, v, webrtcAddresses, stunServer); }
+    public ServerConfig withLimits(HttpLimits v) { return new ServerConfig(bind, port, token, stateDir, stream, access, v, webrtcAddresses, stunServer, rtspPort); }
 
     /** @return the address to listen on: an IP literal or host name, e.g. "0.0.0.0" or "127.0.0.1" */
     public String bind() { return bind; }
@@ -97,21 +99,33 @@ public final class ServerConfig {
      *     bind address when it is a specific one, else every address of the host
      */
     public List<String> webrtcAddresses() { return webrtcAddresses; }
+    /** @return the RTSP port (8554 by default); 0: no RTSP */
+    public int rtspPort() { return rtspPort; }
+
+    /**
+     * @param v the RTSP port, 0 to serve no RTSP
+     * @return a copy with it
+     */
+    public ServerConfig withRtspPort(int v) {
+        if (v < 0 || v > 65535) throw new IllegalArgumentException("rtsp-port " + v + ": use 1-65535, or 0 for no RTSP");
+        return new ServerConfig(bind, port, token, stateDir, stream, access, limits, webrtcAddresses, stunServer, v);
+    }
+
     /** @return the STUN server WebRTC asks for its public address (stun://host:port), or null for none */
     public String stunServer() { return stunServer; }
     /** @param v IP addresses, or null for the default @return a copy with them */
-    public ServerConfig withWebRtcAddresses(List<String> v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, v, stunServer); }
+    public ServerConfig withWebRtcAddresses(List<String> v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, v, stunServer, rtspPort); }
     /** @param v stun://host:port or null @return a copy with it */
-    public ServerConfig withStunServer(String v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, webrtcAddresses, v); }
+    public ServerConfig withStunServer(String v) { return new ServerConfig(bind, port, token, stateDir, stream, access, limits, webrtcAddresses, v, rtspPort); }
 
     /** @param v the bind address @return a copy with it */
-    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
+    public ServerConfig withBind(String v) { return new ServerConfig(v, port, token, stateDir, stream, access, limits, webrtcAddresses, stunServer, rtspPort); }
     /** @param v the port @return a copy with it */
-    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
+    public ServerConfig withPort(int v) { return new ServerConfig(bind, v, token, stateDir, stream, access, limits, webrtcAddresses, stunServer, rtspPort); }
     /** @param v the token or null @return a copy with it */
-    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, access, limits, webrtcAddresses, stunServer); }
+    public ServerConfig withToken(String v) { return new ServerConfig(bind, port, v, stateDir, stream, access, limits, webrtcAddresses, stunServer, rtspPort); }
     /** @param v the state directory or null @return a copy with it */
-    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, access, limits, webrtcAddresses, stunServer); }
+    public ServerConfig withStateDir(Path v) { return new ServerConfig(bind, port, token, v, stream, access, limits, webrtcAddresses, stunServer, rtspPort); }
 
     /**
      * @param name a stream setting as the JSON of a start request names it, e.g. "bitrate"
@@ -131,7 +145,7 @@ public final class ServerConfig {
      * @throws IllegalArgumentException naming the first bad setting, its value and what is allowed
      */
     public ServerConfig withSettings(Map<String, String> texts) {
-        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), access, limits, webrtcAddresses, stunServer);
+        return new ServerConfig(bind, port, token, stateDir, stream.withText(texts), access, limits, webrtcAddresses, stunServer, rtspPort);
     }
 
     /** @param v "auto", "test", or a camera device path such as /dev/video0 @return a copy with it */
@@ -153,7 +167,7 @@ public final class ServerConfig {
      */
     public ServerConfig withSize(int width, int height, int framerate) {
         return new ServerConfig(bind, port, token, stateDir, stream.with(StreamSettings.WIDTH, width)
-                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), access, limits, webrtcAddresses, stunServer);
+                .with(StreamSettings.HEIGHT, height).with(StreamSettings.FRAMERATE, framerate), access, limits, webrtcAddresses, stunServer, rtspPort);
     }
 
     /** @return the stream settings as JSON text, as the "settings" of GET /control show them */

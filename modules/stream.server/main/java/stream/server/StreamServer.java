@@ -27,6 +27,8 @@ import stream.server.internal.Supervisor;
 import stream.server.internal.Validation;
 import stream.server.internal.janus.JanusFeature;
 import stream.server.internal.record.RecordingFeature;
+import stream.server.internal.rtsp.RtspConfig;
+import stream.server.internal.rtsp.RtspFeature;
 import stream.server.internal.webrtc.WebRtcFeature;
 import stream.server.internal.webrtc.WebRtcService;
 
@@ -176,7 +178,20 @@ public final class StreamServer implements AutoCloseable {
         return new Features(List.of(
                 new WebRtcFeature(new WebRtcService(iceAddresses, config.stunServer())),
                 new JanusFeature(),
-                new RecordingFeature()));
+                new RecordingFeature(),
+                new RtspFeature(rtsp(config))));
+    }
+
+    /** RTSP asks for the token as the password of user admin; Basic only where nothing leaves the host (no TLS). */
+    private static RtspConfig rtsp(ServerConfig config) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(Validation.host("bind", config.bind())).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        return new RtspConfig(config.rtspPort(), config.bind(),
+                config.token() == null ? java.util.Map.of() : java.util.Map.of(RtspConfig.TOKEN_USER, config.token()), loopback);
     }
 
     private static InetAddress bindAddress(String bind) {

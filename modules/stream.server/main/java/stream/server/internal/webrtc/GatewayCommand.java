@@ -1,10 +1,9 @@
 package stream.server.internal.webrtc;
 
-import java.lang.module.ModuleFinder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import stream.server.internal.MediaCommand;
 
 /**
  * How to start the WebRTC gateway process: the image's own {@code bin/java} running the gateway's
@@ -32,28 +31,11 @@ public record GatewayCommand(List<String> command) {
      * @throws IllegalStateException when stream.viewer is neither in the runtime nor on the path
      */
     public static GatewayCommand ofRuntime(String modulePath, List<String> options) {
-        Objects.requireNonNull(options);
-        var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // A native crash report goes to stderr and a file in the temp folder, never to stdout
-        // (the protocol) nor into the server's working directory.
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx64m",
-                "-XX:+DisplayVMOutputToStderr",
-                "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "stream-webrtc-crash-%p.log"),
-                "--enable-native-access=com.sun.jna"));
-        if (modulePath != null) {
-            command.addAll(List.of("--module-path", modulePath));
-        } else if (ModuleFinder.ofSystem().find("stream.viewer").isEmpty()) {
-            throw new IllegalStateException("module stream.viewer (the WebRTC gateway) is not in this runtime;"
-                    + " run the server from the image (out/image/bin/stream-server)");
-        }
-        command.addAll(List.of("-m", MAIN));
-        command.addAll(options);
-        return new GatewayCommand(command);
+        return new GatewayCommand(MediaCommand.of(MAIN, "stream-webrtc", modulePath, options));
     }
 
     /** The system property naming the gateway's module path when the server does not run from the image. */
-    public static final String MODULE_PATH_PROPERTY = "stream.webrtc.module-path";
+    public static final String MODULE_PATH_PROPERTY = MediaCommand.MODULE_PATH_PROPERTY;
 
     /**
      * The gateway as the server starts it: from the image, or from {@code -Dstream.webrtc.module-path=...}

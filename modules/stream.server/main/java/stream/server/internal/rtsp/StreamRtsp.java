@@ -1,0 +1,127 @@
+package stream.server.internal.rtsp;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Map;
+import stream.server.internal.Metrics;
+import stream.server.internal.RtpTap;
+import stream.server.internal.StreamEvent;
+import stream.server.internal.StreamFeature;
+import stream.server.internal.StreamView;
+
+/**
+ * One stream's RTSP mount: while its child runs, every RTP packet of the stream's loopback copy is
+ * forwarded to the RTSP server's port for it (one send per packet, never a wait), where one shared
+ * media serves every client without decoding. When the child ends the clients see the end; when a
+ * new child starts the stream is served again at the same URL.
+ */
+public final class StreamRtsp implements StreamFeature {
+    private final StreamView stream;
+    private final RtspService service;
+    private final DatagramChannel out;
+    private final RtpTap.PacketListener forward = this::forward;
+    private volatile InetSocketAddress target;
+    private volatile boolean live;
+
+    StreamRtsp(StreamView stream, RtspService service) throws IOException {
+        this.stream = stream;
+        this.service = service;
+        this.out = DatagramChannel.open();
+        out.configureBlocking(false);
+    }
+
+    /** @return the stream's name */
+    String name() {
+        return stream.name();
+    }
+
+    /** @return whether its child runs */
+    boolean isLive() {
+        return live;
+    }
+
+    private void forward(ByteBuffer packet, long receivedNanos) {
+        InetSocketAddress to = target;
+        if (to == null) return;
+        try {
+            out.send(packet.duplicate(), to);
+        } catch (IOException e) {
+            // the RTSP server just died: the service reports it and starts another
+        }
+    }
+
+    @Override
+    public void on(StreamEvent event) {
+        switch (event) {
+            case StreamEvent.ChildStarted started -> {
+                live = true;
+                stream.rtp().addListener(forward);
+                // The first start of the RTSP server takes a moment: never on the stream's event thread.
+                service.later(() -> served(live ? service.live(this) : -1));
+            }
+            case StreamEvent.ChildEnded ended -> {
+                live = false;
+                stream.rtp().removeListener(forward);
+                service.later(() -> service.ended(name()));
+            }
+            case StreamEvent.SettingsChanged changed -> { }
+        }
+    }
+
+    /** @param port where the RTSP server reads this stream's RTP, or -1 when it is not running */
+    void served(int port) {
+        target = port > 0 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port) : null;
+    }
+
+    /** The RTSP server died: nothing to forward to until a new one serves the stream. */
+    void serverGone() {
+        target = null;
+    }
+
+    /** Adds "rtsp": url, clients, and the RTSP server's state. */
+    @Override
+    public void addStatus(JsonObject status) {
+        RtspConfig c = service.config();
+        String host = c.address().equals("0.0.0.0") || c.address().equals("::") ? "HOST" : c.address().contains(":") ? "[" + c.address() + "]" : c.address();
+        JsonObject stats = service.streamStats(name());
+        status.add("rtsp", new JsonObject()
+                .add("url", "rtsp://" + host + ":" + c.port() + "/" + name())
+                .add("path", "/" + name())
+                .add("served", live && target != null)
+                .add("clients", stats.getInt("clients", 0))
+                .add("server", service.status()));
+    }
+
+    @Override
+    public void addMetrics(Metrics m) {
+        JsonObject stats = service.streamStats(name());
+        Map<String, String> label = Map.of("stream", name());
+        m.gauge("stream_rtsp_clients", "RTSP clients playing the stream now.", label, stats.getInt("clients", 0));
+        JsonValue bytes = stats.get("bytesSent");
+        m.counter("stream_rtsp_bytes_sent_total", "Bytes the RTSP server sent to the stream's clients (RTP, all clients).", label,
+                bytes != null && bytes.isNumber() ? bytes.asLong() : 0);
+    }
+
+    @Override
+    public void close() {
+        stream.rtp().removeListener(forward);
+        live = false;
+        service.later(() -> service.removed(name()));
+        try {
+            out.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    /** @return a status member for a server that serves no RTSP */
+    static JsonObject off() {
+        return new JsonObject().add("url", Json.NULL).add("enabled", false);
+    }
+}
