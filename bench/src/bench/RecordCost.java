@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import stream.server.internal.RtpTap;
+import stream.server.internal.rtp.RtpTap;
 import stream.server.internal.record.RecordSettings;
 import stream.server.internal.record.StreamCapture;
 

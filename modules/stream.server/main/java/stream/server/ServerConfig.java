@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import stream.server.internal.StreamSettings;
+import stream.server.internal.settings.StreamSettings;
 
 /**
  * How a {@link StreamServer} is set up: where it listens, its token and state directory, and the

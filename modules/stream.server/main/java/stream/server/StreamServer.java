@@ -1,6 +1,5 @@
 package stream.server;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -11,20 +10,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
-import stream.server.internal.ConnectionWatch;
-import stream.server.internal.Features;
-import stream.server.internal.HttpApi;
-import stream.server.internal.JdkHttpLimits;
-import stream.server.internal.PidFile;
-import stream.server.internal.Source;
-import stream.server.internal.Sources;
-import stream.server.internal.StateDir;
-import stream.server.internal.Stream;
-import stream.server.internal.StreamName;
-import stream.server.internal.StreamPlan;
-import stream.server.internal.StreamRegistry;
-import stream.server.internal.Supervisor;
-import stream.server.internal.Validation;
+import stream.server.internal.http.server.ConnectionWatch;
+import stream.server.internal.feature.Features;
+import stream.server.internal.http.server.HttpEndpoint;
+import stream.server.internal.http.server.JdkHttpLimits;
+import stream.server.internal.state.PidFile;
+import stream.server.internal.sources.Source;
+import stream.server.internal.sources.Sources;
+import stream.server.internal.state.StateDir;
+import stream.server.internal.stream.Stream;
+import stream.server.internal.stream.StreamName;
+import stream.server.internal.supervisor.StreamPlan;
+import stream.server.internal.stream.StreamRegistry;
+import stream.server.internal.supervisor.Supervisor;
+import stream.server.internal.settings.Validation;
 import stream.server.internal.janus.JanusFeature;
 import stream.server.internal.record.RecordingFeature;
 import stream.server.internal.rtsp.RtspConfig;
@@ -49,7 +48,7 @@ public final class StreamServer implements AutoCloseable {
             System.setProperty("sun.net.httpserver.drainAmount", "0");
     }
 
-    private final HttpServer http;
+    private final HttpEndpoint http;
     private final ExecutorService executor;
     private final StreamRegistry streams;
     private final Supervisor supervisor; // main's
@@ -59,7 +58,7 @@ public final class StreamServer implements AutoCloseable {
 
     private final ConnectionWatch watch;
 
-    private StreamServer(HttpServer http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, ConnectionWatch watch,
+    private StreamServer(HttpEndpoint http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, ConnectionWatch watch,
                          Features features) {
         this.features = features;
         this.watch = watch;
@@ -121,9 +120,9 @@ public final class StreamServer implements AutoCloseable {
         StateDir stateDir = config.stateDir() == null ? StateDir.openDefault() : StateDir.open(config.stateDir());
         // Before the first HttpServer of this JVM: jdk.httpserver reads its limits once.
         ServerConfig.HttpLimits limits = JdkHttpLimits.apply(config.limits());
-        HttpServer http;
+        HttpEndpoint http;
         try {
-            http = HttpServer.create(new InetSocketAddress(bind, config.port()), 64);
+            http = HttpEndpoint.bind(new InetSocketAddress(bind, config.port()));
         } catch (BindException e) {
             String why = String.valueOf(e.getMessage());
             if (why.contains("in use"))
@@ -131,12 +130,12 @@ public final class StreamServer implements AutoCloseable {
             throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + " (" + why
                     + "); use an address of this machine with --bind, e.g. 0.0.0.0, or a port above 1023", e);
         }
-        int port = http.getAddress().getPort();
+        int port = http.address().getPort();
         PidFile pidFile = new PidFile(stateDir, port);
         try {
             pidFile.checkNames();
         } catch (StateDir.UnsafeException e) {
-            http.stop(0);
+            http.close();
             throw e;
         }
         // ICE offers the bind address when it is a specific one, else every address of the host.
@@ -148,13 +147,11 @@ public final class StreamServer implements AutoCloseable {
             streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile, features);
         } catch (IOException | RuntimeException e) {
             features.close();
-            http.stop(0);
+            http.close();
             throw e;
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpApi.install(http, streams, token, config.access());
-        http.setExecutor(executor);
-        http.start();
+        http.serve(streams, token, config.access(), executor);
         ConnectionWatch watch = ConnectionWatch.start(port, limits.maxConnections());
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
                 StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
@@ -264,12 +261,12 @@ public final class StreamServer implements AutoCloseable {
 
     /** @return the bound HTTP port */
     public int port() {
-        return http.getAddress().getPort();
+        return http.address().getPort();
     }
 
     /** @return the bound HTTP address */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return http.address();
     }
 
     /** @return the pid file path used for stale-child cleanup */
@@ -293,7 +290,7 @@ public final class StreamServer implements AutoCloseable {
             streams.close();
         } finally {
             watch.close();
-            http.stop(0);
+            http.close();
             executor.shutdownNow();
             LOG.log(System.Logger.Level.INFO, "stream-server stopped");
         }

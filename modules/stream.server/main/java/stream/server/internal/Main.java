@@ -1,5 +1,9 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.InvalidValueException;
+import stream.server.internal.settings.Setting;
+import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.stream.Stream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

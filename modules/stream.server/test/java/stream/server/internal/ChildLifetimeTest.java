@@ -1,5 +1,12 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.Sources;
+import stream.server.internal.state.PidFile;
+import stream.server.internal.state.StateDir;
+import stream.server.internal.supervisor.Launcher;
+import stream.server.internal.supervisor.StreamPlan;
+import stream.server.internal.supervisor.Supervisor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,7 @@
 package stream.server.internal;
 
+import stream.server.internal.metrics.Metrics;
+import stream.server.internal.rtp.RtpTap;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.BufferedReader;

@@ -1,5 +1,7 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.RestartPolicy;
+import stream.server.internal.supervisor.RestartScheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.RestartPolicy.End;
-import stream.server.internal.SettingsGrammar.Restart;
+import stream.server.internal.settings.RestartPolicy.End;
+import stream.server.internal.settings.SettingsGrammar.Restart;
 
 class RestartPolicyTest {
     private static final Duration SHORT = Duration.ofSeconds(2);

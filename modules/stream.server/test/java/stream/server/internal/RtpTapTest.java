@@ -1,5 +1,6 @@
 package stream.server.internal;
 
+import stream.server.internal.rtp.RtpTap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package stream.server.internal;
 
+import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.rtp.SdpWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +11,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.internal.SdpWriter.Description;
-import stream.server.internal.SdpWriter.H264Params;
-import stream.server.internal.SettingsGrammar.Endpoint;
+import stream.server.internal.rtp.SdpWriter.Description;
+import stream.server.internal.rtp.SdpWriter.H264Params;
+import stream.server.internal.settings.SettingsGrammar.Endpoint;
 
 class SdpWriterTest {
     // A line printed by gst-launch-1.0 -v (GStreamer 1.22) for the server's pipeline.

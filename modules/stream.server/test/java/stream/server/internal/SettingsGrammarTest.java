@@ -1,5 +1,8 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.Setting;
+import stream.server.internal.settings.SettingsGrammar;
+import stream.server.internal.settings.StreamSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,9 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import stream.server.internal.SettingsGrammar.Endpoint;
-import stream.server.internal.SettingsGrammar.Invalid;
-import stream.server.internal.SettingsGrammar.Restart;
+import stream.server.internal.settings.SettingsGrammar.Invalid;
 
 class SettingsGrammarTest {
     private static final StreamSettings D = StreamSettings.defaults();

@@ -1,12 +1,13 @@
 package stream.server.internal;
 
+import stream.server.internal.supervisor.StateMachine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.Supervisor.State;
+import stream.server.internal.supervisor.Supervisor.State;
 
 /** The table of allowed state changes: every state has its row, and a change outside it throws. */
 class StateMachineTest {

@@ -1,5 +1,12 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.InvalidValueException;
+import stream.server.internal.settings.SettingsGrammar;
+import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.settings.Validation;
+import stream.server.internal.sources.Source;
+import stream.server.internal.sources.Sources;
+import stream.server.internal.supervisor.StreamPlan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

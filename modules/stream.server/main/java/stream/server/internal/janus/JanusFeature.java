@@ -4,11 +4,11 @@ import com.eclipsesource.json.JsonValue;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import stream.server.internal.ApiError;
-import stream.server.internal.DefinitionField;
-import stream.server.internal.Feature;
-import stream.server.internal.FeatureRoute;
-import stream.server.internal.StreamView;
+import stream.server.internal.http.ApiError;
+import stream.server.internal.feature.DefinitionField;
+import stream.server.internal.feature.Feature;
+import stream.server.internal.feature.FeatureRoute;
+import stream.server.internal.feature.StreamView;
 
 /**
  * Fan-out through Janus media servers: the definition field {@code "janus"} (a list of

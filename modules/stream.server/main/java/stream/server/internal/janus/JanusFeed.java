@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import stream.server.internal.Metrics;
-import stream.server.internal.SdpWriter.H264Params;
+import stream.server.internal.metrics.Metrics;
+import stream.server.internal.rtp.SdpWriter.H264Params;
 
 /**
  * One running stream feeding its Janus instances: a {@link MountpointKeeper} per instance, each

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import stream.server.internal.SdpWriter.H264Params;
+import stream.server.internal.rtp.SdpWriter.H264Params;
 import stream.server.internal.janus.JanusClient.Handle;
 import stream.server.internal.janus.JanusClient.MountpointInfo;
 

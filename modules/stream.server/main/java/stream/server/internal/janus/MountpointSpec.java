@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import stream.server.internal.SdpWriter;
-import stream.server.internal.SdpWriter.H264Params;
+import stream.server.internal.rtp.SdpWriter;
+import stream.server.internal.rtp.SdpWriter.H264Params;
 
 /**
  * The streaming mountpoint a stream gets on a Janus instance: RTP, one video medium, H.264 with

@@ -3,7 +3,8 @@ package stream.server.internal.janus;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import com.sun.net.httpserver.HttpExchange;
+import stream.server.internal.http.Answers;
+import stream.server.internal.http.Exchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -13,13 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
-import stream.server.internal.ApiError;
-import stream.server.internal.HttpApi;
-import stream.server.internal.Metrics;
-import stream.server.internal.RtpTap;
-import stream.server.internal.StreamEvent;
-import stream.server.internal.StreamFeature;
-import stream.server.internal.StreamView;
+import stream.server.internal.http.ApiError;
+import stream.server.internal.metrics.Metrics;
+import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.feature.StreamEvent;
+import stream.server.internal.feature.StreamFeature;
+import stream.server.internal.feature.StreamView;
 
 /**
  * A stream's Janus fan-out: the {@code "janus"} field of its definition (a list of
@@ -225,14 +225,14 @@ public final class StreamJanus implements StreamFeature {
      * @param ex the exchange
      * @param what the path's last part
      */
-    void page(HttpExchange ex, String rest) throws IOException, ApiError {
+    void page(Exchange ex, String rest) throws IOException, ApiError {
         String[] parts = rest.substring(1).split("/", -1);
-        if (parts.length != 2) throw new ApiError(404, "No such path: " + HttpApi.clip(ex.getRequestURI().getRawPath()),
+        if (parts.length != 2) throw new ApiError(404, "No such path: " + Answers.clip(ex.uri().getRawPath()),
                 "GET /streams/" + stream + "/janus/I plays the stream through its Janus instance I (from 0).");
         String what = parts[1];
-        String method = ex.getRequestMethod();
+        String method = ex.method();
         if (!method.equals("GET") && !method.equals("HEAD"))
-            throw ApiError.notAllowed(method, ex.getRequestURI().getRawPath(), "GET, HEAD");
+            throw ApiError.notAllowed(method, ex.uri().getRawPath(), "GET, HEAD");
         List<JanusEndpoint> list = endpoints;
         if (what.equals("janus-player.js")) {
             send(ex, what, JanusPlayerPage.csp(list));
@@ -240,24 +240,23 @@ public final class StreamJanus implements StreamFeature {
         }
         int i = what.matches("[0-9]{1,2}") ? Integer.parseInt(what) : -1;
         if (i < 0 || i >= list.size())
-            throw new ApiError(404, "Stream '" + stream + "' has no Janus instance " + HttpApi.clip(what),
+            throw new ApiError(404, "Stream '" + stream + "' has no Janus instance " + Answers.clip(what),
                     list.isEmpty() ? "Give it some with PUT /streams/" + stream + " {\"janus\": [{\"url\": ...}], ...}."
                             : "Its instances are numbered 0 to " + (list.size() - 1) + " as in the status's \"janus\" list.");
         send(ex, "janus-player.html", JanusPlayerPage.csp(List.of(list.get(i))));
     }
 
-    private static void send(HttpExchange ex, String file, String csp) throws IOException {
-        try (ex) {
+    private static void send(Exchange ex, String file, String csp) throws IOException {
+        {
             byte[] body = JanusPlayerPage.read(file);
-            var h = ex.getResponseHeaders();
-            h.set("Content-Type", JanusPlayerPage.FILES.get(file));
-            h.set("Cache-Control", "no-cache");
-            h.set("X-Content-Type-Options", "nosniff");
-            h.set("Content-Security-Policy", csp);
-            h.set("Referrer-Policy", "no-referrer");
-            boolean head = ex.getRequestMethod().equals("HEAD");
-            ex.sendResponseHeaders(200, head ? -1 : body.length);
-            if (!head) try (OutputStream out = ex.getResponseBody()) { out.write(body); }
+            ex.setHeader("Content-Type", JanusPlayerPage.FILES.get(file));
+            ex.setHeader("Cache-Control", "no-cache");
+            ex.setHeader("X-Content-Type-Options", "nosniff");
+            ex.setHeader("Content-Security-Policy", csp);
+            ex.setHeader("Referrer-Policy", "no-referrer");
+            boolean head = ex.method().equals("HEAD");
+            ex.send(200, head ? -1 : body.length);
+            if (!head) try (OutputStream out = ex.responseBody()) { out.write(body); }
         }
     }
 

@@ -2,7 +2,7 @@ package stream.server.internal.record;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import com.sun.net.httpserver.HttpExchange;
+import stream.server.internal.http.Exchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +34,9 @@ public final class MediaFiles {
      * @return the status code sent
      * @throws IOException when sending fails
      */
-    public static int answer(HttpExchange ex, Catalog catalog, String kind, String rawRest) throws IOException {
+    public static int answer(Exchange ex, Catalog catalog, String kind, String rawRest) throws IOException {
         Objects.requireNonNull(catalog, "catalog");
-        String method = ex.getRequestMethod();
+        String method = ex.method();
         String rest = rawRest == null ? "" : rawRest;
         boolean read = method.equals("GET") || method.equals("HEAD");
         if (rest.isEmpty() || rest.equals("/")) {
@@ -58,34 +58,33 @@ public final class MediaFiles {
             catalog.delete(name);
             return json(ex, 200, new JsonObject().add("deleted", name));
         }
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        RangeResponse.send(ex, e.get().path(), "video/mp4", method.equals("HEAD"));
-        return ex.getResponseCode();
+        ex.setHeader("Cache-Control", "no-cache");
+        return RangeResponse.send(ex, e.get().path(), "video/mp4", method.equals("HEAD"));
     }
 
     private static String shorten(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
-    private static int methodNotAllowed(HttpExchange ex, String allow) throws IOException {
-        ex.getResponseHeaders().set("Allow", allow);
-        return json(ex, 405, error("method " + ex.getRequestMethod() + " not allowed here", "Use " + allow + "."));
+    private static int methodNotAllowed(Exchange ex, String allow) throws IOException {
+        ex.setHeader("Allow", allow);
+        return json(ex, 405, error("method " + ex.method() + " not allowed here", "Use " + allow + "."));
     }
 
     static JsonObject error(String error, String hint) {
         return Json.object().add("error", error).add("hint", hint);
     }
 
-    static int json(HttpExchange ex, int code, JsonObject body) throws IOException {
+    static int json(Exchange ex, int code, JsonObject body) throws IOException {
         byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
-            ex.sendResponseHeaders(code, -1);
+        ex.setHeader("Content-Type", "application/json; charset=utf-8");
+        if (ex.method().equals("HEAD")) {
+            ex.setHeader("Content-Length", Integer.toString(bytes.length));
+            ex.send(code, -1);
             return code;
         }
-        ex.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
+        ex.send(code, bytes.length);
+        try (OutputStream out = ex.responseBody()) {
             out.write(bytes);
         }
         return code;

@@ -1,6 +1,6 @@
 package stream.server.internal.record;
 
-import com.sun.net.httpserver.HttpExchange;
+import stream.server.internal.http.Exchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -85,27 +85,27 @@ public record RangeResponse(int status, long first, long last, long length) {
      * @param file the file
      * @param contentType e.g. video/mp4
      * @param headOnly true for HEAD: headers only
+     * @return the status sent
      * @throws IOException when sending fails
      */
-    public static void send(HttpExchange exchange, Path file, String contentType, boolean headOnly) throws IOException {
+    public static int send(Exchange exchange, Path file, String contentType, boolean headOnly) throws IOException {
         Objects.requireNonNull(exchange, "exchange");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            RangeResponse r = of(exchange.getRequestHeaders().getFirst("Range"), ch.size());
-            var h = exchange.getResponseHeaders();
-            h.set("Accept-Ranges", "bytes");
-            if (r.contentRange() != null) h.set("Content-Range", r.contentRange());
+            RangeResponse r = of(exchange.requestHeader("Range"), ch.size());
+            exchange.setHeader("Accept-Ranges", "bytes");
+            if (r.contentRange() != null) exchange.setHeader("Content-Range", r.contentRange());
             if (r.status() == 416) {
-                exchange.sendResponseHeaders(416, -1);
-                return;
+                exchange.send(416, -1);
+                return 416;
             }
-            h.set("Content-Type", contentType);
+            exchange.setHeader("Content-Type", contentType);
             if (headOnly) {
-                h.set("Content-Length", Long.toString(r.bodyLength()));
-                exchange.sendResponseHeaders(r.status(), -1);
-                return;
+                exchange.setHeader("Content-Length", Long.toString(r.bodyLength()));
+                exchange.send(r.status(), -1);
+                return r.status();
             }
-            exchange.sendResponseHeaders(r.status(), r.bodyLength() == 0 ? -1 : r.bodyLength());
-            try (OutputStream out = exchange.getResponseBody()) {
+            exchange.send(r.status(), r.bodyLength() == 0 ? -1 : r.bodyLength());
+            try (OutputStream out = exchange.responseBody()) {
                 long pos = r.first(), left = r.bodyLength();
                 var target = Channels.newChannel(out);
                 while (left > 0) {
@@ -115,6 +115,7 @@ public record RangeResponse(int status, long first, long last, long length) {
                     left -= n;
                 }
             }
+            return r.status();
         }
     }
 }

@@ -2,9 +2,9 @@ package stream.server.internal.record;
 
 import java.util.List;
 import java.util.Set;
-import stream.server.internal.Feature;
-import stream.server.internal.FeatureRoute;
-import stream.server.internal.StreamView;
+import stream.server.internal.feature.Feature;
+import stream.server.internal.feature.FeatureRoute;
+import stream.server.internal.feature.StreamView;
 
 /**
  * Recording, clips with pre-roll, and snapshots of every stream ({@link StreamRecording}), from

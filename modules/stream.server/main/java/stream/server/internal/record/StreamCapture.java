@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import stream.server.internal.RtpTap;
+import stream.server.internal.rtp.RtpTap;
 
 /**
  * Everything kept of one stream, fed by its {@link RtpTap}: the in-memory pre-roll, continuous

@@ -5,7 +5,7 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
-import com.sun.net.httpserver.HttpExchange;
+import stream.server.internal.http.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,9 +49,9 @@ public final class StreamMediaRoutes {
      * @return the status code sent
      * @throws IOException when sending fails
      */
-    public static int answer(HttpExchange ex, StreamCapture capture, String rawRest) throws IOException {
+    public static int answer(Exchange ex, StreamCapture capture, String rawRest) throws IOException {
         Objects.requireNonNull(capture, "capture");
-        String method = ex.getRequestMethod();
+        String method = ex.method();
         try {
             if (rawRest.equals("/snapshot.jpg")) {
                 if (!method.equals("GET") && !method.equals("HEAD")) return notAllowed(ex, "GET, HEAD");
@@ -76,9 +76,9 @@ public final class StreamMediaRoutes {
         }
     }
 
-    private static int snapshot(HttpExchange ex, StreamCapture capture) throws IOException {
+    private static int snapshot(Exchange ex, StreamCapture capture) throws IOException {
         int width = 0;
-        String q = ex.getRequestURI().getRawQuery();
+        String q = ex.uri().getRawQuery();
         if (q != null && !q.isEmpty()) {
             if (!q.matches("width=[0-9]{1,5}"))
                 throw new IllegalArgumentException("the only query is width=N (" + Snapshots.MIN_WIDTH + " to "
@@ -86,23 +86,23 @@ public final class StreamMediaRoutes {
             width = Integer.parseInt(q.substring(6));
         }
         byte[] jpeg = capture.snapshot(width);
-        ex.getResponseHeaders().set("Content-Type", "image/jpeg");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(jpeg.length));
-            ex.sendResponseHeaders(200, -1);
+        ex.setHeader("Content-Type", "image/jpeg");
+        ex.setHeader("Cache-Control", "no-store");
+        if (ex.method().equals("HEAD")) {
+            ex.setHeader("Content-Length", Integer.toString(jpeg.length));
+            ex.send(200, -1);
             return 200;
         }
-        ex.sendResponseHeaders(200, jpeg.length);
-        try (OutputStream out = ex.getResponseBody()) {
+        ex.send(200, jpeg.length);
+        try (OutputStream out = ex.responseBody()) {
             out.write(jpeg);
         }
         return 200;
     }
 
-    private static int clip(HttpExchange ex, StreamCapture capture) throws IOException {
+    private static int clip(Exchange ex, StreamCapture capture) throws IOException {
         byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
+        try (InputStream in = ex.requestBody()) {
             body = in.readNBytes(MAX_BODY + 1);
         }
         if (body.length > MAX_BODY) return json(ex, 413, error("body over 64 KiB", "Send {\"before\": 10, \"after\": 20}."));
@@ -118,7 +118,7 @@ public final class StreamMediaRoutes {
             if (!CLIP_FIELDS.contains(n)) throw new IllegalArgumentException("unknown field " + n + "; a clip takes before and after");
         double before = number(o, "before"), after = number(o, "after");
         Clips.Ticket t = capture.clip(before, after);
-        ex.getResponseHeaders().set("Location", "clips/" + t.name()); // relative to .../clips: .../clips/NAME
+        ex.setHeader("Location", "clips/" + t.name()); // relative to .../clips: .../clips/NAME
         return json(ex, 202, t.toJson());
     }
 
@@ -129,16 +129,16 @@ public final class StreamMediaRoutes {
         return v.asDouble();
     }
 
-    private static int notAllowed(HttpExchange ex, String allow) throws IOException {
-        ex.getResponseHeaders().set("Allow", allow);
-        return json(ex, 405, error("method " + ex.getRequestMethod() + " not allowed here", "Use " + allow + "."));
+    private static int notAllowed(Exchange ex, String allow) throws IOException {
+        ex.setHeader("Allow", allow);
+        return json(ex, 405, error("method " + ex.method() + " not allowed here", "Use " + allow + "."));
     }
 
     private static JsonObject error(String error, String hint) {
         return MediaFiles.error(error, hint);
     }
 
-    private static int json(HttpExchange ex, int code, JsonObject body) throws IOException {
+    private static int json(Exchange ex, int code, JsonObject body) throws IOException {
         return MediaFiles.json(ex, code, body);
     }
 }

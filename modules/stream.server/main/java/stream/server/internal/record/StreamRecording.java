@@ -3,7 +3,7 @@ package stream.server.internal.record;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
-import com.sun.net.httpserver.HttpExchange;
+import stream.server.internal.http.Exchange;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
@@ -15,14 +15,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import stream.server.internal.ApiError;
-import stream.server.internal.Metrics;
-import stream.server.internal.RecordGrammar;
-import stream.server.internal.RtpTap;
-import stream.server.internal.StateDir;
-import stream.server.internal.StreamEvent;
-import stream.server.internal.StreamFeature;
-import stream.server.internal.StreamSettings;
+import stream.server.internal.http.ApiError;
+import stream.server.internal.metrics.Metrics;
+import stream.server.internal.settings.RecordGrammar;
+import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.state.StateDir;
+import stream.server.internal.feature.StreamEvent;
+import stream.server.internal.feature.StreamFeature;
+import stream.server.internal.settings.StreamSettings;
 
 /**
  * A stream's recording, clips and snapshots: its {@link StreamCapture}, fed by the stream's
@@ -207,9 +207,9 @@ public final class StreamRecording implements StreamFeature {
      * @throws ApiError 503 when the stream's folder is unusable
      * @throws IOException when sending fails
      */
-    void answer(HttpExchange ex, String rawRest) throws IOException, ApiError {
+    void answer(Exchange ex, String rawRest) throws IOException, ApiError {
         if (!StreamMediaRoutes.handles(rawRest))
-            throw new ApiError(404, "No such path: " + ex.getRequestURI().getRawPath(),
+            throw new ApiError(404, "No such path: " + ex.uri().getRawPath(),
                     "GET /streams/" + name + "/snapshot.jpg, GET /streams/" + name + "/recordings, GET|POST /streams/" + name + "/clips.");
         if (capture == null)
             throw new ApiError(503, "Recordings, clips and snapshots are unavailable for stream '" + name + "'", openProblem);

@@ -1,6 +1,6 @@
 /**
  * Recording, clips with pre-roll and snapshots of a stream (issue 11), fed by the stream's
- * {@link stream.server.internal.RtpTap} through a packet listener; nothing here touches the
+ * {@link stream.server.internal.rtp.RtpTap} through a packet listener; nothing here touches the
  * stream's own child, so turning any of it on or off never interrupts the live stream.
  *
  * <p>{@link stream.server.internal.record.StreamCapture} is the one object per stream: it groups

@@ -2,10 +2,10 @@ package stream.server.internal.rtsp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import stream.server.internal.Feature;
-import stream.server.internal.Metrics;
-import stream.server.internal.StreamFeature;
-import stream.server.internal.StreamView;
+import stream.server.internal.feature.Feature;
+import stream.server.internal.metrics.Metrics;
+import stream.server.internal.feature.StreamFeature;
+import stream.server.internal.feature.StreamView;
 
 /**
  * RTSP output of every stream at {@code rtsp://HOST:PORT/NAME} (port 8554 by default,

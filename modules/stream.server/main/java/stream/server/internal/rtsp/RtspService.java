@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import stream.server.internal.LineChild;
-import stream.server.internal.MediaCommand;
+import stream.server.internal.process.LineChild;
+import stream.server.internal.process.MediaCommand;
 
 /**
  * The server's RTSP server: one process (module stream.viewer, GStreamer's RTSP server library)

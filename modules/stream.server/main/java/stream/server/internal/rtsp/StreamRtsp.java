@@ -9,11 +9,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Map;
-import stream.server.internal.Metrics;
-import stream.server.internal.RtpTap;
-import stream.server.internal.StreamEvent;
-import stream.server.internal.StreamFeature;
-import stream.server.internal.StreamView;
+import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.feature.StreamEvent;
+import stream.server.internal.feature.StreamFeature;
+import stream.server.internal.feature.StreamView;
 
 /**
  * One stream's RTSP mount: while its child runs, every RTP packet of the stream's loopback copy is

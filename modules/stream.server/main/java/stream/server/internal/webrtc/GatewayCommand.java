@@ -3,7 +3,7 @@ package stream.server.internal.webrtc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import stream.server.internal.MediaCommand;
+import stream.server.internal.process.MediaCommand;
 
 /**
  * How to start the WebRTC gateway process: the image's own {@code bin/java} running the gateway's

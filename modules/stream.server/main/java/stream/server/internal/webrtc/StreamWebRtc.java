@@ -4,10 +4,10 @@ import com.eclipsesource.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import stream.server.internal.Metrics;
-import stream.server.internal.RtpTap;
-import stream.server.internal.StreamFeature;
-import stream.server.internal.StreamView;
+import stream.server.internal.metrics.Metrics;
+import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.feature.StreamFeature;
+import stream.server.internal.feature.StreamView;
 
 /**
  * One stream's WebRTC: its WHEP viewers in the server's gateway ({@link WebRtcService}). The

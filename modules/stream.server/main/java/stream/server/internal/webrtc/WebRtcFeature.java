@@ -2,10 +2,10 @@ package stream.server.internal.webrtc;
 
 import java.util.List;
 import java.util.Set;
-import stream.server.internal.Feature;
-import stream.server.internal.FeatureRoute;
-import stream.server.internal.Metrics;
-import stream.server.internal.StreamView;
+import stream.server.internal.feature.Feature;
+import stream.server.internal.feature.FeatureRoute;
+import stream.server.internal.metrics.Metrics;
+import stream.server.internal.feature.StreamView;
 
 /**
  * WebRTC playback of every stream over WHEP: one gateway process for the server

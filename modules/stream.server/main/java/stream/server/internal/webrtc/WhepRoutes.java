@@ -1,16 +1,14 @@
 package stream.server.internal.webrtc;
 
 import com.eclipsesource.json.Json;
-import com.sun.net.httpserver.HttpExchange;
+import stream.server.internal.http.Exchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import stream.server.internal.Answers;
-import stream.server.internal.ApiError;
-import stream.server.internal.ControlRequest;
-import stream.server.internal.HttpApi;
-import stream.server.internal.StreamSettings;
-import stream.server.internal.StreamView;
-import stream.server.internal.Supervisor;
+import stream.server.internal.http.Answers;
+import stream.server.internal.http.ApiError;
+import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.feature.StreamView;
+import stream.server.internal.supervisor.Supervisor;
 
 /**
  * WHEP (draft-ietf-wish-whep) for one stream: {@code POST /streams/{name}/whep} (and {@code POST
@@ -26,9 +24,9 @@ final class WhepRoutes {
      * @param webrtc the stream's WebRTC
      * @param rest the path after /streams/NAME: "/whep" or "/whep/ID"
      */
-    static void route(HttpExchange ex, StreamWebRtc webrtc, String rest) throws IOException, ApiError {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getRawPath();
+    static void route(Exchange ex, StreamWebRtc webrtc, String rest) throws IOException, ApiError {
+        String method = ex.method();
+        String path = ex.uri().getRawPath();
         String[] parts = rest.substring(1).split("/", -1);
         StreamView stream = webrtc.stream();
         try {
@@ -40,7 +38,7 @@ final class WhepRoutes {
                 webrtc.delete(parts[1]);
                 Answers.json(ex, 200, Json.object().add("message", "Viewer ended").add("viewer", parts[1]));
             } else {
-                throw new ApiError(404, "No such path: " + HttpApi.clip(path),
+                throw new ApiError(404, "No such path: " + Answers.clip(path),
                         "POST /streams/" + stream.name() + "/whep with an SDP offer; DELETE the Location it answers.");
             }
         } catch (WhepException e) {
@@ -51,13 +49,13 @@ final class WhepRoutes {
         }
     }
 
-    private static void offer(HttpExchange ex, StreamWebRtc webrtc) throws IOException, ApiError, WhepException, InterruptedException {
+    private static void offer(Exchange ex, StreamWebRtc webrtc) throws IOException, ApiError, WhepException, InterruptedException {
         StreamView stream = webrtc.stream();
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        String type = ex.requestHeader("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).strip().startsWith("application/sdp"))
-            throw new ApiError(415, "A WHEP offer is Content-Type application/sdp, not " + (type == null ? "none" : "'" + HttpApi.clip(type) + "'"),
+            throw new ApiError(415, "A WHEP offer is Content-Type application/sdp, not " + (type == null ? "none" : "'" + Answers.clip(type) + "'"),
                     "POST the browser's SDP offer with the header Content-Type: application/sdp.");
-        String sdp = new String(ControlRequest.readBody(ex), StandardCharsets.UTF_8);
+        String sdp = new String(Answers.readBody(ex), StandardCharsets.UTF_8);
         Supervisor.State state = stream.state();
         if (state != Supervisor.State.RUNNING && state != Supervisor.State.STALLED)
             throw new ApiError(state == Supervisor.State.STARTING ? 503 : 409, "Stream '" + stream.name() + "' is " + state.json()
@@ -67,7 +65,7 @@ final class WhepRoutes {
             throw new ApiError(400, "The body is no SDP offer (it does not begin with v=0)", "POST the browser's offer as it is.");
         int max = stream.settings().get(StreamSettings.MAX_VIEWERS);
         WebRtcGateway.Answer answer = webrtc.offer(sdp, max);
-        ex.getResponseHeaders().set("Location", "/streams/" + stream.name() + "/whep/" + answer.viewer());
+        ex.setHeader("Location", "/streams/" + stream.name() + "/whep/" + answer.viewer());
         Answers.text(ex, 201, "application/sdp", answer.sdp());
     }
 }

@@ -10,7 +10,6 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.SdpWriter.H264Params;
 
 /** The mountpoint a stream asks Janus for: stable id, fmtp from the stream's SPS/PPS, a secret of its own. */
 class MountpointSpecTest {

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import stream.server.internal.RtpTap;
+import stream.server.internal.rtp.RtpTap;
 
 /**
  * A real stream for the recording tests: gst-launch-1.0 encoding the ball test pattern with the

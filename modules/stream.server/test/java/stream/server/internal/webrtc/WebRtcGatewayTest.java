@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.Chromium;
 import stream.server.internal.NetNs;
 
 /**

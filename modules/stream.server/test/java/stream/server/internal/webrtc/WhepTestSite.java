@@ -2,7 +2,6 @@ package stream.server.internal.webrtc;
 
 import com.eclipsesource.json.JsonObject;
 import java.util.Map;
-import stream.server.internal.Chromium;
 
 /**
  * What the browser tests serve through {@link Chromium.Tab#route}: a page whose script watches a

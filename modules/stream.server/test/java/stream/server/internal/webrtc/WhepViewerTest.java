@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.Chromium;
 import stream.server.internal.NetNs;
 
 /**

@@ -1,0 +1,36 @@
+package stream.server.internal.feature;
+
+import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.rtp.SdpWriter;
+import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.supervisor.Supervisor;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What a {@link StreamFeature} may read of its stream, from any thread, without waiting. */
+public interface StreamView {
+    /** @return the stream's name */
+    String name();
+
+    /** @return the state of its child */
+    Supervisor.State state();
+
+    /** @return the settings in force (those of the running child, else of the next start) */
+    StreamSettings settings();
+
+    /** @return the H.264 parameter sets of the running child, when seen */
+    Optional<SdpWriter.H264Params> h264Params();
+
+    /** @return when the running child started, or null with none */
+    Instant childStartedAt();
+
+    /** @return the loopback copy of the stream's RTP output */
+    RtpTap rtp();
+
+    /** @return the stream's own folder (recordings, clips), in the state directory */
+    Path mediaDir();
+
+    /** @return the gst-launch-1.0 executable the server uses */
+    String gstLaunch();
+}

@@ -1,0 +1,107 @@
+package stream.server.internal.supervisor;
+
+import stream.server.internal.rtp.SdpWriter;
+import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.Source;
+import stream.server.internal.sources.Sources;
+import static stream.server.internal.settings.StreamSettings.BITRATE;
+import static stream.server.internal.settings.StreamSettings.DESTINATIONS;
+import static stream.server.internal.settings.StreamSettings.HEIGHT;
+import static stream.server.internal.settings.StreamSettings.MULTICAST;
+import static stream.server.internal.settings.StreamSettings.PRESET;
+import static stream.server.internal.settings.StreamSettings.SOURCE;
+import static stream.server.internal.settings.StreamSettings.WIDTH;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import stream.server.internal.settings.SettingsGrammar.Endpoint;
+
+/**
+ * One start of the stream: the checked settings and the resolved source, turned into the
+ * gst-launch-1.0 argument list. One element or property per argument; every value passed
+ * {@link SettingsGrammar}, so none can add pipeline syntax. The values are read typed, as parsed
+ * once by {@link StreamSettings}; none goes through text on its way here.
+ *
+ * <p>The payloader feeds a {@code tee} with one {@code udpsink} per destination (or the multicast
+ * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
+ * what actually leaves.
+ *
+ * <p>Why each part is there: {@code video/x-raw,format=I420} before the encoder,
+ * else x264enc negotiates 10-bit 4:4:4 that most players cannot decode; the profile caps after
+ * it pin constrained-baseline (8-bit 4:2:0, plays everywhere); tune=zerolatency and
+ * speed-preset=ultrafast take the encode delay from ~1.6 s to ~10 ms; key-int-max bounds how
+ * long a late viewer waits for a picture; config-interval=1 repeats SPS/PPS with every IDR;
+ * videorate lowers a camera's rate to the one asked for, and only drops: a videorate that may
+ * also duplicate holds every frame until the next one arrives, one whole frame period of delay
+ * (33 ms at 30 fps, measured glass to glass by bench/); the udpsinks send each packet as soon as it
+ * is made ({@code sync=false}): a synchronising sink holds every buffer until its timestamp plus
+ * the latency the live source declares (one frame period), which was most of the glass-to-glass
+ * time (p50 55 ms with it, 6-8 ms without, 720p30; 39 ms and 5-8 ms at 60 fps; bench/sender-g2g.sh).
+ * Every source here is live and paces the stream itself, so nothing needs the sink's clock. The
+ * queues stay: without them the sinks would have to be async=false (the first to preroll blocks
+ * the tee's only thread), and leaving them out measured no faster.
+ *
+ * @param settings the settings in force
+ * @param source the source they resolve to
+ */
+public record StreamPlan(StreamSettings settings, Source source) {
+    /** The name given to the first network sink; the supervisor watches its caps to know the stream runs. */
+    public static final String SINK_NAME = "out";
+
+    /** Checks that both are there. */
+    public StreamPlan {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Resolves the source of the settings (auto picks a camera or the test pattern).
+     * @param settings the settings
+     * @return the plan
+     */
+    public static StreamPlan of(StreamSettings settings) {
+        return new StreamPlan(settings, Sources.choose(settings.get(SOURCE)));
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param tapPort the loopback port of the RTP tap, or 0 for none
+     * @return the full command line, program first
+     */
+    public List<String> command(String gstLaunch, int tapPort) {
+        StreamSettings s = settings;
+        List<String> a = new ArrayList<>();
+        a.add(gstLaunch);
+        a.add("-e"); // SIGINT becomes EOS: a clean end
+        a.add("-v"); // prints caps as negotiated: when the chain reaches the sink, and the SPS/PPS for the SDP
+        a.addAll(source.arguments());
+        a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
+                "video/x-raw,format=I420,width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT) + ",framerate=" + s.framerate() + "/1",
+                "!", "x264enc", "tune=zerolatency", "speed-preset=" + s.get(PRESET),
+                "key-int-max=" + s.keyintFrames(), "bitrate=" + s.get(BITRATE),
+                "!", "video/x-h264,profile=constrained-baseline",
+                "!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
+        // One udpsink per target after a tee: multiudpsink's clients list cannot carry IPv6 addresses (GStreamer 1.22
+        // parses HOST:PORT at the first ':' and drops them silently). The first sink is named "out": its caps tell
+        // the supervisor that the chain reached the network.
+        a.addAll(List.of("tee", "name=t"));
+        List<Endpoint> targets = new ArrayList<>(s.targets());
+        if (tapPort > 0) targets.add(new Endpoint("127.0.0.1", tapPort));
+        for (int i = 0; i < targets.size(); i++) {
+            Endpoint e = targets.get(i);
+            a.addAll(List.of("t.", "!", "queue", "!", "udpsink", "name=" + (i == 0 ? SINK_NAME : "out" + i),
+                    "host=" + e.host(), "port=" + Integer.toString(e.port()), "sync=false"));
+            // The sender need not join its own group; loop stays on so viewers on this host receive it.
+            if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
+        }
+        return List.copyOf(a);
+    }
+
+    /** @return where the stream goes, e.g. "127.0.0.1:5000" or "239.255.0.1:5004 (multicast, ttl 1)" */
+    public String destinations() {
+        if (settings.get(MULTICAST) != null) return settings.get(MULTICAST) + " (multicast, ttl " + settings.ttl() + ")";
+        return settings.get(DESTINATIONS).stream().map(Endpoint::toString).collect(Collectors.joining(","));
+    }
+}
