@@ -19,7 +19,7 @@ import stream.server.internal.sources.Source;
 import stream.server.internal.sources.Sources;
 import stream.server.internal.state.StateDir;
 import stream.server.internal.stream.Stream;
-import stream.server.internal.stream.StreamName;
+import stream.server.internal.settings.StreamName;
 import stream.server.internal.supervisor.StreamPlan;
 import stream.server.internal.stream.StreamRegistry;
 import stream.server.internal.supervisor.Supervisor;
@@ -119,7 +119,8 @@ public final class StreamServer implements AutoCloseable {
         // Before the port is bound: an unsafe or unusable state directory ends the start (exit 3).
         StateDir stateDir = config.stateDir() == null ? StateDir.openDefault() : StateDir.open(config.stateDir());
         // Before the first HttpServer of this JVM: jdk.httpserver reads its limits once.
-        ServerConfig.HttpLimits limits = JdkHttpLimits.apply(config.limits());
+        JdkHttpLimits.Limits limits = JdkHttpLimits.apply(new JdkHttpLimits.Limits(config.limits().maxConnections(),
+                config.limits().requestSeconds(), config.limits().idleSeconds()));
         HttpEndpoint http;
         try {
             http = HttpEndpoint.bind(new InetSocketAddress(bind, config.port()));
@@ -151,7 +152,7 @@ public final class StreamServer implements AutoCloseable {
             throw e;
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        http.serve(streams, token, config.access(), executor);
+        http.serve(streams, token, config.access().trustLoopback(), config.access().allowedOrigins(), executor);
         ConnectionWatch watch = ConnectionWatch.start(port, limits.maxConnections());
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
                 StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),

@@ -1,5 +1,10 @@
 package stream.server.internal;
 
+import stream.server.internal.feature.Features;
+import stream.server.internal.janus.JanusEndpoint;
+import stream.server.internal.janus.JanusFeature;
+import stream.server.internal.stream.StreamDefinition;
+import stream.server.internal.stream.StreamStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

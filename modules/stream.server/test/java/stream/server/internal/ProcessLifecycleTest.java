@@ -1,6 +1,5 @@
 package stream.server.internal;
 
-import stream.server.internal.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.SettingsGrammar.Restart;
+import stream.server.internal.settings.SettingsGrammar.Endpoint;
 import stream.server.internal.settings.Setting;
 import stream.server.internal.settings.SettingsGrammar;
 import stream.server.internal.settings.StreamSettings;

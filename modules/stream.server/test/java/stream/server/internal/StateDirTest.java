@@ -1,7 +1,6 @@
 package stream.server.internal;
 
 import stream.server.internal.sources.Sources;
-import stream.server.internal.stream.Stream;
 import stream.server.internal.supervisor.Launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.StreamSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,9 +2,10 @@ package stream.server.internal.feature;
 
 import stream.server.internal.rtp.RtpTap;
 import stream.server.internal.settings.StreamSettings;
-import stream.server.internal.stream.StreamDefinition;
 import stream.server.internal.supervisor.Exit;
+import com.eclipsesource.json.JsonValue;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -45,13 +46,18 @@ public sealed interface StreamEvent {
     /**
      * The settings or definition fields in force changed (a start with settings, a stop, a PUT).
      * @param settings the settings now in force
-     * @param definition the stream's definition now in force (its feature fields among it)
+     * @param fields the definition fields the features own ({@link DefinitionField}), by name, as checked
      */
-    record SettingsChanged(StreamSettings settings, StreamDefinition definition) implements StreamEvent {
-        /** Checks the parts. */
+    record SettingsChanged(StreamSettings settings, Map<String, JsonValue> fields) implements StreamEvent {
+        /** Checks the parts; the fields are copied. */
         public SettingsChanged {
             Objects.requireNonNull(settings, "settings");
-            Objects.requireNonNull(definition, "definition");
+            fields = Map.copyOf(fields);
+        }
+
+        /** @param name a field's name @return its value, or null when the definition has none */
+        public JsonValue field(String name) {
+            return fields.get(name);
         }
     }
 }

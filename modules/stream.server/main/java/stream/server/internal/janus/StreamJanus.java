@@ -86,7 +86,7 @@ public final class StreamJanus implements StreamFeature {
             case StreamEvent.ChildStarted started -> child = started.at();
             case StreamEvent.ChildEnded ended -> child = null;
             case StreamEvent.SettingsChanged changed -> {
-                List<JanusEndpoint> list = endpointsOf(changed.definition().field(FIELD));
+                List<JanusEndpoint> list = endpointsOf(changed.field(FIELD));
                 if (list.equals(endpoints)) return;
                 endpoints = list;
             }

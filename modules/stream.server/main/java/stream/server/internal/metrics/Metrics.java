@@ -114,7 +114,7 @@ public final class Metrics {
         return b.toString();
     }
 
-    static String number(double v) {
+    public static String number(double v) {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);

@@ -61,7 +61,7 @@ public final class RtpTap implements AutoCloseable {
         return new RtpTap(System::nanoTime);
     }
 
-    RtpTap(LongSupplier clock) throws IOException {
+    public RtpTap(LongSupplier clock) throws IOException {
         this.clock = clock;
         this.channel = DatagramChannel.open();
         try {
@@ -109,7 +109,7 @@ public final class RtpTap implements AutoCloseable {
     }
 
     /** Counts one datagram received at {@code now}. */
-    synchronized void accept(ByteBuffer p, long now) {
+    public synchronized void accept(ByteBuffer p, long now) {
         int len = p.remaining();
         if (len < 12 || (p.get(0) & 0xC0) != 0x80) return; // not RTP v2
         boolean marker = (p.get(1) & 0x80) != 0;

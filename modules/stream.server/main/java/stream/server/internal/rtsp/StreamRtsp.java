@@ -1,5 +1,6 @@
 package stream.server.internal.rtsp;
 
+import stream.server.internal.metrics.Metrics;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;

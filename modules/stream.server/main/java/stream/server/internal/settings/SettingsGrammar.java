@@ -192,7 +192,7 @@ public final class SettingsGrammar {
         throw new Invalid("restart", text, RESTART_ALLOWED);
     }
 
-    static List<Endpoint> destinations(String text) {
+    public static List<Endpoint> destinations(String text) {
         String allowed = DESTINATIONS_ALLOWED;
         if (text == null || text.isEmpty()) throw new Invalid("destinations", text, allowed);
         String[] parts = text.split(",", -1);
@@ -298,7 +298,7 @@ public final class SettingsGrammar {
     }
 
     /** @param host an IPv4 or IPv6 literal or a name @return true for 224.0.0.0/4 or ff00::/8 */
-    static boolean isMulticast(String host) {
+    public static boolean isMulticast(String host) {
         if (isIpv4(host)) {
             int first = Integer.parseInt(host.substring(0, host.indexOf('.')));
             return first >= 224 && first <= 239;

@@ -76,7 +76,7 @@ public final class Validation {
      * @return true for a V4L2 device: its name is in /sys/class/video4linux, or it is a character
      *         device with major number 81 (where sysfs is not mounted)
      */
-    static boolean isVideoDevice(Path path) {
+    public static boolean isVideoDevice(Path path) {
         try {
             Path real = path.toRealPath();
             if (real.getFileName() != null && real.startsWith("/dev")

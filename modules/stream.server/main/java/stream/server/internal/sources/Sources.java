@@ -30,7 +30,7 @@ public final class Sources {
         };
     }
 
-    static Source auto(String osName, Path dev) {
+    public static Source auto(String osName, Path dev) {
         String os = osName.toLowerCase(Locale.ROOT);
         if (os.startsWith("mac")) return new Source(Source.Kind.AVFOUNDATION, null, "auto: macOS camera (avfvideosrc)");
         if (os.startsWith("windows")) return new Source(Source.Kind.MEDIA_FOUNDATION, null, "auto: Windows camera (mfvideosrc)");

@@ -1,7 +1,6 @@
 package stream.server.internal.state;
 
-import stream.server.internal.stream.StreamName;
-import stream.server.internal.supervisor.Launcher;
+import stream.server.internal.settings.StreamName;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Records the running child's pid, start time and identity in
  * {@code <stateDir>/stream-server-<port>.pid}, so that a server started after its predecessor on
  * the same port died without ending its child (where the parent-death signal is missing: see
- * {@link Launcher}) ends that orphan before streaming again.
+ * the launcher) ends that orphan before streaming again.
  *
  * <p>The file alone is no proof: a process it names is ended only when it is alive, belongs to
  * this server's user, runs gst-launch-1.0, started at the recorded time, carries the recorded
@@ -31,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * tries again.
  */
 public final class PidFile {
+    /** The variable in each child's environment that holds its random identity (proof it is the server's own child). */
+    public static final String CHILD_ID_VARIABLE = "STREAM_SERVER_CHILD";
+
     private static final System.Logger LOG = System.getLogger("stream.server");
 
     private final StateDir dir;
@@ -219,7 +221,7 @@ public final class PidFile {
         Path environ = Path.of("/proc", Long.toString(h.pid()), "environ");
         if (Files.isDirectory(Path.of("/proc/self"))) {
             try {
-                if (!hasVariable(Files.readAllBytes(environ), Launcher.CHILD_ID_VARIABLE + "=" + childId))
+                if (!hasVariable(Files.readAllBytes(environ), CHILD_ID_VARIABLE + "=" + childId))
                     return Optional.of("its environment lacks the identity this server gave its child");
             } catch (NoSuchFileException e) {
                 return Optional.of("it is gone");

@@ -1,5 +1,6 @@
 package stream.server.internal.stream;
 
+import stream.server.internal.settings.StreamName;
 import stream.server.internal.feature.Feature;
 import stream.server.internal.feature.Features;
 import stream.server.internal.feature.StreamEvent;
@@ -159,7 +160,7 @@ public final class Stream implements AutoCloseable, StreamView {
      * waits, bounded, until they follow them (a recording that ends has finished its segment).
      */
     public void settingsChanged() {
-        CompletableFuture<Void> done = events.publish(new StreamEvent.SettingsChanged(supervisor.plan().settings(), definition), parts);
+        CompletableFuture<Void> done = events.publish(new StreamEvent.SettingsChanged(supervisor.plan().settings(), definition.fields()), parts);
         try {
             done.get(FOLLOW_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

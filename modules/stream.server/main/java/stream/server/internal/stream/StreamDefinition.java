@@ -69,7 +69,7 @@ public record StreamDefinition(StreamPlan plan, boolean autostart, Map<String, J
     }
 
     /** @return the object {@link #of} reads back to an equal definition */
-    JsonObject toJson() {
+    public JsonObject toJson() {
         JsonObject o = plan.settings().toJson();
         // The status lists an empty destinations array beside a multicast group; a request may name only one of them.
         if (o.get("multicast") != null) o.remove("destinations");

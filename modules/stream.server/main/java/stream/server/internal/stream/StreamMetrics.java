@@ -1,5 +1,6 @@
 package stream.server.internal.stream;
 
+import stream.server.internal.settings.StreamName;
 import stream.server.internal.feature.Features;
 import stream.server.internal.metrics.Metrics;
 import stream.server.internal.rtp.RtpTap;

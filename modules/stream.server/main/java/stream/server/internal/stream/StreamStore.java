@@ -1,5 +1,6 @@
 package stream.server.internal.stream;
 
+import stream.server.internal.settings.StreamName;
 import stream.server.internal.feature.DefinitionField;
 import stream.server.internal.http.ApiError;
 import stream.server.internal.settings.SettingsGrammar;
@@ -31,7 +32,7 @@ import java.util.TreeMap;
  * never in it: the server's flags define main. A file that is not exactly this form is refused
  * whole, with every problem named: nothing in it is dropped silently.
  */
-final class StreamStore {
+public final class StreamStore {
     private final Path file;
     private final StateDir dir; // null for a --streams file, which is only read
     private final Map<String, DefinitionField> fields;
@@ -54,7 +55,7 @@ final class StreamStore {
     }
 
     /** @param file a --streams file @param fields the definition fields the features own @return a store that reads it */
-    static StreamStore file(Path file, Map<String, DefinitionField> fields) {
+    public static StreamStore file(Path file, Map<String, DefinitionField> fields) {
         return new StreamStore(file, null, fields);
     }
 
@@ -97,7 +98,7 @@ final class StreamStore {
      * @return the definitions by name
      * @throws BadFile naming the file and every problem
      */
-    Map<String, StreamDefinition> parse(String text) throws BadFile {
+    public Map<String, StreamDefinition> parse(String text) throws BadFile {
         JsonValue v;
         try {
             v = Json.parse(text);

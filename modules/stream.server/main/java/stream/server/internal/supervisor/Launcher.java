@@ -1,5 +1,6 @@
 package stream.server.internal.supervisor;
 
+import stream.server.internal.state.PidFile;
 import stream.server.internal.sources.Executables;
 import java.io.File;
 import java.io.IOException;
@@ -43,7 +44,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class Launcher {
     private static final System.Logger LOG = System.getLogger("stream.server");
     /** The variable that carries a child's random identity. */
-    public static final String CHILD_ID_VARIABLE = "STREAM_SERVER_CHILD";
+    public static final String CHILD_ID_VARIABLE = PidFile.CHILD_ID_VARIABLE;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A started child and the identity put in its environment. */
@@ -65,7 +66,7 @@ public final class Launcher {
      * @param setsid path of setsid(1), or null: the child then shares the server's process group
      * @param setpriv path of setpriv(1) for the parent-death signal, or null: the child then outlives a kill -9
      */
-    Launcher(String setsid, String setpriv) {
+    public Launcher(String setsid, String setpriv) {
         this.setsid = setsid;
         this.setpriv = setpriv;
         Thread.ofPlatform().daemon().name("stream-child-launcher").start(this::serve);
@@ -76,7 +77,7 @@ public final class Launcher {
      * says at its making when children will not die with the server.
      * @return the launcher
      */
-    static Launcher standard() {
+    public static Launcher standard() {
         Launcher l = standard;
         if (l != null) return l;
         synchronized (Launcher.class) {
@@ -95,7 +96,7 @@ public final class Launcher {
      * setsid(1) of util-linux, where there is one (Linux; not macOS by default).
      * @return its path, or null
      */
-    static String findSetsid() {
+    public static String findSetsid() {
         return findSystemTool("setsid");
     }
 
@@ -118,7 +119,7 @@ public final class Launcher {
     }
 
     /** @return whether children die with the server (setpriv --pdeathsig) */
-    boolean diesWithServer() {
+    public boolean diesWithServer() {
         return setpriv != null;
     }
 
@@ -126,7 +127,7 @@ public final class Launcher {
      * The programs put before a child's own command.
      * @return e.g. [/usr/bin/setsid, /usr/bin/setpriv, --pdeathsig, KILL]
      */
-    List<String> prefix() {
+    public List<String> prefix() {
         List<String> p = new ArrayList<>();
         if (setsid != null) p.add(setsid); // no --fork: the JVM's child is no group leader, so setsid execs in place
         if (setpriv != null) p.addAll(List.of(setpriv, "--pdeathsig", "KILL")); // KILL: a hung child must go too

@@ -15,7 +15,7 @@ import stream.server.internal.settings.SettingsGrammar.Restart;
  *
  * <p>Not thread-safe: the owner calls it under its own lock, the timer's callback included.
  */
-final class RestartScheduler {
+public final class RestartScheduler {
     private static final System.Logger LOG = System.getLogger("stream.server");
 
     private RestartPolicy policy;
@@ -24,7 +24,7 @@ final class RestartScheduler {
     private int restarts; // made since the server started
 
     /** @param mode the restart setting in force at first */
-    RestartScheduler(Restart mode) {
+    public RestartScheduler(Restart mode) {
         this.policy = RestartPolicy.standard(mode);
     }
 
@@ -32,7 +32,7 @@ final class RestartScheduler {
      * A user start or stop: cancels a pending restart and starts the backoff afresh.
      * @param mode the restart setting from now on
      */
-    void reset(Restart mode) {
+    public void reset(Restart mode) {
         epoch++;
         due = null;
         policy = RestartPolicy.standard(mode);
@@ -43,7 +43,7 @@ final class RestartScheduler {
      * @param ranFor how long it ran
      * @return the delay before the restart, or empty when the policy leaves the stream down
      */
-    Optional<Duration> onEnd(RestartPolicy.End end, Duration ranFor) {
+    public Optional<Duration> onEnd(RestartPolicy.End end, Duration ranFor) {
         return policy.onEnd(end, ranFor);
     }
 

@@ -24,9 +24,9 @@ import stream.server.internal.supervisor.Supervisor.State;
  *
  * <p>Not thread-safe: the owner changes and reads it under its own lock.
  */
-final class StateMachine {
+public final class StateMachine {
     private static final System.Logger LOG = System.getLogger("stream.server");
-    static final Map<State, Set<State>> ALLOWED = table();
+    public static final Map<State, Set<State>> ALLOWED = table();
 
     private static Map<State, Set<State>> table() {
         Map<State, Set<State>> t = new EnumMap<>(State.class);
@@ -43,7 +43,7 @@ final class StateMachine {
     private State state = State.STOPPED;
 
     /** @return the state in force */
-    State state() {
+    public State state() {
         return state;
     }
 
@@ -53,7 +53,7 @@ final class StateMachine {
      * @param detail what happened, for the log
      * @throws IllegalStateException when the table does not allow the change
      */
-    void to(State to, String detail) {
+    public void to(State to, String detail) {
         Objects.requireNonNull(to, "to");
         State from = state;
         if (!ALLOWED.get(from).contains(to))

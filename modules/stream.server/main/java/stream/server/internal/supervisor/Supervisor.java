@@ -144,7 +144,7 @@ public final class Supervisor {
     }
 
     /** @param launcher how children are spawned */
-    Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, Launcher launcher) {
+    public Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, Launcher launcher) {
         this.gstLaunch = gstLaunch;
         this.launcher = launcher;
         if (!launcher.isolated())

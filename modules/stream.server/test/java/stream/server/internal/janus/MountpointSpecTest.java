@@ -1,5 +1,6 @@
 package stream.server.internal.janus;
 
+import stream.server.internal.rtp.SdpWriter.H264Params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

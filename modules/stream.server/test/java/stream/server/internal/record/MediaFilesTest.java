@@ -1,5 +1,6 @@
 package stream.server.internal.record;
 
+import stream.server.internal.http.server.JdkExchange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +46,7 @@ class MediaFilesTest {
         server.createContext("/streams/cam/clips", ex -> {
             try (ex) {
                 String raw = ex.getRequestURI().getRawPath().substring("/streams/cam/clips".length());
-                MediaFiles.answer(ex, catalog, "clips", raw);
+                MediaFiles.answer(new JdkExchange(ex), catalog, "clips", raw);
             }
         });
         server.start();

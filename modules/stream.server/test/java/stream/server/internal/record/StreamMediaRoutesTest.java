@@ -1,5 +1,6 @@
 package stream.server.internal.record;
 
+import stream.server.internal.http.server.JdkExchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class StreamMediaRoutesTest {
             server.createContext("/streams/cam", ex -> {
                 try (ex) {
                     String rest = ex.getRequestURI().getRawPath().substring("/streams/cam".length());
-                    if (StreamMediaRoutes.handles(rest)) StreamMediaRoutes.answer(ex, live.capture, rest);
+                    if (StreamMediaRoutes.handles(rest)) StreamMediaRoutes.answer(new JdkExchange(ex), live.capture, rest);
                     else ex.sendResponseHeaders(404, -1);
                 }
             });

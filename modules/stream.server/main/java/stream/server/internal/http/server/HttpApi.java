@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import stream.server.ServerConfig;
 
 /**
  * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control} and
@@ -52,10 +51,11 @@ public final class HttpApi {
      * @param http the server, not yet started
      * @param registry the streams; /control and /stream.sdp mean main
      * @param token the bearer token for state changes, or null for none
-     * @param access whether loopback needs no token, and the web origins allowed to change the stream
+     * @param trustLoopback whether loopback needs no token
+     * @param allowedOrigins the web origins allowed to change the stream
      */
-    public static void install(HttpServer http, StreamRegistry registry, String token, ServerConfig.Access access) {
-        HttpApi api = new HttpApi(registry, new RequestGuard(token, access));
+    public static void install(HttpServer http, StreamRegistry registry, String token, boolean trustLoopback, java.util.List<String> allowedOrigins) {
+        HttpApi api = new HttpApi(registry, new RequestGuard(token, trustLoopback, allowedOrigins));
         StreamControl control = new StreamControl(registry);
         api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Handlers.handler(ex -> control.status(ex, registry.main())),
                 HttpHandlers.handleOrElse(POST, Handlers.handler(ex -> {

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import stream.server.ServerConfig;
 import stream.server.internal.stream.StreamRegistry;
 
 /** The server's HTTP port: bound first (so a port in use ends the start early), then serving the API. */
@@ -34,11 +33,13 @@ public final class HttpEndpoint implements AutoCloseable {
      * Serves the API of the streams.
      * @param registry the streams
      * @param token the bearer token for state changes, or null
-     * @param access who needs no token, which origins may change state
+     * @param trustLoopback whether loopback needs no token
+     * @param allowedOrigins the web origins whose pages may change state
      * @param executor runs the requests
      */
-    public void serve(StreamRegistry registry, String token, ServerConfig.Access access, ExecutorService executor) {
-        HttpApi.install(http, registry, token, access);
+    public void serve(StreamRegistry registry, String token, boolean trustLoopback, java.util.List<String> allowedOrigins,
+                      ExecutorService executor) {
+        HttpApi.install(http, registry, token, trustLoopback, allowedOrigins);
         http.setExecutor(executor);
         http.start();
     }

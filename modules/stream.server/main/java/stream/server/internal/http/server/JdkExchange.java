@@ -9,7 +9,7 @@ import java.net.URI;
 import stream.server.internal.http.Exchange;
 
 /** An {@link Exchange} over jdk.httpserver's. */
-record JdkExchange(HttpExchange ex) implements Exchange {
+public record JdkExchange(HttpExchange ex) implements Exchange {
     @Override
     public String method() {
         return ex.getRequestMethod();

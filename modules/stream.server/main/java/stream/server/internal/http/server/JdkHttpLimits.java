@@ -2,7 +2,6 @@ package stream.server.internal.http.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import stream.server.ServerConfig;
 
 /**
  * jdk.httpserver's limits, which it reads from system properties once, when its first server is
@@ -25,10 +24,18 @@ public final class JdkHttpLimits {
     private JdkHttpLimits() {}
 
     /**
+     * The limits a server is given.
+     * @param maxConnections connections open at once
+     * @param requestSeconds time to send a whole request
+     * @param idleSeconds time a kept-alive connection may stay idle
+     */
+    public record Limits(int maxConnections, int requestSeconds, int idleSeconds) {}
+
+    /**
      * @param limits the limits
      * @return the properties for them, in the order set
      */
-    static Map<String, String> properties(ServerConfig.HttpLimits limits) {
+    public static Map<String, String> properties(Limits limits) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("jdk.httpserver.maxConnections", Integer.toString(limits.maxConnections()));
         p.put("sun.net.httpserver.maxReqTime", Integer.toString(limits.requestSeconds()));
@@ -46,11 +53,11 @@ public final class JdkHttpLimits {
      * @param limits the limits
      * @return the limits in force (a -D may have given others)
      */
-    public static ServerConfig.HttpLimits apply(ServerConfig.HttpLimits limits) {
+    public static Limits apply(Limits limits) {
         properties(limits).forEach((k, v) -> {
             if (System.getProperty(k) == null) System.setProperty(k, v);
         });
-        return new ServerConfig.HttpLimits(Integer.getInteger("jdk.httpserver.maxConnections", limits.maxConnections()),
+        return new Limits(Integer.getInteger("jdk.httpserver.maxConnections", limits.maxConnections()),
                 Integer.getInteger("sun.net.httpserver.maxReqTime", limits.requestSeconds()),
                 Integer.getInteger("sun.net.httpserver.idleInterval", limits.idleSeconds()));
     }

@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import stream.server.ServerConfig;
 
 /**
  * What every request passes before its resource sees it, on every context (attached by
@@ -53,12 +52,13 @@ public final class RequestGuard extends Filter {
 
     /**
      * @param token the bearer token for state changes, or null for none
-     * @param access whether loopback is trusted and which origins are allowed
+     * @param trustLoopback whether loopback needs no token
+     * @param allowedOrigins the web origins allowed to change state
      */
-    RequestGuard(String token, ServerConfig.Access access) {
+    RequestGuard(String token, boolean trustLoopback, java.util.List<String> allowedOrigins) {
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
-        this.trustLoopback = access.trustLoopback();
-        this.allowed = access.allowedOrigins().stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.trustLoopback = trustLoopback;
+        this.allowed = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -8,7 +8,7 @@ import stream.server.internal.http.ApiError;
 import stream.server.internal.stream.ControlRequest;
 import stream.server.internal.stream.Stream;
 import stream.server.internal.stream.StreamDefinition;
-import stream.server.internal.stream.StreamName;
+import stream.server.internal.settings.StreamName;
 import stream.server.internal.stream.StreamRegistry;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;

@@ -1,4 +1,4 @@
-package stream.server.internal.stream;
+package stream.server.internal.settings;
 
 import stream.server.internal.settings.SettingsGrammar;
 import java.util.regex.Pattern;
