@@ -124,7 +124,7 @@ final class RtspServer implements AutoCloseable {
     }
 
     /** How long clients get to leave on their own after the BYE, before they are disconnected. */
-    private static final long LEAVE_MILLIS = 1500;
+    private static final long LEAVE_MILLIS = 3000;
 
     /**
      * Ends every session of the mount so that its clients see the end: EOS into the shared media
