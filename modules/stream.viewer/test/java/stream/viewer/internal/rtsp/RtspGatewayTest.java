@@ -135,6 +135,7 @@ class RtspGatewayTest {
                 "!", "rtph264depay", "!", "avdec_h264", "!", "fakesink"));
         RtspFixture.await("3 sessions on /door", 30, () -> clients(gateway, "door") == 3);
         sender.process().destroy(); // the stream's child stopped
+        long ended = System.nanoTime();
         var reply = gateway.request(new JsonObject().add("op", "endStream").add("name", "door"));
         assertEquals("door", reply.getString("ended", null), reply.toString());
         // Clients see the end: they exit on their own, and not through their 30 s timeouts.
@@ -142,6 +143,8 @@ class RtspGatewayTest {
         assertEquals(0, ffmpegUdp.exit(5, "ffmpeg (udp) after endStream"), ffmpegUdp.output());
         assertEquals(0, rtspsrc.exit(5, "rtspsrc after endStream"), rtspsrc.output());
         assertTrue(rtspsrc.output().contains("EOS"), rtspsrc.output());
+        System.err.printf("endStream: clients ended, the last %.2f s after the request; %s%n",
+                (System.nanoTime() - ended) / 1e9, reply);
         // The stream starts again on the same port: a new client plays at the same URL.
         fixture.sender(port, 480, 272);
         assertEquals("h264,480,272", ffprobeSize(fixture, "tcp", gateway.url("door")));
