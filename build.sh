@@ -35,7 +35,8 @@ LOCK=jlink/dependencies.lock
 # util-linux: setsid and setpriv, which start the child in a session of its own and make it die with the server.
 RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-x
-                  gstreamer1.0-nice util-linux)  # libnice for webrtcbin (the WebRTC gateway)
+                  gstreamer1.0-nice util-linux   # libnice for webrtcbin (the WebRTC gateway)
+                  libgstrtspserver-1.0-0)        # GStreamer's RTSP server library (the RTSP gateway)
 # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns and ss, systemd-analyze, mount (tmpfs), Janus with a
 # client for its API (curl), nginx (the reverse-proxy test), and a browser (Chromium) for the WebRTC, dashboard and Janus tests
 TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium nginx)

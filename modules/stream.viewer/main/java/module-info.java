@@ -16,6 +16,9 @@ module stream.viewer {
     requires com.eclipsesource.json; // the WebRTC gateway's control lines
     requires java.net.http; // stream-viewer --whep
     requires org.freedesktop.gstreamer;
+    requires com.sun.jna; // the RTSP gateway's calls into libgstrtspserver
 
     exports stream.viewer;
+    // JNA makes the RTSP gateway's callbacks (filters, pad probe, signal) accessible by reflection.
+    opens stream.viewer.internal.rtsp to com.sun.jna;
 }

@@ -4,6 +4,7 @@ open module stream.viewer {
     requires com.eclipsesource.json; // the WebRTC gateway's control lines
     requires java.net.http; // stream-viewer --whep
     requires org.freedesktop.gstreamer;
+    requires com.sun.jna; // the RTSP gateway's calls into libgstrtspserver
 
     exports stream.viewer;
 

@@ -1,0 +1,250 @@
+package stream.viewer.internal.rtsp;
+
+import static stream.viewer.internal.rtsp.RtspLib.GLIB;
+import static stream.viewer.internal.rtsp.RtspLib.GOBJECT;
+import static stream.viewer.internal.rtsp.RtspLib.GST;
+import static stream.viewer.internal.rtsp.RtspLib.RTSP;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.lang.ref.Reference;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Owns one GstRTSPServer: its listening socket, its mounts, its auth, and the GMainLoop that runs it.
+ * The server gets a GMainContext of its own, iterated by a platform thread: {@code attach(server, NULL)}
+ * would use the default context, which nothing iterates here (the port listens, DESCRIBE is never
+ * answered). gst1-java-core's {@code Gst.init} must have run.
+ */
+final class RtspServer implements AutoCloseable {
+    /** The role every user's token carries and every factory permits (see {@link Mount#newFactory}). */
+    static final String ROLE = "viewer";
+
+    /** A user allowed to play every mount. The password never leaves this process. */
+    record User(String name, String password) {
+        User {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(password);
+        }
+
+        @Override
+        public String toString() {
+            return "User[" + name + "]";
+        }
+    }
+
+    /** The socket could not be bound; the message is GLib's (e.g. "Address already in use"). */
+    static final class BindFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BindFailed(String message) {
+            super(message);
+        }
+    }
+
+    private final Pointer server;
+    private final Pointer context;
+    private final Pointer loop;
+    private final Pointer source;
+    private final Pointer mountPoints;
+    private final Pointer sessions;
+    private final Thread loopThread;
+    private final int port;
+    private final Map<String, Mount> mounts = new HashMap<>();
+
+    private RtspServer(Pointer server, Pointer context, Pointer loop, Pointer source) {
+        this.server = server;
+        this.context = context;
+        this.loop = loop;
+        this.source = source;
+        this.mountPoints = RTSP.gst_rtsp_server_get_mount_points(server);
+        this.sessions = RTSP.gst_rtsp_server_get_session_pool(server);
+        this.port = RTSP.gst_rtsp_server_get_bound_port(server);
+        this.loopThread = Thread.ofPlatform().name("rtsp-main-loop").daemon().unstarted(() -> GLIB.g_main_loop_run(loop));
+        loopThread.start();
+    }
+
+    /**
+     * Binds address:port and starts serving (no mounts yet: every path gets 404).
+     * @param port 0 for an ephemeral port ({@link #port()} tells which)
+     * @throws BindFailed when the socket cannot be bound
+     */
+    static RtspServer start(String address, int port) throws BindFailed {
+        Pointer server = RTSP.gst_rtsp_server_new();
+        RTSP.gst_rtsp_server_set_address(server, address);
+        RTSP.gst_rtsp_server_set_service(server, Integer.toString(port));
+        var error = new PointerByReference();
+        Pointer source = RTSP.gst_rtsp_server_create_source(server, null, error);
+        if (source == null) {
+            GOBJECT.g_object_unref(server);
+            throw new BindFailed(RtspLib.takeError(error.getValue()));
+        }
+        Pointer context = GLIB.g_main_context_new();
+        GLIB.g_source_attach(source, context);
+        Pointer loop = GLIB.g_main_loop_new(context, false);
+        return new RtspServer(server, context, loop, source);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Mounts the stream at /NAME. @throws IllegalStateException when that name is mounted already */
+    synchronized void mount(Mount mount) {
+        if (mounts.containsKey(mount.name)) throw new IllegalStateException(mount.path + " is mounted already");
+        Pointer factory = mount.newFactory();
+        RTSP.gst_rtsp_mount_points_add_factory(mountPoints, mount.path, factory); // takes our reference
+        mounts.put(mount.name, mount);
+    }
+
+    synchronized Mount mounted(String name) {
+        return mounts.get(name);
+    }
+
+    synchronized Map<String, Mount> mounts() {
+        return Map.copyOf(mounts);
+    }
+
+    /** Unmounts /NAME (new clients get 404) and ends its sessions. @return the mount, or null */
+    Mount unmount(String name) {
+        Mount mount;
+        synchronized (this) {
+            mount = mounts.remove(name);
+            if (mount == null) return null;
+            RTSP.gst_rtsp_mount_points_remove_factory(mountPoints, mount.path);
+        }
+        end(mount);
+        mount.release();
+        return mount;
+    }
+
+    /** How long clients get to leave on their own after the BYE, before they are disconnected. */
+    private static final long LEAVE_MILLIS = 3000;
+
+    /**
+     * Ends every session of the mount so that its clients see the end: EOS into the shared media
+     * (RTCP BYE: rtspsrc posts EOS, ffmpeg ends its input, and both TEARDOWN); clients still there
+     * after {@link #LEAVE_MILLIS} (a UDP client whose BYE was lost, a player that ignores BYE) are
+     * disconnected and their sessions removed, so the media is unprepared and its port freed, and
+     * the next client gets a new media. The mount stays. @return how many clients were disconnected
+     */
+    int end(Mount mount) {
+        mount.endOfStream();
+        long deadline = System.nanoTime() + LEAVE_MILLIS * 1_000_000;
+        while (clients(mount.path) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50); // polling the library's session list; nothing to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int[] closed = {0};
+        RtspLib.ClientFilter closeIfWatching = (srv, client, data) -> {
+            boolean watching = false;
+            for (Pointer session : RtspLib.drain(RTSP.gst_rtsp_client_session_filter(client, null, null))) {
+                watching |= hasMedia(session, mount.path);
+                GOBJECT.g_object_unref(session);
+            }
+            if (watching) closed[0]++;
+            return watching ? RtspLib.FILTER_REMOVE : RtspLib.FILTER_KEEP;
+        };
+        RtspLib.drain(RTSP.gst_rtsp_server_client_filter(server, closeIfWatching, null));
+        Reference.reachabilityFence(closeIfWatching); // JNA holds callbacks weakly
+        RtspLib.SessionFilter removeIfWatching = (pool, session, data) ->
+                hasMedia(session, mount.path) ? RtspLib.FILTER_REMOVE : RtspLib.FILTER_KEEP;
+        RtspLib.drain(RTSP.gst_rtsp_session_pool_filter(sessions, removeIfWatching, null));
+        Reference.reachabilityFence(removeIfWatching);
+        mount.release();
+        return closed[0];
+    }
+
+    /** @return RTSP sessions (one per player) that have a media of this path */
+    int clients(String path) {
+        return clientsPer(List.of(path)).getOrDefault(path, 0);
+    }
+
+    /** @return sessions per path, for the given paths */
+    Map<String, Integer> clientsPer(List<String> paths) {
+        var counts = new HashMap<String, Integer>();
+        RtspLib.SessionFilter count = (pool, session, data) -> {
+            for (String path : paths) {
+                if (hasMedia(session, path)) counts.merge(path, 1, Integer::sum);
+            }
+            return RtspLib.FILTER_KEEP;
+        };
+        RtspLib.drain(RTSP.gst_rtsp_session_pool_filter(sessions, count, null));
+        Reference.reachabilityFence(count);
+        return counts;
+    }
+
+    private static boolean hasMedia(Pointer session, String path) {
+        return anyMedia(session, media -> {
+            var matched = new IntByReference();
+            return RTSP.gst_rtsp_session_media_matches(media, path, matched) && matched.getValue() == path.length();
+        });
+    }
+
+    private static boolean anyMedia(Pointer session, Predicate<Pointer> test) {
+        boolean any = false;
+        for (Pointer media : RtspLib.drain(RTSP.gst_rtsp_session_filter(session, null, null))) {
+            any |= test.test(media);
+            GOBJECT.g_object_unref(media);
+        }
+        return any;
+    }
+
+    /** Removes sessions whose client has not been heard of for their timeout (60 s): UDP players that vanished. */
+    void removeExpiredSessions() {
+        RTSP.gst_rtsp_session_pool_cleanup(sessions);
+    }
+
+    /**
+     * From now on every mount needs one of these users' credentials: Digest always, Basic too when
+     * {@code basic}. Connections already made keep the auth they were made with. An empty list
+     * opens every mount to everyone.
+     */
+    void setAuth(List<User> users, boolean basic) {
+        if (users.isEmpty()) {
+            RTSP.gst_rtsp_server_set_auth(server, null);
+            return;
+        }
+        Pointer auth = RTSP.gst_rtsp_auth_new();
+        Pointer token = RTSP.gst_rtsp_token_new("media.factory.role", RtspLib.G_TYPE_STRING, ROLE, null);
+        for (User user : users) {
+            RTSP.gst_rtsp_auth_add_digest(auth, user.name(), user.password(), token);
+            if (basic) {
+                Pointer encoded = RTSP.gst_rtsp_auth_make_basic(user.name(), user.password());
+                RTSP.gst_rtsp_auth_add_basic(auth, encoded.getString(0, "US-ASCII"), token);
+                GLIB.g_free(encoded);
+            }
+        }
+        RTSP.gst_rtsp_auth_set_supported_methods(auth,
+                basic ? RtspLib.AUTH_DIGEST | RtspLib.AUTH_BASIC : RtspLib.AUTH_DIGEST);
+        RTSP.gst_rtsp_server_set_auth(server, auth);
+        GOBJECT.g_object_unref(auth);
+        GST.gst_mini_object_unref(token);
+    }
+
+    /** Stops the main loop; the process ends right after (the library's sockets close with it). */
+    @Override
+    public void close() {
+        GLIB.g_main_loop_quit(loop);
+        try {
+            loopThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        GLIB.g_source_destroy(source);
+        GLIB.g_source_unref(source);
+        if (!loopThread.isAlive()) {
+            GLIB.g_main_loop_unref(loop);
+            GLIB.g_main_context_unref(context);
+        }
+    }
+}
