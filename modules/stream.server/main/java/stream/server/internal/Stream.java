@@ -50,7 +50,7 @@ public final class Stream implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot bind a loopback UDP port for the statistics of stream '" + name + "': " + e.getMessage(), e);
         }
-        Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
+        Supervisor supervisor = new Supervisor(name, gstLaunch, definition.plan(), pidFile, tap);
         supervisor.startWatchdog();
         StreamName.check(name);
         StreamRecording recording = StreamRecording.open(name, gstLaunch, mediaDir, tap);

@@ -65,7 +65,7 @@ class ProcessLifecycleTest {
         assertEquals(143, code, "JVM exit status after SIGTERM");
         assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "gst-launch child gone");
         assertTrue(Files.notExists(stateDir.resolve("stream-server-" + port + ".pid")), "pid file removed");
-        assertTrue(s.stderrText().contains("stream stopping -> stopped"), "the shutdown is logged: " + s.stderrText());
+        assertTrue(s.stderrText().contains("stream main: stopping -> stopped"), "the shutdown is logged: " + s.stderrText());
     }
 
     @Test
