@@ -50,7 +50,7 @@ public final class Main {
               --timeout D        view: stop after D, for example 30, 30s, 500ms, 2m (default: no limit)
               --snapshot FILE    view: write one decoded frame to FILE (PNG)
               --whep URL         view: pull the stream over WebRTC from the server's WHEP endpoint,
-                                 for example http://10.0.0.5:8590/whep, instead of receiving UDP
+                                 for example http://SERVER-HOST:8590/whep, instead of receiving UDP
                                  (the server needs not know this machine's address; with --sink,
                                  --frames, --timeout)
               --ice-address ADDR view --whep: offer ICE candidates on this local address only
@@ -69,13 +69,13 @@ public final class Main {
 
             Examples:
               stream-client                                   the menu, server on this machine
-              stream-client start --server http://10.0.0.5:8590
+              stream-client start --server http://SERVER-HOST:8590
               stream-client status --json
               stream-client view --sink none --frames 30 --timeout 20s
               stream-client list
               stream-client start --stream cam2
               stream-client view --stream cam2                finds cam2's UDP port itself
-              stream-client view --whep http://10.0.0.5:8590/whep --sink none --frames 30
+              stream-client view --whep http://SERVER-HOST:8590/whep --sink none --frames 30
             """;
 
     /**

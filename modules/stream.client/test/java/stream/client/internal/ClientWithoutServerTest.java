@@ -296,6 +296,8 @@ class ClientWithoutServerTest {
                 "3  environment problem")) {
             assertTrue(r.out().contains(s), "help mentions " + s);
         }
+        assertFalse(r.out().matches("(?s).*(?<![0-9.])(10\\.[0-9]+|192\\.168)\\.[0-9]+\\.[0-9]+.*"),
+                "examples use loopback or placeholders such as SERVER-HOST, not an address on someone's LAN: " + r.out());
         var v = ClientProcess.run(List.of("--version"), dir);
         assertEquals(0, v.exit());
         assertTrue(v.out().matches("stream-client \\S+\\n"), v.out());
