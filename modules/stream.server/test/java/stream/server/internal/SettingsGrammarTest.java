@@ -2,6 +2,7 @@ package stream.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,7 +169,18 @@ class SettingsGrammarTest {
         assertEquals(15, s.keyintFrames());
         assertEquals(Restart.ON_FAILURE, s.restart());
         assertEquals("[::1]:6002", s.get(StreamSettings.DESTINATIONS).get(1).toString());
-        assertEquals(s.with("keyint", "15"), D.withJson(s.toJson()));
+        assertEquals(s, D.withJson(s.toJson()));
+        assertEquals("1s", s.toJson().getString("keyint", null), "kept in the unit given");
+    }
+
+    @Test
+    void keyintKeepsItsUnitButTheSameIntervalMakesTheSameChild() {
+        StreamSettings seconds = D.with("keyint", "1s").with("framerate", "30"), frames = seconds.with("keyint", "30");
+        assertEquals(Json.value("1s"), seconds.toJson().get("keyint"));
+        assertEquals(Json.value(30), frames.toJson().get("keyint"));
+        assertNotEquals(seconds, frames, "what the user wrote differs");
+        assertTrue(seconds.sameChild(frames), "the child is the same: 30 frames between keyframes");
+        assertFalse(seconds.sameChild(frames.with("keyint", "31")));
     }
 
     @ParameterizedTest(name = "{0} round-trips")
