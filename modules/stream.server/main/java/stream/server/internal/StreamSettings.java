@@ -97,9 +97,9 @@ public final class StreamSettings {
     public static final Setting<Integer> STALL_TIMEOUT = number("stall-timeout", "--stall-timeout", "S", 1, 300, " seconds", 5,
             "seconds without an RTP packet after",
             "which a live child is reported stalled, 1-300");
-    /** Browsers that may watch the stream at once over WebRTC (WHEP). */
+    /** Browsers that may watch the stream at once over WebRTC (WHEP); changed live, see {@link #LIVE}. */
     public static final Setting<Integer> MAX_VIEWERS = number("max-viewers", "--max-viewers", "N", 1, 100, " viewers", 16,
-            "browsers watching at once over WebRTC", "(WHEP), 1-100; more get 503");
+            "browsers watching at once over WebRTC", "(WHEP), 1-100; more get 503 (changed while streaming)");
 
     /** Continuous recording into MP4 segments ({@link StreamRecording}); changed live, see {@link #LIVE}. */
     public static final Setting<Boolean> RECORD = Setting.of("record", "--record", "BOOL", false, "true or false",
@@ -132,10 +132,12 @@ public final class StreamSettings {
             RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS);
 
     /**
-     * The settings a running stream takes without restarting its child (its recording follows them):
-     * a start or PUT that differs from the running stream only in these is applied at once, not refused.
+     * The settings a running stream takes without restarting its child (its recording follows them,
+     * the next WHEP offer is counted against max-viewers): a start or PUT that differs from the
+     * running stream only in these is applied at once, not refused.
      */
-    public static final List<Setting<?>> LIVE = List.of(RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR);
+    public static final List<Setting<?>> LIVE = List.of(RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR,
+            MAX_VIEWERS);
 
     /** The settings' names: the JSON fields of a start request. */
     public static final List<String> FIELDS = ALL.stream().map(Setting::name).toList();

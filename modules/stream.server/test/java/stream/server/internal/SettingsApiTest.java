@@ -177,7 +177,7 @@ class SettingsApiTest {
         JsonObject settings = request(port, "GET", "/streams/" + name, null).json().get("settings").asObject();
         assertEquals(Json.parse(keyint), settings.get("keyint"), "GET: " + settings);
         // The definitions file keeps it so, and what it keeps reads back the same.
-        JsonObject stored = Json.parse(Files.readString(dir.resolve("streams-0.json"))).asObject().get(name).asObject();
+        JsonObject stored = Json.parse(Files.readString(server.streamsFile())).asObject().get(name).asObject();
         assertEquals(Json.parse(keyint), stored.get("keyint"), "stored: " + stored);
         // A PUT of what GET gave changes nothing.
         assertEquals(200, request(port, "PUT", "/streams/" + name, settings.toString()).code());

@@ -178,6 +178,27 @@ class StreamsApiTest {
     }
 
     @Test
+    void aRunningStreamTakesANewMaxViewersWithoutARestart() throws IOException {
+        int p = TestSupport.freeUdpPort();
+        assertEquals(201, put("cam2", small(p) + "}").code());
+        TestSupport.Response started = request(port, "POST", "/streams/cam2/control", "{\"action\":\"start\"}");
+        assertEquals(200, started.code(), started.body());
+        long pid = started.json().getLong("pid", -1);
+        TestSupport.Response changed = put("cam2", small(p) + ",\"max-viewers\":2}");
+        assertEquals(200, changed.code(), "max-viewers changes while streaming: " + changed.body());
+        JsonObject entry = request(port, "GET", "/streams/cam2", null).json();
+        assertEquals(2, entry.get("settings").asObject().getInt("max-viewers", 0), entry.toString());
+        assertEquals(pid, entry.getLong("pid", -2), "the same child: " + entry);
+        assertFileEqualsRegistry();
+        // A start with it only is no conflict either: the running stream takes it.
+        TestSupport.Response again = request(port, "POST", "/streams/cam2/control", "{\"action\":\"start\",\"max-viewers\":3}");
+        assertEquals(200, again.code(), again.body());
+        assertEquals("Stream already running", again.json().getString("message", null));
+        assertEquals(3, again.json().get("settings").asObject().getInt("max-viewers", 0), again.body());
+        assertEquals(pid, again.json().getLong("pid", -2));
+    }
+
+    @Test
     void theDashboardIsMountedAndUnknownPathsStayJson404() throws IOException {
         TestSupport.Response page = request(port, "GET", "/", null);
         assertEquals(200, page.code());
