@@ -38,7 +38,26 @@ final class ControlRequest {
      * @return the parsed body
      */
     static JsonObject read(HttpExchange ex) throws IOException, ApiError {
-        return parse(readBody(ex));
+        JsonObject o = parse(readBody(ex));
+        if (o.getString("action", "").equals("start")) requireSourceHere(o);
+        return o;
+    }
+
+    /**
+     * Refuses a request whose source is a camera device that is not there (400, naming it and the
+     * cameras that are), instead of a child that fails at once (500). Only for requests: a
+     * definition read from a file keeps its device, which may be plugged in later.
+     */
+    static void requireSourceHere(JsonObject o) throws ApiError {
+        JsonValue v = o.get(StreamSettings.SOURCE.name());
+        // auto, test, or a value outside the grammar, which the settings refuse with field, value and allowed.
+        if (v == null || !v.isString() || !SettingsGrammar.isDevicePath(v.asString())) return;
+        try {
+            Validation.existingDevice(StreamSettings.SOURCE.name(), v.asString());
+        } catch (InvalidValueException e) {
+            throw ApiError.badValue(e.getMessage(), "Connect the camera and send the request again, or give another source"
+                    + " (auto, test, or a camera that is here).", StreamSettings.SOURCE.name(), v.asString());
+        }
     }
 
     /**
@@ -97,7 +116,9 @@ final class ControlRequest {
      * @return the object
      */
     static JsonObject readDefinition(HttpExchange ex) throws IOException, ApiError {
-        return parseDefinition(readBody(ex));
+        JsonObject o = parseDefinition(readBody(ex));
+        requireSourceHere(o);
+        return o;
     }
 
     static JsonObject parseDefinition(byte[] bytes) throws ApiError {
