@@ -225,6 +225,17 @@ class ValidationTest {
     }
 
     @Test
+    void aSourceFlagNamingACameraNotYetThereServesWithAWarning(@TempDir Path dir) throws Exception {
+        String camera = missingCamera();
+        try (var s = new TestSupport.ServerProcess(List.of("--port", "0", "--bind", "127.0.0.1", "--state-dir", dir.toString(),
+                "--source", camera), Map.of())) {
+            s.awaitPort(); // a camera plugged in after the server (at boot) is no usage error
+            TestSupport.waitUntil("the warning on stderr", java.time.Duration.ofSeconds(10),
+                    () -> s.stderrText().contains("warning: --source '" + camera + "': no such device yet"));
+        }
+    }
+
+    @Test
     void theReadmesCurlExamplesStillWork(@TempDir Path dir) throws Exception {
         // curl -d sends application/x-www-form-urlencoded, no Origin and no Sec-Fetch-*: not a browser's cross-site request.
         try (StreamServer server = StreamServer.start(TestSupport.smallTestServer(dir, TestSupport.freeUdpPort()))) {
