@@ -97,7 +97,7 @@ final class Answers {
 
     /**
      * Where the stream goes, from the status's "destination" text.
-     * "127.0.0.1:5000,10.0.0.2:5000" becomes "udp://127.0.0.1:5000, udp://10.0.0.2:5000";
+     * "127.0.0.1:5000,[::1]:5002" becomes "udp://127.0.0.1:5000, udp://[::1]:5002";
      * "239.255.0.1:5004 (multicast, ttl 1)" becomes "udp://239.255.0.1:5004 (multicast, ttl 1)".
      * @param response a status, or a stream's entry of the list
      * @return the text, if the server said

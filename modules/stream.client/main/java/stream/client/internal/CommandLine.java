@@ -35,6 +35,79 @@ record CommandLine(String command, String stream, URI server, String token, bool
     /** The commands for scripts. */
     static final List<String> COMMANDS = List.of("start", "stop", "status", "view", "list");
 
+    /**
+     * One option, described once: the parser's known flags, which take a value, and the option
+     * lines of the usage text come from {@link #OPTIONS}.
+     *
+     * @param flag e.g. "--server"
+     * @param metavar what the value is called, e.g. "URL"; empty for a switch (--json)
+     * @param env the environment variable that gives it when the flag does not, or null
+     * @param help the usage text: the first line beside the flag, the others below it
+     */
+    record Option(String flag, String metavar, String env, List<String> help) {
+        Option {
+            Objects.requireNonNull(flag, "flag");
+            Objects.requireNonNull(metavar, "metavar");
+            help = List.copyOf(help);
+        }
+
+        static Option of(String flag, String metavar, String env, String... help) {
+            return new Option(flag, metavar, env, List.of(help));
+        }
+
+        boolean takesValue() {
+            return !metavar.isEmpty();
+        }
+
+        /** @return the usage lines, each ending with a newline */
+        String usage() {
+            String name = flag.equals("--help") ? "-h, --help" : takesValue() ? flag + " " + metavar : flag;
+            StringBuilder b = new StringBuilder(String.format("  %-18s %s%s\n", name, help.get(0), env == null ? "" : " [" + env + "]"));
+            for (String line : help.subList(1, help.size())) b.append(" ".repeat(21)).append(line).append('\n');
+            return b.toString();
+        }
+    }
+
+    /** Every option of stream-client, in the order of the usage. */
+    static final List<Option> OPTIONS = List.of(
+            Option.of("--server", "URL", "STREAM_SERVER", "the server's address (default http://localhost:8590)"),
+            Option.of("--stream", "NAME", null, "act on this stream of the server (default: main, through /control);",
+                    "view then receives it where its settings send it to this machine:",
+                    "the UDP port of a destination here, or its multicast group",
+                    "(unless --port or --multicast is given)"),
+            Option.of("--token", "T", "STREAM_TOKEN", "bearer token, when the server requires one"),
+            Option.of("--json", "", null, "print the server's JSON answer untouched (start, stop, status, list, menu)"),
+            Option.of("--http-timeout", "D", null, "how long to wait for each answer of the server (default 15s;",
+                    "connecting gives up after 3 s)"),
+            Option.of("--port", "N", "STREAM_VIEW_PORT", "view: the UDP port the stream arrives on",
+                    "(default 5000; with --stream, found from the stream's settings)"),
+            Option.of("--multicast", "ADDR", null, "view: the multicast group to join (default: unicast)"),
+            Option.of("--bind", "ADDR", null, "view: the local address to listen on (default: all)"),
+            Option.of("--sink", "S", null, "view: auto (a window), a GStreamer video sink such as ximagesink,",
+                    "or none (decode without a window)"),
+            Option.of("--frames", "N", null, "view: stop after N decoded frames (default: no limit)"),
+            Option.of("--timeout", "D", null, "view: stop after D, for example 30, 30s, 500ms, 2m (default: no limit)"),
+            Option.of("--snapshot", "FILE", null, "view: write one decoded frame to FILE (PNG)"),
+            Option.of("--whep", "URL", null, "view: pull the stream over WebRTC from the server's WHEP endpoint,",
+                    "for example http://SERVER-HOST:8590/whep, instead of receiving UDP",
+                    "(the server needs not know this machine's address; with --sink,",
+                    "--frames, --timeout)"),
+            Option.of("--ice-address", "ADDR", null, "view --whep: offer ICE candidates on this local address only",
+                    "(repeatable; default: every address of this machine)"),
+            Option.of("--help", "", null, "show this help"),
+            Option.of("--version", "", null, "show the version"));
+
+    private static final Map<String, Option> BY_FLAG = OPTIONS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Option::flag, o -> o));
+
+    /** @return the option lines of the usage text, from {@link #OPTIONS} */
+    static String optionsUsage() {
+        return OPTIONS.stream().map(Option::usage).collect(java.util.stream.Collectors.joining());
+    }
+
+    /** What a usage error ends with, instead of the whole usage. */
+    static final String HINT = "Run 'stream-client --help' for the options.";
+
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min)?");
 
     /** A usage error: one line naming the bad option or value. */
@@ -56,82 +129,67 @@ record CommandLine(String command, String stream, URI server, String token, bool
     static CommandLine parse(List<String> args, Map<String, String> env) throws UsageException {
         Objects.requireNonNull(env, "env");
         String command = null;
-        String stream = null;
-        String server = null;
-        String token = null;
-        String port = null;
-        String sink = null;
-        String frames = null;
-        String timeout = null;
-        String snapshot = null;
-        String group = null;
-        String bind = null;
-        String httpTimeout = null;
-        String whep = null;
+        Map<String, String> given = new java.util.HashMap<>(); // by flag; a switch as ""
         List<String> iceAddresses = new ArrayList<>();
-        boolean json = false;
-        boolean help = false;
-        boolean version = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            String name = arg;
+            String name = arg.equals("-h") ? "--help" : arg;
             String value = null;
             int eq = arg.indexOf('=');
             if (arg.startsWith("--") && eq > 0) {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            switch (name) {
-                case "-h", "--help" -> help = true;
-                case "--version" -> version = true;
-                case "--json" -> {
-                    if (value != null) {
-                        throw new UsageException("--json takes no value (got '" + arg + "')");
-                    }
-                    json = true;
+            Option option = BY_FLAG.get(name);
+            if (option == null) {
+                if (arg.startsWith("-")) {
+                    throw new UsageException("unknown option '" + arg + "'");
                 }
-                case "--server", "--stream", "--token", "--port", "--sink", "--frames", "--timeout", "--snapshot", "--multicast", "--bind",
-                        "--http-timeout", "--whep", "--ice-address" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.size()) {
-                            throw new UsageException(name + " needs a value");
-                        }
-                        value = args.get(++i);
-                    }
-                    switch (name) {
-                        case "--server" -> server = value;
-                        case "--stream" -> stream = value;
-                        case "--token" -> token = value;
-                        case "--port" -> port = value;
-                        case "--sink" -> sink = value;
-                        case "--frames" -> frames = value;
-                        case "--timeout" -> timeout = value;
-                        case "--snapshot" -> snapshot = value;
-                        case "--multicast" -> group = value;
-                        case "--bind" -> bind = value;
-                        case "--whep" -> whep = value;
-                        case "--ice-address" -> iceAddresses.add(value);
-                        default -> httpTimeout = value;
-                    }
+                if (command != null) {
+                    throw new UsageException("one command at a time: '" + command + "' and '" + arg + "'");
                 }
-                default -> {
-                    if (arg.startsWith("-")) {
-                        throw new UsageException("unknown option '" + arg + "'");
-                    }
-                    if (command != null) {
-                        throw new UsageException("one command at a time: '" + command + "' and '" + arg + "'");
-                    }
-                    if (!COMMANDS.contains(arg)) {
-                        throw new UsageException("unknown command '" + arg + "' (commands: " + String.join(", ", COMMANDS) + ")");
-                    }
-                    command = arg;
+                if (!COMMANDS.contains(arg)) {
+                    throw new UsageException("unknown command '" + arg + "' (commands: " + String.join(", ", COMMANDS) + ")");
                 }
+                command = arg;
+                continue;
+            }
+            if (!option.takesValue()) {
+                if (value != null) {
+                    throw new UsageException(name + " takes no value (got '" + arg + "')");
+                }
+                given.put(name, "");
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            if (name.equals("--ice-address")) {
+                iceAddresses.add(value); // repeatable
+            } else {
+                given.put(name, value);
             }
         }
+        boolean help = given.containsKey("--help");
+        boolean version = given.containsKey("--version");
+        boolean json = given.containsKey("--json");
+        String stream = given.get("--stream");
+        String sink = given.get("--sink");
+        String frames = given.get("--frames");
+        String timeout = given.get("--timeout");
+        String snapshot = given.get("--snapshot");
+        String group = given.get("--multicast");
+        String bind = given.get("--bind");
+        String httpTimeout = given.get("--http-timeout");
+        String whep = given.get("--whep");
+        String server = given.get("--server");
         String serverFrom = "--server";
         if (server == null) {
-            server = nonBlank(env.get("STREAM_SERVER"));
-            serverFrom = "STREAM_SERVER";
+            server = nonBlank(env.get(BY_FLAG.get("--server").env()));
+            serverFrom = BY_FLAG.get("--server").env();
         }
         URI serverUri;
         try {
@@ -146,14 +204,16 @@ record CommandLine(String command, String stream, URI server, String token, bool
                 throw new UsageException("--stream: " + e.getMessage());
             }
         }
+        String port = given.get("--port");
         boolean viewAddressGiven = port != null || group != null;
+        String token = given.get("--token");
         if (token == null) {
-            token = nonBlank(env.get("STREAM_TOKEN"));
+            token = nonBlank(env.get(BY_FLAG.get("--token").env()));
         }
         String portFrom = "--port";
         if (port == null) {
-            port = nonBlank(env.get("STREAM_VIEW_PORT"));
-            portFrom = "STREAM_VIEW_PORT";
+            portFrom = BY_FLAG.get("--port").env();
+            port = nonBlank(env.get(portFrom));
         }
         ViewerOptions viewer = ViewerOptions.defaults();
         try {

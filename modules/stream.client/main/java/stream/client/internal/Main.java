@@ -30,33 +30,8 @@ public final class Main {
               list               list the server's streams: name, status, fps, autostart, destination
                                  (a server without named streams: its one stream, main)
 
-            Options (--name value or --name=value):
-              --server URL       the server's address (env STREAM_SERVER; default http://localhost:8590)
-              --stream NAME      act on this stream of the server (default: main, through /control);
-                                 view then receives it where its settings send it to this machine:
-                                 the UDP port of a destination here, or its multicast group
-                                 (unless --port or --multicast is given)
-              --token T          bearer token, when the server requires one (env STREAM_TOKEN)
-              --json             print the server's JSON answer untouched (start, stop, status, list, menu)
-              --http-timeout D   how long to wait for each answer of the server (default 15s;
-                                 connecting gives up after 3 s)
-              --port N           view: the UDP port the stream arrives on (env STREAM_VIEW_PORT; default 5000;
-                                 with --stream, found from the stream's settings)
-              --multicast ADDR   view: the multicast group to join (default: unicast)
-              --bind ADDR        view: the local address to listen on (default: all)
-              --sink S           view: auto (a window), a GStreamer video sink such as ximagesink,
-                                 or none (decode without a window)
-              --frames N         view: stop after N decoded frames (default: no limit)
-              --timeout D        view: stop after D, for example 30, 30s, 500ms, 2m (default: no limit)
-              --snapshot FILE    view: write one decoded frame to FILE (PNG)
-              --whep URL         view: pull the stream over WebRTC from the server's WHEP endpoint,
-                                 for example http://10.0.0.5:8590/whep, instead of receiving UDP
-                                 (the server needs not know this machine's address; with --sink,
-                                 --frames, --timeout)
-              --ice-address ADDR view --whep: offer ICE candidates on this local address only
-                                 (repeatable; default: every address of this machine)
-              -h, --help         show this help
-              --version          show the version
+            Options (--name value or --name=value; the variable in brackets gives it when the option does not):
+            %s
 
             Exit codes:
               0  ok
@@ -69,14 +44,14 @@ public final class Main {
 
             Examples:
               stream-client                                   the menu, server on this machine
-              stream-client start --server http://10.0.0.5:8590
+              stream-client start --server http://SERVER-HOST:8590
               stream-client status --json
               stream-client view --sink none --frames 30 --timeout 20s
               stream-client list
               stream-client start --stream cam2
               stream-client view --stream cam2                finds cam2's UDP port itself
-              stream-client view --whep http://10.0.0.5:8590/whep --sink none --frames 30
-            """;
+              stream-client view --whep http://SERVER-HOST:8590/whep --sink none --frames 30
+            """.formatted(CommandLine.optionsUsage().stripTrailing()); // the options, from their descriptions
 
     /**
      * Runs the command line and exits with the documented exit code.
@@ -117,9 +92,8 @@ public final class Main {
         try {
             commandLine = CommandLine.parse(args, env);
         } catch (CommandLine.UsageException e) {
-            err.println("stream-client: " + e.getMessage());
-            err.println();
-            err.print(USAGE);
+            err.println("stream-client: " + e.getMessage()); // the one problem, not the whole usage
+            err.println(CommandLine.HINT);
             return Actions.USAGE;
         }
         if (commandLine.help()) {

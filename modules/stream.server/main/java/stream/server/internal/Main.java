@@ -3,6 +3,7 @@ package stream.server.internal;
 import stream.server.internal.settings.SettingsGrammar;
 import stream.server.internal.settings.Validation;
 import stream.server.internal.settings.InvalidValueException;
+import stream.server.internal.settings.Option;
 import stream.server.internal.settings.Setting;
 import stream.server.internal.settings.StreamSettings;
 import stream.server.internal.stream.Stream;
@@ -23,6 +24,64 @@ public final class Main {
     /** Exit codes, the same for every launcher of the project. */
     static final int OK = 0, FAILED = 1, USAGE = 2, ENVIRONMENT = 3;
 
+    /** The server's own options before the stream settings in the usage. */
+    private static final List<Option> SERVER = List.of(
+            Option.of("--port", "N", "8590", "HTTP port, 0 for any free one"),
+            Option.of("--bind", "ADDRESS", "0.0.0.0", "address to listen on"),
+            Option.of("--token", "TOKEN", null, "bearer token required for every request",
+                    "that changes the stream (Authorization: Bearer TOKEN), from",
+                    "loopback too: behind a reverse proxy every client is loopback"),
+            Option.toggle("--trust-loopback", "with --token: loopback clients need no",
+                    "token, 1 or true (only where no proxy or other user on this host",
+                    "forwards requests)"),
+            Option.of("--allow-origin", "ORIGIN", null, "a web origin, https://host[:port], whose",
+                    "pages may change the stream; repeat it or separate with commas",
+                    "(pages of other sites are refused; curl and scripts are not concerned)"),
+            Option.of("--max-connections", "N", "2500", "HTTP connections open at once (more are",
+                    "closed); each takes up to ~50 KB of heap while it sends a request"),
+            Option.of("--request-timeout", "S", "10", "seconds a client has to send a whole",
+                    "request; slower ones are closed"),
+            Option.of("--idle-timeout", "S", "30", "seconds a kept-alive connection may idle"),
+            Option.of("--state-dir", "DIR", null, "private directory (pid files, streams)",
+                    "default $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server",
+                    "(made 0700); one that other users can write is refused (exit 3);",
+                    "it keeps the named streams' definitions in streams-PORT.json"));
+
+    /** The server's own options after the stream settings in the usage. */
+    private static final List<Option> LATER = List.of(
+            Option.toggle("--start", "start the stream as soon as the server",
+                    "listens, as POST start would (also --start=true|false, or the variable",
+                    "1 or true); if it fails, the server keeps serving and GET /control",
+                    "says failed (with lastStderr)"),
+            Option.of("--streams", "FILE", null, "more named streams beside main, as JSON",
+                    "{\"cam2\": {\"source\": \"/dev/video1\", \"destinations\": [\"127.0.0.1:5002\"],",
+                    " \"width\": 640, \"height\": 360, \"autostart\": true}}",
+                    "(settings as PUT /streams/NAME takes them; \"autostart\": true starts it",
+                    "with the server). They are kept in STATE-DIR/streams-PORT.json with",
+                    "the streams PUT defines, and a name in both takes FILE's definition."),
+            Option.of("--webrtc-addresses", "LIST", null, "the only local addresses WebRTC offers",
+                    "browsers (ICE candidates): IPs with commas, or \"all\"; default: the",
+                    "--bind address when it is a specific one, else every address of the host"),
+            Option.of("--stun-server", "URL", null, "stun://host:port for WebRTC behind NAT",
+                    "(nothing is sent to the internet unless this is set)"),
+            new Option("--help", "", null, null, List.of("this text")),
+            new Option("--version", "", null, null, List.of("the version")));
+
+    /** Every option of stream-server, in the order of the usage: its own, the stream settings, its own again. */
+    static final List<Option> OPTIONS = java.util.stream.Stream.of(SERVER.stream(),
+            StreamSettings.ALL.stream().map(Setting::option), LATER.stream()).flatMap(o -> o).toList();
+
+    private static final Map<String, Option> BY_FLAG = OPTIONS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Option::flag, o -> o));
+
+    // The option lines of the usage text, from the descriptions.
+    private static String optionsUsage() {
+        return OPTIONS.stream().map(Option::usage).collect(java.util.stream.Collectors.joining()).stripTrailing();
+    }
+
+    /** What a usage error ends with, instead of the whole usage. */
+    static final String HINT = "Run 'stream-server --help' for the options.";
+
     static final String USAGE_TEXT = """
             Usage: stream-server [options]
 
@@ -32,42 +91,7 @@ public final class Main {
             defined with PUT /streams/NAME or --streams FILE.
 
             Options (each also from the environment variable in brackets; the option wins):
-              --port N          HTTP port, 0 for any free one            [STREAM_PORT]  default 8590
-              --bind ADDRESS    address to listen on                     [STREAM_BIND]  default 0.0.0.0
-              --token TOKEN     bearer token required for every request  [STREAM_TOKEN] default none
-                                that changes the stream (Authorization: Bearer TOKEN), from
-                                loopback too: behind a reverse proxy every client is loopback
-              --trust-loopback  with --token: loopback clients need no token [STREAM_TRUST_LOOPBACK=1|true]
-                                (only where no proxy or other user on this host forwards requests)
-              --allow-origin ORIGIN  a web origin (https://host[:port]) whose pages may change the
-                                stream; repeat it or separate with commas   [STREAM_ALLOW_ORIGIN]
-                                (pages of other sites are refused; curl and scripts are not concerned)
-              --max-connections N  HTTP connections open at once (more are closed) [STREAM_MAX_CONNECTIONS]
-                                default 2500; each takes up to ~50 KB of heap while it sends a request
-              --request-timeout S  seconds a client has to send a whole request  [STREAM_REQUEST_TIMEOUT]
-                                default 10; slower ones are closed
-              --idle-timeout S  seconds a kept-alive connection may stay idle [STREAM_IDLE_TIMEOUT] default 30
-              --state-dir DIR   private directory (pid files, streams) [STREAM_STATE_DIR]
-                                default $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server
-                                (made 0700); one that other users can write is refused (exit 3);
-                                it keeps the named streams' definitions in streams-PORT.json
-            %s  --start           start the stream as soon as the server   [STREAM_START=1|true]
-                                listens, as POST start would; if it fails, the server keeps serving
-                                and GET /control says failed (with lastStderr)
-              --streams FILE    more named streams beside main, as JSON  [STREAM_STREAMS]
-                                {"cam2": {"source": "/dev/video1", "destinations": ["127.0.0.1:5002"],
-                                 "width": 640, "height": 360, "autostart": true}}
-                                (settings as PUT /streams/NAME takes them; "autostart": true starts it
-                                with the server). They are kept in STATE-DIR/streams-PORT.json with
-                                the streams PUT defines, and a name in both takes FILE's definition.
-              --webrtc-addresses LIST                                    [STREAM_WEBRTC_ADDRESSES]
-                                the only local addresses WebRTC offers browsers (ICE candidates):
-                                IPs with commas, or "all"; default: the --bind address when it is
-                                a specific one, else every address of the host
-              --stun-server URL stun://host:port for WebRTC behind NAT   [STREAM_STUN_SERVER] default none
-                                (nothing is sent to the internet unless this is set)
-              --help            this text
-              --version         the version
+            %s
 
             API:
               GET  /control                       status JSON (status: stopped|starting|running|stalled|
@@ -102,7 +126,7 @@ public final class Main {
               129, 130, 143  ended by SIGHUP (terminal closed), Ctrl+C (SIGINT) or SIGTERM, after it stopped
                  the stream (the stream's gst-launch-1.0 runs in a session of its own, via setsid, so only the
                  server ends it; with setpriv it also dies with the server, even after a kill -9)
-            """.formatted(StreamSettings.usage(), startFields()); // the stream settings, from their descriptions
+            """.formatted(optionsUsage(), startFields()); // the options, from their descriptions
 
     // "optional settings with start: width, ..." wrapped as the API section is.
     private static String startFields() {
@@ -120,25 +144,6 @@ public final class Main {
             line.append(word);
         }
         return out.append(line).append('\n').toString();
-    }
-
-    private static final Map<String, String> OPTIONS = new LinkedHashMap<>();
-
-    static {
-        OPTIONS.put("--port", "STREAM_PORT");
-        OPTIONS.put("--bind", "STREAM_BIND");
-        OPTIONS.put("--token", "STREAM_TOKEN");
-        OPTIONS.put("--trust-loopback", "STREAM_TRUST_LOOPBACK");
-        OPTIONS.put("--allow-origin", "STREAM_ALLOW_ORIGIN");
-        OPTIONS.put("--max-connections", "STREAM_MAX_CONNECTIONS");
-        OPTIONS.put("--request-timeout", "STREAM_REQUEST_TIMEOUT");
-        OPTIONS.put("--idle-timeout", "STREAM_IDLE_TIMEOUT");
-        OPTIONS.put("--state-dir", "STREAM_STATE_DIR");
-        for (Setting<?> s : StreamSettings.ALL) OPTIONS.put(s.flag(), s.env());
-        OPTIONS.put("--start", "STREAM_START");
-        OPTIONS.put("--streams", "STREAM_STREAMS");
-        OPTIONS.put("--webrtc-addresses", "STREAM_WEBRTC_ADDRESSES");
-        OPTIONS.put("--stun-server", "STREAM_STUN_SERVER");
     }
 
     /** An option's value, and its name as messages show it: "--dest", or "--dest (from STREAM_DEST)". */
@@ -194,13 +199,14 @@ public final class Main {
             streamsFile = file == null ? null : Path.of(file);
         } catch (java.nio.file.InvalidPathException e) {
             err.println("stream-server: --streams: " + e.getMessage());
-            err.print(USAGE_TEXT);
+            err.println(HINT);
             return USAGE;
         } catch (UsageException | IllegalArgumentException e) {
-            err.println("stream-server: " + e.getMessage());
-            err.print(USAGE_TEXT);
+            err.println("stream-server: " + e.getMessage()); // the one problem, not the whole usage
+            err.println(HINT);
             return USAGE;
         }
+        warnIfNoCamera(config, err);
         StreamServer server;
         try {
             server = StreamServer.start(config, start, streamsFile);
@@ -231,6 +237,15 @@ public final class Main {
         return OK;
     }
 
+    // A /dev/videoN of the options is kept though it is not there (its camera may come after the
+    // server, at boot): said once here, and the stream fails to start until it is there.
+    private static void warnIfNoCamera(ServerConfig config, PrintStream err) {
+        String source = com.eclipsesource.json.Json.parse(config.settingsJson()).asObject().getString(StreamSettings.SOURCE.name(), "");
+        if (source.startsWith("/dev/") && !java.nio.file.Files.exists(Path.of(source)))
+            err.println("stream-server: warning: --source '" + clip(source) + "': no such device yet; "
+                    + Validation.missingDeviceHint("--source") + " (the stream fails to start until it is there)");
+    }
+
     private static String hostForUrl(String h) {
         return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
     }
@@ -238,9 +253,9 @@ public final class Main {
     /** Options from the environment, then from the arguments, which override them. */
     static Map<String, Given> parse(String[] args, Map<String, String> env) throws UsageException {
         Map<String, Given> values = new LinkedHashMap<>();
-        for (var e : OPTIONS.entrySet()) {
-            String v = env.get(e.getValue());
-            if (v != null && !v.isEmpty()) values.put(e.getKey(), new Given(v, e.getKey() + " (from " + e.getValue() + ")"));
+        for (Option o : OPTIONS) {
+            String v = o.env() == null ? null : env.get(o.env());
+            if (v != null && !v.isEmpty()) values.put(o.flag(), new Given(v, o.flag() + " (from " + o.env() + ")"));
         }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -249,13 +264,12 @@ public final class Main {
                 values.put(name, new Given("", name));
                 continue;
             }
-            boolean isSwitch = false;
-            for (String sw : SWITCHES)
-                if (a.equals(sw) || a.startsWith(sw + "=")) { // a switch: no value, or --start=true|false
-                    values.put(sw, new Given(a.equals(sw) ? "true" : a.substring(sw.length() + 1), sw));
-                    isSwitch = true;
-                }
-            if (isSwitch) continue;
+            Option given = BY_FLAG.get(a.indexOf('=') > 0 ? a.substring(0, a.indexOf('=')) : a);
+            if (given != null && given.isSwitch()) { // a switch: no value, or --start=true|false
+                String sw = given.flag();
+                values.put(sw, new Given(a.equals(sw) ? "true" : a.substring(sw.length() + 1), sw));
+                continue;
+            }
             String name = a;
             String value;
             int eq = a.indexOf('=');
@@ -265,7 +279,7 @@ public final class Main {
             } else {
                 value = null;
             }
-            if (!OPTIONS.containsKey(name)) throw new UsageException("unknown option '" + clip(a) + "'");
+            if (!BY_FLAG.containsKey(name)) throw new UsageException("unknown option '" + clip(a) + "'");
             if (value == null) {
                 if (i + 1 >= args.length) throw new UsageException("option " + name + " needs a value");
                 value = args[++i];
@@ -286,8 +300,6 @@ public final class Main {
     static boolean autostart(Map<String, Given> values) throws UsageException {
         return flag(values, "--start", "start the stream at once (0 or false: wait for POST start)");
     }
-
-    private static final List<String> SWITCHES = List.of("--start", "--trust-loopback");
 
     private static boolean flag(Map<String, Given> values, String option, String meaning) throws UsageException {
         String v = get(values, option);

@@ -5,7 +5,7 @@ import java.util.logging.LogManager;
 /**
  * A LogManager that keeps its handlers during JVM shutdown. The JDK's own shutdown hook resets
  * java.util.logging while other hooks still run, which would swallow the lines our shutdown
- * hook logs as it stops the stream ("stream running -> stopping", "stopping -> stopped").
+ * hook logs as it stops the stream ("stream main: running -> stopping", "stopping -> stopped").
  * Main installs it through the {@code java.util.logging.manager} property.
  */
 public final class ShutdownSafeLogManager extends LogManager {

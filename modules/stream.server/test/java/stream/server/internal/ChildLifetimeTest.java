@@ -96,7 +96,7 @@ class ChildLifetimeTest {
         ProcessHandle child = startStream(s).child();
         signal("USR1", s.process.pid());
         assertEquals(128 + 10, s.awaitExit(), "SIGUSR1 ends the JVM without its shutdown hook; log:\n" + s.stderrText());
-        assertFalse(s.stderrText().contains("stream running -> stopping"), "no orderly stop happened: " + s.stderrText());
+        assertFalse(s.stderrText().contains("stream main: running -> stopping"), "no orderly stop happened: " + s.stderrText());
         waitUntil("no gst-launch-1.0 of the server ended by SIGUSR1", DIES_WITHIN, () -> !child.isAlive());
     }
 
@@ -111,7 +111,7 @@ class ChildLifetimeTest {
         assertEquals(129, s.awaitExit(), "the exit code --help and the README give for SIGHUP");
         assertFalse(child.isAlive(), "the server ended its child before it exited");
         String log = s.stderrText();
-        assertTrue(log.contains("stream running -> stopping: pid " + child.pid()) && log.contains("stream stopping -> stopped"),
+        assertTrue(log.contains("stream main: running -> stopping: pid " + child.pid()) && log.contains("stream main: stopping -> stopped"),
                 "the stream was stopped in order: " + log);
         assertTrue(Files.notExists(stateDir.resolve("stream-server-" + port + ".pid")), "pid file removed");
         assertTrue(Main.USAGE_TEXT.contains("129, 130, 143"), "--help lists 129");
@@ -152,7 +152,7 @@ class ChildLifetimeTest {
             receiver.setSoTimeout(2000);
             StreamSettings settings = StreamSettings.defaults().with("source", "test")
                     .with("destinations", "127.0.0.1:" + udpPort).with("width", "160").with("height", "120").with("framerate", "10");
-            supervisor = new Supervisor(Sources.findGstLaunch().orElseThrow(), StreamPlan.of(settings),
+            supervisor = new Supervisor("main", Sources.findGstLaunch().orElseThrow(), StreamPlan.of(settings),
                     new PidFile(StateDir.open(stateDir), 1), null, launcher);
             AtomicReference<Supervisor.Outcome> outcome = new AtomicReference<>();
             Thread requester = Thread.ofPlatform().name("short-lived-requester").start(() -> outcome.set(supervisor.start()));

@@ -103,7 +103,7 @@ class SettingsApiTest {
         JsonObject settings = status(port).get("settings").asObject();
         assertEquals(320, settings.getInt("width", 0));
         assertEquals(2000, settings.getInt("bitrate", 0));
-        assertEquals(15, settings.getInt("keyint", 0));
+        assertEquals("1s", settings.getString("keyint", ""), "the default in its own unit");
         assertEquals("ultrafast", settings.getString("preset", ""));
         assertEquals("never", settings.getString("restart", ""));
     }
@@ -157,9 +157,31 @@ class SettingsApiTest {
         assertEquals(15, settings.getInt("framerate", 0));
         assertEquals(c.withSettings(Map.of("bitrate", "800", "keyint", "2s", "preset", "veryfast", "multicast", "239.255.0.1:5004",
                 "ttl", "3", "restart", "on-failure", "stall-timeout", "4")), c);
-        assertEquals(30, settings.getInt("keyint", 0), "2 s at 15 fps");
+        assertEquals("2s", settings.getString("keyint", ""), "in the unit given, not as 30 frames at 15 fps");
         assertEquals("239.255.0.1:5004", settings.getString("multicast", ""));
         assertThrows(Main.UsageException.class, () -> Main.toConfig(Main.parse(
                 new String[] {"--dest", "127.0.0.1:5000", "--multicast", "239.255.0.1:5004"}, Map.of())));
+    }
+
+    @ParameterizedTest(name = "keyint {0} comes back as {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            "2s"   | k-seconds
+            "0.5s" | k-half
+            45     | k-frames
+            """)
+    void keyintComesBackInTheUnitGiven(String keyint, String name) throws IOException {
+        String body = "{\"source\":\"test\",\"framerate\":30,\"destinations\":[\"127.0.0.1:" + TestSupport.freeUdpPort()
+                + "\"],\"keyint\":" + keyint + "}";
+        TestSupport.Response r = request(port, "PUT", "/streams/" + name, body);
+        assertEquals(201, r.code(), r.body());
+        JsonObject settings = request(port, "GET", "/streams/" + name, null).json().get("settings").asObject();
+        assertEquals(Json.parse(keyint), settings.get("keyint"), "GET: " + settings);
+        // The definitions file keeps it so, and what it keeps reads back the same.
+        JsonObject stored = Json.parse(Files.readString(server.streamsFile())).asObject().get(name).asObject();
+        assertEquals(Json.parse(keyint), stored.get("keyint"), "stored: " + stored);
+        // A PUT of what GET gave changes nothing.
+        assertEquals(200, request(port, "PUT", "/streams/" + name, settings.toString()).code());
+        assertEquals(settings, request(port, "GET", "/streams/" + name, null).json().get("settings").asObject());
+        assertEquals(200, request(port, "DELETE", "/streams/" + name, null).code());
     }
 }

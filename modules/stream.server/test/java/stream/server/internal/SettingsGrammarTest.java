@@ -1,5 +1,6 @@
 package stream.server.internal;
 
+import stream.server.internal.settings.Option;
 import stream.server.internal.settings.SettingsGrammar.Restart;
 import stream.server.internal.settings.SettingsGrammar.Endpoint;
 import stream.server.internal.settings.Setting;
@@ -7,6 +8,7 @@ import stream.server.internal.settings.SettingsGrammar;
 import stream.server.internal.settings.StreamSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -171,7 +173,18 @@ class SettingsGrammarTest {
         assertEquals(15, s.keyintFrames());
         assertEquals(Restart.ON_FAILURE, s.restart());
         assertEquals("[::1]:6002", s.get(StreamSettings.DESTINATIONS).get(1).toString());
-        assertEquals(s.with("keyint", "15"), D.withJson(s.toJson()));
+        assertEquals(s, D.withJson(s.toJson()));
+        assertEquals("1s", s.toJson().getString("keyint", null), "kept in the unit given");
+    }
+
+    @Test
+    void keyintKeepsItsUnitButTheSameIntervalMakesTheSameChild() {
+        StreamSettings seconds = D.with("keyint", "1s").with("framerate", "30"), frames = seconds.with("keyint", "30");
+        assertEquals(Json.value("1s"), seconds.toJson().get("keyint"));
+        assertEquals(Json.value(30), frames.toJson().get("keyint"));
+        assertNotEquals(seconds, frames, "what the user wrote differs");
+        assertTrue(seconds.sameChild(frames), "the child is the same: 30 frames between keyframes");
+        assertFalse(seconds.sameChild(frames.with("keyint", "31")));
     }
 
     @ParameterizedTest(name = "{0} round-trips")
@@ -205,13 +218,15 @@ class SettingsGrammarTest {
     @Test
     void everyDescriptionReachesFlagsEnvironmentUsageAndJson() {
         for (Setting<?> s : StreamSettings.ALL) {
-            assertTrue(Main.USAGE_TEXT.contains("  " + s.flag() + " " + s.metavar() + " "), s.name());
+            String named = "\n  " + s.flag() + " " + s.metavar(); // the help beside it, or below when the name is long
+            assertTrue(Main.USAGE_TEXT.contains(named + " ") || Main.USAGE_TEXT.contains(named + "\n"), s.name());
             assertTrue(Main.USAGE_TEXT.contains("[" + s.env() + "]"), s.name());
             assertEquals(s, StreamSettings.named(s.name()));
         }
-        assertEquals(StreamSettings.FIELDS.size(), Main.USAGE_TEXT.lines().filter(l -> l.matches(".*\\[STREAM_[A-Z_]+\\].*")).count()
-                - 11, "one usage entry per setting, besides port, bind, token, allow-origin, max-connections,"
-                + " request-timeout, idle-timeout, state-dir, streams, webrtc-addresses and stun-server");
+        assertEquals(Main.OPTIONS.stream().filter(o -> o.env() != null).count(),
+                Main.USAGE_TEXT.lines().filter(l -> l.matches(".*\\[STREAM_[A-Z_]+\\].*")).count(),
+                "one usage entry per option with a variable: the settings and the server's own");
+        for (Option o : Main.OPTIONS) assertTrue(Main.USAGE_TEXT.contains("  " + o.flag()), o.flag());
         assertTrue(Main.USAGE_TEXT.contains("--width N         frame width, even, 16-3840               [STREAM_WIDTH] default 1280\n"));
         assertTrue(Main.USAGE_TEXT.contains("--keyint N|Ts     keyframe interval: frames 1-600, or      [STREAM_KEYINT] default 1s\n"));
         assertTrue(Main.USAGE_TEXT.contains("--multicast G:P   a multicast group instead of --dest      [STREAM_MULTICAST]\n"));

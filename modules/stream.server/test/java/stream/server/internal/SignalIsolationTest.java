@@ -89,8 +89,8 @@ class SignalIsolationTest {
         assertEquals(130, code, "exit status after SIGINT (documented in --help); log:\n" + s.stderrText());
         assertFalse(gst.isAlive(), "no gst-launch-1.0 left");
         String log = s.stderrText();
-        assertTrue(log.contains("stream running -> stopping: pid " + child), "the server ended the child: " + log);
-        assertTrue(log.contains("stream stopping -> stopped"), log);
+        assertTrue(log.contains("stream main: running -> stopping: pid " + child), "the server ended the child: " + log);
+        assertTrue(log.contains("stream main: stopping -> stopped"), log);
         assertFalse(log.contains("failed"), "no failure logged: " + log);
         assertFalse(log.contains(" WARNING "), "no warning logged: " + log);
         assertTrue(Files.notExists(stateDir.resolve("stream-server-" + port + ".pid")), "pid file removed");
@@ -135,7 +135,7 @@ class SignalIsolationTest {
                 .with("destinations", "127.0.0.1:" + TestSupport.freeUdpPort())
                 .with("width", "320").with("height", "240").with("framerate", "15");
         String gstLaunch = Sources.findGstLaunch().orElseThrow();
-        return new Supervisor(gstLaunch, StreamPlan.of(settings), new PidFile(StateDir.open(stateDir), 1), null, new Launcher(null, null));
+        return new Supervisor("main", gstLaunch, StreamPlan.of(settings), new PidFile(StateDir.open(stateDir), 1), null, new Launcher(null, null));
     }
 
     /** The process group of a pid, from /proc/PID/stat (the field after state and ppid). */

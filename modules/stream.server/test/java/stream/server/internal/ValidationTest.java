@@ -181,6 +181,67 @@ class ValidationTest {
         assertTrue(sw.getMessage().contains("--trust-loopback 'maybe'"), sw.getMessage());
     }
 
+    /** A /dev/videoN that is not on this machine. */
+    static String missingCamera() {
+        for (int n = 9; ; n++) if (!Files.exists(Path.of("/dev/video" + n))) return "/dev/video" + n;
+    }
+
+    @Test
+    void aCameraThatIsNotThereIs400NamingItAtPutAndStart(@TempDir Path dir) throws Exception {
+        String camera = missingCamera();
+        try (StreamServer server = StreamServer.start(TestSupport.smallTestServer(dir, TestSupport.freeUdpPort()))) {
+            int port = server.port();
+            var put = TestSupport.request(port, "PUT", "/streams/cam9", "{\"source\":\"" + camera + "\",\"destinations\":[\"127.0.0.1:"
+                    + TestSupport.freeUdpPort() + "\"]}");
+            assertEquals(400, put.code(), put.body());
+            assertNoSuchCamera(camera, put);
+            assertEquals(404, TestSupport.request(port, "GET", "/streams/cam9", null).code(), "nothing was defined");
+            var start = TestSupport.request(port, "POST", "/control", "{\"action\":\"start\",\"source\":\"" + camera + "\"}");
+            assertEquals(400, start.code(), start.body());
+            assertNoSuchCamera(camera, start);
+            assertEquals("stopped", TestSupport.status(port).getString("status", ""), "no child was started");
+            // test and auto still start; a device outside the grammar keeps its own answer (field, value, allowed).
+            var bad = TestSupport.request(port, "POST", "/control", "{\"action\":\"start\",\"source\":\"/dev/../etc/passwd\"}");
+            assertEquals(400, bad.code(), bad.body());
+            assertTrue(bad.json().getString("allowed", "").contains("device"), bad.body());
+        }
+    }
+
+    private static void assertNoSuchCamera(String camera, TestSupport.Response r) {
+        var o = r.json();
+        assertEquals("source", o.getString("field", null), r.body());
+        assertEquals(camera, o.getString("value", null), r.body());
+        String error = o.getString("error", "");
+        assertTrue(error.startsWith("source '" + camera + "': no such device") && error.contains("connect"), r.body());
+        assertTrue(error.contains(Validation.cameras(Path.of("/dev")).isEmpty() ? "use source test" : "/dev/video"),
+                "names the cameras that are here, or that there is none: " + r.body());
+        assertTrue(o.getString("hint", "").contains("auto, test"), r.body());
+    }
+
+    @Test
+    void aSourceFlagNamingNoDeviceIsExit2WithTheMessage() throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--source", "/dev/nope"}, Map.of(), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        assertEquals(Main.USAGE, code);
+        String text = err.toString();
+        assertTrue(text.startsWith("stream-server: --source '/dev/nope': no such device; "), text);
+        assertTrue(text.contains("connect it, or use"), "says what to do: " + text);
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void aSourceFlagNamingACameraNotYetThereServesWithAWarning(@TempDir Path dir) throws Exception {
+        String camera = missingCamera();
+        try (var s = new TestSupport.ServerProcess(List.of("--port", "0", "--bind", "127.0.0.1", "--state-dir", dir.toString(),
+                "--source", camera), Map.of())) {
+            s.awaitPort(); // a camera plugged in after the server (at boot) is no usage error
+            TestSupport.waitUntil("the warning on stderr", java.time.Duration.ofSeconds(10),
+                    () -> s.stderrText().contains("warning: --source '" + camera + "': no such device yet"));
+        }
+    }
+
     @Test
     void theReadmesCurlExamplesStillWork(@TempDir Path dir) throws Exception {
         // curl -d sends application/x-www-form-urlencoded, no Origin and no Sec-Fetch-*: not a browser's cross-site request.

@@ -19,26 +19,64 @@ public final class Main {
     static final int USAGE = 2;
     static final int ENVIRONMENT = 3;
 
+    /**
+     * One option, described once: the parser's known flags and the option lines of the usage
+     * text come from {@link #OPTIONS}.
+     *
+     * @param flag e.g. "--port"
+     * @param metavar what the value is called, e.g. "PORT"; empty for --help and --version
+     * @param help the usage text: the first line beside the flag, the others below it
+     */
+    record Option(String flag, String metavar, List<String> help) {
+        static Option of(String flag, String metavar, String... help) {
+            return new Option(flag, metavar, List.of(help));
+        }
+
+        String usage() {
+            StringBuilder b = new StringBuilder(String.format("  %-20s %s\n", metavar.isEmpty() ? flag : flag + " " + metavar, help.get(0)));
+            for (String line : help.subList(1, help.size())) b.append(" ".repeat(23)).append(line).append('\n');
+            return b.toString();
+        }
+    }
+
+    /** Every option of stream-viewer, in the order of the usage. */
+    static final List<Option> OPTIONS = List.of(
+            Option.of("--port", "PORT", "UDP port the stream arrives on (default 5000)"),
+            Option.of("--bind", "ADDRESS", "listen on this local address only (default: all addresses);",
+                    "with --multicast, join the group on this address's interface"),
+            Option.of("--multicast", "GROUP", "join this multicast group, e.g. 239.255.42.1 (default: unicast)"),
+            Option.of("--sink", "SINK", "auto: a window (autovideosink, the default);",
+                    "a GStreamer video sink, e.g. ximagesink or glimagesink;",
+                    "none: decode without a window (scripts, no display)"),
+            Option.of("--frames", "N", "exit after N decoded frames (default 0: no limit)"),
+            Option.of("--timeout", "D", "give up after D: 20, 2.5, 20s, 500ms, 2m (a bare number",
+                    "is seconds; default: no limit)"),
+            Option.of("--snapshot", "FILE.png", "write one decoded frame to FILE.png"),
+            Option.of("--whep", "URL", "watch over WebRTC from the server's WHEP endpoint instead,",
+                    "e.g. http://SERVER-HOST:8590/whep or .../streams/NAME/whep",
+                    "(with --sink, --frames, --timeout, --ice-address)"),
+            Option.of("--ice-address", "ADDR", "with --whep: offer ICE candidates on this local address only",
+                    "(repeatable; default: every address of this machine)"),
+            Option.of("--help", "", "print this help and exit"),
+            Option.of("--version", "", "print the version and exit"));
+
+    private static final java.util.Map<String, Option> BY_FLAG = OPTIONS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Option::flag, o -> o));
+
+    // The option lines of the usage text, from the descriptions.
+    private static String optionsUsage() {
+        return OPTIONS.stream().map(Option::usage).collect(java.util.stream.Collectors.joining()).stripTrailing();
+    }
+
+    /** What a usage error ends with, instead of the whole usage. */
+    public static final String HINT = "Run 'stream-viewer --help' for the options.";
+
     static final String USAGE_TEXT = """
             Usage: stream-viewer [options]
             Shows the live H.264 video that stream-server sends as RTP over UDP, in a window.
 
             Options:
-              --port PORT          UDP port the stream arrives on (default 5000)
-              --bind ADDRESS       listen on this local address only (default: all addresses);
-                                   with --multicast, join the group on this address's interface
-              --multicast GROUP    join this multicast group, e.g. 239.255.42.1 (default: unicast)
-              --sink SINK          auto: a window (autovideosink, the default);
-                                   a GStreamer video sink, e.g. ximagesink or glimagesink;
-                                   none: decode without a window (scripts, no display)
-              --frames N           exit after N decoded frames (default 0: no limit)
-              --timeout D          give up after D: 20, 2.5, 20s, 500ms, 2m (a bare number
-                                   is seconds; default: no limit)
-              --snapshot FILE.png  write one decoded frame to FILE.png
-              --whep URL           watch over WebRTC from the server's WHEP endpoint instead
-                                   (with --sink, --frames, --timeout, --ice-address)
-              --help               print this help and exit
-              --version            print the version and exit
+            %s
             Options may also be written --name=value.
 
             Closing the window or Ctrl+C ends the viewer; it then prints what it saw
@@ -55,7 +93,7 @@ public final class Main {
             Examples:
               stream-viewer                                   # window, udp/5000
               stream-viewer --sink none --frames 30 --timeout 20 --snapshot frame.png
-            """;
+            """.formatted(optionsUsage()); // the options, from their descriptions
 
     private Main() {}
 
@@ -95,8 +133,8 @@ public final class Main {
         try {
             options = parse(args, out);
         } catch (UsageException e) {
-            err.println("stream-viewer: " + e.getMessage());
-            err.print(USAGE_TEXT);
+            err.println("stream-viewer: " + e.getMessage()); // the one problem, not the whole usage
+            err.println(HINT);
             return USAGE;
         }
         if (options == null) {
@@ -156,8 +194,12 @@ public final class Main {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            switch (name) {
-                case "--help", "-h" -> {
+            Option option = BY_FLAG.get(name.equals("-h") ? "--help" : name);
+            if (option == null) {
+                throw new UsageException(arg.startsWith("-") ? "unknown option " + arg : "unexpected argument " + arg);
+            }
+            switch (option.flag()) {
+                case "--help" -> {
                     out.print(USAGE_TEXT);
                     return null;
                 }
@@ -166,17 +208,18 @@ public final class Main {
                     out.println("stream-viewer " + Main.class.getModule().getDescriptor().rawVersion().orElse("unversioned"));
                     return null;
                 }
-                case "--port", "--bind", "--multicast", "--sink", "--frames", "--timeout", "--snapshot" -> {
+                default -> {
                     if (value == null) {
                         if (i + 1 >= list.size()) {
                             throw new UsageException(name + " needs a value");
                         }
                         value = list.get(++i);
                     }
+                    if (name.equals("--ice-address")) {
+                        throw new UsageException("--ice-address goes with --whep (WebRTC); the UDP viewer has --bind");
+                    }
                     options = apply(options, name, value);
                 }
-                default -> throw new UsageException(arg.startsWith("-")
-                        ? "unknown option " + arg : "unexpected argument " + arg);
             }
         }
         return options;

@@ -58,6 +58,11 @@ public final class ApiError extends Exception {
                         .add("allowed", bad.allowed()));
     }
 
+    /** @return 400 for a value that passed its grammar but cannot be used here, with the field and the value */
+    public static ApiError badValue(String error, String hint, String field, String value) {
+        return new ApiError(400, error, hint, Map.of(), Json.object().add("field", field).add("value", value));
+    }
+
     /** @return the JSON body */
     JsonObject body() {
         JsonObject o = Json.object().add("error", getMessage()).add("hint", hint);

@@ -64,7 +64,7 @@ public record Setting<T>(String name, String flag, String env, String metavar, T
      * @param flag e.g. "--stall-timeout"
      * @return e.g. "STREAM_STALL_TIMEOUT"
      */
-    static String envOf(String flag) {
+    public static String envOf(String flag) {
         return "STREAM_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
@@ -211,10 +211,12 @@ public record Setting<T>(String name, String flag, String env, String metavar, T
      * @return the lines, each ending with a newline
      */
     public String usage() {
-        String shown = defaultValue == null ? "" : format.apply(defaultValue);
-        StringBuilder b = new StringBuilder(String.format("  %-17s %-40s [%s]%s\n", flag + " " + metavar, help.get(0), env,
-                shown.isEmpty() ? "" : " default " + shown));
-        for (String line : help.subList(1, help.size())) b.append(" ".repeat(20)).append(line).append('\n');
-        return b.toString();
+        return option().usage();
+    }
+
+    /** @return this setting as a command-line option of the server: flag, variable, default and help */
+    public Option option() {
+        String shown = defaultValue == null ? null : format.apply(defaultValue);
+        return new Option(flag, metavar, env, shown == null || shown.isEmpty() ? null : shown, help);
     }
 }

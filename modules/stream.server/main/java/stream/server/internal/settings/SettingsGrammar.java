@@ -178,7 +178,7 @@ public final class SettingsGrammar {
     private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9._/-]{1,200}");
 
     /** @param text text @return true for a device path: under /dev, letters, digits, . _ - /, no ".." or "//" */
-    static boolean isDevicePath(String text) {
+    public static boolean isDevicePath(String text) {
         return text != null && DEVICE.matcher(text).matches() && !text.contains("..") && !text.contains("//");
     }
 

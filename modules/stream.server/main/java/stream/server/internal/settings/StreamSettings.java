@@ -24,9 +24,10 @@ import stream.server.internal.settings.Setting.JsonType;
  * reads them with {@link #get}. Immutable: {@link #with} and {@link #withJson} return copies, and
  * every copy is checked as a whole (some rules involve two settings).
  *
- * <p>{@link #toJson()} is the canonical form, the "settings" object of the status; reading it
- * back with {@link #fromJson} gives an equal object. Equality is that of the canonical form, so
- * a keyframe interval of 1s at 30 fps equals one of 30 frames: the same stream.
+ * <p>{@link #toJson()} is the canonical form, the "settings" object of the status and of the
+ * definitions file; reading it back with {@link #fromJson} gives an equal object. Each value keeps
+ * the unit it was given in (a keyframe interval of "2s" stays "2s", 60 frames stay 60), so 1s at
+ * 30 fps and 30 frames are not equal settings, though they make the same child ({@link #sameChild}).
  */
 public final class StreamSettings {
     private static Setting<Integer> number(String name, String flag, String metavar, int min, int max, String unit,
@@ -96,9 +97,9 @@ public final class StreamSettings {
     public static final Setting<Integer> STALL_TIMEOUT = number("stall-timeout", "--stall-timeout", "S", 1, 300, " seconds", 5,
             "seconds without an RTP packet after",
             "which a live child is reported stalled, 1-300");
-    /** Browsers that may watch the stream at once over WebRTC (WHEP). */
+    /** Browsers that may watch the stream at once over WebRTC (WHEP); changed live, see {@link #LIVE}. */
     public static final Setting<Integer> MAX_VIEWERS = number("max-viewers", "--max-viewers", "N", 1, 100, " viewers", 16,
-            "browsers watching at once over WebRTC", "(WHEP), 1-100; more get 503");
+            "browsers watching at once over WebRTC", "(WHEP), 1-100; more get 503 (changed while streaming)");
 
     /** Continuous recording into MP4 segments ({@link StreamRecording}); changed live, see {@link #LIVE}. */
     public static final Setting<Boolean> RECORD = Setting.of("record", "--record", "BOOL", false, "true or false",
@@ -131,10 +132,12 @@ public final class StreamSettings {
             RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS);
 
     /**
-     * The settings a running stream takes without restarting its child (its recording follows them):
-     * a start or PUT that differs from the running stream only in these is applied at once, not refused.
+     * The settings a running stream takes without restarting its child (its recording follows them,
+     * the next WHEP offer is counted against max-viewers): a start or PUT that differs from the
+     * running stream only in these is applied at once, not refused.
      */
-    public static final List<Setting<?>> LIVE = List.of(RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR);
+    public static final List<Setting<?>> LIVE = List.of(RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR,
+            MAX_VIEWERS);
 
     /** The settings' names: the JSON fields of a start request. */
     public static final List<String> FIELDS = ALL.stream().map(Setting::name).toList();
@@ -317,15 +320,19 @@ public final class StreamSettings {
     }
 
     /**
-     * @return the settings as JSON, in the names and types {@link #withJson} takes; the keyframe
-     *         interval in frames at the frame rate, as the status has always shown it
+     * @return the settings as JSON, in the names and types {@link #withJson} takes and the units they
+     *         were given in: the keyframe interval as a number of frames or as "Ts" seconds
      */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
-        for (Setting<?> s : ALL) {
-            if (s == KEYINT) o.add(s.name(), keyintFrames());
-            else add(o, s);
-        }
+        for (Setting<?> s : ALL) add(o, s);
+        return o;
+    }
+
+    // What the child is made of: the keyframe interval in frames at the frame rate, whatever its unit.
+    private JsonObject childJson() {
+        JsonObject o = toJson();
+        o.set(KEYINT.name(), keyintFrames());
         return o;
     }
 
@@ -374,10 +381,11 @@ public final class StreamSettings {
 
     /**
      * @param other settings
-     * @return whether both make the same child: they differ at most in {@link #LIVE} settings
+     * @return whether both make the same child: they differ at most in {@link #LIVE} settings and in
+     *         the unit of the keyframe interval (1s at 30 fps is 30 frames)
      */
     public boolean sameChild(StreamSettings other) {
-        JsonObject mine = toJson(), theirs = other.toJson();
+        JsonObject mine = childJson(), theirs = other.childJson();
         for (Setting<?> s : LIVE) {
             mine.remove(s.name());
             theirs.remove(s.name());

@@ -1,8 +1,12 @@
 package stream.server.internal.settings;
 
+import java.util.Comparator;
+import java.util.ArrayList;
+import java.nio.file.DirectoryStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -63,12 +67,50 @@ public final class Validation {
         Path path = Path.of(value);
         if (!Files.exists(path)) {
             if (V4L2_DEVICE.matcher(value).matches()) return value;
-            throw new InvalidValueException(field, value, "no such device");
+            throw new InvalidValueException(field, value, "no such device; " + missingDeviceHint(field));
         }
         if (!isVideoDevice(path))
             throw new InvalidValueException(field, value, "not a video capture device: a source must be a V4L2 device"
                     + " (listed in /sys/class/video4linux, a character device with major number 81), such as /dev/video0");
         return value;
+    }
+
+    /**
+     * Checks a camera device path as {@link #devicePath} does, and that the device is there now:
+     * for a source a request names, which is used at once (start) or soon (PUT). A definition read
+     * from a file keeps its /dev/videoN: its camera may be plugged in after the server starts.
+     * @param field the field name for the error message
+     * @param value the path
+     * @return the path
+     * @throws InvalidValueException naming the field, the path, and the cameras that are here
+     */
+    public static String existingDevice(String field, String value) {
+        devicePath(field, value);
+        if (!Files.exists(Path.of(value)))
+            throw new InvalidValueException(field, value, "no such device; " + missingDeviceHint(field));
+        return value;
+    }
+
+    /**
+     * @param dev the device folder, /dev
+     * @return its videoN nodes in the order of N; none when it cannot be listed
+     */
+    public static List<Path> cameras(Path dev) {
+        List<Path> devices = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dev, "video[0-9]*")) {
+            for (Path p : ds) if (p.getFileName().toString().matches("video[0-9]{1,3}")) devices.add(p);
+        } catch (IOException e) {
+            // no /dev listing: no camera known
+        }
+        devices.sort(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(5))));
+        return devices;
+    }
+
+    /** @return what to do about a camera that is not there: the ones that are, or that there is none */
+    public static String missingDeviceHint(String field) {
+        List<String> here = cameras(Path.of("/dev")).stream().map(Path::toString).toList();
+        if (here.isEmpty()) return "no camera is connected (no /dev/video*): connect it, or use " + field + " test";
+        return "connect it, or use a camera that is here (" + String.join(", ", here) + "), auto or test";
     }
 
     /**

@@ -35,13 +35,7 @@ public final class Sources {
         if (os.startsWith("mac")) return new Source(Source.Kind.AVFOUNDATION, null, "auto: macOS camera (avfvideosrc)");
         if (os.startsWith("windows")) return new Source(Source.Kind.MEDIA_FOUNDATION, null, "auto: Windows camera (mfvideosrc)");
         if (os.startsWith("linux")) {
-            List<Path> devices = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dev, "video[0-9]*")) {
-                for (Path p : ds) if (p.getFileName().toString().matches("video[0-9]{1,3}")) devices.add(p);
-            } catch (IOException e) {
-                // no /dev listing: fall through to the test pattern
-            }
-            devices.sort(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(5))));
+            List<Path> devices = Validation.cameras(dev);
             if (!devices.isEmpty())
                 return new Source(Source.Kind.V4L2, devices.get(0).toString(), "auto: " + devices.get(0) + " exists");
             return new Source(Source.Kind.TEST, null, "auto: no /dev/video* device, so the test pattern");

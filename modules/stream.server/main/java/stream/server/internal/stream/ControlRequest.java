@@ -1,5 +1,7 @@
 package stream.server.internal.stream;
 
+import stream.server.internal.settings.SettingsGrammar;
+import stream.server.internal.settings.Validation;
 import stream.server.internal.http.Answers;
 import stream.server.internal.http.ApiError;
 import stream.server.internal.settings.InvalidValueException;
@@ -43,7 +45,26 @@ public final class ControlRequest {
      * @return the parsed body
      */
     public static JsonObject read(Exchange ex) throws IOException, ApiError {
-        return parse(Answers.readBody(ex));
+        JsonObject o = parse(Answers.readBody(ex));
+        if (o.getString("action", "").equals("start")) requireSourceHere(o);
+        return o;
+    }
+
+    /**
+     * Refuses a request whose source is a camera device that is not there (400, naming it and the
+     * cameras that are), instead of a child that fails at once (500). Only for requests: a
+     * definition read from a file keeps its device, which may be plugged in later.
+     */
+    static void requireSourceHere(JsonObject o) throws ApiError {
+        JsonValue v = o.get(StreamSettings.SOURCE.name());
+        // auto, test, or a value outside the grammar, which the settings refuse with field, value and allowed.
+        if (v == null || !v.isString() || !SettingsGrammar.isDevicePath(v.asString())) return;
+        try {
+            Validation.existingDevice(StreamSettings.SOURCE.name(), v.asString());
+        } catch (InvalidValueException e) {
+            throw ApiError.badValue(e.getMessage(), "Connect the camera and send the request again, or give another source"
+                    + " (auto, test, or a camera that is here).", StreamSettings.SOURCE.name(), v.asString());
+        }
     }
 
     /**
@@ -87,7 +108,9 @@ public final class ControlRequest {
      * @return the object
      */
     public static JsonObject readDefinition(Exchange ex, Set<String> featureFields) throws IOException, ApiError {
-        return parseDefinition(Answers.readBody(ex), featureFields);
+        JsonObject o = parseDefinition(Answers.readBody(ex), featureFields);
+        requireSourceHere(o);
+        return o;
     }
 
     /**

@@ -80,7 +80,7 @@ public final class Stream implements AutoCloseable, StreamView {
         } catch (IOException e) {
             throw new IOException("cannot bind a loopback UDP port for the statistics of stream '" + name + "': " + e.getMessage(), e);
         }
-        Supervisor supervisor = new Supervisor(gstLaunch, definition.plan(), pidFile, tap);
+        Supervisor supervisor = new Supervisor(name, gstLaunch, definition.plan(), pidFile, tap);
         Stream s = new Stream(name, gstLaunch, mediaDir, supervisor, tap, definition);
         supervisor.events(s.new ChildEvents());
         supervisor.startWatchdog();

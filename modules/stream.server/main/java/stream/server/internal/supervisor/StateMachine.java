@@ -40,7 +40,13 @@ public final class StateMachine {
         return Map.copyOf(t);
     }
 
+    private final String stream;
     private State state = State.STOPPED;
+
+    /** @param stream the stream's name, which every log line names (several streams share one log) */
+    public StateMachine(String stream) {
+        this.stream = Objects.requireNonNull(stream, "stream");
+    }
 
     /** @return the state in force */
     public State state() {
@@ -57,8 +63,8 @@ public final class StateMachine {
         Objects.requireNonNull(to, "to");
         State from = state;
         if (!ALLOWED.get(from).contains(to))
-            throw new IllegalStateException("stream state " + from.json() + " -> " + to.json() + " is not allowed (" + detail + ")");
+            throw new IllegalStateException("stream " + stream + ": state " + from.json() + " -> " + to.json() + " is not allowed (" + detail + ")");
         state = to;
-        LOG.log(to == State.FAILED ? Level.WARNING : Level.INFO, "stream {0} -> {1}: {2}", from.json(), to.json(), detail);
+        LOG.log(to == State.FAILED ? Level.WARNING : Level.INFO, "stream {0}: {1} -> {2}: {3}", stream, from.json(), to.json(), detail);
     }
 }

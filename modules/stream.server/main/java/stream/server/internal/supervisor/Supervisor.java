@@ -124,7 +124,7 @@ public final class Supervisor {
     private volatile SdpWriter.H264Params capsParams;
 
     // Guarded by this.
-    private final StateMachine machine = new StateMachine();
+    private final StateMachine machine;
     private final RestartScheduler restarts;
     private Child current;
     private Exit lastExit;
@@ -134,17 +134,19 @@ public final class Supervisor {
     private int stalls;         // times a live child was found stalled
 
     /**
+     * @param name the stream's name, as its log lines say it
      * @param gstLaunch path of gst-launch-1.0
      * @param defaults the stream used by a start without settings
      * @param pidFile where the child's pid is recorded for stale-child cleanup, or null
      * @param tap the RTP tap that receives a copy of the output, or null for none (no stats, no stall detection)
      */
-    public Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap) {
-        this(gstLaunch, defaults, pidFile, tap, Launcher.standard());
+    public Supervisor(String name, String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap) {
+        this(name, gstLaunch, defaults, pidFile, tap, Launcher.standard());
     }
 
     /** @param launcher how children are spawned */
-    public Supervisor(String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, Launcher launcher) {
+    public Supervisor(String name, String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, Launcher launcher) {
+        this.machine = new StateMachine(name);
         this.gstLaunch = gstLaunch;
         this.launcher = launcher;
         if (!launcher.isolated())

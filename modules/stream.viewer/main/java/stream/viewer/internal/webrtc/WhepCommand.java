@@ -25,16 +25,6 @@ public final class WhepCommand {
     private static final int USAGE = 2;
     private static final int ENVIRONMENT = 3;
 
-    /** The usage lines of the WHEP mode. */
-    public static final String USAGE_TEXT = """
-            Usage: stream-viewer --whep URL [--sink auto|SINK|none] [--frames N] [--timeout D]
-                                 [--ice-address ADDRESS]
-            Watches a stream over WebRTC: URL is the stream's WHEP endpoint, for example
-            http://camera-host:8590/whep (the default stream) or .../streams/NAME/whep.
-              --ice-address ADDRESS  offer ICE candidates on this local address only (repeatable;
-                                     default: every address of this machine)
-            """;
-
     private WhepCommand() {}
 
     /**
@@ -87,7 +77,7 @@ public final class WhepCommand {
         } catch (IllegalArgumentException e) {
             err.println("stream-viewer: " + (e instanceof NumberFormatException ? "a number is expected: " : "")
                     + e.getMessage());
-            err.print(USAGE_TEXT);
+            err.println(stream.viewer.internal.Main.HINT);
             return USAGE;
         }
         Settings settings;
@@ -95,7 +85,7 @@ public final class WhepCommand {
             settings = new Settings(url, sink, frames, timeout, addresses);
         } catch (IllegalArgumentException e) {
             err.println("stream-viewer: " + e.getMessage());
-            err.print(USAGE_TEXT);
+            err.println(stream.viewer.internal.Main.HINT);
             return USAGE;
         }
         Consumer<String> toErr = line -> err.println("stream-viewer: " + line);
