@@ -19,6 +19,7 @@ module stream.server {
     requires com.eclipsesource.json;
     requires java.logging; // backs java.lang.System.Logger
     requires java.net.http; // the Janus HTTP API
+    requires jdk.unsupported; // sun.misc.Signal: SIGHUP reloads the TLS certificate
     requires jdk.httpserver;
 
     exports stream.server;
