@@ -64,6 +64,8 @@ public final class Main {
                     "--bind address when it is a specific one, else every address of the host"),
             Option.of("--stun-server", "URL", null, "stun://host:port for WebRTC behind NAT",
                     "(nothing is sent to the internet unless this is set)"),
+            Option.of("--rtsp-port", "N", "8554", "RTSP port: every stream at rtsp://HOST:N/NAME",
+                    "(for Frigate, Home Assistant, VLC, ffmpeg); 0 serves no RTSP"),
             new Option("--help", "", null, null, List.of("this text")),
             new Option("--version", "", null, null, List.of("the version")));
 
@@ -404,6 +406,7 @@ public final class Main {
             // Checked when the server starts (StateDir): an unusable directory is an environment problem, exit 3.
             if ((v = get(values, "--state-dir")) != null) c = c.withStateDir(Path.of(v));
             if ((v = get(values, "--webrtc-addresses")) != null) c = c.withWebRtcAddresses(webrtcAddresses(label(values, "--webrtc-addresses"), v));
+            if ((v = get(values, "--rtsp-port")) != null) c = c.withRtspPort(Validation.port(label(values, "--rtsp-port"), v, 0));
             if ((v = get(values, "--stun-server")) != null) {
                 if (!v.matches("stun://[A-Za-z0-9.\\-]+:[0-9]{1,5}|stun://\\[[0-9A-Fa-f:]+\\]:[0-9]{1,5}"))
                     throw new UsageException(label(values, "--stun-server") + " '" + clip(v) + "': expected stun://HOST:PORT");

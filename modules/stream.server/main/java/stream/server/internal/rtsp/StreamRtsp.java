@@ -103,9 +103,9 @@ public final class StreamRtsp implements StreamFeature {
         JsonObject stats = service.streamStats(name());
         Map<String, String> label = Map.of("stream", name());
         m.gauge("stream_rtsp_clients", "RTSP clients playing the stream now.", label, stats.getInt("clients", 0));
-        JsonValue bytes = stats.get("bytesSent");
-        m.counter("stream_rtsp_bytes_sent_total", "Bytes the RTSP server sent to the stream's clients (RTP, all clients).", label,
-                bytes != null && bytes.isNumber() ? bytes.asLong() : 0);
+        JsonValue bytes = stats.get("payloadBytes");
+        m.counter("stream_rtsp_payload_bytes_total", "RTP bytes the stream's shared RTSP media made while it had clients"
+                + " (each client is sent a copy); since the RTSP server started.", label, bytes != null && bytes.isNumber() ? bytes.asLong() : 0);
     }
 
     @Override

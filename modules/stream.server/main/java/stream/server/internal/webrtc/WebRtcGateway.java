@@ -335,6 +335,8 @@ public final class WebRtcGateway implements AutoCloseable {
         try {
             if (out == null) out = DatagramChannel.open();
             var pb = new ProcessBuilder(command.command());
+            // The server's STREAM_* variables (the token among them) are the server's alone: /proc/PID/environ is readable.
+            pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
             Process process = pb.start();
             starts++;
             Running started = new Running(process, process.getOutputStream(), new ConcurrentHashMap<>(),

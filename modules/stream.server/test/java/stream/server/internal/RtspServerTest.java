@@ -1,0 +1,193 @@
+package stream.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RTSP output through a real server process: every stream at rtsp://127.0.0.1:PORT/NAME, read by
+ * clients nobody here wrote (ffmpeg over TCP and UDP), a stream that stops ends its clients, the
+ * RTSP process killed with SIGKILL comes back, and with a token only admin:TOKEN plays.
+ */
+class RtspServerTest {
+    @TempDir
+    Path dir;
+    private final List<TestSupport.ServerProcess> servers = new ArrayList<>();
+    private final List<Process> clients = new ArrayList<>();
+
+    @AfterEach
+    void end() {
+        clients.forEach(p -> TestSupport.killTree(p.toHandle()));
+        for (TestSupport.ServerProcess s : servers) TestSupport.killTree(s.process.toHandle());
+    }
+
+    private record Server(TestSupport.ServerProcess process, int http, int rtsp) {}
+
+    private Server server(String... extra) throws Exception {
+        return server(Map.of(), extra);
+    }
+
+    private Server server(Map<String, String> env, String... extra) throws Exception {
+        Path state = Files.createDirectory(dir.resolve("state" + servers.size()),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path out = Path.of(System.getProperty("stream.build.dir"));
+        int rtsp = TestSupport.freeTcpPort();
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0", "--rtsp-port", String.valueOf(rtsp),
+                "--source", "test", "--width", "320", "--height", "240", "--framerate", "15",
+                "--dest", "127.0.0.1:" + TestSupport.freeUdpPort(), "--state-dir", state.toString()));
+        args.addAll(List.of(extra));
+        var p = new TestSupport.ServerProcess(List.of(), List.of("-Xmx64m",
+                "-Dstream.webrtc.module-path=" + out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib")), args, env);
+        servers.add(p);
+        return new Server(p, p.awaitPort(), rtsp);
+    }
+
+    /** ffmpeg decoding a few frames of an RTSP URL, as a player would. */
+    private Process ffmpeg(String url, String transport, int frames) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-rtsp_transport", transport,
+                "-timeout", "5000000", "-i", url));
+        if (frames > 0) cmd.addAll(List.of("-frames:v", String.valueOf(frames)));
+        cmd.addAll(List.of("-f", "null", "-"));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        clients.add(p);
+        return p;
+    }
+
+    private static String stderr(Process p) throws IOException {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Decodes {@code frames} frames and returns ffmpeg's report, failing with it when ffmpeg fails. */
+    private String decode(String url, String transport) throws Exception {
+        Process p = ffmpeg(url, transport, 10);
+        String err = stderr(p);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) fail("ffmpeg did not end: " + err);
+        assertEquals(0, p.exitValue(), () -> "ffmpeg over " + transport + " of " + url + ":\n" + err);
+        return err;
+    }
+
+    private static JsonObject rtsp(int port, String stream) throws IOException {
+        return TestSupport.request(port, "GET", "/streams/" + stream + "/control", null).json().get("rtsp").asObject();
+    }
+
+    /** @return the RTSP server's pid in a stream's status, or -1 while none runs */
+    private static long serverPid(int port) throws IOException {
+        var pid = rtsp(port, "main").get("server").asObject().get("pid");
+        return pid != null && pid.isNumber() ? pid.asLong() : -1;
+    }
+
+    private static void served(int port, String stream) {
+        TestSupport.waitUntil("stream " + stream + " served over RTSP (status rtsp.served)", Duration.ofSeconds(30), () -> {
+            try {
+                return rtsp(port, stream).getBoolean("served", false);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void everyStreamPlaysAtItsUrlEndsWithItsStreamAndSurvivesTheRtspProcessBeingKilled() throws Exception {
+        Server s = server();
+        assertEquals(201, TestSupport.request(s.http, "PUT", "/streams/cam2", "{\"source\":\"test\",\"width\":480,\"height\":272,"
+                + "\"framerate\":15,\"destinations\":[\"127.0.0.1:" + TestSupport.freeUdpPort() + "\"]}").code());
+        assertEquals("Stream started", TestSupport.post(s.http, "start").getString("message", ""));
+        assertEquals(200, TestSupport.request(s.http, "POST", "/streams/cam2/control", "{\"action\":\"start\"}").code());
+        served(s.http, "main");
+        served(s.http, "cam2");
+        String main = "rtsp://127.0.0.1:" + s.rtsp + "/main", cam2 = "rtsp://127.0.0.1:" + s.rtsp + "/cam2";
+        assertEquals("rtsp://127.0.0.1:" + s.rtsp + "/main", rtsp(s.http, "main").getString("url", ""));
+
+        // Each stream at its own size, over RTP in the RTSP connection (as Frigate asks) and over UDP.
+        assertTrue(decode(main, "tcp").contains("320x240"), "main is 320x240");
+        assertTrue(decode(cam2, "tcp").contains("480x272"), "cam2 is 480x272");
+        assertTrue(decode(main, "udp").contains("320x240"), "main over UDP");
+
+        // A client that watches when the stream stops sees the end instead of hanging.
+        Process watching = ffmpeg(main, "tcp", 0);
+        TestSupport.waitUntil("the RTSP status counting the client", Duration.ofSeconds(20), () -> {
+            try {
+                return rtsp(s.http, "main").getInt("clients", 0) >= 1;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertEquals("Stream stopped", TestSupport.post(s.http, "stop").getString("message", ""));
+        assertTrue(watching.waitFor(20, TimeUnit.SECONDS), "a client of a stopped stream ends (within 20 s), it does not hang");
+        // Started again, it is served again at the same URL.
+        TestSupport.post(s.http, "start");
+        served(s.http, "main");
+        decode(main, "tcp");
+
+        // The RTSP process killed: the API and the streams go on, the status says how it ended, a new one serves.
+        long pid = serverPid(s.http);
+        assertTrue(pid > 0, "the RTSP server's pid is in the status");
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        TestSupport.waitUntil("the status reporting the RTSP server's death by SIGKILL", Duration.ofSeconds(20), () -> {
+            try {
+                var last = rtsp(s.http, "main").get("server").asObject().get("lastExit");
+                return last != null && last.isObject() && last.asObject().getString("description", "").contains("signal 9");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertEquals("running", TestSupport.status(s.http).getString("status", ""), "main kept running");
+        TestSupport.waitUntil("a new RTSP server serving main", Duration.ofSeconds(30), () -> {
+            try {
+                long now = serverPid(s.http);
+                return now > 0 && now != pid && rtsp(s.http, "main").getBoolean("served", false);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertNotEquals(pid, serverPid(s.http));
+        decode(main, "tcp");
+        decode(cam2, "tcp");
+    }
+
+    @Test
+    void withATokenOnlyAdminAndTheTokenPlayAndTheTokenIsShownNowhere() throws Exception {
+        String token = "rtsp-secret-" + Long.toHexString(System.nanoTime());
+        Server s = server(Map.of("STREAM_TOKEN", token), "--start"); // from the environment: a command line is public
+        served(s.http, "main");
+        String url = "rtsp://127.0.0.1:" + s.rtsp + "/main";
+        Process anonymous = ffmpeg(url, "tcp", 5);
+        String err = stderr(anonymous);
+        assertTrue(anonymous.waitFor(30, TimeUnit.SECONDS));
+        assertNotEquals(0, anonymous.exitValue(), "no credentials: refused");
+        assertTrue(err.contains("401"), () -> "no credentials: 401\n" + err);
+        Process wrong = ffmpeg("rtsp://admin:nope@127.0.0.1:" + s.rtsp + "/main", "tcp", 5);
+        String wrongErr = stderr(wrong);
+        assertTrue(wrong.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(wrongErr.contains("401"), () -> "wrong password: 401\n" + wrongErr);
+        decode("rtsp://admin:" + token + "@127.0.0.1:" + s.rtsp + "/main", "tcp");
+
+        long pid = serverPid(s.http);
+        String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        assertTrue(cmdline.contains("RtspGateway"), cmdline);
+        assertFalse(cmdline.contains(token), "the token is not on the RTSP server's command line");
+        byte[] environ = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
+        assertFalse(new String(environ, StandardCharsets.ISO_8859_1).contains(token), "nor in its environment");
+        String status = TestSupport.request(s.http, "GET", "/streams/main", null).body();
+        assertFalse(status.contains(token), "nor in the status");
+        assertFalse(String.join("\n", s.process.stderr).contains(token), "nor in the server's log");
+        assertFalse(String.join("\n", s.process.stdout).contains(token), "nor on its stdout");
+    }
+}
