@@ -180,6 +180,13 @@ public final class StreamServer implements AutoCloseable {
                 new RtspFeature(rtsp(config))));
     }
 
+    /** @return every route the server answers, one line each (the core's and each feature's), for --help and the docs */
+    public static List<String> routeTable() {
+        try (Features f = features(List.of(), ServerConfig.defaults().withRtspPort(0))) {
+            return stream.server.internal.http.server.Routes.table(f);
+        }
+    }
+
     /** RTSP asks for the token as the password of user admin; Basic only where nothing leaves the host (no TLS). */
     private static RtspConfig rtsp(ServerConfig config) {
         boolean loopback;

@@ -84,7 +84,13 @@ public final class Main {
     /** What a usage error ends with, instead of the whole usage. */
     static final String HINT = "Run 'stream-server --help' for the options.";
 
-    static final String USAGE_TEXT = """
+    /**
+     * @return the --help text. A method, not a constant: making the route table loads the features'
+     *     classes, whose loggers would start java.util.logging before main() chooses its LogManager
+     *     (the shutdown would then lose its log lines).
+     */
+    static String usageText() {
+        return """
             Usage: stream-server [options]
 
             Serves an HTTP API (and a dashboard at /) that starts, stops and supervises live
@@ -95,29 +101,9 @@ public final class Main {
             Options (each also from the environment variable in brackets; the option wins):
             %s
 
-            API:
-              GET  /control                       status JSON (status: stopped|starting|running|stalled|
-                                                  stopping|failed), settings in force, stats (packets, bytes,
-                                                  frames, fps, bitrate, secondsSinceLastPacket),
-                                                  starts (children started since the server started),
-                                                  restarts (of those, started by the restart policy)
-              POST /control {"action":"start"}    start the stream ("Stream started" / "Stream already running")
-            %s  POST /control {"action":"stop"}     stop it, answers when the child is gone ("Stream stopped")
-              GET  /stream.sdp                    SDP of the running stream for ffplay/VLC/ffprobe
-                                                  (?destination=N for the N-th destination); 404 when none
-              (/control and /stream.sdp are the stream "main", defined by the options above)
-              GET  /streams                       every stream: its /control status plus name, autostart
-              GET|PUT|DELETE /streams/NAME        one stream; PUT {settings..., "autostart": true} defines it
-              GET|POST /streams/NAME/control      /control for that stream
-              GET  /streams/NAME/stream.sdp       /stream.sdp for that stream
-                                                  (NAME: a-z 0-9 and -, starting with a letter or digit, <= 32)
-              POST /streams/NAME/whep             WebRTC playback (WHEP): an SDP offer (application/sdp)
-                                                  answered 201 with the SDP answer and a Location;
-                                                  DELETE the Location to end it. POST /whep is main's.
-              GET  /                              the dashboard (a web page over this API)
-              GET  /metrics                       Prometheus text format
-              GET  /health                        {"status":"ok"}
-
+            API (the route table; NAME is a stream's name, main the stream of /control):
+            %s
+            %s
             Exit codes:
               0  ended normally
               1  failed at run time
@@ -128,7 +114,13 @@ public final class Main {
               129, 130, 143  ended by SIGHUP (terminal closed), Ctrl+C (SIGINT) or SIGTERM, after it stopped
                  the stream (the stream's gst-launch-1.0 runs in a session of its own, via setsid, so only the
                  server ends it; with setpriv it also dies with the server, even after a kill -9)
-            """.formatted(optionsUsage(), startFields()); // the options, from their descriptions
+            """.formatted(optionsUsage(), routes(), startFields()); // the options and routes, from their descriptions
+    }
+
+    /** @return the route table, indented as the usage's sections */
+    private static String routes() {
+        return String.join("\n", StreamServer.routeTable().stream().map(r -> "  " + r).toList());
+    }
 
     // "optional settings with start: width, ..." wrapped as the API section is.
     private static String startFields() {
@@ -187,7 +179,7 @@ public final class Main {
         try {
             Map<String, Given> values = parse(args, env);
             if (values.containsKey("--help")) {
-                out.print(USAGE_TEXT);
+                out.print(usageText());
                 return OK;
             }
             if (values.containsKey("--version")) {

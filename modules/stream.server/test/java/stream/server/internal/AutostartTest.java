@@ -115,7 +115,7 @@ class AutostartTest {
         assertEquals(Main.USAGE, code);
         String first = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
         assertTrue(first.contains("--start (from STREAM_START) 'yes'"), first);
-        assertTrue(Main.USAGE_TEXT.contains("--start") && Main.USAGE_TEXT.contains("STREAM_START"), "documented in --help");
+        assertTrue(Main.usageText().contains("--start") && Main.usageText().contains("STREAM_START"), "documented in --help");
         // --start=false and STREAM_START=0 leave the stream stopped until a POST.
         assertFalse(Main.autostart(Main.parse(new String[] {"--start=false"}, Map.of("STREAM_START", "1"))));
         assertFalse(Main.autostart(Main.parse(new String[0], Map.of("STREAM_START", "0"))));

@@ -114,7 +114,7 @@ class ChildLifetimeTest {
         assertTrue(log.contains("stream main: running -> stopping: pid " + child.pid()) && log.contains("stream main: stopping -> stopped"),
                 "the stream was stopped in order: " + log);
         assertTrue(Files.notExists(stateDir.resolve("stream-server-" + port + ".pid")), "pid file removed");
-        assertTrue(Main.USAGE_TEXT.contains("129, 130, 143"), "--help lists 129");
+        assertTrue(Main.usageText().contains("129, 130, 143"), "--help lists 129");
     }
 
     @Test

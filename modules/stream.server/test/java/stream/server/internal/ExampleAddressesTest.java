@@ -38,6 +38,6 @@ class ExampleAddressesTest {
 
     @Test
     void serverHelpUsesLoopbackOrPlaceholders() {
-        assertEquals(List.of(), privateAddresses(Main.USAGE_TEXT));
+        assertEquals(List.of(), privateAddresses(Main.usageText()));
     }
 }

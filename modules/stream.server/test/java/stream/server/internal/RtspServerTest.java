@@ -120,6 +120,26 @@ class RtspServerTest {
         assertTrue(decode(cam2, "tcp").contains("480x272"), "cam2 is 480x272");
         assertTrue(decode(main, "udp").contains("320x240"), "main over UDP");
 
+        // Frigate records the RTSP URL exactly so (its rtsp preset, then segments); Home Assistant's still image is snapshot.jpg.
+        Path segments = Files.createDirectory(dir.resolve("frigate"));
+        Process frigate = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "warning", "-rtsp_transport", "tcp",
+                "-timeout", "5000000", "-i", main, "-t", "5", "-c", "copy", "-f", "segment", "-segment_time", "2",
+                "-reset_timestamps", "1", segments.resolve("out%03d.mp4").toString()).redirectErrorStream(true).start();
+        clients.add(frigate);
+        String frigateLog = new String(frigate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(frigate.waitFor(60, TimeUnit.SECONDS) && frigate.exitValue() == 0, () -> "ffmpeg as Frigate runs it: " + frigateLog);
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", segments.resolve("out000.mp4").toString())
+                .redirectErrorStream(true).start();
+        String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(probe.waitFor(30, TimeUnit.SECONDS));
+        String[] f = probed.split(",");
+        assertTrue(f.length == 4 && f[0].equals("h264") && f[1].equals("320") && f[2].equals("240") && Integer.parseInt(f[3]) >= 15,
+                () -> "the first segment plays: h264 320x240 with frames: " + probed);
+        var still = TestSupport.request(s.http, "GET", "/streams/main/snapshot.jpg", null);
+        assertEquals(200, still.code(), still.body());
+        assertEquals("image/jpeg", still.header("Content-Type"));
+
         // A client that watches when the stream stops sees the end instead of hanging.
         Process watching = ffmpeg(main, "tcp", 0);
         TestSupport.waitUntil("the RTSP status counting the client", Duration.ofSeconds(20), () -> {

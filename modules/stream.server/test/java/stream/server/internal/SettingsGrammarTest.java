@@ -203,6 +203,7 @@ class SettingsGrammarTest {
         assertEquals(s.hashCode(), back.hashCode());
         assertEquals(s.toJson(), back.toJson());
         assertEquals(StreamSettings.FIELDS.size() - (s.get(StreamSettings.MULTICAST) == null ? 1 : 0)
+                - (s.get(StreamSettings.RTSP_MULTICAST) == null ? 1 : 0)
                 - (s.get(StreamSettings.RECORD_DIR) == null ? 1 : 0), s.toJson().size());
     }
 
@@ -219,17 +220,17 @@ class SettingsGrammarTest {
     void everyDescriptionReachesFlagsEnvironmentUsageAndJson() {
         for (Setting<?> s : StreamSettings.ALL) {
             String named = "\n  " + s.flag() + " " + s.metavar(); // the help beside it, or below when the name is long
-            assertTrue(Main.USAGE_TEXT.contains(named + " ") || Main.USAGE_TEXT.contains(named + "\n"), s.name());
-            assertTrue(Main.USAGE_TEXT.contains("[" + s.env() + "]"), s.name());
+            assertTrue(Main.usageText().contains(named + " ") || Main.usageText().contains(named + "\n"), s.name());
+            assertTrue(Main.usageText().contains("[" + s.env() + "]"), s.name());
             assertEquals(s, StreamSettings.named(s.name()));
         }
         assertEquals(Main.OPTIONS.stream().filter(o -> o.env() != null).count(),
-                Main.USAGE_TEXT.lines().filter(l -> l.matches(".*\\[STREAM_[A-Z_]+\\].*")).count(),
+                Main.usageText().lines().filter(l -> l.matches(".*\\[STREAM_[A-Z_]+\\].*")).count(),
                 "one usage entry per option with a variable: the settings and the server's own");
-        for (Option o : Main.OPTIONS) assertTrue(Main.USAGE_TEXT.contains("  " + o.flag()), o.flag());
-        assertTrue(Main.USAGE_TEXT.contains("--width N         frame width, even, 16-3840               [STREAM_WIDTH] default 1280\n"));
-        assertTrue(Main.USAGE_TEXT.contains("--keyint N|Ts     keyframe interval: frames 1-600, or      [STREAM_KEYINT] default 1s\n"));
-        assertTrue(Main.USAGE_TEXT.contains("--multicast G:P   a multicast group instead of --dest      [STREAM_MULTICAST]\n"));
+        for (Option o : Main.OPTIONS) assertTrue(Main.usageText().contains("  " + o.flag()), o.flag());
+        assertTrue(Main.usageText().contains("--width N         frame width, even, 16-3840               [STREAM_WIDTH] default 1280\n"));
+        assertTrue(Main.usageText().contains("--keyint N|Ts     keyframe interval: frames 1-600, or      [STREAM_KEYINT] default 1s\n"));
+        assertTrue(Main.usageText().contains("--multicast G:P   a multicast group instead of --dest      [STREAM_MULTICAST]\n"));
     }
 
     @ParameterizedTest(name = "{0} rejected")

@@ -69,7 +69,7 @@ class StateDirTest {
         String line = s.stderr.get(0);
         assertTrue(line.startsWith("stream-server: "), line);
         for (String w : words) assertTrue(line.contains(w), "'" + w + "' in: " + line);
-        assertTrue(Main.USAGE_TEXT.contains("3  environment problem (port in use, gst-launch-1.0 missing, state dir"),
+        assertTrue(Main.usageText().contains("3  environment problem (port in use, gst-launch-1.0 missing, state dir"),
                 "--help gives 3 for the state directory too");
     }
 

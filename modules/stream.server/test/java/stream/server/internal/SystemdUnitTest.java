@@ -87,12 +87,12 @@ class SystemdUnitTest {
             assertTrue(u.lines().anyMatch(line::equals), "the unit has " + line);
         assertFalse(u.contains("MemoryDenyWriteExecute=yes"), "the JVM's JIT writes and runs code");
         // The codes the unit names are the ones the server documents.
-        assertTrue(Main.USAGE_TEXT.contains("129, 130, 143  ended by SIGHUP"), "orderly stops: 129, 130, 143");
-        assertTrue(Main.USAGE_TEXT.contains("2  usage error"), "2: a bad option, which no restart heals");
+        assertTrue(Main.usageText().contains("129, 130, 143  ended by SIGHUP"), "orderly stops: 129, 130, 143");
+        assertTrue(Main.usageText().contains("2  usage error"), "2: a bad option, which no restart heals");
         assertEquals(2, Main.USAGE);
         assertEquals(3, Main.ENVIRONMENT);
         // A server that lost a vital thread exits 70: Restart=on-failure restarts on it, nothing exempts it.
-        assertTrue(Main.USAGE_TEXT.contains("70 a vital thread died"), "70 documented");
+        assertTrue(Main.usageText().contains("70 a vital thread died"), "70 documented");
         for (String exempt : List.of("SuccessExitStatus=", "RestartPreventExitStatus="))
             u.lines().filter(l -> l.startsWith(exempt)).forEach(l ->
                     assertFalse(List.of(l.substring(exempt.length()).split("\\s+")).contains(Integer.toString(VitalThreads.EXIT)), l));

@@ -84,7 +84,9 @@ final class RtspService implements AutoCloseable {
 
     private int add(LineChild child, StreamRtsp stream) {
         try {
-            JsonObject reply = child.call(new JsonObject().add("op", "addStream").add("name", stream.name()), CALL_TIMEOUT);
+            JsonObject request = new JsonObject().add("op", "addStream").add("name", stream.name());
+            if (stream.group() != null) request.add("multicast", stream.group()).add("ttl", 1);
+            JsonObject reply = child.call(request, CALL_TIMEOUT);
             return reply.getInt("rtpPort", -1);
         } catch (LineChild.CallException e) {
             LOG.log(Level.WARNING, "stream {0}: RTSP: {1}", stream.name(), e.getMessage());
@@ -100,9 +102,14 @@ final class RtspService implements AutoCloseable {
         send(new JsonObject().add("op", "endStream").add("name", name));
     }
 
-    /** A stream is deleted: its mount goes. @param name the stream */
-    void removed(String name) {
+    /** A stream is deleted: it is served no more. @param name the stream */
+    void deleted(String name) {
         streams.remove(name);
+        removed(name);
+    }
+
+    /** A stream's mount goes (it is deleted, or made again with another multicast group). @param name the stream */
+    void removed(String name) {
         send(new JsonObject().add("op", "removeStream").add("name", name));
     }
 

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Map;
 import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.settings.StreamSettings;
 import stream.server.internal.feature.StreamEvent;
 import stream.server.internal.feature.StreamFeature;
 import stream.server.internal.feature.StreamView;
@@ -27,6 +28,7 @@ public final class StreamRtsp implements StreamFeature {
     private final DatagramChannel out;
     private final RtpTap.PacketListener forward = this::forward;
     private volatile InetSocketAddress target;
+    private String group; // the rtsp-multicast the mount was made with (rtsp-control thread only)
     private volatile boolean live;
 
     StreamRtsp(StreamView stream, RtspService service) throws IOException {
@@ -39,6 +41,11 @@ public final class StreamRtsp implements StreamFeature {
     /** @return the stream's name */
     String name() {
         return stream.name();
+    }
+
+    /** @return the multicast group clients may ask for, or null (rtsp-control thread only) */
+    String group() {
+        return group;
     }
 
     /** @return whether its child runs */
@@ -63,7 +70,12 @@ public final class StreamRtsp implements StreamFeature {
                 live = true;
                 stream.rtp().addListener(forward);
                 // The first start of the RTSP server takes a moment: never on the stream's event thread.
-                service.later(() -> served(live ? service.live(this) : -1));
+                String wanted = started.settings().get(StreamSettings.RTSP_MULTICAST);
+                service.later(() -> {
+                    if (!java.util.Objects.equals(wanted, group)) service.removed(name()); // a mount is made with its group
+                    group = wanted;
+                    served(live ? service.live(this) : -1);
+                });
             }
             case StreamEvent.ChildEnded ended -> {
                 live = false;
@@ -95,6 +107,8 @@ public final class StreamRtsp implements StreamFeature {
                 .add("path", "/" + name())
                 .add("served", live && target != null)
                 .add("clients", stats.getInt("clients", 0))
+                .add("multicast", stream.settings().get(StreamSettings.RTSP_MULTICAST) == null ? Json.NULL
+                        : Json.value(stream.settings().get(StreamSettings.RTSP_MULTICAST)))
                 .add("server", service.status()));
     }
 
@@ -112,7 +126,7 @@ public final class StreamRtsp implements StreamFeature {
     public void close() {
         stream.rtp().removeListener(forward);
         live = false;
-        service.later(() -> service.removed(name()));
+        service.later(() -> service.deleted(name()));
         try {
             out.close();
         } catch (IOException e) {

@@ -187,6 +187,17 @@ public final class SettingsGrammar {
         throw new Invalid("source", text, SOURCE_ALLOWED);
     }
 
+    /** What rtsp-multicast takes. */
+    static final String RTSP_MULTICAST_ALLOWED = "an IPv4 multicast address, 224.0.0.0-239.255.255.255 (e.g. 239.255.0.2)";
+
+    static String rtspMulticast(String text) {
+        if (text != null && isIpv4(text)) {
+            int first = Integer.parseInt(text.substring(0, text.indexOf('.')));
+            if (first >= 224 && first <= 239) return text;
+        }
+        throw new Invalid("rtsp-multicast", text, RTSP_MULTICAST_ALLOWED);
+    }
+
     static Restart restart(String text) {
         for (Restart r : Restart.values()) if (r.text().equals(text)) return r;
         throw new Invalid("restart", text, RESTART_ALLOWED);

@@ -101,6 +101,11 @@ public final class StreamSettings {
     public static final Setting<Integer> MAX_VIEWERS = number("max-viewers", "--max-viewers", "N", 1, 100, " viewers", 16,
             "browsers watching at once over WebRTC", "(WHEP), 1-100; more get 503 (changed while streaming)");
 
+    /** A multicast group RTSP clients may ask for (RTSP's UDP multicast transport), or null for none. */
+    public static final Setting<String> RTSP_MULTICAST = Setting.of("rtsp-multicast", "--rtsp-multicast", "GROUP", null,
+            SettingsGrammar.RTSP_MULTICAST_ALLOWED, JsonType.STRING, SettingsGrammar::rtspMulticast, g -> g, g -> g, Json::value,
+            "a multicast group RTSP clients may ask", "for (UDP multicast transport), e.g. 239.255.0.2; none by default");
+
     /** Continuous recording into MP4 segments ({@link StreamRecording}); changed live, see {@link #LIVE}. */
     public static final Setting<Boolean> RECORD = Setting.of("record", "--record", "BOOL", false, "true or false",
             JsonType.BOOLEAN, RecordGrammar::bool, Objects::requireNonNull, b -> Boolean.toString(b), b -> Json.value(b.booleanValue()),
@@ -129,7 +134,7 @@ public final class StreamSettings {
     /** Every setting, in the order of the status JSON, the usage text and error hints. */
     public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, SOURCE,
             DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT,
-            RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS);
+            RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS, RTSP_MULTICAST);
 
     /**
      * The settings a running stream takes without restarting its child (its recording follows them,

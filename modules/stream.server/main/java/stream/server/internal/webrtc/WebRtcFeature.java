@@ -34,8 +34,7 @@ public final class WebRtcFeature implements Feature<StreamWebRtc> {
     @Override
     public List<FeatureRoute<StreamWebRtc>> routes() {
         return List.of(new FeatureRoute<>("whep", Set.of(), Set.of("POST", "DELETE"),
-                "POST /streams/NAME/whep           WHEP: an SDP offer (application/sdp) -> 201, the answer and Location;"
-                        + " DELETE that Location ends the viewer (main also at /whep)",
+                "POST /streams/NAME/whep           WebRTC (WHEP): an SDP offer -> 201 with the answer; DELETE its Location ends it",
                 true, WhepRoutes::route));
     }
 

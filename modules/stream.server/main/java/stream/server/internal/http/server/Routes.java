@@ -33,7 +33,13 @@ public final class Routes {
      */
     public static List<String> table(Features features) {
         List<String> all = new ArrayList<>(CORE);
-        for (FeatureRoute<?> r : features.routes()) all.add(r.usage());
+        for (FeatureRoute<?> r : features.routes()) {
+            all.add(r.usage());
+            if (r.mainAtTop()) {
+                String methods = r.usage().substring(0, r.usage().indexOf(' '));
+                all.add(String.format("%-4s %-28s /streams/main/%s", methods, "/" + r.segment(), r.segment()));
+            }
+        }
         return all;
     }
 
