@@ -40,12 +40,34 @@ async function busy(button, fn) {
   try { await fn(); } finally { button.disabled = false; }
 }
 
+// The RTSP URL as this browser reaches the server: the page's host, the RTSP port and path from the status.
+function renderRtsp(el, stream) {
+  const r = stream.rtsp;
+  const p = $(el, '.rtsp');
+  p.hidden = !r || !r.url || !r.server;
+  if (p.hidden) return;
+  const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
+  $(el, '.rtsp-url').textContent = `rtsp://${host}:${r.server.port}${r.path}`;
+}
+
 function makeCard(name) {
   const el = document.getElementById('stream-card').content.firstElementChild.cloneNode(true);
   el.dataset.stream = name;
   el.setAttribute('aria-label', `stream ${name}`);
   $(el, '.name').textContent = name;
   $(el, '.sdp').href = api.sdpUrl(name);
+  const copy = $(el, '.copy-rtsp');
+  copy.addEventListener('click', async () => {
+    const url = $(el, '.rtsp-url').textContent;
+    try {
+      await navigator.clipboard.writeText(url);
+      say(el, `copied ${url}`);
+    } catch {
+      // No clipboard (a page over plain HTTP from another host): select it for Ctrl+C instead.
+      getSelection().selectAllChildren($(el, '.rtsp-url'));
+      say(el, 'press Ctrl+C to copy the selected URL');
+    }
+  });
   const form = $(el, '.settings-form');
   const startButton = $(el, '.start');
 
@@ -197,6 +219,7 @@ function render(stream) {
     ? `Recording: ${rec.state}${rec.message ? ` (${rec.message})` : ''}; ${rec.segments} segments, ${(rec.bytes / 1048576).toFixed(1)} MiB`
     : '';
   refreshMedia(el, stream.name);
+  renderRtsp(el, stream);
   renderJanus(el, stream);
 }
 

@@ -216,6 +216,21 @@ class DashboardBrowserTest {
         assertEquals("running", st.get("webrtc").asObject().getString("status", ""), st.toString());
         await("the page shows one viewer", 5, () -> tab.evaluate(
                 "document.querySelector('[data-stream=main] .viewers').textContent").asString().equals("1"));
+        // The card's RTSP URL (with a copy button) is one a player can open: ffmpeg decodes it in the same namespace.
+        await("the stream is served over RTSP", 30, () -> status().get("rtsp").asObject().getBoolean("served", false));
+        await("the card shows the RTSP URL", 5, () -> tab.evaluate(
+                "document.querySelector('[data-stream=main] .rtsp-url').textContent").asString().equals("rtsp://127.0.0.1:8554/main"));
+        tab.evaluate("document.querySelector('[data-stream=main] .copy-rtsp').click()");
+        await("the copy button answers", 5, () -> tab.evaluate(
+                "document.querySelector('[data-stream=main] .message').textContent").asString().matches("copied rtsp://.*|press Ctrl\\+C.*"));
+        var ffmpeg = new ArrayList<>(ns.prefix());
+        ffmpeg.addAll(List.of("ffmpeg", "-hide_banner", "-nostdin", "-rtsp_transport", "tcp", "-timeout", "5000000",
+                "-i", "rtsp://127.0.0.1:8554/main", "-frames:v", "5", "-f", "null", "-"));
+        Process player = new ProcessBuilder(ffmpeg).redirectErrorStream(true).start();
+        String played = new String(player.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(player.waitFor(60, TimeUnit.SECONDS) && player.exitValue() == 0, played);
+        assertTrue(played.contains(WIDTH + "x" + HEIGHT), played);
+
         String metrics = http("GET", "/metrics", null, null).body();
         assertTrue(metrics.contains("stream_webrtc_viewers{stream=\"main\"} 1"), metrics);
         assertTrue(metrics.contains("stream_server_webrtc_gateway_up 1"), metrics);
