@@ -3,32 +3,26 @@ package stream.server.internal.webrtc;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
-import com.eclipsesource.json.JsonValue;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import stream.server.internal.process.LineChild;
 
 /**
  * Starts and supervises the WebRTC gateway process (module stream.viewer) for the server, and
- * speaks its line protocol: WHEP offers become viewers, DELETE ends them, and every stream's RTP
- * is forwarded to the gateway's loopback port for it.
+ * speaks its line protocol ({@link LineChild}): WHEP offers become viewers, DELETE ends them, and
+ * every stream's RTP is forwarded to the gateway's loopback port for it.
  *
  * <p>The gateway starts with the first viewer, so a server nobody watches in a browser neither
  * runs it nor grows. A gateway that dies (a native crash, {@code kill -9}) takes only its viewers
@@ -38,28 +32,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WebRtcGateway implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("stream.server");
-    private static final long ANSWER_TIMEOUT_MS = 20_000;
-    private static final int TAIL_LINES = 20;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
 
     private final GatewayCommand command;
     private final Map<String, Input> inputs = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<JsonObject>> waiting = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
 
     // guarded by this
     private Running running;
     private int starts;
     private JsonObject lastExit;
-    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+    private List<String> lastStderr = List.of(); // of the last gateway that died
     private volatile DatagramChannel out;
     private boolean closed;
     private boolean endedIdle; // the last gateway was ended for having no viewers, not by a failure
     private volatile int idleSeconds; // 0: a gateway runs until the server ends
     private final java.util.concurrent.atomic.AtomicInteger offering = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** A started gateway process; a new one after each restart. */
-    private record Running(Process process, OutputStream stdin, Map<String, String> viewers,
-                           java.util.concurrent.atomic.AtomicBoolean retired) {}
+    /** A started gateway process, its viewers (id to stream); a new one after each restart. */
+    private record Running(LineChild child, Map<String, String> viewers) {}
 
     /**
      * One stream as the gateway sees it: where its RTP goes while a gateway runs.
@@ -182,12 +172,11 @@ public final class WebRtcGateway implements AutoCloseable {
     private void endIfIdle(Running gateway) {
         synchronized (this) {
             if (running != gateway || !gateway.viewers().isEmpty() || offering.get() > 0) return;
-            gateway.retired().set(true);
             running = null;
             endedIdle = true;
         }
         LOG.log(Level.INFO, "WebRTC gateway (pid {0}) ended: no viewer for {1} s",
-                String.valueOf(gateway.process().pid()), idleSeconds);
+                String.valueOf(gateway.child().pid()), idleSeconds);
         end(gateway);
     }
 
@@ -275,7 +264,7 @@ public final class WebRtcGateway implements AutoCloseable {
 
     /** @return the gateway's pid, or -1 when none runs */
     public synchronized long pid() {
-        return running == null ? -1 : running.process().pid();
+        return running == null ? -1 : running.child().pid();
     }
 
     /**
@@ -289,13 +278,13 @@ public final class WebRtcGateway implements AutoCloseable {
         var perStream = new JsonObject();
         viewers.forEach(perStream::add);
         var status = new JsonObject().add("status", running != null ? "running" : lastExit != null && !endedIdle ? "exited" : "idle")
-                .add("pid", running == null ? Json.NULL : Json.value(running.process().pid()))
+                .add("pid", running == null ? Json.NULL : Json.value(running.child().pid()))
                 .add("starts", starts)
                 .add("viewers", viewers.values().stream().mapToInt(Integer::intValue).sum())
                 .add("viewersPerStream", perStream)
                 .add("lastExit", lastExit == null ? Json.NULL : lastExit);
         var tail = new JsonArray();
-        stderrTail.forEach(tail::add);
+        (running != null ? running.child().stderrTail() : lastStderr).forEach(tail::add);
         return status.add("lastStderr", tail);
     }
 
@@ -334,19 +323,26 @@ public final class WebRtcGateway implements AutoCloseable {
         if (running != null) return running;
         try {
             if (out == null) out = DatagramChannel.open();
-            var pb = new ProcessBuilder(command.command());
-            // The server's STREAM_* variables (the token among them) are the server's alone: /proc/PID/environ is readable.
-            pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
-            Process process = pb.start();
+            Running[] self = new Running[1];
+            LineChild child = LineChild.start("WebRTC gateway", command.command(), new LineChild.Listener() {
+                @Override
+                public void event(JsonObject event) {
+                    if (!"viewerRemoved".equals(event.getString("event", ""))) return;
+                    self[0].viewers().remove(event.getString("viewer", ""));
+                    endLaterIfIdle();
+                }
+
+                @Override
+                public void exited(int code, String how, List<String> stderr) {
+                    died(self[0], code, how, stderr);
+                }
+            });
             starts++;
-            Running started = new Running(process, process.getOutputStream(), new ConcurrentHashMap<>(),
-                    new java.util.concurrent.atomic.AtomicBoolean());
+            Running started = new Running(child, new ConcurrentHashMap<>());
+            self[0] = started;
             running = started;
             endedIdle = false;
-            Thread.ofPlatform().daemon().name("webrtc-gateway-out").start(() -> readReplies(started));
-            Thread.ofPlatform().daemon().name("webrtc-gateway-err").start(() -> readStderr(started));
-            process.onExit().thenRun(() -> exited(started));
-            LOG.log(Level.INFO, "WebRTC gateway started (pid {0})", String.valueOf(process.pid()));
+            LOG.log(Level.INFO, "WebRTC gateway started (pid {0})", String.valueOf(child.pid()));
             return started;
         } catch (IOException e) {
             throw new WhepException(503, "the WebRTC gateway could not start: " + e.getMessage(),
@@ -354,85 +350,33 @@ public final class WebRtcGateway implements AutoCloseable {
         }
     }
 
-    private JsonObject call(Running gateway, JsonObject request) throws WhepException, InterruptedException {
-        long id = ids.incrementAndGet();
-        var future = new CompletableFuture<JsonObject>();
-        waiting.put(id, future);
+    private static JsonObject call(Running gateway, JsonObject request) throws WhepException, InterruptedException {
         try {
-            byte[] line = (request.add("id", id).toString() + "\n").getBytes(StandardCharsets.UTF_8);
-            synchronized (gateway.stdin()) {
-                gateway.stdin().write(line);
-                gateway.stdin().flush();
-            }
-            JsonObject reply = future.get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            if (reply.get("error") != null) {
-                throw new WhepException(reply.getInt("status", 500), reply.getString("error", "gateway error"),
-                        reply.getString("hint", null));
-            }
-            return reply;
-        } catch (IOException e) {
-            throw new WhepException(503, "the WebRTC gateway is gone: " + e.getMessage(), "try again: a new one starts");
-        } catch (ExecutionException e) {
-            throw new WhepException(503, e.getCause().getMessage(), "try again: a new one starts");
-        } catch (TimeoutException e) {
-            throw new WhepException(503, "the WebRTC gateway did not answer within " + ANSWER_TIMEOUT_MS / 1000 + " s",
-                    "try again");
-        } finally {
-            waiting.remove(id);
+            return gateway.child().call(request, ANSWER_TIMEOUT);
+        } catch (LineChild.CallException e) {
+            throw new WhepException(e.status(), e.getMessage(), e.hint());
         }
     }
 
-    private void readReplies(Running gateway) {
-        try (var in = new BufferedReader(new InputStreamReader(gateway.process().getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                JsonObject message;
-                try {
-                    message = Json.parse(line).asObject();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "WebRTC gateway wrote a line that is not JSON: {0}", line);
-                    continue;
-                }
-                JsonValue id = message.get("id");
-                if (id != null && id.isNumber()) {
-                    var future = waiting.get(id.asLong());
-                    if (future != null) future.complete(message);
-                } else if ("viewerRemoved".equals(message.getString("event", ""))) {
-                    gateway.viewers().remove(message.getString("viewer", ""));
-                    endLaterIfIdle();
-                }
-            }
-        } catch (IOException e) {
-            // the process ended: exited() reports it
-        }
-    }
-
-    private void readStderr(Running gateway) {
-        try (var in = new BufferedReader(new InputStreamReader(gateway.process().getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                LOG.log(Level.INFO, line);
-                synchronized (this) {
-                    if (stderrTail.size() == TAIL_LINES) stderrTail.removeFirst();
-                    stderrTail.addLast(line);
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
-    }
-
-    private void exited(Running gateway) {
-        int code = gateway.process().exitValue();
-        String how = code > 128 ? "was killed by signal " + (code - 128) + signalName(code - 128)
-                : "exited with code " + code;
+    /** A gateway ended on its own (a crash, a kill): its viewers are lost, its streams forward nowhere. */
+    private void died(Running gateway, int code, String how, List<String> stderr) {
         synchronized (this) {
             if (running == gateway) running = null;
-            if (!closed && !gateway.retired().get()) {
+            lastStderr = stderr;
+            if (!closed) {
                 lastExit = new JsonObject().add("code", code).add("description", how)
                         .add("at", Instant.now().toString()).add("viewersLost", gateway.viewers().size());
             }
         }
+        forget(gateway);
+        if (!closed) {
+            LOG.log(Level.WARNING, "WebRTC gateway (pid {0}) {1}; {2} viewer(s) lost; the next viewer starts a new one",
+                    String.valueOf(gateway.child().pid()), how, gateway.viewers().size());
+        }
+    }
+
+    /** The streams that the gateway received forward nowhere until a new gateway adds them. */
+    private void forget(Running gateway) {
         for (Input input : inputs.values()) {
             synchronized (input) {
                 if (input.owner == gateway) {
@@ -441,39 +385,12 @@ public final class WebRtcGateway implements AutoCloseable {
                 }
             }
         }
-        if (gateway.retired().get()) return;
-        waiting.values().forEach(f -> f.completeExceptionally(new IOException("the WebRTC gateway " + how)));
-        if (!closed) {
-            LOG.log(Level.WARNING, "WebRTC gateway (pid {0}) {1}; {2} viewer(s) lost; the next viewer starts a new one",
-                    String.valueOf(gateway.process().pid()), how, gateway.viewers().size());
-        }
     }
 
     /** Closes the gateway's stdin, so it ends its viewers and exits; killed after 3 s. */
-    private static void end(Running gateway) {
-        try {
-            gateway.stdin().close();
-        } catch (IOException e) {
-            // already gone
-        }
-        try {
-            if (!gateway.process().waitFor(3, TimeUnit.SECONDS)) {
-                gateway.process().destroyForcibly().waitFor(3, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            gateway.process().destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String signalName(int signal) {
-        return switch (signal) {
-            case 9 -> " (SIGKILL)";
-            case 15 -> " (SIGTERM)";
-            case 11 -> " (SIGSEGV)";
-            case 6 -> " (SIGABRT)";
-            default -> "";
-        };
+    private void end(Running gateway) {
+        gateway.child().close();
+        forget(gateway);
     }
 
     /** Ends the gateway: its stdin closes, it ends its viewers and exits; killed after 3 s. */
