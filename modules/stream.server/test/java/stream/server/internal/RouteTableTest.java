@@ -1,5 +1,6 @@
 package stream.server.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,14 @@ class RouteTableTest {
     private static String resource(String path) {
         String[] p = path.split("/");
         return p.length > 4 && p[1].equals("streams") ? String.join("/", List.of(p).subList(0, 4)) : path;
+    }
+
+    @Test
+    void docsRoutesIsTheRouteTable() throws Exception {
+        String page = Files.readString(Path.of(System.getProperty("stream.build.dir")).getParent().resolve("docs/routes.md"));
+        String block = page.substring(page.indexOf("```\n") + 4, page.lastIndexOf("```"));
+        assertEquals(String.join("\n", StreamServer.routeTable()) + "\n", block,
+                "docs/routes.md lists exactly the route table (regenerate it from stream-server --help)");
     }
 
     @Test
