@@ -1,5 +1,7 @@
 package stream.viewer.internal.rtsp;
 
+import stream.viewer.internal.process.LineServer.Refusal;
+import stream.viewer.internal.process.LineServer;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
@@ -32,20 +34,15 @@ import org.freedesktop.gstreamer.Version;
  * Control, like the WebRTC gateway's: see {@link stream.viewer.internal.rtsp} for the lines.
  */
 public final class RtspGateway {
-    private final PrintStream out;
+    private final LineServer out;
     private final RtspServer server;
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "rtsp-request");
-        t.setDaemon(true);
-        return t;
-    });
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rtsp-watch");
         t.setDaemon(true);
         return t;
     });
 
-    private RtspGateway(RtspServer server, PrintStream out) {
+    private RtspGateway(RtspServer server, LineServer out) {
         this.server = server;
         this.out = out;
     }
@@ -68,9 +65,7 @@ public final class RtspGateway {
             System.exit(2);
             return;
         }
-        // stdout is the protocol: nothing else may write there.
-        var protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        System.setOut(System.err);
+        LineServer protocol = new LineServer("stream-rtsp"); // stdout is the protocol from here on
         int code = 0;
         try {
             Gst.init(Version.of(1, 16), "stream-rtsp");
@@ -92,86 +87,46 @@ public final class RtspGateway {
         watch.scheduleWithFixedDelay(server::removeExpiredSessions, 2, 2, TimeUnit.SECONDS);
         send(new JsonObject().add("event", "ready").add("pid", ProcessHandle.current().pid()).add("port", server.port()));
         Log.info("ready: listening on port " + server.port());
-        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) continue;
-            String request = line;
-            workers.execute(() -> handle(request));
-        }
-        Log.info("stdin closed: ending");
+        out.serve(this::dispatch);
         watch.shutdownNow();
         server.close();
     }
 
-    private void handle(String line) {
-        JsonValue id = Json.NULL;
-        JsonObject reply;
-        try {
-            JsonValue parsed = Json.parse(line);
-            if (!parsed.isObject()) throw new RtspError(400, "a request is a JSON object", null);
-            JsonObject request = parsed.asObject();
-            id = request.get("id") == null ? Json.NULL : request.get("id");
-            reply = dispatch(request);
-        } catch (ParseException e) {
-            // The parser's message quotes no input, so a password in a broken line is not logged.
-            reply = error(new RtspError(400, "malformed JSON at " + e.getLocation(), null));
-        } catch (RtspError e) {
-            reply = error(e);
-        } catch (RuntimeException e) {
-            Log.warn("request failed: " + e);
-            reply = error(new RtspError(500, "gateway failure: " + e.getMessage(), null));
-        }
-        send(reply.add("id", id));
-    }
-
-    private static JsonObject error(RtspError e) {
-        var reply = new JsonObject().add("error", e.getMessage()).add("status", e.status);
-        if (e.hint != null) reply.add("hint", e.hint);
-        return reply;
-    }
-
-    private JsonObject dispatch(JsonObject request) throws RtspError {
-        String op = text(request, "op");
+    private JsonObject dispatch(JsonObject request) throws Refusal {
+        String op = LineServer.text(request, "op");
         return switch (op) {
             case "addStream" -> addStream(request);
             case "endStream" -> endStream(name(request));
             case "removeStream" -> removeStream(name(request));
             case "auth" -> auth(request);
             case "stats" -> stats();
-            default -> throw new RtspError(400, "unknown op '" + op + "'",
+            default -> throw new Refusal(400, "unknown op '" + op + "'",
                     "addStream, endStream, removeStream, auth, stats");
         };
     }
 
-    private static String text(JsonObject request, String field) throws RtspError {
-        JsonValue v = request.get(field);
-        if (v == null || !v.isString()) throw new RtspError(400, "'" + field + "' (a string) is missing", null);
-        return v.asString();
-    }
-
-    private static String name(JsonObject request) throws RtspError {
-        String name = text(request, "name");
+    private static String name(JsonObject request) throws Refusal {
+        String name = LineServer.text(request, "name");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new RtspError(400, "a stream name is 1-64 letters, digits, '.', '_' or '-', not '" + name + "'", null);
+            throw new Refusal(400, "a stream name is 1-64 letters, digits, '.', '_' or '-', not '" + name + "'", null);
         }
         return name;
     }
 
-    private JsonObject addStream(JsonObject request) throws RtspError {
+    private JsonObject addStream(JsonObject request) throws Refusal {
         String name = name(request);
         String multicast = null;
         int ttl = 1;
         if (request.get("multicast") != null && !request.get("multicast").isNull()) {
-            multicast = text(request, "multicast");
+            multicast = LineServer.text(request, "multicast");
             if (!isIpv4Multicast(multicast)) {
-                throw new RtspError(400, "'multicast' must be an IPv4 multicast address (224.0.0.0 to 239.255.255.255), not '"
+                throw new Refusal(400, "'multicast' must be an IPv4 multicast address (224.0.0.0 to 239.255.255.255), not '"
                         + multicast + "'", "239.255.x.y is for a site's own use");
             }
             JsonValue t = request.get("ttl");
             if (t != null) {
                 if (!t.isNumber() || t.asDouble() != Math.rint(t.asDouble()) || t.asDouble() < 1 || t.asDouble() > 255) {
-                    throw new RtspError(400, "'ttl' must be a whole number from 1 to 255", null);
+                    throw new Refusal(400, "'ttl' must be a whole number from 1 to 255", null);
                 }
                 ttl = t.asInt();
             }
@@ -180,7 +135,7 @@ public final class RtspGateway {
             Mount existing = server.mounted(name);
             if (existing != null) {
                 if (!java.util.Objects.equals(existing.multicast, multicast) || existing.multicast != null && existing.ttl != ttl) {
-                    throw new RtspError(409, "stream " + name + " is mounted already with other multicast settings",
+                    throw new Refusal(409, "stream " + name + " is mounted already with other multicast settings",
                             "removeStream first");
                 }
                 return new JsonObject().add("rtpPort", existing.rtpPort);
@@ -191,7 +146,7 @@ public final class RtspGateway {
             try {
                 server.mount(mount);
             } catch (IllegalArgumentException e) {
-                throw new RtspError(400, e.getMessage(), null);
+                throw new Refusal(400, e.getMessage(), null);
             }
             Log.info("stream " + name + ": rtsp path " + mount.path + ", RTP in on 127.0.0.1:" + mount.rtpPort
                     + (multicast == null ? "" : ", multicast " + multicast + " ttl " + ttl));
@@ -212,38 +167,38 @@ public final class RtspGateway {
         return first >= 224 && first <= 239;
     }
 
-    private JsonObject endStream(String name) throws RtspError {
+    private JsonObject endStream(String name) throws Refusal {
         Mount mount = server.mounted(name);
-        if (mount == null) throw new RtspError(404, "no stream '" + name + "'", "addStream first");
+        if (mount == null) throw new Refusal(404, "no stream '" + name + "'", "addStream first");
         int disconnected = server.end(mount);
         Log.info("stream " + name + " ended" + (disconnected == 0 ? "" : "; " + disconnected
                 + " client(s) that stayed after the BYE disconnected"));
         return new JsonObject().add("ended", name).add("disconnected", disconnected);
     }
 
-    private JsonObject removeStream(String name) throws RtspError {
-        if (server.unmount(name) == null) throw new RtspError(404, "no stream '" + name + "'", null);
+    private JsonObject removeStream(String name) throws Refusal {
+        if (server.unmount(name) == null) throw new Refusal(404, "no stream '" + name + "'", null);
         Log.info("stream " + name + " removed");
         return new JsonObject().add("removed", name);
     }
 
-    private JsonObject auth(JsonObject request) throws RtspError {
+    private JsonObject auth(JsonObject request) throws Refusal {
         JsonValue list = request.get("users");
-        if (list == null || !list.isArray()) throw new RtspError(400, "'users' (an array) is missing", null);
+        if (list == null || !list.isArray()) throw new Refusal(400, "'users' (an array) is missing", null);
         JsonValue basicValue = request.get("basic");
-        if (basicValue != null && !basicValue.isBoolean()) throw new RtspError(400, "'basic' must be true or false", null);
+        if (basicValue != null && !basicValue.isBoolean()) throw new Refusal(400, "'basic' must be true or false", null);
         boolean basic = basicValue != null && basicValue.asBoolean();
         var users = new ArrayList<RtspServer.User>();
         JsonArray array = list.asArray();
         for (int i = 0; i < array.size(); i++) {
             JsonValue u = array.get(i);
-            if (!u.isObject()) throw new RtspError(400, "users[" + i + "] is no object {user, password}", null);
-            String user = text(u.asObject(), "user");
-            String password = text(u.asObject(), "password");
+            if (!u.isObject()) throw new Refusal(400, "users[" + i + "] is no object {user, password}", null);
+            String user = LineServer.text(u.asObject(), "user");
+            String password = LineServer.text(u.asObject(), "password");
             if (user.isEmpty() || user.contains(":")) {
-                throw new RtspError(400, "users[" + i + "].user must be non-empty and without ':'", null);
+                throw new Refusal(400, "users[" + i + "].user must be non-empty and without ':'", null);
             }
-            if (password.isEmpty()) throw new RtspError(400, "users[" + i + "].password is empty", null);
+            if (password.isEmpty()) throw new Refusal(400, "users[" + i + "].password is empty", null);
             users.add(new RtspServer.User(user, password));
         }
         server.setAuth(List.copyOf(users), basic);
@@ -267,8 +222,7 @@ public final class RtspGateway {
         return new JsonObject().add("streams", perStream).add("port", server.port());
     }
 
-    private synchronized void send(JsonObject message) {
-        out.println(message.toString());
-        out.flush();
+    private void send(JsonObject message) {
+        out.send(message);
     }
 }

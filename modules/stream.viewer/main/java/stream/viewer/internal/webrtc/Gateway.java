@@ -1,5 +1,7 @@
 package stream.viewer.internal.webrtc;
 
+import stream.viewer.internal.process.LineServer.Refusal;
+import stream.viewer.internal.process.LineServer;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
@@ -40,23 +42,18 @@ public final class Gateway {
     /** How long a new viewer may take to connect (ICE, then DTLS with its retransmits) before it is dropped. */
     private static final double CONNECT_SECONDS = 15;
     private final GatewayOptions options;
-    private final PrintStream out;
+    private final LineServer out;
     private final Map<String, StreamInput> streams = new ConcurrentHashMap<>();
     private final Map<String, ViewerBranch> viewers = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger(); // offers being answered
     private final java.util.concurrent.atomic.AtomicBoolean collect = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "gateway-request");
-        t.setDaemon(true);
-        return t;
-    });
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gateway-watch");
         t.setDaemon(true);
         return t;
     });
 
-    private Gateway(GatewayOptions options, PrintStream out) {
+    private Gateway(GatewayOptions options, LineServer out) {
         this.options = options;
         this.out = out;
     }
@@ -79,10 +76,7 @@ public final class Gateway {
             System.exit(2);
             return;
         }
-        // stdout is the protocol: nothing else may write there.
-        PrintStream protocol = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8);
-        System.setOut(System.err);
+        LineServer protocol = new LineServer("stream-webrtc"); // stdout is the protocol from here on
         int code = 0;
         try {
             Gst.init(Version.of(1, 16), "stream-webrtc");
@@ -101,64 +95,22 @@ public final class Gateway {
                 .add("maxViewers", options.maxViewers()));
         Log.info("ready; ICE addresses " + (options.iceAddresses().isEmpty() ? "all of the host's"
                 : options.iceAddresses()) + ", at most " + options.maxViewers() + " viewers");
-        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) continue;
-            String request = line;
-            workers.execute(() -> handle(request));
-        }
-        Log.info("stdin closed: ending");
+        out.serve(this::dispatch);
         watch.shutdownNow();
         for (StreamInput input : streams.values()) input.close();
     }
 
-    private void handle(String line) {
-        JsonValue id = Json.NULL;
-        JsonObject reply;
-        try {
-            JsonValue parsed = Json.parse(line);
-            if (!parsed.isObject()) throw new GatewayError(400, "a request is a JSON object", null);
-            JsonObject request = parsed.asObject();
-            id = request.get("id") == null ? Json.NULL : request.get("id");
-            reply = dispatch(request);
-        } catch (ParseException e) {
-            reply = error(new GatewayError(400, "malformed JSON: " + e.getMessage(), null));
-        } catch (GatewayError e) {
-            reply = error(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reply = error(new GatewayError(500, "interrupted", null));
-        } catch (RuntimeException e) {
-            Log.warn("request failed: " + e);
-            reply = error(new GatewayError(500, "gateway failure: " + e.getMessage(), null));
-        }
-        send(reply.add("id", id));
-    }
-
-    private static JsonObject error(GatewayError e) {
-        var reply = new JsonObject().add("error", e.getMessage()).add("status", e.status);
-        if (e.hint != null) reply.add("hint", e.hint);
-        return reply;
-    }
-
-    private JsonObject dispatch(JsonObject request) throws GatewayError, InterruptedException {
-        String op = text(request, "op");
+    private JsonObject dispatch(JsonObject request) throws Refusal, InterruptedException {
+        String op = LineServer.text(request, "op");
         return switch (op) {
-            case "addStream" -> addStream(text(request, "name"));
-            case "removeStream" -> removeStream(text(request, "name"));
-            case "offer" -> offer(text(request, "stream"), text(request, "sdp"));
-            case "delete" -> delete(text(request, "viewer"));
+            case "addStream" -> addStream(LineServer.text(request, "name"));
+            case "removeStream" -> removeStream(LineServer.text(request, "name"));
+            case "offer" -> offer(LineServer.text(request, "stream"), LineServer.text(request, "sdp"));
+            case "delete" -> delete(LineServer.text(request, "viewer"));
             case "stats" -> stats();
-            default -> throw new GatewayError(400, "unknown op '" + op + "'",
+            default -> throw new Refusal(400, "unknown op '" + op + "'",
                     "addStream, removeStream, offer, delete, stats");
         };
-    }
-
-    private static String text(JsonObject request, String field) throws GatewayError {
-        JsonValue v = request.get(field);
-        if (v == null || !v.isString()) throw new GatewayError(400, "'" + field + "' (a string) is missing", null);
-        return v.asString();
     }
 
     private JsonObject addStream(String name) {
@@ -170,31 +122,31 @@ public final class Gateway {
         return new JsonObject().add("rtpPort", input.port());
     }
 
-    private JsonObject removeStream(String name) throws GatewayError {
+    private JsonObject removeStream(String name) throws Refusal {
         StreamInput input = streams.remove(name);
-        if (input == null) throw new GatewayError(404, "no stream '" + name + "'", null);
+        if (input == null) throw new Refusal(404, "no stream '" + name + "'", null);
         input.viewers.keySet().forEach(viewers::remove);
         input.close();
         return new JsonObject().add("removed", name);
     }
 
-    private JsonObject offer(String stream, String sdp) throws GatewayError, InterruptedException {
+    private JsonObject offer(String stream, String sdp) throws Refusal, InterruptedException {
         StreamInput input = streams.get(stream);
-        if (input == null) throw new GatewayError(404, "no stream '" + stream + "' in the gateway", "addStream first");
+        if (input == null) throw new Refusal(404, "no stream '" + stream + "' in the gateway", "addStream first");
         OfferSdp.H264 format;
         try {
             format = OfferSdp.h264(sdp);
         } catch (OfferSdp.Rejected e) {
-            throw new GatewayError(400, e.getMessage(), null);
+            throw new Refusal(400, e.getMessage(), null);
         }
         for (int i = 0; i < 60 && input.packets() == 0; i++) Thread.sleep(50); // a stream just (re)started
         if (input.packets() == 0) {
-            throw new GatewayError(503, "no video has arrived for stream " + stream + " yet",
+            throw new Refusal(503, "no video has arrived for stream " + stream + " yet",
                     "start the stream, or wait a second and try again");
         }
         if (pending.incrementAndGet() + viewers.size() > options.maxViewers()) {
             pending.decrementAndGet();
-            throw new GatewayError(503, "already " + viewers.size() + " viewers, the most this server allows",
+            throw new Refusal(503, "already " + viewers.size() + " viewers, the most this server allows",
                     "try again later, or start the server with a larger --max-viewers");
         }
         try {
@@ -210,9 +162,9 @@ public final class Gateway {
         }
     }
 
-    private JsonObject delete(String id) throws GatewayError {
+    private JsonObject delete(String id) throws Refusal {
         ViewerBranch viewer = viewers.remove(id);
-        if (viewer == null) throw new GatewayError(404, "no viewer '" + id + "'", "it may have timed out already");
+        if (viewer == null) throw new Refusal(404, "no viewer '" + id + "'", "it may have timed out already");
         viewer.input.viewers.remove(id);
         closed(viewer, "deleted");
         return new JsonObject().add("deleted", id);
@@ -270,8 +222,7 @@ public final class Gateway {
         }
     }
 
-    private synchronized void send(JsonObject message) {
-        out.println(message.toString());
-        out.flush();
+    private void send(JsonObject message) {
+        out.send(message);
     }
 }

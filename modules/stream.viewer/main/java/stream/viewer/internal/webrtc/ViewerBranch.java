@@ -1,5 +1,6 @@
 package stream.viewer.internal.webrtc;
 
+import stream.viewer.internal.process.LineServer.Refusal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -90,15 +91,15 @@ final class ViewerBranch {
     /**
      * Adds a viewer to the stream and answers its offer.
      * @return the branch, playing; {@link #answer()} is the SDP answer
-     * @throws GatewayError when the stream has no video yet or a step fails
+     * @throws Refusal when the stream has no video yet or a step fails
      */
     static Answered open(String id, StreamInput input, String offer, OfferSdp.H264 format, GatewayOptions options)
-            throws GatewayError, InterruptedException {
+            throws Refusal, InterruptedException {
         var viewer = new ViewerBranch(id, input, format, options);
         try {
             String sdp = viewer.negotiate(offer);
             return new Answered(viewer, sdp);
-        } catch (GatewayError | InterruptedException | RuntimeException e) {
+        } catch (Refusal | InterruptedException | RuntimeException e) {
             viewer.close("failed: " + e.getMessage());
             throw e;
         }
@@ -107,7 +108,7 @@ final class ViewerBranch {
     /** A viewer and its SDP answer. */
     record Answered(ViewerBranch viewer, String answer) {}
 
-    private String negotiate(String offer) throws GatewayError, InterruptedException {
+    private String negotiate(String offer) throws Refusal, InterruptedException {
         synchronized (input) {
             input.pipeline.add(bin);
             bin.syncStateWithParent();
@@ -115,7 +116,7 @@ final class ViewerBranch {
             try {
                 teePad.link(bin.getStaticPad("sink"));
             } catch (org.freedesktop.gstreamer.PadLinkException e) {
-                throw new GatewayError(500, "could not link the viewer's branch: " + e.getLinkResult(), null);
+                throw new Refusal(500, "could not link the viewer's branch: " + e.getLinkResult(), null);
             }
         }
         waitForCaps();
@@ -123,22 +124,22 @@ final class ViewerBranch {
             GLib.setRemoteOffer(Natives.getRawPointer(webrtc), offer);
             GLib.answer(Natives.getRawPointer(webrtc));
         } catch (GLib.StepFailed e) {
-            throw new GatewayError(400, "this offer cannot be answered: " + e.getMessage(), "offer H.264 video, recvonly");
+            throw new Refusal(400, "this offer cannot be answered: " + e.getMessage(), "offer H.264 video, recvonly");
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEP_TIMEOUT_MS);
         while (webrtc.getICEGatheringState() != WebRTCICEGatheringState.COMPLETE) {
             if (System.nanoTime() > deadline) {
-                throw new GatewayError(500, "ICE gathering did not complete", null);
+                throw new Refusal(500, "ICE gathering did not complete", null);
             }
             Thread.sleep(5);
         }
         String sdp = GLib.localDescription(Natives.getRawPointer(webrtc));
         if (sdp != null && !sdp.contains("a=sendonly") && !sdp.contains("a=sendrecv")) {
-            throw new GatewayError(400, "the offer's H.264 video could not be paired with the stream (webrtcbin answered: "
+            throw new Refusal(400, "the offer's H.264 video could not be paired with the stream (webrtcbin answered: "
                     + (sdp.contains("a=inactive") ? "inactive" : "no sending direction") + ")", "offer H.264 video, recvonly");
         }
         if (sdp == null || !sdp.contains("a=candidate")) {
-            throw new GatewayError(503, "no ICE candidate on the allowed addresses",
+            throw new Refusal(503, "no ICE candidate on the allowed addresses",
                     "check the gateway's --ice-address list against this host's addresses");
         }
         lastPeerPacketNanos = System.nanoTime();
@@ -146,7 +147,7 @@ final class ViewerBranch {
     }
 
     /** Waits until the stream's caps, with its parameter sets, reached this branch's payloader. */
-    private void waitForCaps() throws GatewayError, InterruptedException {
+    private void waitForCaps() throws Refusal, InterruptedException {
         Pad src = bin.getElementByName("pay").getStaticPad("src");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CAPS_TIMEOUT_MS);
         while (true) {
@@ -154,7 +155,7 @@ final class ViewerBranch {
             if (caps != null && caps.toString().contains("sprop-parameter-sets")) return;
             if (System.nanoTime() > deadline) {
                 Log.info("no caps on viewer " + id + "'s branch: " + caps + "; packets in " + input.packets());
-                throw new GatewayError(503, "no video has arrived for stream " + input.name + " yet",
+                throw new Refusal(503, "no video has arrived for stream " + input.name + " yet",
                         "start the stream, or wait a second and try again");
             }
             Thread.sleep(5);
