@@ -76,11 +76,16 @@ public final class SelfSigned {
 
     static byte[] certificate(KeyPair pair, List<String> names, Instant from, Instant until) throws GeneralSecurityException {
         byte[] sigAlg = Der.seq(Der.oid("1.2.840.10045.4.3.2")); // ecdsa-with-SHA256, no parameters
-        byte[] name = Der.seq(Der.wrap(Der.SET, Der.seq(Der.oid("2.5.4.3"), Der.wrap(Der.UTF8_STRING, names.get(0).getBytes(StandardCharsets.UTF_8)))));
         byte[] serial = new byte[16];
         new SecureRandom().nextBytes(serial);
         serial[0] &= 0x7f;
         serial[0] |= 0x01; // positive, 16 bytes
+        // A name of its own per certificate: a client that trusts an old and a new self-signed certificate
+        // finds its trust anchor by the issuer's name, and with two of one name may check against the wrong key.
+        String unique = "stream-server self-signed " + java.util.HexFormat.of().formatHex(serial, 0, 8);
+        byte[] name = Der.seq(
+                Der.wrap(Der.SET, Der.seq(Der.oid("2.5.4.10"), Der.wrap(Der.UTF8_STRING, unique.getBytes(StandardCharsets.UTF_8)))),
+                Der.wrap(Der.SET, Der.seq(Der.oid("2.5.4.3"), Der.wrap(Der.UTF8_STRING, names.get(0).getBytes(StandardCharsets.UTF_8)))));
         ByteArrayOutputStream alt = new ByteArrayOutputStream();
         for (String n : names) alt.writeBytes(altName(n));
         byte[] extensions = Der.wrap(0xa3, Der.seq(
