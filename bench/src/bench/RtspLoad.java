@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Usage: {@code RtspLoad URL N}. Prints "playing N" once every session has received a frame
  * (or "failed ..." and exits 1 when one cannot within 30 s), then takes commands on stdin, one a
  * line: {@code mark} (counts from now; prints "marked EPOCH_MS"), {@code report} (prints "report"
- * with the counts since the mark: sessions, seconds, frames min/max/total, lost total, sessions
+ * with the counts since the mark: sessions, seconds, frames min/p10/p50/max/total, lost total, sessions
  * that lost any, sessions closed by the server). Exits when stdin closes.
  */
 public final class RtspLoad {
@@ -147,8 +147,10 @@ public final class RtspLoad {
             } else if (line.equals("report")) {
                 long min = Long.MAX_VALUE, max = 0, total = 0, lost = 0;
                 int lossy = 0, closed = 0;
+                long[] frames = new long[n];
                 for (Session s : sessions) {
                     long[] c = s.sinceMark();
+                    frames[s.id] = c[1];
                     min = Math.min(min, c[1]);
                     max = Math.max(max, c[1]);
                     total += c[1];
@@ -156,8 +158,10 @@ public final class RtspLoad {
                     if (c[2] > 0) lossy++;
                     if (s.closed) closed++;
                 }
-                System.out.printf(Locale.ROOT, "report sessions=%d seconds=%.3f frames_min=%d frames_max=%d frames_total=%d lost=%d sessions_lossy=%d closed=%d%n",
-                        n, (System.nanoTime() - markNs) / 1e9, min, max, total, lost, lossy, closed);
+                java.util.Arrays.sort(frames);
+                System.out.printf(Locale.ROOT, "report sessions=%d seconds=%.3f frames_min=%d frames_p10=%d frames_p50=%d frames_max=%d frames_total=%d"
+                        + " lost=%d sessions_lossy=%d closed=%d%n", n, (System.nanoTime() - markNs) / 1e9, min, frames[n / 10], frames[n / 2], max,
+                        total, lost, lossy, closed);
             }
             System.out.flush();
         }
