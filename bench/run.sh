@@ -8,13 +8,16 @@
 #   --only coldstart,http   run only these phases (after the discovery every phase needs); the
 #                           results then go to out/bench/RESULTS.md and out/bench/results.json, and
 #                           bench/RESULTS.md stays the last full run. Phases: coldstart http ttff
-#                           latejoin g2g image cost streams browser record janus.
+#                           latejoin g2g image cost streams browser record janus rtsp.
 #
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
 #   BENCH_G2G_SECONDS=30    glass-to-glass window per pipeline
 #   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each; also the streams phase's)
 #   BENCH_BROWSER_SECONDS=10  browser glass-to-glass window (BENCH_BROWSER_ROUNDS=3 rounds; also the Janus row's)
+#   BENCH_RTSP_SECONDS=5    RTSP phase: CPU window per step (glass-to-glass: twice that, or BENCH_RTSP_G2G_SECONDS)
+#   BENCH_RTSP_CLIENTS=1,10,50          RTSP phase: the client counts of the CPU-per-client rows
+#   BENCH_RTSP_RAMP=25,50,100,200,400   RTSP phase: the ramp of the clients-per-core row
 #   BENCH_BUDGET_SECONDS=900  phases that would start after this are skipped
 #   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
 #   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there
@@ -137,6 +140,10 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1080}" \
     -Dbench.cost.rounds="${BENCH_COST_ROUNDS:-2}" \
     -Dbench.browser.seconds="${BENCH_BROWSER_SECONDS:-10}" \
     -Dbench.browser.rounds="${BENCH_BROWSER_ROUNDS:-3}" \
+    -Dbench.rtsp.seconds="${BENCH_RTSP_SECONDS:-5}" \
+    -Dbench.rtsp.g2g.seconds="${BENCH_RTSP_G2G_SECONDS:-$(( 2 * ${BENCH_RTSP_SECONDS:-5} ))}" \
+    -Dbench.rtsp.clients="${BENCH_RTSP_CLIENTS:-1,10,50}" \
+    -Dbench.rtsp.ramp="${BENCH_RTSP_RAMP:-25,50,100,200,400}" \
     -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-900}" \
     -Dbench.note="${BENCH_NOTE:-}" \
     -Dbench.only="$ONLY" \

@@ -27,7 +27,8 @@ public final class Bench {
             new StreamsPhase(),
             new BrowserPhase(),
             new RecordPhase(),
-            new JanusPhase());
+            new JanusPhase(),
+            new RtspPhase());
 
     private Bench() {}
 

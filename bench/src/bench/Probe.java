@@ -19,9 +19,10 @@ import java.util.List;
  *     into a {@code timestamp/x-ntp} reference timestamp meta and prints wall clock minus capture time.</li>
  * <li>{@code stamps}: for every decoded frame reads the wall-clock time {@link Stamper} burnt into its
  *     pixels and prints wall clock minus that time (what the browser rows' page does from a canvas).</li>
+ * <li>{@code rtspstamps}: the same from an RTSP URL, received by {@code rtspsrc protocols=tcp latency=0}.</li>
  * </ul>
  * Usage: {@code Probe first PORT TIMEOUT_S} | {@code Probe latency PORT SECONDS OUTFILE} |
- * {@code Probe stamps PORT SECONDS OUTFILE WIDTH}.
+ * {@code Probe stamps PORT SECONDS OUTFILE WIDTH} | {@code Probe rtspstamps URL SECONDS OUTFILE WIDTH}.
  * The decoded frame is taken at an appsink with sync=false: the time is "decoded", not "displayed".
  */
 public final class Probe {
@@ -73,18 +74,29 @@ public final class Probe {
             + "! rb.recv_rtp_sink_0 rb. ! " + decode;
     }
 
+    /**
+     * An RTSP client in place of udpsrc: rtspsrc over TCP (RTP interleaved in the RTSP connection)
+     * with no jitter-buffer latency, then the same decoding as {@link #receiver}.
+     */
+    static String rtspReceiver(String url) {
+        return "rtspsrc location=\"" + url + "\" protocols=tcp latency=0 ! rtph264depay ! h264parse ! avdec_h264 "
+            + "! appsink name=sink sync=false max-buffers=4 drop=false";
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: Probe first PORT TIMEOUT_S | Probe latency PORT SECONDS OUTFILE | Probe stamps PORT SECONDS OUTFILE WIDTH");
+            System.err.println("usage: Probe first PORT TIMEOUT_S | Probe latency PORT SECONDS OUTFILE | Probe stamps PORT SECONDS OUTFILE WIDTH"
+                    + " | Probe rtspstamps URL SECONDS OUTFILE WIDTH");
             System.exit(2);
         }
         String mode = args[0];
-        int port = Integer.parseInt(args[1]);
+        boolean rtsp = mode.equals("rtspstamps");
+        int port = rtsp ? 0 : Integer.parseInt(args[1]);
         double seconds = Double.parseDouble(args[2]);
         Gst.I.gst_init(null, null);
         boolean ntp = mode.equals("latency");
         Pointer[] err = new Pointer[1];
-        Pointer pipeline = Gst.I.gst_parse_launch(receiver(port, ntp), err);
+        Pointer pipeline = Gst.I.gst_parse_launch(rtsp ? rtspReceiver(args[1]) : receiver(port, ntp), err);
         if (pipeline == null || err[0] != null) {
             System.err.println("probe: cannot build the receiver pipeline");
             System.exit(3);
@@ -109,7 +121,7 @@ public final class Probe {
                 }
                 if (failed(bus)) { rc = 1; break; }
             }
-        } else if (mode.equals("stamps")) {
+        } else if (mode.equals("stamps") || rtsp) {
             rc = stamps(sink, bus, seconds, args[3], Integer.parseInt(args[4]));
         } else {
             Pointer ntpCaps = Gst.I.gst_caps_from_string("timestamp/x-ntp");

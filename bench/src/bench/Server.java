@@ -26,7 +26,7 @@ final class Server {
     // one client per server: a pooled connection to an earlier server on a reused port would fail the first request
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    /** Starts stream-server --source test sending to 127.0.0.1:udp and waits until it answers (20 s). */
+    /** Starts stream-server --source test sending to 127.0.0.1:udp (unless extraArgs has a --dest) and waits until it answers (20 s). */
     Server(Config cfg, int udp, Map<String, String> env, String label, String... extraArgs) throws Exception {
         this.port = Util.freeTcpPort();
         this.udp = udp;
@@ -36,7 +36,9 @@ final class Server {
         if (env != null) e.putAll(env);
         e.put("STREAM_STATE_DIR", state.toString());
         List<String> cmd = new ArrayList<>(List.of(cfg.bin("stream-server"), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--source", "test", "--dest", "127.0.0.1:" + udp));
+                "--bind", "127.0.0.1", "--source", "test"));
+        // extraArgs with a --dest of their own (several destinations) replace the default one
+        if (!List.of(extraArgs).contains("--dest")) cmd.addAll(List.of("--dest", "127.0.0.1:" + udp));
         cmd.addAll(List.of(extraArgs));
         proc = Proc.start("server-" + label, cmd, e, cfg.logs());
         long deadline = System.nanoTime() + 20_000_000_000L;

@@ -4,6 +4,7 @@ import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +20,9 @@ import java.util.List;
  * reads them from a canvas, {@code bench.Probe stamps} from the decoded frame.
  *
  * <p>Usage: {@code Stamper WIDTH gst-launch-argv...} (the argv without gst-launch-1.0 itself; the
- * stamp goes before the element {@code x264enc}). Prints "stamping" once the first frame is stamped.
+ * stamp goes before the element {@code x264enc}). Prints "stamping" once the first frame is stamped;
+ * with gst-launch-1.0's {@code -v} also the caps of every pad as gst-launch-1.0 prints them, so our
+ * server can run it as its child (the RTSP phase's PATH shim).
  */
 public final class Stamper {
     static final int BITS = 32, BLOCK = 16;
@@ -42,6 +45,23 @@ public final class Stamper {
         Pointer gst_mini_object_make_writable(Pointer obj);
         Pointer gst_element_get_bus(Pointer element);
         Pointer gst_bus_timed_pop_filtered(Pointer bus, long timeoutNs, int types);
+        NativeLong gst_pad_get_type();
+        Pointer gst_pad_get_current_caps(Pointer pad);
+        Pointer gst_caps_to_string(Pointer caps);
+        Pointer gst_object_get_path_string(Pointer object);
+        void gst_mini_object_unref(Pointer obj);
+    }
+
+    /** The GObject calls for gst-launch-1.0's -v (what {@code deep-notify::caps} tells). */
+    public interface GObject extends Library {
+        GObject I = Native.load("gobject-2.0", GObject.class);
+        NativeLong g_signal_connect_data(Pointer instance, String signal, Callback handler, Pointer data, Pointer destroy, int flags);
+        boolean g_type_check_instance_is_a(Pointer instance, NativeLong type);
+    }
+
+    /** GstObject::deep-notify. */
+    public interface DeepNotify extends Callback {
+        void invoke(Pointer object, Pointer origin, Pointer pspec, Pointer userData);
     }
 
     /** GstPadProbeCallback. */
@@ -53,6 +73,7 @@ public final class Stamper {
     static final int GST_MESSAGE_EOS = 1, GST_MESSAGE_ERROR = 1 << 1;
     // kept in a static field: the GC must not take a callback GStreamer still calls
     private static ProbeCallback callback;
+    private static DeepNotify verboseCaps;
 
     public static void main(String[] args) {
         if (args.length < 3) {
@@ -67,8 +88,12 @@ public final class Stamper {
             System.err.println("stamper: the frame must be at least " + BITS * BLOCK + " pixels wide");
             System.exit(2);
         }
+        boolean verbose = false;
         for (String a : Arrays.asList(args).subList(1, args.length)) {
-            if (argv.isEmpty() && a.startsWith("-")) continue; // gst-launch-1.0's own options (-e, -v)
+            if (argv.isEmpty() && a.startsWith("-")) { // gst-launch-1.0's own options (-e, -v)
+                verbose |= a.equals("-v") || a.equals("--verbose");
+                continue;
+            }
             if (!inserted && a.equals("x264enc")) {
                 argv.addAll(List.of("identity", "name=stamp", "silent=true", "!"));
                 inserted = true;
@@ -120,6 +145,24 @@ public final class Stamper {
             return PROBE_OK;
         };
         Gst.I.gst_pad_add_probe(pad, PROBE_TYPE_BUFFER, callback, null, null);
+        if (verbose) {
+            // as gst-launch-1.0 -v prints them: "PATH: caps = CAPS" for every pad whose caps are set
+            // (our server takes its sink's caps line for "running" and the payloader's for the SDP)
+            NativeLong padType = Gst.I.gst_pad_get_type();
+            verboseCaps = (object, origin, pspec, user) -> {
+                if (!GObject.I.g_type_check_instance_is_a(origin, padType)) return;
+                Pointer caps = Gst.I.gst_pad_get_current_caps(origin);
+                if (caps == null) return;
+                String line = Gst.I.gst_object_get_path_string(origin).getString(0) + ": caps = "
+                        + Gst.I.gst_caps_to_string(caps).getString(0); // two small strings per caps change are left to the process's end
+                Gst.I.gst_mini_object_unref(caps);
+                synchronized (System.out) {
+                    System.out.println(line);
+                    System.out.flush();
+                }
+            };
+            GObject.I.g_signal_connect_data(pipeline, "deep-notify::caps", verboseCaps, null, null, 0);
+        }
         Gst.I.gst_element_set_state(pipeline, 4);
         // runs until killed; an error or end of stream ends it with status 1
         Pointer bus = Gst.I.gst_element_get_bus(pipeline);
