@@ -18,7 +18,7 @@
 #   BENCH_RTSP_SECONDS=5    RTSP phase: CPU window per step (glass-to-glass: twice that, or BENCH_RTSP_G2G_SECONDS)
 #   BENCH_RTSP_CLIENTS=1,10,50          RTSP phase: the client counts of the CPU-per-client rows
 #   BENCH_RTSP_RAMP=25,50,100,200,400   RTSP phase: the ramp of the clients-per-core row
-#   BENCH_BUDGET_SECONDS=900  phases that would start after this are skipped
+#   BENCH_BUDGET_SECONDS=1500 phases that would start after this are skipped (the whole run: about 20 minutes)
 #   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
 #   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there
 #   BENCH_NOTE="..."        a sentence put at the top of RESULTS.md (e.g. what else ran meanwhile)
@@ -123,7 +123,7 @@ run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB" -d "$CLA
 # ---------------------------------------------------------------- measure
 banner "bench: measure (about 14 minutes on 2 cores)"
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1080}" \
+timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1800}" \
   "$JDK/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
     -cp "$CLASSES:$CP_LIB" \
     -Dbench.root="$ROOT" \
@@ -144,7 +144,7 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1080}" \
     -Dbench.rtsp.g2g.seconds="${BENCH_RTSP_G2G_SECONDS:-$(( 2 * ${BENCH_RTSP_SECONDS:-5} ))}" \
     -Dbench.rtsp.clients="${BENCH_RTSP_CLIENTS:-1,10,50}" \
     -Dbench.rtsp.ramp="${BENCH_RTSP_RAMP:-25,50,100,200,400}" \
-    -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-900}" \
+    -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-1500}" \
     -Dbench.note="${BENCH_NOTE:-}" \
     -Dbench.only="$ONLY" \
     -Dbench.results.dir="$RESULTS_DIR" \
