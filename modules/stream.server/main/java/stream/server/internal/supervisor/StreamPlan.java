@@ -2,6 +2,7 @@ package stream.server.internal.supervisor;
 
 import stream.server.internal.rtp.SdpWriter;
 import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.RtspCamera;
 import stream.server.internal.sources.Source;
 import stream.server.internal.sources.Sources;
 import static stream.server.internal.settings.StreamSettings.BITRATE;
@@ -71,6 +72,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * @return the full command line, program first
      */
     public List<String> command(String gstLaunch, int tapPort) {
+        if (source.camera()) return RtspCamera.command(settings, tapPort);
         StreamSettings s = settings;
         List<String> a = new ArrayList<>();
         a.add(gstLaunch);
@@ -97,6 +99,15 @@ public record StreamPlan(StreamSettings settings, Source source) {
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
         }
         return List.copyOf(a);
+    }
+
+    /**
+     * What the child reads on its stdin: the camera's credentials for the camera relay, which must
+     * not be on its command line; nothing for gst-launch-1.0.
+     * @return the text, or null for none (stdin from /dev/null)
+     */
+    public String stdin() {
+        return source.camera() ? RtspCamera.stdin(settings) : null;
     }
 
     /** @return where the stream goes, e.g. "127.0.0.1:5000" or "239.255.0.1:5004 (multicast, ttl 1)" */
