@@ -31,7 +31,7 @@ public final class RtspCamera implements SourceScheme {
         /** Connection refused, no route, no answer, name not resolved. */ UNREACHABLE(10, "camera unreachable"),
         /** 401 with the credentials given (or none given). */ REFUSED_CREDENTIALS(11, "camera refused the credentials"),
         /** EOS: the camera ended the session or its server went away. */ ENDED(12, "camera ended the stream"),
-        /** The camera sends video other than H.264. */ UNSUPPORTED(13, "camera sends a codec that is not passed through"),
+        /** The camera sends video other than H.264. */ UNSUPPORTED(13, "camera sends video other than H.264, which is not passed through"),
         /** 404 or another refusal of the path. */ NOT_FOUND(14, "camera has no stream at this path"),
         /** The relay is alive but no RTP left it for the stall timeout. */ NO_VIDEO(-1, "no video"),
         /** Another failure: the relay's last stderr line says it. */ OTHER(1, "camera relay failed");
@@ -46,6 +46,15 @@ public final class RtspCamera implements SourceScheme {
             this.message = message;
         }
 
+        /**
+         * @return whether asking again soon cannot help and may harm: refused credentials (the camera
+         *         may lock the account) and a codec that does not pass (it changes only when someone
+         *         reconfigures the camera); retried every {@link #CREDENTIALS_BACKOFF} at most
+         */
+        public boolean retrySeldom() {
+            return this == REFUSED_CREDENTIALS || this == UNSUPPORTED;
+        }
+
         /** @param code a relay's exit code (not 0 for a requested stop) @return what it means */
         public static Problem ofExit(int code) {
             for (Problem p : values()) if (p.code == code && p != OTHER) return p;
@@ -54,7 +63,7 @@ public final class RtspCamera implements SourceScheme {
         }
     }
 
-    /** The shortest wait before asking a camera again after it refused the credentials (it may lock the account). */
+    /** The shortest wait before asking a camera again after a problem that {@link Problem#retrySeldom() is retried seldom}. */
     public static final java.time.Duration CREDENTIALS_BACKOFF = java.time.Duration.ofSeconds(30);
 
     @Override

@@ -569,14 +569,14 @@ public final class Supervisor {
         String lastLine = lastExit.stderr().isEmpty() ? null : lastExit.stderr().get(lastExit.stderr().size() - 1);
         RtspCamera.Problem problem = plan.source().camera() ? RtspCamera.Problem.ofExit(code) : null;
         if (problem != null)
-            cameraProblem(problem == RtspCamera.Problem.OTHER && lastLine != null ? problem.message + ": " + lastLine : problem.message);
+            cameraProblem((problem == RtspCamera.Problem.OTHER || problem == RtspCamera.Problem.UNSUPPORTED) && lastLine != null ? problem.message + ": " + lastLine : problem.message);
         machine.to(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
                 + (problem == null ? "" : " (" + cameraProblem + ")")
                 + (lastLine == null ? "" : "; last stderr: " + lastLine));
         // Any end nobody asked for is a failure of the stream, exit code 0 included.
         Optional<Duration> delay = restarts.onEnd(RestartPolicy.End.FAILED, Duration.between(child.startedAt, Instant.now()));
         // A camera that refused the credentials may lock the account after a few tries: ask it seldom.
-        if (problem == RtspCamera.Problem.REFUSED_CREDENTIALS)
+        if (problem != null && problem.retrySeldom())
             delay = delay.map(d -> d.compareTo(RtspCamera.CREDENTIALS_BACKOFF) < 0 ? RtspCamera.CREDENTIALS_BACKOFF : d);
         delay.ifPresent(this::scheduleRestart);
     }
