@@ -14,6 +14,7 @@ import stream.server.internal.settings.RestartPolicy;
 import stream.server.internal.settings.SettingsGrammar.Invalid;
 import stream.server.internal.settings.SettingsGrammar.Restart;
 import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.Encoders;
 import stream.server.internal.sources.RtspCamera;
 import stream.server.internal.sources.Source;
 import stream.server.internal.sources.Sources;
@@ -80,8 +81,40 @@ class CameraSettingsTest {
         assertEquals(Duration.ofSeconds(2), longest, "retried forever, capped at 2 s");
     }
 
+    /** This machine has no encoder hardware: what can be tested is the refusal and the fallback to x264 with its reason. */
+    @Test
+    void encodersFallBackToX264AndSayWhy() {
+        assertThrows(Invalid.class, () -> D.with("encoder", "openh264enc"));
+        assertEquals("auto", D.get(StreamSettings.ENCODER));
+        assertEquals(new Encoders.Choice("x264enc", "encoder x264"), Encoders.choose("x264"));
+        Encoders.Choice auto = Encoders.choose("auto");
+        assertEquals("x264enc", auto.element(), "no hardware encoder works on this machine: " + auto.reason());
+        for (String hw : Encoders.HARDWARE) assertTrue(auto.reason().contains(hw), "the reason names every encoder tried: " + auto.reason());
+        Encoders.Choice va = Encoders.choose("vah264enc");
+        assertEquals("x264enc", va.element());
+        assertTrue(va.reason().contains("vah264enc") && va.reason().endsWith("x264 instead"), va.reason());
+        List<String> command = new StreamPlan(D.with("source", "test").with("encoder", "nvh264enc"), Sources.choose("test"))
+                .command("gst-launch-1.0", 0);
+        assertTrue(command.contains("x264enc") && !command.contains("nvh264enc"), command.toString());
+        assertEquals(List.of("vah264enc", "rate-control=cbr", "bitrate=2000", "key-int-max=30"),
+                new Encoders.Choice("vah264enc", "").arguments(2000, 30, "ultrafast"));
+        assertEquals("NV12", new Encoders.Choice("vah264enc", "").rawFormat());
+    }
+
     @Test
     void theRelaysCommandLineHoldsNoCredentialsItsStdinDoes() {
+        String property = stream.server.internal.process.MediaCommand.MODULE_PATH_PROPERTY;
+        String was = System.getProperty(property);
+        System.setProperty(property, System.getProperty("jdk.module.path"));
+        try {
+            relayCommand();
+        } finally {
+            if (was == null) System.clearProperty(property);
+            else System.setProperty(property, was);
+        }
+    }
+
+    private void relayCommand() {
         StreamPlan plan = new StreamPlan(camera(), Sources.choose(camera().get(StreamSettings.SOURCE)));
         assertEquals(Source.Kind.RTSP, plan.source().kind());
         List<String> command = RtspCamera.command(camera(), 40000);

@@ -127,6 +127,22 @@ class CameraTest {
         }
     }
 
+    /** ffmpeg decodes ten frames of the input (an SDP: ffprobe does not count frames of a UDP input). */
+    private static void assertDecodes(List<String> input, String what) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin"));
+        cmd.addAll(input);
+        cmd.addAll(List.of("-frames:v", "10", "-f", "null", "-"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) fail("ffmpeg " + input + " did not decode 10 frames within 60 s");
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), what + ": " + text);
+            assertTrue(text.matches("(?s).*frame=\\s*10\\b.*") && text.contains("h264") && text.contains("320x240"), what + ": " + text);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static void assertPlays(JsonObject probe, String what) {
         assertEquals("h264", probe.getString("codec_name", ""), what + ": " + probe);
         assertEquals(320, probe.getInt("width", 0), what + ": " + probe);
@@ -153,7 +169,7 @@ class CameraTest {
         assertPlays(probe(List.of("-rtsp_transport", "tcp", "rtsp://127.0.0.1:" + rtsp + "/relayed")), "our RTSP output of the relayed camera");
         Path sdp = dir.resolve("relayed.sdp");
         Files.writeString(sdp, request(port, "GET", "/streams/relayed/stream.sdp", null).body());
-        assertPlays(probe(List.of("-protocol_whitelist", "file,udp,rtp", sdp.toString())), "the relayed camera's SDP");
+        assertDecodes(List.of("-protocol_whitelist", "file,udp,rtp", "-i", sdp.toString()), "the relayed camera's SDP");
         request(port, "POST", "/streams/relayed/control", "{\"action\":\"stop\"}");
         request(port, "POST", "/streams/pattern/control", "{\"action\":\"stop\"}");
     }
@@ -288,6 +304,27 @@ class CameraTest {
                 () -> cameraMessage("hevc").startsWith("camera sends video other than H.264"));
         assertTrue(cameraMessage("hevc").contains("H265"), cameraMessage("hevc"));
         request(port, "POST", "/streams/hevc/control", "{\"action\":\"stop\"}");
+    }
+
+    /**
+     * The encoder: an unknown one is refused; a hardware one this machine lacks (it has no encoder
+     * hardware, so only the fallback can be tested here) gives way to x264, and the status says why.
+     */
+    @Test
+    void anUnknownEncoderIsRefusedAndAMissingHardwareEncoderFallsBackToX264() throws Exception {
+        TestSupport.Response bad = request(port, "PUT", "/streams/enc", "{\"source\":\"test\",\"encoder\":\"h264_nvenc\"}");
+        assertEquals(400, bad.code(), bad.body());
+        assertTrue(bad.body().contains("vah264enc") && bad.body().contains("x264"), "names what is allowed: " + bad.body());
+        define("enc", "test", ",\"encoder\":\"vah264enc\"");
+        assertEquals(200, startStream("enc").code());
+        TestSupport.waitUntil("the stream runs with x264: " + entry("enc"), Duration.ofSeconds(40), () -> running("enc"));
+        JsonObject encoder = entry("enc").get("encoder").asObject();
+        assertEquals("x264enc", encoder.getString("element", ""), encoder.toString());
+        assertFalse(encoder.getBoolean("hardware", true));
+        assertTrue(encoder.getString("reason", "").startsWith("encoder vah264enc ") && encoder.getString("reason", "").endsWith("x264 instead"),
+                encoder.toString());
+        assertTrue(entry("enc").get("command").toString().contains("\"x264enc\""), entry("enc").toString());
+        request(port, "POST", "/streams/enc/control", "{\"action\":\"stop\"}");
     }
 
     /** Credentials in the URL: 400 naming the two settings, the password not echoed; the same from the command line. */

@@ -59,6 +59,12 @@ public final class StreamSettings {
             p -> p, Json::value,
             "x264 speed preset: ultrafast superfast",
             "veryfast faster fast medium slow slower veryslow placebo");
+    /** The H.264 encoder of a local camera: auto (hardware when one works, else x264), x264, or a hardware element. */
+    public static final Setting<String> ENCODER = Setting.of("encoder", "--encoder", "NAME", "auto",
+            EncoderGrammar.ALLOWED, JsonType.STRING, EncoderGrammar::encoder, EncoderGrammar::encoder, e -> e, Json::value,
+            "H.264 encoder: auto (the first hardware encoder",
+            "that encodes a test frame, else x264), x264, or",
+            String.join(", ", EncoderGrammar.HARDWARE) + " (x264 when it fails)");
     /** auto, test, or a camera device path. */
     public static final Setting<String> SOURCE = Setting.of("source", "--source", "SOURCE", "auto",
             SettingsGrammar.SOURCE_ALLOWED, JsonType.STRING, SettingsGrammar::source, SettingsGrammar::source,
@@ -147,7 +153,7 @@ public final class StreamSettings {
             "(default: media-PORT/NAME/recordings in the state dir)");
 
     /** Every setting, in the order of the status JSON, the usage text and error hints. */
-    public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, SOURCE,
+    public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, ENCODER, SOURCE,
             SOURCE_USER, SOURCE_PASSWORD, SOURCE_TRANSPORT, DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT,
             RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS);
 

@@ -88,7 +88,12 @@ public final class RtspCamera implements SourceScheme {
         List<Endpoint> targets = new ArrayList<>(settings.targets());
         if (tapPort > 0) targets.add(new Endpoint("127.0.0.1", tapPort));
         for (Endpoint e : targets) options.addAll(List.of("--target", e.toString()));
-        return MediaCommand.forServer(MAIN, "stream-camera", options);
+        try {
+            return MediaCommand.forServer(MAIN, "stream-camera", options);
+        } catch (IllegalStateException e) {
+            // The status shows this, and the start fails with it: no program by that name runs.
+            return List.of("(no camera relay: " + e.getMessage() + ")");
+        }
     }
 
     /**

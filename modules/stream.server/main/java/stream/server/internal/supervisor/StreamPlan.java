@@ -2,6 +2,7 @@ package stream.server.internal.supervisor;
 
 import stream.server.internal.rtp.SdpWriter;
 import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.Encoders;
 import stream.server.internal.sources.RtspCamera;
 import stream.server.internal.sources.Source;
 import stream.server.internal.sources.Sources;
@@ -79,12 +80,12 @@ public record StreamPlan(StreamSettings settings, Source source) {
         a.add("-e"); // SIGINT becomes EOS: a clean end
         a.add("-v"); // prints caps as negotiated: when the chain reaches the sink, and the SPS/PPS for the SDP
         a.addAll(source.arguments());
+        Encoders.Choice encoder = encoder();
         a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
-                "video/x-raw,format=I420,width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT) + ",framerate=" + s.framerate() + "/1",
-                "!", "x264enc", "tune=zerolatency", "speed-preset=" + s.get(PRESET),
-                "key-int-max=" + s.keyintFrames(), "bitrate=" + s.get(BITRATE),
-                "!", "video/x-h264,profile=constrained-baseline",
-                "!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
+                "video/x-raw,format=" + encoder.rawFormat() + ",width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT)
+                        + ",framerate=" + s.framerate() + "/1", "!"));
+        a.addAll(encoder.arguments(s.get(BITRATE), s.keyintFrames(), s.get(PRESET)));
+        a.addAll(List.of("!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
         // One udpsink per target after a tee: multiudpsink's clients list cannot carry IPv6 addresses (GStreamer 1.22
         // parses HOST:PORT at the first ':' and drops them silently). The first sink is named "out": its caps tell
         // the supervisor that the chain reached the network.
@@ -99,6 +100,11 @@ public record StreamPlan(StreamSettings settings, Source source) {
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
         }
         return List.copyOf(a);
+    }
+
+    /** @return the encoder of a local camera's child and why (probed once per JVM), or null for an IP camera, which is not encoded */
+    public Encoders.Choice encoder() {
+        return source.camera() ? null : Encoders.choose(settings.get(StreamSettings.ENCODER));
     }
 
     /**

@@ -4,6 +4,7 @@ import stream.server.internal.rtp.RtpTap;
 import stream.server.internal.rtp.SdpWriter;
 import stream.server.internal.settings.RestartPolicy;
 import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.Encoders;
 import stream.server.internal.sources.RtspCamera;
 import stream.server.internal.state.PidFile;
 import com.eclipsesource.json.Json;
@@ -390,6 +391,7 @@ public final class Supervisor {
             RtpTap.Stats st = tap.snapshot();
             switch (StallWatch.judge(state, st, timeout)) {
                 case SENDING -> {
+                    c.ran = true;
                     cameraProblem(null);
                     machine.to(State.RUNNING, "pid " + c.pid + " is streaming to " + plan.destinations() + " (RTP seen)");
                     notifyAll();
@@ -527,6 +529,7 @@ public final class Supervisor {
 
     private synchronized void onRunning(Child child) {
         if (current == child && machine.state() == State.STARTING) {
+            child.ran = true;
             cameraProblem(null);
             machine.to(State.RUNNING, "pid " + child.pid + " is streaming to " + plan.destinations());
             notifyAll();
@@ -573,6 +576,13 @@ public final class Supervisor {
         machine.to(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
                 + (problem == null ? "" : " (" + cameraProblem + ")")
                 + (lastLine == null ? "" : "; last stderr: " + lastLine));
+        var encoder = plan.encoder();
+        if (encoder != null && encoder.hardware() && !child.ran) {
+            // A hardware encoder that fails at start gives way to x264, at once and whatever the restart policy.
+            Encoders.failed(encoder.element(), lastLine == null ? lastExit.description() : lastLine);
+            scheduleRestart(Duration.ofMillis(100));
+            return;
+        }
         // Any end nobody asked for is a failure of the stream, exit code 0 included.
         Optional<Duration> delay = restarts.onEnd(RestartPolicy.End.FAILED, Duration.between(child.startedAt, Instant.now()));
         // A camera that refused the credentials may lock the account after a few tries: ask it seldom.
@@ -595,6 +605,10 @@ public final class Supervisor {
                 restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
                 .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
         if (plan.source().camera()) o.add("camera", cameraJson());
+        else {
+            var e = plan.encoder();
+            o.add("encoder", Json.object().add("element", e.element()).add("hardware", e.hardware()).add("reason", e.reason()));
+        }
         return o;
     }
 
