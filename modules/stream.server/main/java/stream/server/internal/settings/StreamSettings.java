@@ -62,15 +62,16 @@ public final class StreamSettings {
     /** The H.264 encoder of a local camera: auto (hardware when one works, else x264), x264, or a hardware element. */
     public static final Setting<String> ENCODER = Setting.of("encoder", "--encoder", "NAME", "auto",
             EncoderGrammar.ALLOWED, JsonType.STRING, EncoderGrammar::encoder, EncoderGrammar::encoder, e -> e, Json::value,
-            "H.264 encoder: auto (the first hardware encoder",
-            "that encodes a test frame, else x264), x264, or",
-            String.join(", ", EncoderGrammar.HARDWARE) + " (x264 when it fails)");
+            "H.264 encoder: auto, x264 or hardware:",
+            String.join(", ", EncoderGrammar.HARDWARE) + " (auto: the first",
+            "that encodes a test frame, else x264; x264 too when one fails)");
     /** auto, test, or a camera device path. */
     public static final Setting<String> SOURCE = Setting.of("source", "--source", "SOURCE", "auto",
             SettingsGrammar.SOURCE_ALLOWED, JsonType.STRING, SettingsGrammar::source, SettingsGrammar::source,
             s -> s, Json::value,
-            "auto, test, or a camera device path",
-            "(auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,",
+            "auto, test, a device path or rtsp://URL",
+            "(an IP camera: rtsp://HOST[:PORT]/PATH, credentials in the next two;",
+            " auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,",
             " mfvideosrc on Windows, otherwise the live test pattern)");
     /** The user an rtsp:// camera asks for, or null. */
     public static final Setting<String> SOURCE_USER = Setting.of("source-user", "--source-user", "USER", null,
@@ -84,13 +85,13 @@ public final class StreamSettings {
     public static final Setting<String> SOURCE_PASSWORD = Setting.of("source-password", "--source-password", "PASSWORD", null,
             CameraGrammar.PASSWORD_ALLOWED, JsonType.STRING, CameraGrammar::password, CameraGrammar::password, p -> "(set)",
             Json::value,
-            "the camera's password (write-only; give it",
-            "as STREAM_SOURCE_PASSWORD or through the API)");
+            "an rtsp:// camera's password, write-only",
+            "(refused as an option, which every local user can read: use the variable or PUT)");
     /** How an rtsp:// camera sends its RTP: interleaved in the RTSP connection (tcp) or over UDP. */
     public static final Setting<CameraGrammar.Transport> SOURCE_TRANSPORT = Setting.of("source-transport", "--source-transport",
             "tcp|udp", CameraGrammar.Transport.TCP, CameraGrammar.TRANSPORT_ALLOWED, JsonType.STRING, CameraGrammar::transport,
             java.util.Objects::requireNonNull, CameraGrammar.Transport::text, t -> Json.value(t.text()),
-            "an rtsp:// camera's RTP transport: tcp or udp");
+            "an rtsp:// camera's transport: tcp|udp");
     /** Unicast destinations; empty when {@link #MULTICAST} is set. */
     public static final Setting<List<Endpoint>> DESTINATIONS = Setting.of("destinations", "--dest", "LIST",
             List.of(new Endpoint("127.0.0.1", 5000)), SettingsGrammar.DESTINATIONS_ALLOWED, JsonType.LIST,
