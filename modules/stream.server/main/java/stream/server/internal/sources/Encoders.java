@@ -88,6 +88,13 @@ public final class Encoders {
         return new Choice(X264, "encoder " + setting + " " + problem + ": x264 instead");
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Probes the hardware encoders once, in the background, so that no status or start waits for the probes later. */
+    public static void warmUp() {
+        if (WARMING.compareAndSet(false, true)) Thread.ofVirtual().name("encoder-probe").start(() -> choose("auto"));
+    }
+
     /**
      * A hardware encoder that ended a stream's child before it ran: from now on it counts as broken.
      * @param element the encoder

@@ -26,6 +26,10 @@ import stream.server.internal.settings.SettingsGrammar.Endpoint;
  * {@link SettingsGrammar}, so none can add pipeline syntax. The values are read typed, as parsed
  * once by {@link StreamSettings}; none goes through text on its way here.
  *
+ * <p>An IP camera ({@code rtsp://}) is no gst-launch-1.0 pipeline: its child is the camera relay
+ * ({@link RtspCamera}), which passes the camera's H.264 through to the same targets and reads the
+ * credentials from {@link #stdin()}; the encoder of a local camera is {@link #encoder()}.
+ *
  * <p>The payloader feeds a {@code tee} with one {@code udpsink} per destination (or the multicast
  * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
  * what actually leaves.

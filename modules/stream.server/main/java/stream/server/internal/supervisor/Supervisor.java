@@ -38,6 +38,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * is running again when it sends, or with {@code --restart on-failure} is killed and stays stalled
  * until its restart.
  *
+ * <p>An IP camera's child is the camera relay ({@link RtspCamera}); its exit code names the
+ * camera's problem, shown in the status's "camera" object, and it restarts on failure by default
+ * with the camera policy of {@link RestartPolicy#camera}, no faster than every 30 s after problems
+ * that a quick retry cannot mend ({@link RtspCamera.Problem#retrySeldom()}). A hardware encoder
+ * whose child ends before it runs is marked broken ({@link Encoders#failed}) and the stream starts
+ * again at once with x264.
+ *
  * <p>Without setsid (see {@link Launcher}) the child stays in the server's process group; then a
  * child that ends while the server shuts down, or up to {@link #SHUTDOWN_GRACE} before the
  * shutdown begins (the same group signal reaches both), counts as stopped, not failed.
@@ -161,6 +168,7 @@ public final class Supervisor {
         restarts.reset(defaults.settings()); // a camera's policy, when the source is one
         this.pidFile = pidFile;
         this.tap = tap;
+        Encoders.warmUp();
     }
 
     /** @param events who hears each child start and end; set once, before the first start */
