@@ -5,6 +5,7 @@ import stream.server.internal.settings.Validation;
 import stream.server.internal.settings.InvalidValueException;
 import stream.server.internal.settings.Option;
 import stream.server.internal.settings.Setting;
+import stream.server.internal.settings.CameraGrammar;
 import stream.server.internal.settings.StreamSettings;
 import stream.server.internal.stream.Stream;
 import java.io.IOException;
@@ -330,7 +331,12 @@ public final class Main {
             String v = get(values, s.flag());
             if (v == null) continue;
             // Whether the device is there and is a camera belongs to this machine, not to the grammar: named here.
-            if (s == StreamSettings.SOURCE && !v.equals("auto") && !v.equals("test")) Validation.devicePath(label(values, s.flag()), v);
+            if (s == StreamSettings.SOURCE && !v.equals("auto") && !v.equals("test") && !CameraGrammar.isCameraUrl(v))
+                Validation.devicePath(label(values, s.flag()), v);
+            // Every local user reads a command line in /proc: a password is taken only from the environment.
+            if (StreamSettings.SECRETS.contains(s) && label(values, s.flag()).equals(s.flag()))
+                throw new UsageException(s.flag() + " on the command line is readable by every local user (/proc/PID/cmdline):"
+                        + " set " + s.env() + " instead, or send it with PUT /streams/NAME");
             texts.put(s.name(), v);
         }
         try {
@@ -338,7 +344,9 @@ public final class Main {
         } catch (SettingsGrammar.Invalid bad) {
             for (Setting<?> s : StreamSettings.ALL)
                 if (s.name().equals(bad.field()) && get(values, s.flag()) != null)
-                    throw new InvalidValueException(label(values, s.flag()), get(values, s.flag()),
+                    // a camera URL with credentials and a password are shown as the grammar shows them: not echoed
+                    throw new InvalidValueException(label(values, s.flag()),
+                            s == StreamSettings.SOURCE || StreamSettings.SECRETS.contains(s) ? bad.value() : get(values, s.flag()),
                             "not allowed; expected " + bad.allowed());
             throw bad;
         }

@@ -1,6 +1,5 @@
 package stream.server.internal.process;
 
-import stream.server.internal.supervisor.Exit;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
@@ -195,7 +194,7 @@ public final class LineChild implements AutoCloseable {
 
     private void exited() {
         int code = process.exitValue();
-        String how = code > 128 ? "was killed by signal " + (code - 128) + " (" + Exit.signalName(code - 128) + ")" : "exited with code " + code;
+        String how = code > 128 ? "was killed by signal " + (code - 128) + " (" + Signals.name(code - 128) + ")" : "exited with code " + code;
         waiting.values().forEach(f -> f.completeExceptionally(new IOException("the " + label + " " + how)));
         if (closed) return;
         try {

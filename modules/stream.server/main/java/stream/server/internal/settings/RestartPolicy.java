@@ -47,6 +47,24 @@ public final class RestartPolicy {
         return new RestartPolicy(mode, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60));
     }
 
+    /**
+     * The policy of an IP camera's relay: a camera that is off or unreachable is asked again every
+     * 0.5 s doubling to 2 s, forever, so it is picked up soon after it answers; reset after 10 s.
+     * @param mode never or on-failure
+     * @return the policy
+     */
+    public static RestartPolicy camera(Restart mode) {
+        return new RestartPolicy(mode, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param settings a stream's settings
+     * @return the camera policy for an rtsp:// source, else the standard one, with the restart setting in force
+     */
+    public static RestartPolicy of(StreamSettings settings) {
+        return settings.camera() ? camera(settings.restart()) : standard(settings.restart());
+    }
+
     /** Why a child ended. */
     public enum End {
         /** It exited 0, or the user stopped it: no restart. */ CLEAN,

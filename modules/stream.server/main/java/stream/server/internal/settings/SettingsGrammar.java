@@ -33,7 +33,8 @@ public final class SettingsGrammar {
     static final String KEYINT_ALLOWED =
             "frames from 1 to 600 (e.g. 30), or seconds from 0.1 to 60 written with an s (e.g. 2s or 0.5s)";
     static final String PRESET_ALLOWED = "one of " + String.join(", ", PRESETS);
-    static final String SOURCE_ALLOWED = "auto, test, or a camera device such as /dev/video0 (letters, digits, . _ - /)";
+    static final String SOURCE_ALLOWED = "auto, test, a camera device such as /dev/video0 (letters, digits, . _ - /),"
+            + " or an IP camera's rtsp://HOST[:PORT]/PATH";
     static final String RESTART_ALLOWED = "never or on-failure";
     static final String DESTINATIONS_ALLOWED = "1 to " + MAX_DESTINATIONS + " HOST:PORT separated by commas (IPv4 1.2.3.4:5000,"
             + " IPv6 [::1]:5000, or a host name); a multicast group goes in multicast";
@@ -183,6 +184,7 @@ public final class SettingsGrammar {
     }
 
     static String source(String text) {
+        if (CameraGrammar.isCameraUrl(text)) return CameraGrammar.url(text);
         if (text != null && (text.equals("auto") || text.equals("test") || isDevicePath(text))) return text;
         throw new Invalid("source", text, SOURCE_ALLOWED);
     }

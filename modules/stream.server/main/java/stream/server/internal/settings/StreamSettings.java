@@ -59,13 +59,39 @@ public final class StreamSettings {
             p -> p, Json::value,
             "x264 speed preset: ultrafast superfast",
             "veryfast faster fast medium slow slower veryslow placebo");
+    /** The H.264 encoder of a local camera: auto (hardware when one works, else x264), x264, or a hardware element. */
+    public static final Setting<String> ENCODER = Setting.of("encoder", "--encoder", "NAME", "auto",
+            EncoderGrammar.ALLOWED, JsonType.STRING, EncoderGrammar::encoder, EncoderGrammar::encoder, e -> e, Json::value,
+            "H.264 encoder: auto, x264 or hardware:",
+            String.join(", ", EncoderGrammar.HARDWARE) + " (auto: the first",
+            "that encodes a test frame, else x264; x264 too when one fails)");
     /** auto, test, or a camera device path. */
     public static final Setting<String> SOURCE = Setting.of("source", "--source", "SOURCE", "auto",
             SettingsGrammar.SOURCE_ALLOWED, JsonType.STRING, SettingsGrammar::source, SettingsGrammar::source,
             s -> s, Json::value,
-            "auto, test, or a camera device path",
-            "(auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,",
+            "auto, test, a device path or rtsp://URL",
+            "(an IP camera: rtsp://HOST[:PORT]/PATH, credentials in the next two;",
+            " auto: v4l2src on the first /dev/videoN on Linux, avfvideosrc on macOS,",
             " mfvideosrc on Windows, otherwise the live test pattern)");
+    /** The user an rtsp:// camera asks for, or null. */
+    public static final Setting<String> SOURCE_USER = Setting.of("source-user", "--source-user", "USER", null,
+            CameraGrammar.USER_ALLOWED, JsonType.STRING, CameraGrammar::user, CameraGrammar::user, u -> u, Json::value,
+            "the user an rtsp:// camera asks for");
+    /**
+     * The password of an rtsp:// camera, or null: write-only. {@link #toJson()} leaves it out (the
+     * status says {@code "source-password": "set"}), {@link #toString()} hides it, and it reaches
+     * the camera relay on its stdin, never on a command line ({@link #SECRETS}).
+     */
+    public static final Setting<String> SOURCE_PASSWORD = Setting.of("source-password", "--source-password", "PASSWORD", null,
+            CameraGrammar.PASSWORD_ALLOWED, JsonType.STRING, CameraGrammar::password, CameraGrammar::password, p -> "(set)",
+            Json::value,
+            "an rtsp:// camera's password, write-only",
+            "(refused as an option, which every local user can read: use the variable or PUT)");
+    /** How an rtsp:// camera sends its RTP: interleaved in the RTSP connection (tcp) or over UDP. */
+    public static final Setting<CameraGrammar.Transport> SOURCE_TRANSPORT = Setting.of("source-transport", "--source-transport",
+            "tcp|udp", CameraGrammar.Transport.TCP, CameraGrammar.TRANSPORT_ALLOWED, JsonType.STRING, CameraGrammar::transport,
+            java.util.Objects::requireNonNull, CameraGrammar.Transport::text, t -> Json.value(t.text()),
+            "an rtsp:// camera's transport: tcp|udp");
     /** Unicast destinations; empty when {@link #MULTICAST} is set. */
     public static final Setting<List<Endpoint>> DESTINATIONS = Setting.of("destinations", "--dest", "LIST",
             List.of(new Endpoint("127.0.0.1", 5000)), SettingsGrammar.DESTINATIONS_ALLOWED, JsonType.LIST,
@@ -88,11 +114,12 @@ public final class StreamSettings {
     public static final Setting<Integer> TTL = number("ttl", "--ttl", "N", 1, 255, " hops", 1,
             "multicast TTL (hops), 1-255");
     /** What happens when the child fails or stalls. */
-    public static final Setting<Restart> RESTART = Setting.of("restart", "--restart", "POLICY", Restart.NEVER,
+    public static final Setting<Restart> RESTART = Setting.of("restart", "--restart", "POLICY", null,
             SettingsGrammar.RESTART_ALLOWED, JsonType.STRING, SettingsGrammar::restart, Objects::requireNonNull,
             Restart::text, r -> Json.value(r.text()),
             "never or on-failure: restart a failed or",
-            "stalled child after 1 s, doubling to 30 s (reset after 60 s of running)");
+            "stalled child after 1 s, doubling to 30 s (reset after 60 s of running);",
+            "default: on-failure for an rtsp:// camera, never otherwise");
     /** Seconds without a packet after which a live child counts as stalled. */
     public static final Setting<Integer> STALL_TIMEOUT = number("stall-timeout", "--stall-timeout", "S", 1, 300, " seconds", 5,
             "seconds without an RTP packet after",
@@ -132,8 +159,8 @@ public final class StreamSettings {
             "(default: media-PORT/NAME/recordings in the state dir)");
 
     /** Every setting, in the order of the status JSON, the usage text and error hints. */
-    public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, SOURCE,
-            DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT,
+    public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, ENCODER, SOURCE,
+            SOURCE_USER, SOURCE_PASSWORD, SOURCE_TRANSPORT, DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT,
             RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS, RTSP_MULTICAST);
 
     /**
@@ -143,6 +170,9 @@ public final class StreamSettings {
      */
     public static final List<Setting<?>> LIVE = List.of(RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR,
             MAX_VIEWERS);
+
+    /** The write-only settings: never in {@link #toJson()}, {@link #toString()}, a log or a command line. */
+    public static final List<Setting<?>> SECRETS = List.of(SOURCE_PASSWORD);
 
     /** The settings' names: the JSON fields of a start request. */
     public static final List<String> FIELDS = ALL.stream().map(Setting::name).toList();
@@ -292,6 +322,8 @@ public final class StreamSettings {
             throw new Invalid(multicast == null ? "destinations" : "multicast", multicast == null ? "" : multicast.toString(),
                     "either 1 to " + SettingsGrammar.MAX_DESTINATIONS
                             + " destinations or one multicast group, not both and not neither");
+        if (get(SOURCE_PASSWORD) != null && get(SOURCE_USER) == null)
+            throw new Invalid(SOURCE_USER.name(), null, "a user beside source-password (the camera asks for both)");
         Keyint keyint = get(KEYINT);
         int frames = keyintFrames();
         if (frames < SettingsGrammar.MIN_KEYINT || frames > SettingsGrammar.MAX_KEYINT)
@@ -329,19 +361,38 @@ public final class StreamSettings {
      *         were given in: the keyframe interval as a number of frames or as "Ts" seconds
      */
     public JsonObject toJson() {
+        JsonObject o = toStoredJson();
+        for (Setting<?> s : SECRETS) o.remove(s.name());
+        return o;
+    }
+
+    /**
+     * @return {@link #toJson()} with the {@link #SECRETS}: only for the definitions file, a private
+     *         file in the private state directory, which {@link #fromJson} reads back
+     */
+    public JsonObject toStoredJson() {
         JsonObject o = new JsonObject();
         for (Setting<?> s : ALL) add(o, s);
         return o;
     }
 
+    /** @return whether the source is an IP camera (rtsp://) */
+    public boolean camera() {
+        return CameraGrammar.isCameraUrl(get(SOURCE));
+    }
+
     // What the child is made of: the keyframe interval in frames at the frame rate, whatever its unit.
     private JsonObject childJson() {
-        JsonObject o = toJson();
+        JsonObject o = toStoredJson();
         o.set(KEYINT.name(), keyintFrames());
         return o;
     }
 
     private <T> void add(JsonObject o, Setting<T> s) {
+        if (s == RESTART) { // the policy in force, so both forms read back equal
+            o.add(s.name(), RESTART.toJson().apply(restart()));
+            return;
+        }
         T v = get(s);
         if (v != null) o.add(s.name(), s.toJson().apply(v));
     }
@@ -368,9 +419,10 @@ public final class StreamSettings {
         return get(TTL);
     }
 
-    /** @return the restart policy */
+    /** @return the restart policy: the one given, else on-failure for a camera (it comes back) and never otherwise */
     public Restart restart() {
-        return get(RESTART);
+        Restart r = get(RESTART);
+        return r != null ? r : camera() ? Restart.ON_FAILURE : Restart.NEVER;
     }
 
     /** @return seconds without a packet after which a live child counts as stalled */
@@ -400,12 +452,12 @@ public final class StreamSettings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamSettings other && toJson().equals(other.toJson());
+        return o instanceof StreamSettings other && toStoredJson().equals(other.toStoredJson());
     }
 
     @Override
     public int hashCode() {
-        return toJson().hashCode();
+        return toStoredJson().hashCode();
     }
 
     @Override

@@ -16,6 +16,9 @@ import java.util.Optional;
 public final class Sources {
     private Sources() {}
 
+    /** The source schemes beside auto, test and devices: the one place a scheme is registered. */
+    public static final List<SourceScheme> SCHEMES = List.of(new RtspCamera());
+
     /**
      * Resolves a --source value: auto, test, or a device path.
      * @param value the value
@@ -23,6 +26,7 @@ public final class Sources {
      */
     public static Source choose(String value) {
         if (value == null) throw new InvalidValueException("source", null, "expected auto, test or a device path");
+        for (SourceScheme scheme : SCHEMES) if (scheme.accepts(value)) return scheme.resolve(value);
         return switch (value) {
             case "test" -> new Source(Source.Kind.TEST, null, "--source test");
             case "auto" -> auto(System.getProperty("os.name", ""), Path.of("/dev"));

@@ -72,6 +72,7 @@ final class StreamConflicts {
                     yield s.device();
                 }
             }
+            case RTSP -> null; // a camera on the network serves any number of clients
             default -> s.kind().name(); // the platform's default camera
         };
     }

@@ -70,7 +70,7 @@ public record StreamDefinition(StreamPlan plan, boolean autostart, Map<String, J
 
     /** @return the object {@link #of} reads back to an equal definition */
     public JsonObject toJson() {
-        JsonObject o = plan.settings().toJson();
+        JsonObject o = plan.settings().toStoredJson(); // with a camera's password: the file is private (0600 in a 0700 directory)
         // The status lists an empty destinations array beside a multicast group; a request may name only one of them.
         if (o.get("multicast") != null) o.remove("destinations");
         fields.forEach(o::add);

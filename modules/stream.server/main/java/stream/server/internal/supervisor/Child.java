@@ -40,6 +40,8 @@ final class Child {
     volatile boolean stopRequested;
     // Set when the child is killed for a stall; guarded by the owner's lock.
     boolean killedForStall;
+    // Set when it reached running; guarded by the owner's lock.
+    boolean ran;
     Duration restartDelay;
 
     private Child(Process process) {

@@ -32,13 +32,9 @@ public record Exit(int code, Integer signal, String description, Instant at, boo
         return new Exit(-1, null, why, Instant.now(), false, List.of());
     }
 
+    /** @param n a signal number @return its name, e.g. SIGKILL */
     public static String signalName(int n) {
-        return switch (n) {
-            case 1 -> "SIGHUP"; case 2 -> "SIGINT"; case 3 -> "SIGQUIT"; case 4 -> "SIGILL"; case 6 -> "SIGABRT";
-            case 7 -> "SIGBUS"; case 8 -> "SIGFPE"; case 9 -> "SIGKILL"; case 11 -> "SIGSEGV"; case 13 -> "SIGPIPE";
-            case 14 -> "SIGALRM"; case 15 -> "SIGTERM";
-            default -> "SIG" + n;
-        };
+        return stream.server.internal.process.Signals.name(n);
     }
 
     JsonObject toJson() {

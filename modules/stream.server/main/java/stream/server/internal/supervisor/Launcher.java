@@ -142,10 +142,24 @@ public final class Launcher {
      * @throws IOException when it cannot be started
      */
     Launched launch(List<String> command) throws IOException {
+        return launch(command, null);
+    }
+
+    /**
+     * As {@link #launch(List)}, with a first line on the child's stdin: how a secret (a camera's
+     * password) reaches a child without its command line or environment. The pipe stays open, so
+     * the child sees its end when the server goes.
+     * @param command the child's command line
+     * @param stdin what to write to its stdin, or null for /dev/null
+     * @return the child and its identity
+     * @throws IOException when it cannot be started
+     */
+    Launched launch(List<String> command, String stdin) throws IOException {
         List<String> argv = new ArrayList<>(prefix());
         argv.addAll(command);
         String id = HexFormat.of().formatHex(randomBytes());
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(stdin == null
+                ? ProcessBuilder.Redirect.from(nullFile()) : ProcessBuilder.Redirect.PIPE);
         // The server's settings and secrets (STREAM_TOKEN) are none of the child's business.
         pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
         pb.environment().put(CHILD_ID_VARIABLE, id);
@@ -158,7 +172,17 @@ public final class Launcher {
             }
         });
         try {
-            return new Launched(started.get(), id);
+            Process p = started.get();
+            if (stdin != null) {
+                try {
+                    p.getOutputStream().write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    p.getOutputStream().flush();
+                } catch (IOException e) {
+                    // it died at once: its exit says why
+                    LOG.log(Level.DEBUG, "could not write to the stdin of pid {0}: {1}", Long.toString(p.pid()), e.getMessage());
+                }
+            }
+            return new Launched(p, id);
         } catch (InterruptedException e) {
             // The spawn goes on regardless; the caller must learn of the child, so wait it out.
             Thread.currentThread().interrupt();

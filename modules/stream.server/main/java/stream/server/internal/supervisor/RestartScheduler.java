@@ -1,6 +1,7 @@
 package stream.server.internal.supervisor;
 
 import stream.server.internal.settings.RestartPolicy;
+import stream.server.internal.settings.StreamSettings;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +34,21 @@ public final class RestartScheduler {
      * @param mode the restart setting from now on
      */
     public void reset(Restart mode) {
+        reset(RestartPolicy.standard(mode));
+    }
+
+    /**
+     * As {@link #reset(Restart)}, with the policy of the stream's settings (cameras back off less).
+     * @param settings the settings from now on
+     */
+    public void reset(StreamSettings settings) {
+        reset(RestartPolicy.of(settings));
+    }
+
+    private void reset(RestartPolicy next) {
         epoch++;
         due = null;
-        policy = RestartPolicy.standard(mode);
+        policy = next;
     }
 
     /**

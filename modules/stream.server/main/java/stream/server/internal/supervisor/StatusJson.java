@@ -61,6 +61,9 @@ record StatusJson(State state, Child child, List<String> command, StreamPlan pla
 
     /** The "settings" object: the one place the status writes settings. */
     private static JsonValue settings(StreamPlan plan) {
-        return plan.settings().toJson();
+        JsonObject o = plan.settings().toJson(); // write-only settings are not in it: say only that they are set
+        for (var secret : stream.server.internal.settings.StreamSettings.SECRETS)
+            if (plan.settings().get(secret) != null) o.add(secret.name(), "set");
+        return o;
     }
 }

@@ -2,6 +2,8 @@ package stream.server.internal.supervisor;
 
 import stream.server.internal.rtp.SdpWriter;
 import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.Encoders;
+import stream.server.internal.sources.RtspCamera;
 import stream.server.internal.sources.Source;
 import stream.server.internal.sources.Sources;
 import static stream.server.internal.settings.StreamSettings.BITRATE;
@@ -23,6 +25,10 @@ import stream.server.internal.settings.SettingsGrammar.Endpoint;
  * gst-launch-1.0 argument list. One element or property per argument; every value passed
  * {@link SettingsGrammar}, so none can add pipeline syntax. The values are read typed, as parsed
  * once by {@link StreamSettings}; none goes through text on its way here.
+ *
+ * <p>An IP camera ({@code rtsp://}) is no gst-launch-1.0 pipeline: its child is the camera relay
+ * ({@link RtspCamera}), which passes the camera's H.264 through to the same targets and reads the
+ * credentials from {@link #stdin()}; the encoder of a local camera is {@link #encoder()}.
  *
  * <p>The payloader feeds a {@code tee} with one {@code udpsink} per destination (or the multicast
  * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
@@ -71,18 +77,19 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * @return the full command line, program first
      */
     public List<String> command(String gstLaunch, int tapPort) {
+        if (source.camera()) return RtspCamera.command(settings, tapPort);
         StreamSettings s = settings;
         List<String> a = new ArrayList<>();
         a.add(gstLaunch);
         a.add("-e"); // SIGINT becomes EOS: a clean end
         a.add("-v"); // prints caps as negotiated: when the chain reaches the sink, and the SPS/PPS for the SDP
         a.addAll(source.arguments());
+        Encoders.Choice encoder = encoder();
         a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
-                "video/x-raw,format=I420,width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT) + ",framerate=" + s.framerate() + "/1",
-                "!", "x264enc", "tune=zerolatency", "speed-preset=" + s.get(PRESET),
-                "key-int-max=" + s.keyintFrames(), "bitrate=" + s.get(BITRATE),
-                "!", "video/x-h264,profile=constrained-baseline",
-                "!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
+                "video/x-raw,format=" + encoder.rawFormat() + ",width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT)
+                        + ",framerate=" + s.framerate() + "/1", "!"));
+        a.addAll(encoder.arguments(s.get(BITRATE), s.keyintFrames(), s.get(PRESET)));
+        a.addAll(List.of("!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
         // One udpsink per target after a tee: multiudpsink's clients list cannot carry IPv6 addresses (GStreamer 1.22
         // parses HOST:PORT at the first ':' and drops them silently). The first sink is named "out": its caps tell
         // the supervisor that the chain reached the network.
@@ -97,6 +104,20 @@ public record StreamPlan(StreamSettings settings, Source source) {
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
         }
         return List.copyOf(a);
+    }
+
+    /** @return the encoder of a local camera's child and why (probed once per JVM), or null for an IP camera, which is not encoded */
+    public Encoders.Choice encoder() {
+        return source.camera() ? null : Encoders.choose(settings.get(StreamSettings.ENCODER));
+    }
+
+    /**
+     * What the child reads on its stdin: the camera's credentials for the camera relay, which must
+     * not be on its command line; nothing for gst-launch-1.0.
+     * @return the text, or null for none (stdin from /dev/null)
+     */
+    public String stdin() {
+        return source.camera() ? RtspCamera.stdin(settings) : null;
     }
 
     /** @return where the stream goes, e.g. "127.0.0.1:5000" or "239.255.0.1:5004 (multicast, ttl 1)" */

@@ -4,6 +4,8 @@ import stream.server.internal.rtp.RtpTap;
 import stream.server.internal.rtp.SdpWriter;
 import stream.server.internal.settings.RestartPolicy;
 import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.Encoders;
+import stream.server.internal.sources.RtspCamera;
 import stream.server.internal.state.PidFile;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
@@ -35,6 +37,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * and its last stderr lines. A live child that sends nothing for the stall timeout is stalled; it
  * is running again when it sends, or with {@code --restart on-failure} is killed and stays stalled
  * until its restart.
+ *
+ * <p>An IP camera's child is the camera relay ({@link RtspCamera}); its exit code names the
+ * camera's problem, shown in the status's "camera" object, and it restarts on failure by default
+ * with the camera policy of {@link RestartPolicy#camera}, no faster than every 30 s after problems
+ * that a quick retry cannot mend ({@link RtspCamera.Problem#retrySeldom()}). A hardware encoder
+ * whose child ends before it runs is marked broken ({@link Encoders#failed}) and the stream starts
+ * again at once with x264.
  *
  * <p>Without setsid (see {@link Launcher}) the child stays in the server's process group; then a
  * child that ends while the server shuts down, or up to {@link #SHUTDOWN_GRACE} before the
@@ -132,6 +141,8 @@ public final class Supervisor {
     private boolean closing;
     private StreamPlan plan;
     private int stalls;         // times a live child was found stalled
+    private String cameraProblem; // what is wrong with an IP camera since its relay last ran, or null
+    private Instant cameraProblemSince;
 
     /**
      * @param name the stream's name, as its log lines say it
@@ -154,8 +165,10 @@ public final class Supervisor {
         this.plan = defaults;
         this.defaults = defaults;
         this.restarts = new RestartScheduler(defaults.settings().restart());
+        restarts.reset(defaults.settings()); // a camera's policy, when the source is one
         this.pidFile = pidFile;
         this.tap = tap;
+        Encoders.warmUp();
     }
 
     /** @param events who hears each child start and end; set once, before the first start */
@@ -207,7 +220,7 @@ public final class Supervisor {
                 defaults = newDefaults;
                 if (current == null && changed) {
                     plan = newDefaults;
-                    restarts.reset(newDefaults.settings().restart());
+                    restarts.reset(newDefaults.settings());
                 } else if (current != null) {
                     applyLive(newDefaults);
                 }
@@ -303,7 +316,7 @@ public final class Supervisor {
                         return Outcome.ALREADY_RUNNING;
                     }
                     if (requested != null) plan = requested;
-                    restarts.reset(plan.settings().restart());
+                    restarts.reset(plan.settings());
                     child = spawnLocked();
                     if (child == null) return Outcome.FAILED_TO_START;
                 }
@@ -359,7 +372,7 @@ public final class Supervisor {
         capsParams = null;
         Launcher.Launched p;
         try {
-            p = launcher.launch(command);
+            p = launcher.launch(command, plan.stdin()); // a camera's credentials go on stdin, never on the command line
         } catch (java.io.IOException e) {
             lastExit = Exit.notStarted("could not start " + gstLaunch + ": " + e.getMessage());
             machine.to(State.FAILED, lastExit.description());
@@ -386,11 +399,14 @@ public final class Supervisor {
             RtpTap.Stats st = tap.snapshot();
             switch (StallWatch.judge(state, st, timeout)) {
                 case SENDING -> {
+                    c.ran = true;
+                    cameraProblem(null);
                     machine.to(State.RUNNING, "pid " + c.pid + " is streaming to " + plan.destinations() + " (RTP seen)");
                     notifyAll();
                 }
                 case STALLED -> {
                     stalls++;
+                    if (plan.source().camera()) cameraProblem(RtspCamera.Problem.NO_VIDEO.message + " for " + timeout + " s");
                     machine.to(State.STALLED, "pid " + c.pid + " is alive but sent no RTP packet for "
                             + Math.round(st.secondsSinceLastPacket()) + " s (stall timeout " + timeout + " s)");
                     notifyAll();
@@ -401,7 +417,10 @@ public final class Supervisor {
                         kill = c;
                     }
                 }
-                case RECOVERED -> machine.to(State.RUNNING, "pid " + c.pid + " sends again");
+                case RECOVERED -> {
+                    cameraProblem(null);
+                    machine.to(State.RUNNING, "pid " + c.pid + " sends again");
+                }
                 case NONE -> { }
             }
         }
@@ -434,8 +453,9 @@ public final class Supervisor {
         Child child;
         synchronized (this) {
             plan = defaults; // after a stop, the settings in force are those a plain start uses
-            restarts.reset(defaults.settings().restart()); // also cancels a pending automatic restart
+            restarts.reset(defaults.settings()); // also cancels a pending automatic restart
             child = current;
+            cameraProblem(null);
             if (child == null) {
                 State state = machine.state();
                 if (state == State.FAILED || state == State.STALLED) machine.to(State.STOPPED, "failure acknowledged by stop");
@@ -517,6 +537,8 @@ public final class Supervisor {
 
     private synchronized void onRunning(Child child) {
         if (current == child && machine.state() == State.STARTING) {
+            child.ran = true;
+            cameraProblem(null);
             machine.to(State.RUNNING, "pid " + child.pid + " is streaming to " + plan.destinations());
             notifyAll();
         }
@@ -555,10 +577,33 @@ public final class Supervisor {
             scheduleRestart(child.restartDelay);
             return;
         }
+        String lastLine = lastExit.stderr().isEmpty() ? null : lastExit.stderr().get(lastExit.stderr().size() - 1);
+        RtspCamera.Problem problem = plan.source().camera() ? RtspCamera.Problem.ofExit(code) : null;
+        if (problem != null)
+            cameraProblem((problem == RtspCamera.Problem.OTHER || problem == RtspCamera.Problem.UNSUPPORTED) && lastLine != null ? problem.message + ": " + lastLine : problem.message);
         machine.to(State.FAILED, "pid " + child.pid + " ended on its own: " + lastExit.description()
-                + (lastExit.stderr().isEmpty() ? "" : "; last stderr: " + lastExit.stderr().get(lastExit.stderr().size() - 1)));
+                + (problem == null ? "" : " (" + cameraProblem + ")")
+                + (lastLine == null ? "" : "; last stderr: " + lastLine));
+        var encoder = plan.encoder();
+        if (encoder != null && encoder.hardware() && !child.ran) {
+            // A hardware encoder that fails at start gives way to x264, at once and whatever the restart policy.
+            Encoders.failed(encoder.element(), lastLine == null ? lastExit.description() : lastLine);
+            scheduleRestart(Duration.ofMillis(100));
+            return;
+        }
         // Any end nobody asked for is a failure of the stream, exit code 0 included.
-        restarts.onEnd(RestartPolicy.End.FAILED, Duration.between(child.startedAt, Instant.now())).ifPresent(this::scheduleRestart);
+        Optional<Duration> delay = restarts.onEnd(RestartPolicy.End.FAILED, Duration.between(child.startedAt, Instant.now()));
+        // A camera that refused the credentials may lock the account after a few tries: ask it seldom.
+        if (problem != null && problem.retrySeldom())
+            delay = delay.map(d -> d.compareTo(RtspCamera.CREDENTIALS_BACKOFF) < 0 ? RtspCamera.CREDENTIALS_BACKOFF : d);
+        delay.ifPresent(this::scheduleRestart);
+    }
+
+    /** Caller holds the monitor. @param problem what is wrong with the camera now, or null when it sends */
+    private void cameraProblem(String problem) {
+        if (java.util.Objects.equals(problem, cameraProblem)) return;
+        cameraProblem = problem;
+        cameraProblemSince = problem == null ? null : Instant.now();
     }
 
     /** @return the status object of GET /control (see {@link StatusJson}) */
@@ -567,7 +612,27 @@ public final class Supervisor {
         JsonObject o = new StatusJson(machine.state(), c, command(), plan, starts, tap == null || c == null ? null : tap.snapshot(),
                 restarts.restarts(), stalls, restarts.mode().text(), restarts.secondsToRestart(), lastExit).toJson()
                 .add("stateDir", pidFile == null ? Json.NULL : pidFile.statusJson());
+        if (plan.source().camera()) o.add("camera", cameraJson());
+        else {
+            var e = plan.encoder();
+            o.add("encoder", Json.object().add("element", e.element()).add("hardware", e.hardware()).add("reason", e.reason()));
+        }
         return o;
+    }
+
+    /** The "camera" object of an IP camera's status: where, who, and what is wrong (never the password). */
+    private JsonObject cameraJson() {
+        StreamSettings s = plan.settings();
+        String user = s.get(StreamSettings.SOURCE_USER);
+        State state = machine.state();
+        String message = cameraProblem != null ? cameraProblem
+                : state == State.RUNNING ? "receiving video" : state == State.STARTING ? "connecting" : state.json();
+        return Json.object().add("location", s.get(StreamSettings.SOURCE))
+                .add("user", user == null ? Json.NULL : Json.value(user))
+                .add("password", s.get(StreamSettings.SOURCE_PASSWORD) == null ? "not set" : "set")
+                .add("transport", s.get(StreamSettings.SOURCE_TRANSPORT).text())
+                .add("message", message)
+                .add("problemSince", cameraProblemSince == null ? Json.NULL : Json.value(cameraProblemSince.toString()));
     }
 
 }
