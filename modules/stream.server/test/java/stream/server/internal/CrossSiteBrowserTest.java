@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.NetNs;
+import stream.testkit.Chromium;
 
 /**
  * Issue 14, "any web page can switch the camera on": in headless Chromium, a page of another

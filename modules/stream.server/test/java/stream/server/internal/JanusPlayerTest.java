@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.janus.JanusPlayerPage;
 import stream.server.internal.janus.MountpointSpec;
+import stream.testkit.Chromium;
 
 /**
  * Browsers playing one stream through two real Janus instances: a headless Chromium in each

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.janus.MountpointSpec;
+import stream.testkit.Chromium;
 
 /**
  * A named stream feeding two real Janus instances through the real server: the server runs as a

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.janus.JanusPlayerPage;
 import stream.server.internal.janus.MountpointSpec;
+import stream.testkit.Chromium;
 
 /**
  * How many viewers one Janus core holds: the server's default stream (1280x720, 30 fps, 2000

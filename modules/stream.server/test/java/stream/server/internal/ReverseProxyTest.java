@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.NetNs;
 
 /**
  * Issue 14, "the token is bypassed by the set-up the README recommends": Debian's nginx proxies to

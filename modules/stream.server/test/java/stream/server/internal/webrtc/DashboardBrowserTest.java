@@ -26,8 +26,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import stream.server.internal.Chromium;
-import stream.server.internal.NetNs;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
 
 /**
  * The dashboard and WHEP on a real server: a stream-server process, its WebRTC gateway and one

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.internal.Chromium;
-import stream.server.internal.NetNs;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
 
 /**
  * The dashboard's "Snapshot, recordings and clips" panel in Debian's Chromium against a real

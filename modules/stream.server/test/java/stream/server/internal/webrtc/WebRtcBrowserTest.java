@@ -18,8 +18,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import stream.server.internal.Chromium;
-import stream.server.internal.NetNs;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
 
 /**
  * Real browsers watch a stream through the WebRTC gateway: Debian's Chromium, headless, in a

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.NetNs;
+import stream.testkit.NetNs;
 
 /**
  * The gateway process and its supervisor without a browser: RTP forwarded by {@code forward},
