@@ -34,8 +34,13 @@ public final class Await {
      * @throws AssertionError "timed out after N s waiting for: WHAT" when the deadline passes
      */
     public static void until(String what, Duration max, Condition condition) {
+        until(what, max, Duration.ofMillis(POLL_MILLIS), condition);
+    }
+
+    /** As {@link #until(String, Duration, Condition)}, polling every {@code every} (for a costly check). */
+    public static void until(String what, Duration max, Duration every, Condition condition) {
         Objects.requireNonNull(condition, "condition");
-        value(what, max, () -> condition.holds() ? Boolean.TRUE : null);
+        value(what, max, every, () -> condition.holds() ? Boolean.TRUE : null);
     }
 
     /**
@@ -43,7 +48,13 @@ public final class Await {
      * @throws AssertionError "timed out after N s waiting for: WHAT" when the deadline passes
      */
     public static <T> T value(String what, Duration max, Probe<T> probe) {
+        return value(what, max, Duration.ofMillis(POLL_MILLIS), probe);
+    }
+
+    /** As {@link #value(String, Duration, Probe)}, polling every {@code every}. */
+    public static <T> T value(String what, Duration max, Duration every, Probe<T> probe) {
         Objects.requireNonNull(what, "what");
+        if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("poll interval must be positive: " + every);
         Objects.requireNonNull(max, "max");
         Objects.requireNonNull(probe, "probe");
         long deadline = System.nanoTime() + max.toNanos();
@@ -65,7 +76,7 @@ public final class Await {
                 throw failure;
             }
             try {
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for: " + what, e);

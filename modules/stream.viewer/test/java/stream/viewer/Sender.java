@@ -43,10 +43,4 @@ final class Sender implements AutoCloseable {
         }
     }
 
-    /** A UDP port free right now on loopback (never a fixed port: other tests run at the same time). */
-    static int freeUdpPort() throws SocketException {
-        try (var socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
-        }
-    }
 }
