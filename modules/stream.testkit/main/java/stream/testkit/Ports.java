@@ -27,4 +27,26 @@ public final class Ports {
             throw new UncheckedIOException("no free UDP port", e);
         }
     }
+
+    /**
+     * @return a port free right now for UDP (on any address) and for TCP alike, so that nothing
+     *     else of ours (an RTSP or HTTP listener on the same number) collides with it
+     */
+    public static int freeUdpAndTcp() {
+        for (int i = 0; i < 50; i++) {
+            int p;
+            try (var s = new DatagramSocket(0)) {
+                p = s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free UDP port", e);
+            }
+            try {
+                new ServerSocket(p).close();
+                return p;
+            } catch (IOException e) {
+                // taken for TCP: the next one
+            }
+        }
+        throw new UncheckedIOException(new IOException("no port free for both UDP and TCP in 50 tries"));
+    }
 }
