@@ -2,13 +2,18 @@ package stream.testkit;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The one way tests wait: poll a condition until a deadline, and fail naming what did not happen.
  * Never a bare {@code Thread.sleep} as synchronization.
+ *
+ * <p>An {@link AssertionError} thrown by the condition ends the wait at once (a process that died
+ * will never answer); any other exception counts as "not yet" and the last one is named in the
+ * failure, "timed out after N s waiting for: WHAT (last error: ...)".
  */
 public final class Await {
-    private static final long POLL_MILLIS = 50;
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private Await() {}
 
@@ -26,37 +31,51 @@ public final class Await {
 
     /**
      * Polls {@code condition} every 50 ms until it holds.
-     *
-     * <p>An {@link AssertionError} thrown by the condition ends the wait at once (a process that
-     * died will never answer); any other exception counts as "not yet" and is named in the failure.
-     *
      * @param what what is awaited, as the failure message names it
      * @throws AssertionError "timed out after N s waiting for: WHAT" when the deadline passes
      */
     public static void until(String what, Duration max, Condition condition) {
-        until(what, max, Duration.ofMillis(POLL_MILLIS), condition);
+        until(what, max, POLL, condition);
     }
 
     /** As {@link #until(String, Duration, Condition)}, polling every {@code every} (for a costly check). */
     public static void until(String what, Duration max, Duration every, Condition condition) {
-        Objects.requireNonNull(condition, "condition");
-        value(what, max, every, () -> condition.holds() ? Boolean.TRUE : null);
+        Objects.requireNonNull(what, "what");
+        until(() -> what, max, every, condition);
     }
 
     /**
-     * Polls {@code probe} until it gives a value other than null, and returns that value.
+     * As {@link #until(String, Duration, Condition)}, with the description made when the wait
+     * fails, so that it can show the state the condition saw last.
+     */
+    public static void until(Supplier<String> what, Duration max, Condition condition) {
+        until(what, max, POLL, condition);
+    }
+
+    private static void until(Supplier<String> what, Duration max, Duration every, Condition condition) {
+        Objects.requireNonNull(condition, "condition");
+        poll(what, max, every, () -> condition.holds() ? Boolean.TRUE : null);
+    }
+
+    /**
+     * Polls {@code probe} every 50 ms until it gives a value other than null, and returns that value.
      * @throws AssertionError "timed out after N s waiting for: WHAT" when the deadline passes
      */
     public static <T> T value(String what, Duration max, Probe<T> probe) {
-        return value(what, max, Duration.ofMillis(POLL_MILLIS), probe);
+        return value(what, max, POLL, probe);
     }
 
     /** As {@link #value(String, Duration, Probe)}, polling every {@code every}. */
     public static <T> T value(String what, Duration max, Duration every, Probe<T> probe) {
         Objects.requireNonNull(what, "what");
-        if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("poll interval must be positive: " + every);
+        return poll(() -> what, max, every, probe);
+    }
+
+    private static <T> T poll(Supplier<String> what, Duration max, Duration every, Probe<T> probe) {
+        Objects.requireNonNull(what, "what");
         Objects.requireNonNull(max, "max");
         Objects.requireNonNull(probe, "probe");
+        if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("poll interval must be positive: " + every);
         long deadline = System.nanoTime() + max.toNanos();
         Exception last = null;
         while (true) {
@@ -65,12 +84,12 @@ public final class Await {
                 if (value != null) return value;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what, e);
+                throw new AssertionError("interrupted while waiting for: " + what.get(), e);
             } catch (Exception e) {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                var failure = new AssertionError("timed out after " + max.toSeconds() + " s waiting for: " + what
+                var failure = new AssertionError("timed out after " + max.toSeconds() + " s waiting for: " + what.get()
                         + (last == null ? "" : " (last error: " + last + ")"));
                 if (last != null) failure.initCause(last);
                 throw failure;
@@ -79,7 +98,7 @@ public final class Await {
                 Thread.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what, e);
+                throw new AssertionError("interrupted while waiting for: " + what.get(), e);
             }
         }
     }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import stream.testkit.Janus;
 import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * Real Janus instances (Debian's {@code janus}) for tests, each in a network namespace of its
@@ -51,8 +53,8 @@ final class JanusLab implements AutoCloseable {
             command.addAll(Janus.command(dir));
             process = Gst.start(command);
             processes.add(process);
-            assertTrue(Gst.waitFor(30, () -> process.lines.stream().anyMatch(l -> l.contains("HTTP webserver started"))
-                    || !process.process.isAlive()), () -> "Janus " + n + " did not start:\n" + process.output());
+            Await.until(() -> "process.lines.stream().anyMatch(l -> l.contains(\"HTTP webserver started\")) || !process.process.isAlive(): " + "Janus " + n + " did not start:\n" + process.output(), Duration.ofSeconds(30), () -> process.lines.stream().anyMatch(l -> l.contains("HTTP webserver started"))
+                    || !process.process.isAlive());
             assertTrue(process.process.isAlive(), () -> "Janus " + n + " exited:\n" + process.output());
         }
 
@@ -89,8 +91,7 @@ final class JanusLab implements AutoCloseable {
             Path file = Files.writeString(root.resolve("req-" + System.nanoTime() + ".json"), body.toString());
             try (Gst curl = Gst.start(List.of("ip", "netns", "exec", ns, "curl", "-sS", "--max-time", "5",
                     "-H", "Content-Type: application/json", "--data-binary", "@" + file, url() + path))) {
-                assertTrue(curl.process.waitFor(20, TimeUnit.SECONDS), "curl hangs");
-                Thread.sleep(100); // let the reader take the last line
+                assertTrue(curl.awaitEnd(20), "curl hangs");
                 assertEquals(0, curl.process.exitValue(), curl::output);
                 return Json.parse(curl.output()).asObject();
             } finally {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * A multicast stream decoded by two viewers. Multicast needs a route; adding one to this host
@@ -82,8 +84,7 @@ class MulticastTest {
                 "-m", "stream.server/stream.server.internal.Main", "--port", "0", "--bind", "127.0.0.1", "--source", "test",
                 "--state-dir", dir.toString(), "--multicast", group + ":" + mport, "--ttl", "1",
                 "--width", "320", "--height", "240", "--framerate", "15", "--keyint", "1s"));
-        assertTrue(Gst.waitFor(60, () -> server.lines.stream().anyMatch(l -> l.startsWith("stream-server listening on "))),
-                server::output);
+        Await.until(() -> "server.lines.stream().anyMatch(l -> l.startsWith(\"stream-server listening on \")): " + server.output(), Duration.ofSeconds(60), () -> server.lines.stream().anyMatch(l -> l.startsWith("stream-server listening on ")));
         String line = server.lines.stream().filter(l -> l.startsWith("stream-server listening on ")).findFirst().orElseThrow();
         int port = Integer.parseInt(line.replaceAll(".*:([0-9]+)/control$", "$1"));
 
