@@ -65,6 +65,11 @@ public final class Await {
         return value(what, max, POLL, probe);
     }
 
+    /** As {@link #value(String, Duration, Probe)}, with the description made when the wait fails. */
+    public static <T> T value(Supplier<String> what, Duration max, Probe<T> probe) {
+        return poll(what, max, POLL, probe);
+    }
+
     /** As {@link #value(String, Duration, Probe)}, polling every {@code every}. */
     public static <T> T value(String what, Duration max, Duration every, Probe<T> probe) {
         Objects.requireNonNull(what, "what");

@@ -70,8 +70,7 @@ class MulticastTest {
         Path file = Files.writeString(dir.resolve("req-" + System.nanoTime()), req);
         Gst g = inNs(List.of("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " && cat \"$1\" >&3 && cat <&3", "http",
                 file.toString()));
-        assertTrue(g.process.waitFor(60, TimeUnit.SECONDS), "no HTTP answer");
-        Thread.sleep(200);
+        assertTrue(g.awaitEnd(60), "no HTTP answer");
         return g.output();
     }
 
@@ -107,8 +106,7 @@ class MulticastTest {
 
         assertTrue(viewer.process.waitFor(90, TimeUnit.SECONDS), "viewer 1 decoded nothing: " + viewer.output());
         assertEquals(0, viewer.process.exitValue(), viewer.output());
-        assertTrue(probe.process.waitFor(90, TimeUnit.SECONDS), "viewer 2 (ffprobe) did not finish: " + probe.output());
-        Thread.sleep(200);
+        assertTrue(probe.awaitEnd(90), "viewer 2 (ffprobe) did not finish: " + probe.output());
         long frames = probe.lines.stream().filter(l -> l.equals("frame,320,240")).count();
         assertTrue(frames >= 10, "ffprobe decoded " + frames + " frames from the multicast SDP:\n" + probe.output());
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
 
 /** The routes below /streams/{name} over real HTTP, on a real stream. */
 class StreamMediaRoutesTest {
@@ -74,7 +75,7 @@ class StreamMediaRoutesTest {
             assertEquals("clips/" + name, made.header("Location"));
             JsonObject list = json(get("/clips"));
             assertEquals(name, list.get("pending").asArray().get(0).asObject().getString("name", ""));
-            Live.waitUntil("the clip listed", Duration.ofSeconds(30), () -> {
+            Await.until("the clip listed", Duration.ofSeconds(30), () -> {
                 try {
                     var l = json(get("/clips")).get("clips").asArray();
                     return l.size() == 1 && l.get(0).asObject().getString("name", "").equals(name);
@@ -89,7 +90,7 @@ class StreamMediaRoutesTest {
             assertEquals(405, Http.request(port, "DELETE", "/streams/cam/snapshot.jpg", null).code());
 
             live.stopSender();
-            Live.waitUntil("stopped", Duration.ofSeconds(10), () -> !live.capture.receiving());
+            Await.until("stopped", Duration.ofSeconds(10), () -> !live.capture.receiving());
             Http.Answer off = get("/snapshot.jpg");
             assertEquals(409, off.code());
             assertTrue(json(off).getString("error", "").startsWith("the stream is not running"));

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import stream.testkit.Chromium;
 import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * The dashboard and WHEP on a real server: a stream-server process, its WebRTC gateway and one
@@ -148,11 +150,16 @@ class DashboardBrowserTest {
         boolean ok() throws Exception;
     }
 
-    private static void await(String what, double seconds, Check check) throws Exception {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) fail(what + " (waited " + seconds + " s); status " + status());
-            Thread.sleep(100);
+    /** {@link Await#until} with the server's status in the failure. */
+    private static void await(String what, int seconds, Await.Condition check) {
+        Await.until(() -> what + "; status " + statusOrError(), Duration.ofSeconds(seconds), check);
+    }
+
+    private static String statusOrError() {
+        try {
+            return String.valueOf(status());
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
@@ -347,12 +354,10 @@ class DashboardBrowserTest {
         var tab = tabs.get(0);
         assertTrue(tab.evaluate("document.getElementById('gone').hidden").asBoolean());
         server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonValue hidden;
-        while ((hidden = tab.evaluate("document.getElementById('gone').hidden")).asBoolean()) {
-            if (System.nanoTime() > deadline) fail("#gone still hidden 10 s after the server was killed");
-            Thread.sleep(100);
-        }
+        JsonValue hidden = Await.value("#gone shown after the server was killed", Duration.ofSeconds(10), () -> {
+            JsonValue h = tab.evaluate("document.getElementById('gone').hidden");
+            return h.asBoolean() ? null : h;
+        });
         assertFalse(hidden.asBoolean());
         assertFalse(tab.evaluate("getComputedStyle(document.getElementById('gone')).display").asString().equals("none"),
                 "the banner is visible");

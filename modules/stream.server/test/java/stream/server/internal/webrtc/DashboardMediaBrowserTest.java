@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.testkit.Chromium;
 import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * The dashboard's "Snapshot, recordings and clips" panel in Debian's Chromium against a real
@@ -85,13 +87,11 @@ class DashboardMediaBrowserTest {
     }
 
     private static void waitFor(Chromium.Tab tab, String what, String condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (!tab.evaluate("!!(" + condition + ")").asBoolean()) {
-            if (System.nanoTime() > deadline) {
-                tab.screenshot(dir.resolve("dashboard.png"));
-                fail("timed out waiting for " + what + "; the card says: " + tab.evaluate(CARD + ".innerText").toString());
-            }
-            Thread.sleep(200);
+        try {
+            Await.until(what, Duration.ofSeconds(45), () -> tab.evaluate("!!(" + condition + ")").asBoolean());
+        } catch (AssertionError e) {
+            tab.screenshot(dir.resolve("dashboard.png"));
+            fail("timed out waiting for " + what + "; the card says: " + tab.evaluate(CARD + ".innerText").toString(), e);
         }
     }
 
