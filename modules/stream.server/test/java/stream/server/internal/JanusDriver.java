@@ -1,6 +1,5 @@
 package stream.server.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import stream.testkit.Janus;
 import stream.testkit.NetNs;
 import java.time.Duration;

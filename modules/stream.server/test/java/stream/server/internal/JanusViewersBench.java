@@ -1,6 +1,5 @@
 package stream.server.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.server.internal.JanusDriver.show;
 
 import com.eclipsesource.json.Json;

@@ -4,7 +4,6 @@ import stream.server.internal.http.server.JdkExchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Files;
