@@ -88,7 +88,7 @@ class JanusFeedTest {
         assertFalse(down.getBoolean("up", true));
         assertTrue(down.get("lastError").isString(), down::toString);
         long sentBefore = driver.of(2).getLong("packets", 0);
-        Thread.sleep(2000);
+        Thread.sleep(2000); // the sleep is the test: Janus 2 goes on being fed while Janus 1 is down
         JsonObject still = driver.of(2);
         assertEquals("ready", still.getString("state", ""), still::toString);
         assertTrue(still.getLong("packets", 0) > sentBefore, still::toString);

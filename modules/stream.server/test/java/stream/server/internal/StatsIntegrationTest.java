@@ -176,7 +176,7 @@ class StatsIntegrationTest {
 
         // A user stop is final: no restart after it.
         assertEquals(200, request(port, "POST", "/control", "{\"action\":\"stop\"}").code());
-        Thread.sleep(2500);
+        Thread.sleep(2500); // the sleep is the test: no restart comes in that time
         assertEquals("stopped", status(port).getString("status", ""));
     }
 
@@ -189,7 +189,7 @@ class StatsIntegrationTest {
         signal(pid, "STOP");
         try {
             waitStatus(port, "status stalled", o -> o.getString("status", "").equals("stalled"));
-            Thread.sleep(2000);
+            Thread.sleep(2000); // the sleep is the test: a stalled child is not restarted meanwhile
             JsonObject o = status(port);
             assertEquals("stalled", o.getString("status", ""));
             assertEquals(pid, o.getLong("pid", -1), "never: the same child, not restarted");

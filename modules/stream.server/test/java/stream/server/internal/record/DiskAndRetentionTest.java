@@ -39,7 +39,7 @@ class DiskAndRetentionTest {
             assertEquals("disk-full", full.toJson().getString("state", ""));
             // the stream goes on, and no segment starts while the disk is full
             long packets = live.tap.snapshot().packets(), started = full.segmentsStarted();
-            Thread.sleep(2500);
+            Thread.sleep(2500); // the sleep is the test: 2.5 s of stream go by with the disk full
             assertTrue(live.tap.snapshot().packets() > packets + 30, "the stream went on");
             assertTrue(live.capture.receiving());
             assertEquals(Recorder.State.DISK_FULL, live.capture.recordStatus().orElseThrow().state());

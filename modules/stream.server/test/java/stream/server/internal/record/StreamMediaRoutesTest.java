@@ -47,7 +47,7 @@ class StreamMediaRoutesTest {
             server.start();
             port = server.getAddress().getPort();
             live.awaitPicture();
-            Thread.sleep(2500);
+            Thread.sleep(2500); // media to serve: 2.5 s of stream in the capture's pre-roll
 
             Http.Answer snap = get("/snapshot.jpg?width=160");
             assertEquals(200, snap.code());
