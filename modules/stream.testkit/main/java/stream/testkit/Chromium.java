@@ -42,6 +42,14 @@ import java.util.function.Consumer;
  */
 public final class Chromium implements AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Headless, and quiet on the network: no background requests, updates, sync or QUIC, and
+     * WebRTC offers real (namespace) addresses instead of mDNS names.
+     */
+    private static final List<String> QUIET = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
+            "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-quic");
 
     private final Process process;
     private final OutputStream commands;
@@ -72,12 +80,9 @@ public final class Chromium implements AutoCloseable {
      */
     public static Chromium start(List<String> prefix, Path logFile) throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
-        var flags = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
-                "--disable-features=WebRtcHideLocalIpsWithMdns", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
-                "--mute-audio", "--user-data-dir=" + profile, "--remote-debugging-pipe");
+        var flags = new ArrayList<>(QUIET);
+        flags.addAll(List.of("--allow-loopback-in-peer-connection", "--disable-default-apps", "--disable-extensions",
+                "--no-default-browser-check", "--mute-audio", "--user-data-dir=" + profile, "--remote-debugging-pipe"));
         // fd 3 = our stdin (commands), fd 4 = our stdout (answers); Chromium's own stdout to stderr.
         var command = new ArrayList<>(prefix);
         command.addAll(List.of("sh", "-c", "exec chromium \"$@\" 3<&0 4>&1 1>&2 0</dev/null", "chromium"));
@@ -91,6 +96,19 @@ public final class Chromium implements AutoCloseable {
             throw new IOException("Chromium did not start: " + e.getMessage() + "; its log: " + tail(logFile), e);
         }
         return browser;
+    }
+
+    /**
+     * The command for a Chromium without the DevTools driver that only shows one page and writes
+     * its console to stderr (as {@code [...] "MESSAGE", source: ...} lines); put a namespace's
+     * prefix before it.
+     * @param profile a folder of its own for the browser's profile
+     */
+    public static List<String> pageCommand(Path profile, String url) {
+        var command = new ArrayList<>(List.of("chromium"));
+        command.addAll(QUIET);
+        command.addAll(List.of("--enable-logging=stderr", "--v=0", "--user-data-dir=" + profile, url));
+        return command;
     }
 
     /** @return the browser's process (the shell exec'd into chromium) */

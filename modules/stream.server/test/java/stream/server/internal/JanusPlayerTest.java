@@ -58,11 +58,8 @@ class JanusPlayerTest {
         String fragment = "janus=" + j.url() + "&id=" + id + "&apisecret=" + JanusFeedTest.API_SECRET;
         Path go = Files.writeString(dir.resolve(name + ".html"),
                 "<script>location.replace('janus-player.html#" + fragment + "')</script>", StandardCharsets.UTF_8);
-        List<String> c = List.of("ip", "netns", "exec", j.ns, "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--enable-logging=stderr", "--v=0",
-                "--user-data-dir=" + dir.resolve("chromium-" + name), go.toUri().toString());
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", j.ns));
+        c.addAll(Chromium.pageCommand(dir.resolve("chromium-" + name), go.toUri().toString()));
         Gst b = Gst.start(c);
         browsers.add(b);
         return b;

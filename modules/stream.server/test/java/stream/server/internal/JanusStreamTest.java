@@ -109,11 +109,9 @@ class JanusStreamTest {
         String page = "http://10.77." + j.n + ".1:" + port + "/streams/cam/janus/" + i + "#apisecret=" + API_SECRET;
         Path go = Files.writeString(dir.resolve(name + ".html"), "<script>location.replace('" + page + "')</script>",
                 StandardCharsets.UTF_8); // the secret stays off the command line
-        Gst b = Gst.start(List.of("ip", "netns", "exec", j.ns, "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--enable-logging=stderr", "--v=0",
-                "--user-data-dir=" + dir.resolve("chromium-" + name), go.toUri().toString()));
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", j.ns));
+        c.addAll(Chromium.pageCommand(dir.resolve("chromium-" + name), go.toUri().toString()));
+        Gst b = Gst.start(c);
         browsers.add(b);
         return b;
     }

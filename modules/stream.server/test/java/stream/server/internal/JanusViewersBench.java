@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -97,10 +98,9 @@ class JanusViewersBench {
                 for (int i = 0; i < k; i++)
                     page.append("<iframe src=\"janus-player.html#").append(fragment).append("&label=").append(i).append("\"></iframe>\n");
                 Path p = Files.writeString(dir.resolve("viewers-" + k + ".html"), page.toString(), StandardCharsets.UTF_8);
-                browser = Gst.start(List.of("ip", "netns", "exec", j.ns, "chromium", "--headless=new", "--no-sandbox",
-                        "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run", "--disable-quic", "--enable-logging=stderr", "--v=0",
-                        "--user-data-dir=" + dir.resolve("chromium-" + k), p.toUri().toString()));
+                List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", j.ns));
+                c.addAll(Chromium.pageCommand(dir.resolve("chromium-" + k), p.toUri().toString()));
+                browser = Gst.start(c);
                 Gst b = browser;
                 Await.until(() -> "reports(b).size() == k && reports(b).values().stream().allMatch(r -> r.getInt(\"packetsReceived\", 0) > 0): " + b.output(), Duration.ofSeconds(120), () -> reports(b).size() == k
                         && reports(b).values().stream().allMatch(r -> r.getInt("packetsReceived", 0) > 0));
