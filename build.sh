@@ -7,7 +7,9 @@
 #            or print the exact command to run
 #   deps     download the pinned third-party jars (only when missing) and check their SHA-256
 #   compile  compile every module with -Xlint:all -Werror and package modular jars
-#   test     run every module's tests on the module path (JUnit Platform console launcher)
+#   testkit  compile the test kit alone (out/testkit/stream.testkit.jar; test and bench do it first)
+#   test     run every module's tests on the module path (JUnit Platform console launcher), with
+#            the test kit (modules/stream.testkit: never in the image) compiled first
 #   image    link out/image with the launchers stream-server, stream-client, stream-viewer and
 #            an AOT cache for each (JDK 25+), made from a training run against a real stream
 #   run      build the image, then start stream-server streaming (arguments after "--" go to it)
@@ -29,6 +31,8 @@ MIN_JAVA=21
 OUT=out
 CACHE=${STREAM_JAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/java-stream/jars}
 MODULES=(stream.viewer stream.client stream.server)
+# What every module's tests and the bench start and wait for; on their paths, never linked.
+TESTKIT=stream.testkit
 LAUNCHERS=(stream-server stream-client stream-viewer)
 LOCK=jlink/dependencies.lock
 # Debian packages: what the stream needs at run time, and what the tests need besides.
@@ -221,24 +225,47 @@ phase_compile() {
   fi
 }
 
+# ---------------------------------------------------------------- test kit
+# The test kit: one modular jar, out/testkit/stream.testkit.jar, on every test module path
+# and on the bench's class path. It needs minimal-json and (for its JUnit extension) JUnit.
+phase_testkit() {
+  phase_deps
+  local classes=$OUT/testkit/classes jar=$OUT/testkit/$TESTKIT.jar
+  local test_lib; test_lib=$(ls "$OUT"/test-lib/*.jar | tr '\n' ':')
+  if stale "$jar" "modules/$TESTKIT" build.sh; then
+    banner "test kit: $jar"
+    rm -rf "$classes"; mkdir -p "$classes"
+    # shellcheck disable=SC2046
+    run "$JAVAC" --release "$MIN_JAVA" -Xlint:all -Werror -encoding UTF-8 \
+      --module-path "$OUT/lib:$test_lib" \
+      --module-version "$VERSION" \
+      -d "$classes" \
+      $(find "modules/$TESTKIT/main/java" -name '*.java')
+    rm -f "$jar"
+    run "$JAR" --create --file "$jar" --module-version "$VERSION" -C "$classes" .
+    "$JAR" --describe-module --file "$jar" | head -1
+  fi
+}
+
 # ---------------------------------------------------------------- test
 # Each module's tests form a same-named open module (modules/M/test/java/module-info.java)
 # compiled together with M's main sources, so tests see M's internals; the other modules
 # come from their jars. One console-launcher run per module.
 phase_test() {
   phase_compile
+  phase_testkit
   ensure_packages "the stream" "${RUNTIME_PACKAGES[@]}"
   ensure_packages "the tests" "${TEST_PACKAGES[@]}"
   banner "test"
   local m passed=0 failed=0 skipped=0 rc=0 status=0
-  local test_lib; test_lib=$(ls "$OUT"/test-lib/*.jar | tr '\n' ':')
+  local test_lib; test_lib="$OUT/testkit/$TESTKIT.jar:$(ls "$OUT"/test-lib/*.jar | tr '\n' ':')"
   local selected=(${STREAM_TEST_MODULES:-${MODULES[*]}}) extra=(${STREAM_TEST_ARGS:-})
   for m in "${selected[@]}"; do
     [[ -d modules/$m/test/java ]] || { say "$m: no tests"; continue; }
     local classes=$OUT/test-classes/$m others=""
     local o; for o in "${MODULES[@]}"; do [[ $o == "$m" ]] || others+="$OUT/mods/$o.jar:"; done
     local path="$classes:$others$OUT/lib:$test_lib"
-    if stale "$classes/.stamp" "modules/$m" "$OUT/classes/.stamp"; then
+    if stale "$classes/.stamp" "modules/$m" "$OUT/classes/.stamp" "$OUT/testkit/$TESTKIT.jar"; then
       rm -rf "$classes"; mkdir -p "$classes"
       # shellcheck disable=SC2046
       run "$JAVAC" --release "$MIN_JAVA" -Xlint:all -Xlint:-requires-automatic -Werror -encoding UTF-8 \
@@ -462,6 +489,7 @@ phase_docs() {
 phase_bench() {
   phase_setup
   phase_image
+  phase_testkit
   banner "bench"
   [[ -x bench/run.sh ]] || die "bench/run.sh is missing"
   bench/run.sh || say "bench: some measurement failed (see above); the build is not failed for it"
@@ -475,7 +503,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 (( $# )) || set -- image
 while (( $# )); do
   case $1 in
-    setup|deps|compile|test|image|docs|bench|clean) "phase_$1"; shift ;;
+    setup|deps|compile|testkit|test|image|docs|bench|clean) "phase_$1"; shift ;;
     run) shift; [[ ${1:-} == -- ]] && shift; phase_run "$@" ;;
     -h|--help|help) usage; exit 0 ;;
     *) printf 'build.sh: unknown phase "%s"\n\n' "$1" >&2; usage >&2; exit 1 ;;

@@ -116,7 +116,10 @@ say "hyperfine: ${HYPERFINE:-missing (timing loop)}   wrk: ${WRK:-missing (bench
 banner "bench: compile the helpers (bench/src)"
 rm -rf "$CLASSES"; mkdir -p "$CLASSES"
 # stream.server's jar on the class path: some helpers (RecordCost) drive the server's classes directly.
-CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar:$ROOT/out/mods/stream.server.jar
+# The test kit (Chromium, NetNs, Ports: the same as the tests') comes from ./build.sh testkit.
+TESTKIT=$ROOT/out/testkit/stream.testkit.jar
+[[ -f $TESTKIT ]] || fail_note "no test kit at out/testkit/stream.testkit.jar: run ./build.sh testkit (./build.sh bench does)"
+CP_LIB=$LIB/com.sun.jna.jar:$LIB/com.eclipsesource.json.jar:$ROOT/out/mods/stream.server.jar:$TESTKIT
 run "$JDK/bin/javac" --release 21 -encoding UTF-8 -nowarn -cp "$CP_LIB" -d "$CLASSES" $(find bench/src -name '*.java') ||
   fail_note "the bench's helpers do not compile (bench/src)"
 

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
+import stream.testkit.Ports;
 
 /**
  * Browser rows (issue 10): Debian's Chromium, headless, watching our stream over WHEP through the
@@ -68,7 +71,7 @@ final class BrowserPhase implements Phase {
             GatewayProc gateway = new GatewayProc(cfg, ns.prefix());
             int gatewayPort = gateway.call(new JsonObject().add("op", "addStream").add("name", STREAM)).getInt("rtpPort", 0);
             if (gatewayPort <= 0) throw new IOException("the gateway gave no RTP port");
-            int probePort = Util.freeUdpPort();
+            int probePort = Ports.freeUdpAndTcp();
             int width = StampedSender.width(ctx);
             // to the gateway (as the server's tap forwards it) and to the native receiver
             Proc stamper = StampedSender.start(ctx, "browser-stamper", ns.prefix(),
@@ -85,7 +88,7 @@ final class BrowserPhase implements Phase {
     }
 
     private Chromium.Tab open(Chromium chromium, GatewayProc gateway, String query) throws Exception {
-        Chromium.Tab tab = chromium.newTab();
+        Chromium.Tab tab = chromium.newWindow();
         tab.route(ORIGIN, r -> handle(gateway, r));
         tab.navigate(ORIGIN + "/" + query);
         return tab;

@@ -4,6 +4,7 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.util.Arrays;
+import stream.testkit.Chromium;
 
 /**
  * What the browser phases do with a tab showing a {@link BrowserPage}: wait for its frames, read

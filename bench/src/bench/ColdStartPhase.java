@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import stream.testkit.Ports;
 
 /**
  * Cold starts of the image's launchers (each with the AOT cache build.sh made for it) beside the
@@ -19,7 +20,7 @@ final class ColdStartPhase implements Phase {
 
     @Override
     public void run(Context ctx) throws Exception {
-        Server s = ctx.server(Util.freeUdpPort(), null, "cold");
+        Server s = ctx.server(Ports.freeUdpAndTcp(), null, "cold");
         try {
             measure(ctx, s);
         } finally {

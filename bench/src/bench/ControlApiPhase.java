@@ -1,8 +1,8 @@
 package bench;
 
 import static bench.Stats.fmt;
-import static bench.Util.freeTcpPort;
-import static bench.Util.freeUdpPort;
+import static stream.testkit.Ports.freeTcp;
+import static stream.testkit.Ports.freeUdpAndTcp;
 import static bench.Util.sleep;
 
 import java.io.IOException;
@@ -27,9 +27,9 @@ final class ControlApiPhase implements Phase {
         Config cfg = ctx.config();
         int runs = cfg.runs(), loadRuns = cfg.loadRuns(), loadSeconds = cfg.loadSeconds();
         String wrk = cfg.wrk();
-        int udp = freeUdpPort();
+        int udp = freeUdpAndTcp();
         Server s = ctx.server(udp, null, "control");
-        int rawPort = freeTcpPort();
+        int rawPort = freeTcp();
         Path body = cfg.work().resolve("control-body.json");
         Files.writeString(body, ctx.baseline().controlBody() == null ? s.getBody() : ctx.baseline().controlBody());
         Proc raw = Proc.start("raw-http", List.of(ctx.bin("java"), "-XX:+UseSerialGC", "-Xmx96m", "-cp", cfg.work().resolve("classes").toString(),

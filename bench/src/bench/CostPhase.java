@@ -1,7 +1,7 @@
 package bench;
 
 import static bench.Stats.fmt;
-import static bench.Util.freeUdpPort;
+import static stream.testkit.Ports.freeUdpAndTcp;
 import static bench.Util.sleep;
 
 import java.util.List;
@@ -44,7 +44,7 @@ final class CostPhase implements Phase {
             f.runsNote = cfg.costRounds() + " windows of " + cfg.costSeconds() + " s, interleaved";
         }
         // ours: server + child, with stream-viewer receiving
-        int udp = freeUdpPort();
+        int udp = freeUdpAndTcp();
         Server s = ctx.server(udp, null, "cost");
         Proc v = Proc.start("viewer-cost", List.of(ctx.bin("stream-viewer"), "--port", String.valueOf(udp), "--sink", "none"), null, cfg.logs());
         s.startStream();
@@ -71,13 +71,13 @@ final class CostPhase implements Phase {
         s.stopStream();
         s.stop();
         // raw: the same pipeline by hand
-        int udp2 = freeUdpPort();
+        int udp2 = freeUdpAndTcp();
         Proc g = ctx.gst("cost-raw", ctx.baseline().rawArgv(udp2));
         sleep(3);
         cpuRaw.counter.add(window(cfg, new long[] {g.pid()})[0]);
         g.stop();
         // the original design's pipeline
-        int udp3 = freeUdpPort();
+        int udp3 = freeUdpAndTcp();
         Proc o = ctx.gst("cost-original", ctx.baseline().originalArgv(cfg.gstLaunch(), udp3));
         sleep(3);
         cpu.counter.add(window(cfg, new long[] {o.pid()})[0]);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import stream.testkit.Ports;
 
 /**
  * Runs before every phase: records the machine and tools, and learns from one real server what the
@@ -50,7 +51,7 @@ final class Discovery {
         Results res = ctx.results();
         String help = ctx.run(List.of(ctx.bin("stream-viewer"), "--help"), 20_000);
         boolean viewerUsable = help.contains("--frames") && help.contains("--sink");
-        int udp = Util.freeUdpPort();
+        int udp = Ports.freeUdpAndTcp();
         Server s = ctx.server(udp, null, "discover");
         Util.sleep(3);
         // idle RSS: a fresh server that has answered a few requests and never streamed

@@ -1,7 +1,7 @@
 package bench;
 
 import static bench.Stats.fmt;
-import static bench.Util.freeUdpPort;
+import static stream.testkit.Ports.freeUdpAndTcp;
 
 import java.io.IOException;
 import java.util.List;
@@ -17,7 +17,7 @@ final class FirstFramePhase implements Phase {
     @Override
     public void run(Context ctx) throws Exception {
         Config cfg = ctx.config();
-        int udp = freeUdpPort();
+        int udp = freeUdpAndTcp();
         Server s = ctx.server(udp, null, "ttff");
         List<String> rawArgv = ctx.baseline().rawArgv(udp);
         Figure f = ctx.fig("ttff", "1 Time to first frame", "stream-client start until the waiting viewer decodes a frame", "s",

@@ -4,7 +4,7 @@ import static bench.Stats.fmt;
 import static bench.Stats.num;
 import static bench.Stats.percentile;
 import static bench.Stats.toJson;
-import static bench.Util.freeUdpPort;
+import static stream.testkit.Ports.freeUdpAndTcp;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ final class GlassToGlassPhase implements Phase {
         Files.deleteIfExists(mark);
         Files.writeString(shim, Pipelines.shimScript(cfg.gstLaunch(), mark));
         Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
-        int udp = freeUdpPort();
+        int udp = freeUdpAndTcp();
         Map<String, String> env = Map.of("PATH", shimDir + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         Server s = ctx.server(udp, env, "g2g");
         double[] cpu = new double[2];
@@ -104,12 +104,12 @@ final class GlassToGlassPhase implements Phase {
         ctx.results().details.add("g2g_method", ntpNote);
         ctx.results().notes.add("Glass-to-glass: " + ntpNote + ".");
         // raw: exactly the same argv, started by hand
-        int udp2 = freeUdpPort();
+        int udp2 = freeUdpAndTcp();
         List<String> rawArgv = Pipelines.withNtp64(ctx.baseline().rawArgv(udp2));
         ctx.results().details.add("g2g_raw_pipeline", String.join(" ", rawArgv));
         final Proc[] g = new Proc[1];
         double[] raw = g2gRun(ctx, "raw", udp2, () -> { g[0] = ctx.gst("g2g-raw", rawArgv); }, () -> g[0].stop(), g2gSeconds);
-        int udp3 = freeUdpPort();
+        int udp3 = freeUdpAndTcp();
         List<String> origArgv = Pipelines.withNtp64(ctx.baseline().originalArgv(cfg.gstLaunch(), udp3));
         ctx.results().details.add("g2g_original_pipeline", String.join(" ", origArgv));
         double[] orig = g2gRun(ctx, "original", udp3, () -> { g[0] = ctx.gst("g2g-original", origArgv); }, () -> g[0].stop(), g2gSeconds);
@@ -120,7 +120,7 @@ final class GlassToGlassPhase implements Phase {
             int diagSeconds = cfg.g2gDiagSeconds();
             List<String> drop = new ArrayList<>();
             boolean hadPlainVideorate = false;
-            List<String> base = Pipelines.withNtp64(ctx.baseline().rawArgv(freeUdpPort()));
+            List<String> base = Pipelines.withNtp64(ctx.baseline().rawArgv(freeUdpAndTcp()));
             for (int i = 0; i < base.size(); i++) {
                 String a = base.get(i);
                 drop.add(a);
@@ -132,7 +132,7 @@ final class GlassToGlassPhase implements Phase {
                     .replaceAll(".*[=:]", ""));
             double[] d30 = g2gRun(ctx, plainVideorate ? "diag-dropOnly" : "diag-same", udp4, () -> { g[0] = ctx.gst("g2g-diag30", drop); }, () -> g[0].stop(), diagSeconds);
             List<String> drop60 = new ArrayList<>();
-            int udp5 = freeUdpPort();
+            int udp5 = freeUdpAndTcp();
             for (String a : drop) {
                 String b = a.matches("port=\\d+") ? "port=" + udp5 : a.startsWith("clients=") ? a.replaceAll(":\\d+$", ":" + udp5) : a;
                 if (b.startsWith("video/x-raw") && b.contains("framerate=")) {

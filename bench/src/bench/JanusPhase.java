@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
 
 /**
  * Janus row (issue 12): glass-to-glass through Debian's Janus (its streaming plugin, an RTP
@@ -87,7 +89,7 @@ final class JanusPhase implements Phase {
     }
 
     private Chromium.Tab openWhep(Chromium chromium, GatewayProc gateway) throws Exception {
-        Chromium.Tab tab = chromium.newTab();
+        Chromium.Tab tab = chromium.newWindow();
         tab.route(BrowserPhase.ORIGIN, r -> BrowserPhase.handle(gateway, r));
         tab.navigate(BrowserPhase.ORIGIN + "/");
         return tab;
@@ -107,7 +109,7 @@ final class JanusPhase implements Phase {
     }
 
     private Chromium.Tab openJanus(Chromium chromium, String page) throws Exception {
-        Chromium.Tab tab = chromium.newTab();
+        Chromium.Tab tab = chromium.newWindow();
         tab.navigate(page);
         return tab;
     }

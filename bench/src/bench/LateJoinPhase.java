@@ -1,7 +1,7 @@
 package bench;
 
 import static bench.Stats.fmt;
-import static bench.Util.freeUdpPort;
+import static stream.testkit.Ports.freeUdpAndTcp;
 import static bench.Util.sleep;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ final class LateJoinPhase implements Phase {
         for (int i = 0; i < cfg.runs(); i++) offsets[i] = 1.0 + (i * 0.73) % 2.2; // join at different points of the GOP
         for (int side = 0; side < 2; side++) {
             boolean ours = side == 0;
-            int udp = freeUdpPort();
+            int udp = freeUdpAndTcp();
             Server s = null;
             Proc g = null;
             if (ours) { s = ctx.server(udp, null, "late"); s.startStream(); } else { g = ctx.gst("late-original", ctx.baseline().originalArgv(cfg.gstLaunch(), udp)); }
@@ -86,7 +86,7 @@ final class LateJoinPhase implements Phase {
     private static void variants(Context ctx, double[] offsets) throws Exception {
         if (!ctx.baseline().viewerUsable()) return;
         Figure base = ctx.results().get("late_join");
-        int udp = freeUdpPort();
+        int udp = freeUdpAndTcp();
         Server s = ctx.server(udp, null, "late-aot");
         try {
             s.startStream();
@@ -111,7 +111,7 @@ final class LateJoinPhase implements Phase {
         if (!help.contains("--keyint")) return;
         Server k = null;
         try {
-            int udp2 = freeUdpPort();
+            int udp2 = freeUdpAndTcp();
             k = ctx.server(udp2, null, "late-keyint", "--keyint", "0.5s");
             k.startStream();
             sleep(1);

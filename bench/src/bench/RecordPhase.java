@@ -1,6 +1,6 @@
 package bench;
 
-import static bench.Util.freeUdpPort;
+import static stream.testkit.Ports.freeUdpAndTcp;
 import static bench.Util.sleep;
 
 import com.eclipsesource.json.Json;
@@ -35,7 +35,7 @@ final class RecordPhase implements Phase {
         Figure snap = ctx.fig("snapshot_ms", "5 Cost", "Snapshot answer time, GET /streams/main/snapshot.jpg at 1280x720", "ms",
                 "stream-server", "");
         snap.digits = 0;
-        Server s = ctx.server(freeUdpPort(), null, "record");
+        Server s = ctx.server(freeUdpAndTcp(), null, "record");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         try {
             s.startStream();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import stream.testkit.Ports;
 
 /** Our stream-server from the image, on a free port with a state directory of its own, driven over HTTP. */
 final class Server {
@@ -28,7 +29,7 @@ final class Server {
 
     /** Starts stream-server --source test sending to 127.0.0.1:udp (unless extraArgs has a --dest) and waits until it answers (20 s). */
     Server(Config cfg, int udp, Map<String, String> env, String label, String... extraArgs) throws Exception {
-        this.port = Util.freeTcpPort();
+        this.port = Ports.freeTcp();
         this.udp = udp;
         this.url = "http://127.0.0.1:" + port;
         Path state = Files.createTempDirectory(cfg.work(), "state");

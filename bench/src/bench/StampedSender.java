@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import stream.testkit.Ports;
 
 /**
  * The browser phases' sender: our server's child pipeline (its exact argv up to the payloader) run
@@ -30,7 +31,7 @@ final class StampedSender {
         List<String> sender = new ArrayList<>(prefix);
         sender.addAll(List.of(cfg.helperJava(), "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.Stamper", String.valueOf(width(ctx))));
         // the probe port only makes discovery's raw argv complete; its udpsink is replaced below
-        List<String> raw = ctx.baseline().rawArgv(Util.freeUdpPort());
+        List<String> raw = ctx.baseline().rawArgv(Ports.freeUdpAndTcp());
         int sink = raw.lastIndexOf("udpsink");
         List<String> sinkSettings = raw.subList(sink + 1, raw.size()).stream().filter(a -> a.startsWith("sync=") || a.startsWith("async=")).toList();
         raw = new ArrayList<>(raw.subList(1, sink));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import stream.testkit.Ports;
 
 /**
  * Several streams in one server (issue 9): CPU of 1, 2 and 4 named streams in one stream-server
@@ -53,17 +54,17 @@ final class StreamsPhase implements Phase {
         for (int i = 2; i <= n; i++) {
             if (i > 2) defs.append(',');
             defs.append("\"s").append(i).append("\":{\"source\":\"test\",\"width\":").append(wh[0]).append(",\"height\":").append(wh[1])
-                .append(",\"framerate\":").append(wh[2]).append(",\"destinations\":[\"127.0.0.1:").append(Util.freeUdpPort())
+                .append(",\"framerate\":").append(wh[2]).append(",\"destinations\":[\"127.0.0.1:").append(Ports.freeUdpAndTcp())
                 .append("\"],\"autostart\":true}");
         }
         Path file = cfg.work().resolve("streams-" + n + ".json");
         Files.writeString(file, defs.append('}').toString(), StandardCharsets.UTF_8);
-        Server s = ctx.server(Util.freeUdpPort(), null, "streams-" + n, "--width", wh[0], "--height", wh[1], "--framerate", wh[2],
+        Server s = ctx.server(Ports.freeUdpAndTcp(), null, "streams-" + n, "--width", wh[0], "--height", wh[1], "--framerate", wh[2],
                 "--start", "--streams", file.toString());
         List<Long> children = awaitChildren(s, n);
         Util.sleep(3); // past the children's start-up
         List<List<String>> raw = new ArrayList<>();
-        for (long c : children) raw.add(Pipelines.withPort(argv(c), Util.freeUdpPort(), -1));
+        for (long c : children) raw.add(Pipelines.withPort(argv(c), Ports.freeUdpAndTcp(), -1));
         ctx.results().details.add("streams_" + n + "_raw_pipeline", String.join(" ", raw.get(0)));
         List<Double> jvm = new ArrayList<>();
         for (int round = 0; round < cfg.costRounds(); round++) {

@@ -9,5 +9,6 @@ open module stream.client {
 
     // test dependencies
     requires org.junit.jupiter.api;
+    requires stream.testkit; // Await, Ports, ServerProcess, NetNs, Chromium (modules/stream.testkit)
     requires jdk.httpserver; // misbehaving HTTP peers written in the tests
 }

@@ -13,5 +13,6 @@ open module stream.server {
 
     // test dependencies
     requires org.junit.jupiter.api;
+    requires stream.testkit; // Await, Ports, ServerProcess, NetNs, Chromium (modules/stream.testkit)
     requires org.junit.jupiter.params;
 }

@@ -10,4 +10,5 @@ open module stream.viewer {
 
     // test dependencies
     requires org.junit.jupiter.api;
+    requires stream.testkit; // Await, Ports, ServerProcess, NetNs, Chromium (modules/stream.testkit)
 }

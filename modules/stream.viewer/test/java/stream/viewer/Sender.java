@@ -1,10 +1,6 @@
 package stream.viewer;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.util.List;
 
 /** A real H.264/RTP sender: gst-launch-1.0 with videotestsrc pattern=ball at 320x240, 30 fps, a keyframe a second. */
@@ -43,10 +39,4 @@ final class Sender implements AutoCloseable {
         }
     }
 
-    /** A UDP port free right now on loopback (never a fixed port: other tests run at the same time). */
-    static int freeUdpPort() throws SocketException {
-        try (var socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -16,11 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
+import stream.testkit.Ports;
 
 /** stream-viewer as a real process (java -m stream.viewer), the way people and scripts run it. */
 class ViewerProcessTest {
@@ -90,24 +91,14 @@ class ViewerProcessTest {
         return run.process().exitValue();
     }
 
-    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited " + limit.toSeconds() + " s for: " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     /** The scripting mode: --sink none --frames N exits 0 and prints what it saw; the snapshot is a real PNG. */
     @Test
     void framesModeExitsZeroWithSummary(@TempDir Path dir) throws Exception {
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         Path png = dir.resolve("shot.png");
         var run = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink=none", "--frames", "20",
                 "--timeout", "90", "--snapshot", png.toString());
-        await("waiting message", Duration.ofSeconds(60), () -> run.errSaid("waiting for the stream on udp/" + port));
+        Await.until("waiting message", Duration.ofSeconds(60), () -> run.errSaid("waiting for the stream on udp/" + port));
         cleanup.add(Sender.start(port));
         assertEquals(0, exit(run), "stderr: " + run.err());
         assertTrue(run.out().stream().anyMatch(l -> l.matches(
@@ -119,7 +110,7 @@ class ViewerProcessTest {
     /** --timeout without the frames: exit 1, and it says nothing arrived and where it listened. */
     @Test
     void timeoutWithoutStreamExitsOne() throws Exception {
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         var run = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink", "none", "--frames", "5",
                 "--timeout", "1.5");
         assertEquals(1, exit(run), "stderr: " + run.err());
@@ -130,7 +121,7 @@ class ViewerProcessTest {
     /** No display and the default sink: exit 3 with the way out, never autovideosink's segfault (139). */
     @Test
     void noDisplayExitsThreeWithHint() throws Exception {
-        var run = viewer(Map.of(), true, "--port", String.valueOf(Sender.freeUdpPort()));
+        var run = viewer(Map.of(), true, "--port", String.valueOf(Ports.freeUdp()));
         assertEquals(3, exit(run), "stderr: " + run.err());
         assertTrue(run.errSaid("no display"), "stderr: " + run.err());
         assertTrue(run.errSaid("--sink none"), "stderr: " + run.err());
@@ -145,7 +136,7 @@ class ViewerProcessTest {
         while (Files.exists(Path.of("/tmp/.X11-unix/X" + n))) {
             n++;
         }
-        var run = viewer(Map.of("DISPLAY", ":" + n), true, "--port", String.valueOf(Sender.freeUdpPort()));
+        var run = viewer(Map.of("DISPLAY", ":" + n), true, "--port", String.valueOf(Ports.freeUdp()));
         assertEquals(3, exit(run), "stderr: " + run.err());
         assertTrue(run.errSaid("DISPLAY=:" + n), "stderr: " + run.err());
     }
@@ -179,19 +170,17 @@ class ViewerProcessTest {
     @Test
     void realWindowUnderXvfbShowsTheBall() throws Exception {
         var xvfb = startXvfb();
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         var run = viewer(Map.of("DISPLAY", xvfb), true, "--port", String.valueOf(port));
-        await("waiting message", Duration.ofSeconds(60), () -> run.errSaid("waiting for the stream"));
+        Await.until("waiting message", Duration.ofSeconds(60), () -> run.errSaid("waiting for the stream"));
         cleanup.add(Sender.start(port));
-        await("first frame", Duration.ofSeconds(60), () -> run.errSaid("first frame after"));
+        Await.until("first frame", Duration.ofSeconds(60), () -> run.errSaid("first frame after"));
         // The screen is black (-br) apart from the video window: bright pixels can only be the ball.
-        int bright = 0;
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (bright < 300 && System.nanoTime() < end) {
-            Thread.sleep(500);
-            bright = brightPixels(grab(xvfb));
-        }
-        assertTrue(bright >= 300, "no ball on the X screen (bright pixels: " + bright + "); stderr: " + run.err());
+        int[] bright = {0};
+        // a grab runs ffmpeg: every 500 ms is enough
+        Await.until("300 bright pixels (the ball) on the X screen; stderr: " + run.err(), Duration.ofSeconds(60), Duration.ofMillis(500),
+                () -> (bright[0] = brightPixels(grab(xvfb))) >= 300);
+        assertTrue(bright[0] >= 300, "no ball on the X screen (bright pixels: " + bright[0] + "); stderr: " + run.err());
         assertTrue(run.process().isAlive());
         run.process().destroy(); // SIGTERM
         assertEquals(0, exit(run), "stderr: " + run.err());
@@ -207,10 +196,10 @@ class ViewerProcessTest {
     @Test
     void closingTheWindowEndsCleanly() throws Exception {
         var xvfb = startXvfb();
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         var run = viewer(Map.of("DISPLAY", xvfb), true, "--port", String.valueOf(port));
         cleanup.add(Sender.start(port));
-        await("first frame", Duration.ofSeconds(60), () -> run.errSaid("first frame after"));
+        Await.until("first frame", Duration.ofSeconds(60), () -> run.errSaid("first frame after"));
         long window = viewerWindow(xvfb);
         X11Close.close(xvfb, window);
         assertEquals(0, exit(run), "stderr: " + run.err());
@@ -227,8 +216,7 @@ class ViewerProcessTest {
      */
     private static long viewerWindow(String display) throws Exception {
         var name = java.util.regex.Pattern.compile("(?m)^\\s*(0x[0-9a-f]+) \"(stream-viewer|OpenGL renderer)\"");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+        return Await.value("the viewer's window on " + display + " (xwininfo lists it)", Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
             Process p;
             try {
                 p = new ProcessBuilder("xwininfo", "-display", display, "-root", "-children")
@@ -239,12 +227,8 @@ class ViewerProcessTest {
             String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);
             var m = name.matcher(listing);
-            if (m.find()) {
-                return Long.decode(m.group(1));
-            }
-            assertTrue(System.nanoTime() < deadline, "no viewer window on " + display + " within 30 s:\n" + listing);
-            Thread.sleep(100);
-        }
+            return m.find() ? Long.decode(m.group(1)) : null;
+        });
     }
 
     /** Starts Xvfb on a display number it picks itself; fails (never skips) when Xvfb is missing. */

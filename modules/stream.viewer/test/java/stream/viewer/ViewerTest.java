@@ -15,12 +15,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.zip.Inflater;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
+import stream.testkit.Ports;
 
 /** The viewer in this process, through its API, against a real gst-launch-1.0 sender on loopback. */
 class ViewerTest {
@@ -46,16 +47,6 @@ class ViewerTest {
         return sender;
     }
 
-    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited " + limit.toSeconds() + " s for: " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
     private boolean said(String prefix) {
         return progress.stream().anyMatch(l -> l.startsWith(prefix));
     }
@@ -63,12 +54,13 @@ class ViewerTest {
     /** Started before the sender, it waits, then decodes N frames at the sender's size and writes a real PNG. */
     @Test
     void waitsForTheStreamThenDecodesFramesAndWritesSnapshot(@TempDir Path dir) throws Exception {
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         Path png = dir.resolve("frame.png");
         var viewer = startViewer(ViewerOptions.defaults().withPort(port).withSink("none").withFrames(30)
                 .withTimeout(Duration.ofSeconds(60)).withSnapshot(png));
         assertEquals("waiting for the stream on udp/" + port, progress.get(0));
-        Thread.sleep(1000); // the viewer is really waiting before any packet exists
+        // This sleep is what is tested, not a synchronization: for 1 s with no sender, nothing is decoded.
+        Thread.sleep(1000);
         assertEquals(0, viewer.frames());
         startSender(port);
         ViewerReport report = viewer.awaitEnd();
@@ -145,18 +137,18 @@ class ViewerTest {
     /** The stream stops (sender killed) and a new sender starts: the same viewer says so and decodes again. */
     @Test
     void sameViewerShowsTheStreamAgainAfterAStop() throws Exception {
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         var viewer = startViewer(ViewerOptions.defaults().withPort(port).withSink("none"));
         var first = startSender(port);
-        await("frames from the first sender", Duration.ofSeconds(60), () -> viewer.frames() >= 20);
+        Await.until("frames from the first sender", Duration.ofSeconds(60), () -> viewer.frames() >= 20);
         first.close();
-        await("the stall message", Duration.ofSeconds(30), () -> said("no data for 2 s"));
+        Await.until("the stall message", Duration.ofSeconds(30), () -> said("no data for 2 s"));
         long before = viewer.frames();
         assertTrue(progress.stream().anyMatch(l -> l.equals("no data for 2 s: the stream stopped? still waiting on udp/" + port)),
                 progress.toString());
         startSender(port); // a new process: new SSRC, sequence numbers and timestamps
-        await("stream back", Duration.ofSeconds(60), () -> said("stream back"));
-        await("frames from the second sender", Duration.ofSeconds(60), () -> viewer.frames() >= before + 30);
+        Await.until("stream back", Duration.ofSeconds(60), () -> said("stream back"));
+        Await.until("frames from the second sender", Duration.ofSeconds(60), () -> viewer.frames() >= before + 30);
         viewer.close();
         viewer.close(); // idempotent
         ViewerReport report = viewer.awaitEnd();
@@ -168,7 +160,7 @@ class ViewerTest {
     /** No stream at all: the timeout ends it with no frames and says where it waited. */
     @Test
     void timeoutWithoutStream() throws Exception {
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         var viewer = startViewer(ViewerOptions.defaults().withPort(port).withSink("none").withFrames(5)
                 .withTimeout(Duration.ofMillis(1500)));
         ViewerReport report = viewer.awaitEnd();
@@ -183,7 +175,7 @@ class ViewerTest {
     @Test
     void startsAgainInTheSameProcess() throws Exception {
         for (int i = 0; i < 3; i++) {
-            var viewer = startViewer(ViewerOptions.defaults().withPort(Sender.freeUdpPort()).withSink("none"));
+            var viewer = startViewer(ViewerOptions.defaults().withPort(Ports.freeUdp()).withSink("none"));
             viewer.close();
             assertEquals(ViewerReport.Ending.CLOSED, viewer.awaitEnd().ending());
         }
@@ -192,7 +184,7 @@ class ViewerTest {
     /** Issue 5: two viewers join one multicast group on one port and both decode the one stream. */
     @Test
     void twoViewersOnOneMulticastGroup() throws Exception {
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         String group = "239.255." + (ProcessHandle.current().pid() % 200) + "." + (1 + port % 200);
         var options = ViewerOptions.defaults().withPort(port).withMulticastGroup(group).withSink("none")
                 .withFrames(20).withTimeout(Duration.ofSeconds(60));
@@ -211,7 +203,7 @@ class ViewerTest {
     /** --bind: listening on loopback only still receives the stream sent to 127.0.0.1. */
     @Test
     void bindAddress() throws Exception {
-        int port = Sender.freeUdpPort();
+        int port = Ports.freeUdp();
         var viewer = startViewer(ViewerOptions.defaults().withPort(port).withBindAddress("127.0.0.1").withSink("none")
                 .withFrames(10).withTimeout(Duration.ofSeconds(60)));
         startSender(port);

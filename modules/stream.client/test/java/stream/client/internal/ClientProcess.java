@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import stream.testkit.Processes;
 
-/** Runs stream-client (or another module) as a real process, as a user or a script would. */
+/**
+ * Runs stream-client (or another module) as a real process, as a user or a script would; servers,
+ * ports and waiting are the test kit's ({@code stream.testkit}).
+ */
 final class ClientProcess {
     private ClientProcess() {}
 
@@ -34,17 +35,13 @@ final class ClientProcess {
         }
     }
 
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     /** The command line that starts a module's Main, on the module path the tests run on. */
     static List<String> command(String module, boolean readsJna, List<String> args) {
-        var cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        var cmd = new ArrayList<>(List.of(Processes.java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         if (readsJna) {
             cmd.add("--enable-native-access=com.sun.jna");
         }
-        cmd.addAll(List.of("-p", System.getProperty("jdk.module.path"), "-m", module + "/" + module + ".internal.Main"));
+        cmd.addAll(List.of("-p", Processes.modulePath(), "-m", module + "/" + module + ".internal.Main"));
         cmd.addAll(args);
         return cmd;
     }
@@ -88,7 +85,7 @@ final class ClientProcess {
                 // the client ended before reading everything: its output says why
             }
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                kill(p);
+                Processes.killTree(p);
                 fail("stream-client " + args + " did not end within 120 s; stdout so far:\n" + Files.readString(out)
                         + "\nstderr:\n" + Files.readString(err));
             }
@@ -103,56 +100,5 @@ final class ClientProcess {
 
     static Result run(List<String> args, Path dir) {
         return run(args, Map.of(), "", dir);
-    }
-
-    /** Kills a process and all its descendants, and waits for them to go. */
-    static void kill(Process p) {
-        if (p == null) {
-            return;
-        }
-        var all = new ArrayList<ProcessHandle>(p.descendants().toList());
-        all.add(p.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle h : all) {
-            try {
-                h.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
-            }
-        }
-    }
-
-    /** A TCP port nobody listens on right now. */
-    static int freeTcpPort() {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A UDP port nobody uses right now. */
-    static int freeUdpPort() {
-        try (var s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Polls until the condition holds, failing with the message after the deadline. */
-    static void await(Duration deadline, String what, java.util.function.BooleanSupplier condition) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("gave up waiting " + deadline.toSeconds() + " s for: " + what);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted while waiting for: " + what);
-            }
-        }
     }
 }

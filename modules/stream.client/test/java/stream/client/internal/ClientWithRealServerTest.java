@@ -16,11 +16,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
+import stream.testkit.NetNs;
+import stream.testkit.Ports;
+import stream.testkit.Processes;
+import stream.testkit.ServerProcess;
 
 /**
  * stream-client as a real process against the real stream-server (a process on a free port) that
@@ -28,17 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * view decodes that stream in-process with the real viewer (avdec_h264).
  */
 class ClientWithRealServerTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[^\\s/]+)/control");
-
     @TempDir
     Path dir;
 
-    private Process server;
+    private ServerProcess server;
     private String url;
     private int udpPort;
     private final List<Process> others = new ArrayList<>();
     /** The network namespace this test made (deleted after it), or null. */
-    private String netns;
+    private NetNs netns;
     /** The command prefix that runs the clients where the server is: in the namespace, or nothing. */
     private List<String> inNetns = List.of();
     private final List<Cleanup> cleanups = new ArrayList<>();
@@ -59,39 +61,21 @@ class ClientWithRealServerTest {
 
     /** Starts stream-server behind a wrapper command (e.g. ip netns exec NAME; empty for none). */
     private void startServer(List<String> wrapper, String source, String bind, String... more) throws IOException {
-        udpPort = ClientProcess.freeUdpPort();
-        Path out = dir.resolve("server.out");
-        Path err = dir.resolve("server.err");
+        udpPort = Ports.freeUdp();
         Files.createDirectories(dir.resolve("state"));
         var args = new ArrayList<>(List.of("--port", "0", "--bind", bind, "--source", source, "--dest", "127.0.0.1:" + udpPort,
                 "--width", "320", "--height", "240", "--state-dir", dir.resolve("state").toString()));
         args.addAll(List.of(more));
-        var cmd = new ArrayList<>(wrapper);
-        cmd.addAll(ClientProcess.command("stream.server", false, args));
-        var pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
-        server = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        ClientProcess.await(Duration.ofSeconds(60), "stream-server to listen", () -> {
-            if (!server.isAlive()) {
-                throw new AssertionError("stream-server ended with " + server.exitValue() + ": " + read(err));
-            }
-            Matcher m = LISTENING.matcher(read(out));
-            if (m.find()) {
-                url = m.group(1);
-                return true;
-            }
-            return false;
-        });
+        server = ServerProcess.builder().prefix(wrapper).jvm(List.of()).args(args).start();
+        url = server.awaitUrl();
     }
 
     @AfterEach
     void stopEverything() throws Exception {
-        others.forEach(ClientProcess::kill);
-        ClientProcess.kill(server);
+        others.forEach(Processes::killTree);
+        if (server != null) server.close();
         for (Cleanup c : cleanups) c.run();
-        if (netns != null) {
-            ip("netns", "del", netns);
-        }
+        if (netns != null) netns.close();
     }
 
     @Test
@@ -176,7 +160,7 @@ class ClientWithRealServerTest {
     @Test
     void viewFromTheMenuSaysWhenTheStreamIsOffOrGoesToAnotherPort() throws IOException {
         startServer("test");
-        int wrongPort = ClientProcess.freeUdpPort();
+        int wrongPort = Ports.freeUdp();
         var r = ClientProcess.run(List.of("--server", url, "--sink", "none", "--timeout", "2",
                 "--port", Integer.toString(wrongPort)), Map.of(), "3\n1\n3\n2\nq\n", dir);
         assertEquals(0, r.exit(), r.both());
@@ -200,7 +184,7 @@ class ClientWithRealServerTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
         Process view = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
         others.add(view);
-        ClientProcess.await(Duration.ofSeconds(60), "the first decoded frame", () -> read(out).contains("first frame"));
+        Await.until("the first decoded frame", Duration.ofSeconds(60), () -> read(out).contains("first frame"));
         view.destroy(); // SIGTERM, as Ctrl+C's SIGINT: the pipeline stops and the summary is printed
         assertTrue(view.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "view ended after SIGTERM:\n" + read(out));
         assertEquals(0, view.exitValue(), read(out));
@@ -213,20 +197,10 @@ class ClientWithRealServerTest {
         // The server asks for the token only from non-loopback clients. A network namespace of the test's own
         // gives the server and the clients a non-loopback address (10.x, on the namespace's own loopback device) that
         // exists nowhere else, so the test runs the same on every machine and nothing reaches a real interface.
-        netns = "stream-client-token-" + ProcessHandle.current().pid();
         String address = "10.213.77.1";
-        var made = ip("netns", "add", netns);
-        if (made.exit() != 0) {
-            netns = null;
-            throw new AssertionError("this test needs a network namespace of its own for a non-loopback address,"
-                    + " and could not create one (it needs root and iproute2, as CI has): " + made.both());
-        }
-        for (var step : List.of(List.of("-n", netns, "link", "set", "lo", "up"),
-                List.of("-n", netns, "addr", "add", address + "/32", "dev", "lo"))) {
-            var r = ip(step.toArray(String[]::new));
-            assertEquals(0, r.exit(), "ip " + step + ": " + r.both());
-        }
-        inNetns = List.of("ip", "netns", "exec", netns);
+        netns = NetNs.create("client-token");
+        netns.exec("ip", "addr", "add", address + "/32", "dev", "lo");
+        inNetns = netns.prefix();
         startServer(inNetns, "test", address, "--token", "s3cret");
 
         var without = client("start");
@@ -326,21 +300,6 @@ class ClientWithRealServerTest {
         assertInOrder(r.out(), "Stream started", "Viewing the stream; close the window to come back to this menu.",
                 "Viewer done: 30 frames decoded", "1  Start stream", "Choice: Stream stopped", "Bye.");
         r.assertNoStackTrace();
-    }
-
-    /** Runs ip (iproute2) to its end. */
-    private ClientProcess.Result ip(String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "ip", ".txt");
-        var cmd = new ArrayList<>(List.of("ip"));
-        cmd.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        } catch (IOException e) {
-            throw new AssertionError("ip (iproute2) is needed: apt-get install iproute2", e);
-        }
-        int exit = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1;
-        return new ClientProcess.Result(exit, read(out), "");
     }
 
     private ClientProcess.Result client(String... args) {

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Ports;
 
 /**
  * stream-client as a real process against everything but a healthy stream-server: nobody listening,
@@ -49,7 +50,7 @@ class ClientWithoutServerTest {
 
     @Test
     void unreachableServerGivesTheHelpfulLineAndExit3() {
-        int port = ClientProcess.freeTcpPort();
+        int port = Ports.freeTcp();
         for (String command : List.of("start", "stop", "status")) {
             var r = ClientProcess.run(List.of(command, "--server", "http://127.0.0.1:" + port), dir);
             assertEquals(3, r.exit(), r.both());
@@ -61,7 +62,7 @@ class ClientWithoutServerTest {
 
     @Test
     void serverAddressComesFromStreamServerWhenNoOptionGivesIt() {
-        int port = ClientProcess.freeTcpPort();
+        int port = Ports.freeTcp();
         var r = ClientProcess.run(List.of("status"), Map.of("STREAM_SERVER", "http://127.0.0.1:" + port), "", dir);
         assertEquals(3, r.exit(), r.both());
         assertTrue(r.err().contains("cannot reach the server at http://127.0.0.1:" + port + ":"), r.both());
@@ -311,7 +312,7 @@ class ClientWithoutServerTest {
 
     @Test
     void menuShowsProblemsAndUnknownChoicesThenComesBackAndQuits() {
-        int port = ClientProcess.freeTcpPort();
+        int port = Ports.freeTcp();
         var r = ClientProcess.run(List.of("--server", "http://127.0.0.1:" + port), Map.of(), "4\n7\nq\n", dir);
         assertEquals(0, r.exit(), r.both());
         assertEquals("", r.err(), r.both());
@@ -324,7 +325,7 @@ class ClientWithoutServerTest {
 
     @Test
     void endOfInputEndsTheMenuCleanly() {
-        int port = ClientProcess.freeTcpPort();
+        int port = Ports.freeTcp();
         var r = ClientProcess.run(List.of("--server", "http://127.0.0.1:" + port), Map.of(), "", dir);
         assertEquals(0, r.exit(), r.both());
         assertTrue(r.out().endsWith("Choice: \nBye.\n"), r.both());
@@ -340,7 +341,7 @@ class ClientWithoutServerTest {
         Map<String, String> noDisplay = new HashMap<>();
         noDisplay.put("DISPLAY", null);
         noDisplay.put("WAYLAND_DISPLAY", null);
-        String port = Integer.toString(ClientProcess.freeUdpPort());
+        String port = Integer.toString(Ports.freeUdp());
         var r = ClientProcess.run(List.of("view", "--port", port), noDisplay, "", dir);
         assertEquals(3, r.exit(), r.both());
         assertOneLine(r);

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.client.ControlClient;
+import stream.testkit.Ports;
+import stream.testkit.Await;
 
 /**
  * stream-client's --stream, list and menu against the real stream-server with two streams: main
@@ -34,8 +36,8 @@ class NamedStreamsWithRealServerTest {
 
     @BeforeEach
     void twoStreams() throws IOException {
-        mainPort = ClientProcess.freeUdpPort();
-        cam2Port = ClientProcess.freeUdpPort();
+        mainPort = Ports.freeUdp();
+        cam2Port = Ports.freeUdp();
         server = RealServer.start(dir, "--source", "test", "--dest", "127.0.0.1:" + mainPort, "--width", "320", "--height", "240");
         var put = server.http("PUT", "/streams/cam2", "{\"source\":\"test\",\"destinations\":[\"127.0.0.1:" + cam2Port
                 + "\"],\"width\":480,\"height\":270}");
@@ -89,7 +91,7 @@ class NamedStreamsWithRealServerTest {
                 "Viewer done: 30 frames decoded");
         assertTrue(view.out().contains("480x270"), "cam2's size, not main's: " + view.both());
 
-        ClientProcess.await(Duration.ofSeconds(30), "the list to show cam2's frame rate", () ->
+        Await.until("the list to show cam2's frame rate", Duration.ofSeconds(30), () ->
                 Pattern.compile("(?m)^cam2  running  \\d+\\.\\d ").matcher(client("list").out()).find());
 
         var stop = client("stop", "--stream", "cam2");
@@ -113,7 +115,7 @@ class NamedStreamsWithRealServerTest {
                 "--json prints the server's 404 body untouched");
 
         // TEST-NET-1: defined, never started, so nothing is sent there.
-        int farPort = ClientProcess.freeUdpPort();
+        int farPort = Ports.freeUdp();
         var far = server.http("PUT", "/streams/far", "{\"source\":\"test\",\"destinations\":[\"192.0.2.10:" + farPort + "\"]}");
         assertEquals(201, far.statusCode(), far.body());
         var view = client("view", "--stream", "far", "--sink", "none", "--timeout", "5s");
@@ -130,7 +132,7 @@ class NamedStreamsWithRealServerTest {
         assertTrue(main.err().contains("no video arrived on UDP port " + mainPort + " within 1 s"), main.both());
 
         // A multicast stream (defined, never started): its group and port, as the real server writes them.
-        int mcPort = ClientProcess.freeUdpPort();
+        int mcPort = Ports.freeUdp();
         var mc = server.http("PUT", "/streams/mc", "{\"source\":\"test\",\"multicast\":\"239.255.77.1:" + mcPort + "\"}");
         assertEquals(201, mc.statusCode(), mc.body());
         try (var client = new ControlClient(URI.create(server.url()), null, ControlClient.DEFAULT_CONNECT_TIMEOUT,

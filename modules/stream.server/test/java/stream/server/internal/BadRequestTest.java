@@ -9,33 +9,18 @@ import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import stream.server.StreamServer;
 
 /** Client mistakes get a 4xx JSON error a person can act on, and change nothing. */
 class BadRequestTest {
-    @TempDir
-    static Path stateDir;
-    static StreamServer server;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = StreamServer.start(TestSupport.smallTestServer(stateDir, TestSupport.freeUdpPort()));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) server.close();
-    }
+    @RegisterExtension
+    static final SmallServer server = new SmallServer();
 
     static byte[] big(int n) {
         byte[] b = new byte[n];

@@ -6,31 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import stream.testkit.Processes;
 
 /** Real gst-launch-1.0 (and other) child processes for tests, with their output kept, killed with descendants. */
 final class Gst implements AutoCloseable {
     final Process process;
     final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
 
     private Gst(List<String> command) throws IOException {
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) lines.add(l);
-            } catch (IOException e) {
-                // process ended
-            }
-        });
+        reader = Processes.pump(process.getInputStream(), lines::add);
+    }
+
+    /** Waits for the process to end and its last line to be read; false if it did not end in time. */
+    boolean awaitEnd(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) return false;
+        reader.join(10_000);
+        return true;
     }
 
     static Gst start(List<String> command) throws IOException {
@@ -49,8 +48,7 @@ final class Gst implements AutoCloseable {
                 "-select_streams", "v:0", "-read_intervals", "%+3", "-show_frames",
                 "-show_entries", "stream=codec_name,width,height:frame=width,height," + frameEntries, "-of", "json",
                 "-i", sdp.toString()))) {
-            assertTrue(probe.process.waitFor(60, TimeUnit.SECONDS), "ffprobe did not finish: " + probe.output());
-            Thread.sleep(200); // let the reader thread take the last lines
+            assertTrue(probe.awaitEnd(60), "ffprobe did not finish: " + probe.output());
             String out = probe.output();
             int json = out.indexOf('{');
             assertTrue(json >= 0, out);
@@ -91,22 +89,6 @@ final class Gst implements AutoCloseable {
 
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly(); // SIGKILL: also ends a SIGSTOPped process
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Polls until the condition holds or the deadline passes. */
-    static boolean waitFor(long seconds, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
+        Processes.killTree(process); // SIGKILL: also ends a SIGSTOPped process
     }
 }

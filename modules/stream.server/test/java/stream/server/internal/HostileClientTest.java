@@ -292,7 +292,7 @@ class HostileClientTest {
         long childPid = statusOrEmpty(port).getLong("pid", -1);
         // A first small wave: the JDK makes its I/O pollers (epoll descriptors) on first use, once.
         halfSent(port, 100);
-        Thread.sleep((REQUEST_TIMEOUT + 3) * 1000L);
+        Thread.sleep((REQUEST_TIMEOUT + 3) * 1000L); // the warm-up wave lives out the server's request timeout
         closeAll(sockets);
         long fdsBefore = fds(pid);
         Poller poller = new Poller(port);
@@ -415,7 +415,7 @@ class HostileClientTest {
                 return false;
             }
         });
-        Thread.sleep(2000);
+        Thread.sleep(2000); // settle, then a 3 s window of idle CPU: the windows are the measurement
         double cpu0 = cpuSeconds(pid);
         Thread.sleep(3000);
         double cpu = cpuSeconds(pid) - cpu0;

@@ -1,6 +1,5 @@
 package stream.server.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
@@ -12,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * The {@link JanusFeedDriver} JVM in a {@link JanusLab}'s server namespace, seen from the test:
@@ -36,7 +37,7 @@ final class JanusDriver {
                 "-m", "stream.server/stream.server.internal.JanusFeedDriver"));
         in = process.process.getOutputStream();
         send(settings.toString()); // secrets go through stdin, never the command line
-        assertTrue(Gst.waitFor(60, () -> process.lines.stream().anyMatch(l -> l.startsWith("PORTS "))), process::output);
+        Await.until(() -> "process.lines.stream().anyMatch(l -> l.startsWith(\"PORTS \")): " + process.output(), Duration.ofSeconds(60), () -> process.lines.stream().anyMatch(l -> l.startsWith("PORTS ")));
         String[] ports = process.lines.stream().filter(l -> l.startsWith("PORTS ")).findFirst().orElseThrow().split(" ");
         tapPort = Integer.parseInt(ports[1]);
         feedPort = Integer.parseInt(ports[2]);
@@ -66,7 +67,7 @@ final class JanusDriver {
         int before = process.lines.size();
         send(command);
         AtomicReference<String> found = new AtomicReference<>();
-        assertTrue(Gst.waitFor(60, () -> {
+        Await.until(() -> "the condition at JanusDriver.java:69: " + "no answer to " + command + ":\n" + process.output(), Duration.ofSeconds(60), () -> {
             List<String> l = process.lines;
             for (int i = before; i < l.size(); i++)
                 if (l.get(i).startsWith(prefix)) {
@@ -74,7 +75,7 @@ final class JanusDriver {
                     return true;
                 }
             return false;
-        }), () -> "no answer to " + command + ":\n" + process.output());
+        });
         return found.get();
     }
 
@@ -106,17 +107,6 @@ final class JanusDriver {
     boolean ready(int n) throws Exception {
         JsonObject s = of(n);
         return s.getString("state", "").equals("ready") && s.getLong("packets", 0) > 0;
-    }
-
-    /** Polls until the probe says true; a probe that throws counts as "not yet". */
-    static boolean until(long seconds, Probe<Boolean> p) throws InterruptedException {
-        return Gst.waitFor(seconds, () -> {
-            try {
-                return p.get();
-            } catch (Exception e) {
-                return false;
-            }
-        });
     }
 
     /** A failure message computed only when needed. */

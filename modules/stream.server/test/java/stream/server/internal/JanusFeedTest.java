@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.server.internal.JanusDriver.of;
 import static stream.server.internal.JanusDriver.show;
-import static stream.server.internal.JanusDriver.until;
 
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
@@ -16,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.janus.MountpointSpec;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * One stream feeding two real Janus instances, each in its own network namespace (see
@@ -70,10 +71,9 @@ class JanusFeedTest {
         long id = MountpointSpec.idFor("cam");
 
         // both fed: our status says ready and Janus's own info says packets arrive
-        assertTrue(until(60, () -> driver.ready(1) && driver.ready(2)), show(() -> driver.status() + "\n" + sender.output()));
+        Await.until(() -> "driver.ready(1) && driver.ready(2): " + show(() -> driver.status() + "\n" + sender.output()).get(), Duration.ofSeconds(60), () -> driver.ready(1) && driver.ready(2));
         Thread.sleep(1500); // older than the second janusReceives allows: a small age_ms now means packets
-        assertTrue(until(30, () -> janusReceives(j1, id) && janusReceives(j2, id)),
-                show(() -> j1.videoInfo(id) + " " + j2.videoInfo(id)));
+        Await.until(() -> "janusReceives(j1, id) && janusReceives(j2, id): " + show(() -> j1.videoInfo(id) + " " + j2.videoInfo(id)).get(), Duration.ofSeconds(30), () -> janusReceives(j1, id) && janusReceives(j2, id));
         JsonObject info = j1.videoInfo(id);
         assertEquals("h264", info.getString("codec", ""), info::toString);
         assertEquals(96, info.getInt("pt", 0), info::toString);
@@ -83,12 +83,12 @@ class JanusFeedTest {
 
         // Janus 1 killed: it is reported unreachable, Janus 2 goes on receiving
         j1.kill();
-        assertTrue(until(30, () -> driver.of(1).getString("state", "").equals("unreachable")), show(driver::status));
+        Await.until(() -> "driver.of(1).getString(\"state\", \"\").equals(\"unreachable\"): " + show(driver::status).get(), Duration.ofSeconds(30), () -> driver.of(1).getString("state", "").equals("unreachable"));
         JsonObject down = driver.of(1);
         assertFalse(down.getBoolean("up", true));
         assertTrue(down.get("lastError").isString(), down::toString);
         long sentBefore = driver.of(2).getLong("packets", 0);
-        Thread.sleep(2000);
+        Thread.sleep(2000); // the sleep is the test: Janus 2 goes on being fed while Janus 1 is down
         JsonObject still = driver.of(2);
         assertEquals("ready", still.getString("state", ""), still::toString);
         assertTrue(still.getLong("packets", 0) > sentBefore, still::toString);
@@ -100,10 +100,10 @@ class JanusFeedTest {
         // Janus 1 back: the mountpoint comes back with nobody acting
         j1.start();
         long back = System.nanoTime();
-        assertTrue(until(30, () -> driver.ready(1)), show(driver::status));
+        Await.until(() -> "driver.ready(1): " + show(driver::status).get(), Duration.ofSeconds(30), () -> driver.ready(1));
         System.out.printf("Janus 1 fed again %.1f s after it listened%n", (System.nanoTime() - back) / 1e9);
         Thread.sleep(1500);
-        assertTrue(until(30, () -> janusReceives(j1, id)), show(() -> j1.videoInfo(id)));
+        Await.until(() -> "janusReceives(j1, id): " + show(() -> j1.videoInfo(id)).get(), Duration.ofSeconds(30), () -> janusReceives(j1, id));
         assertEquals(2, driver.of(1).getLong("creates", 0));
 
         // no secret in the driver's output (logs, status, metrics) nor in any command line
@@ -135,8 +135,8 @@ class JanusFeedTest {
                 .add(new JsonObject().add("url", j2.url()).add("apiSecret", API_SECRET).add("adminKey", ADMIN_KEY).add("mountpoint", 77));
         JanusDriver driver = new JanusDriver(lab, new JsonObject().add("stream", "cam").add("janus", janus));
 
-        assertTrue(until(60, () -> driver.of(1).getString("state", "").equals("refused")
-                && driver.of(2).getString("state", "").equals("refused")), show(driver::status));
+        Await.until(() -> "driver.of(1).getString(\"state\", \"\").equals(\"refused\") && driver.of(2).getString(\"state\", \"\").equals(\"refused\"): " + show(driver::status).get(), Duration.ofSeconds(60), () -> driver.of(1).getString("state", "").equals("refused")
+                && driver.of(2).getString("state", "").equals("refused"));
         JsonArray s = driver.status();
         assertTrue(of(s, 1).getString("lastError", "").contains("Unauthorized"), s::toString);
         assertTrue(of(s, 2).getString("lastError", "").contains("mountpoint 77 exists on this Janus and is not ours"), s::toString);
@@ -144,7 +144,7 @@ class JanusFeedTest {
 
         // the other owner goes away: the keeper takes the id at its next try, with nobody acting
         j2.streaming(new JsonObject().add("request", "destroy").add("id", 77).add("secret", "someone-else"));
-        assertTrue(until(30, () -> driver.of(2).getString("state", "").equals("ready")), show(driver::status));
+        Await.until(() -> "driver.of(2).getString(\"state\", \"\").equals(\"ready\"): " + show(driver::status).get(), Duration.ofSeconds(30), () -> driver.of(2).getString("state", "").equals("ready"));
         assertEquals("refused", driver.of(1).getString("state", ""));
         JsonObject info = j2.videoInfo(77);
         assertEquals("h264", info.getString("codec", ""), info::toString);
@@ -167,9 +167,9 @@ class JanusFeedTest {
         JanusDriver driver = new JanusDriver(lab, new JsonObject().add("stream", "cam").add("janus", janus));
         driver.sender(lab, 320, 240, 15);
         long id = MountpointSpec.idFor("cam");
-        assertTrue(until(60, () -> driver.ready(1) && driver.ready(2)), show(driver::status));
+        Await.until(() -> "driver.ready(1) && driver.ready(2): " + show(driver::status).get(), Duration.ofSeconds(60), () -> driver.ready(1) && driver.ready(2));
         Thread.sleep(1500);
-        assertTrue(until(30, () -> janusReceives(j1, id) && janusReceives(j2, id)), show(() -> j1.videoInfo(id)));
+        Await.until(() -> "janusReceives(j1, id) && janusReceives(j2, id): " + show(() -> j1.videoInfo(id)).get(), Duration.ofSeconds(30), () -> janusReceives(j1, id) && janusReceives(j2, id));
         JsonObject shown = driver.of(1);
         assertFalse(shown.toString().contains(token), shown::toString);
         driver.stop();

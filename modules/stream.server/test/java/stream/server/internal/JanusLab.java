@@ -11,21 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import stream.testkit.Janus;
+import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * Real Janus instances (Debian's {@code janus}) for tests, each in a network namespace of its
  * own, joined by a veth pair to one "server" namespace where the stream side runs. The test
  * addresses (10.77.N.1 on the server side, 10.77.N.2 on Janus N's) exist only inside these
  * namespaces, and Janus's ICE is limited to its veth: nothing reaches the machine's real
- * interfaces. Each Janus has a minimal configuration written here: the HTTP transport and the
- * streaming plugin only (the plugin and transport folders hold just those two), no STUN, no
- * NAT mapping, no event handlers, mDNS candidates ignored. Secrets are in the configuration
- * files, never in a command line.
+ * interfaces. Each Janus has the kit's minimal configuration ({@link Janus}) with an api_secret
+ * and the streaming plugin's admin_key.
  */
 final class JanusLab implements AutoCloseable {
-    private static final String LIB = "/usr/lib/x86_64-linux-gnu/janus";
-
     /** One Janus instance: its namespace, address, configuration folder and (while running) process. */
     final class Instance {
         final int n;
@@ -36,9 +35,9 @@ final class JanusLab implements AutoCloseable {
         /** The token clients present, when this Janus uses signed tokens instead of the API secret. */
         String token;
 
-        Instance(int n) {
+        Instance(int n, NetNs netns) {
             this.n = n;
-            this.ns = prefix + "j" + n;
+            this.ns = netns.name();
             this.address = "10.77." + n + ".2";
             this.dir = root.resolve("janus" + n);
         }
@@ -49,11 +48,12 @@ final class JanusLab implements AutoCloseable {
 
         /** Starts Janus and waits until its HTTP API listens. */
         void start() throws Exception {
-            process = Gst.start(List.of("ip", "netns", "exec", ns, "janus", "-C", dir.resolve("janus.jcfg").toString(),
-                    "-F", dir.toString(), "-o"));
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+            command.addAll(Janus.command(dir));
+            process = Gst.start(command);
             processes.add(process);
-            assertTrue(Gst.waitFor(30, () -> process.lines.stream().anyMatch(l -> l.contains("HTTP webserver started"))
-                    || !process.process.isAlive()), () -> "Janus " + n + " did not start:\n" + process.output());
+            Await.until(() -> "process.lines.stream().anyMatch(l -> l.contains(\"HTTP webserver started\")) || !process.process.isAlive(): " + "Janus " + n + " did not start:\n" + process.output(), Duration.ofSeconds(30), () -> process.lines.stream().anyMatch(l -> l.contains("HTTP webserver started"))
+                    || !process.process.isAlive());
             assertTrue(process.process.isAlive(), () -> "Janus " + n + " exited:\n" + process.output());
         }
 
@@ -90,8 +90,7 @@ final class JanusLab implements AutoCloseable {
             Path file = Files.writeString(root.resolve("req-" + System.nanoTime() + ".json"), body.toString());
             try (Gst curl = Gst.start(List.of("ip", "netns", "exec", ns, "curl", "-sS", "--max-time", "5",
                     "-H", "Content-Type: application/json", "--data-binary", "@" + file, url() + path))) {
-                assertTrue(curl.process.waitFor(20, TimeUnit.SECONDS), "curl hangs");
-                Thread.sleep(100); // let the reader take the last line
+                assertTrue(curl.awaitEnd(20), "curl hangs");
                 assertEquals(0, curl.process.exitValue(), curl::output);
                 return Json.parse(curl.output()).asObject();
             } finally {
@@ -136,7 +135,7 @@ final class JanusLab implements AutoCloseable {
     final String apiSecret;
     final String adminKey;
     final List<Instance> instances = new ArrayList<>();
-    private final List<String> namespaces = new ArrayList<>();
+    private final List<NetNs> namespaces = new ArrayList<>();
     private final List<Gst> processes = new ArrayList<>();
 
     /**
@@ -151,68 +150,26 @@ final class JanusLab implements AutoCloseable {
         this.apiSecret = apiSecret;
         this.adminKey = adminKey;
         this.prefix = "jl" + (ProcessHandle.current().pid() % 100000);
-        this.serverNs = prefix + "s";
         try {
-            addNamespace(serverNs);
+            // Fails (and so fails the test) without root or iproute2: CI runs as root.
+            NetNs server = NetNs.create(prefix + "s");
+            namespaces.add(server);
+            this.serverNs = server.name();
             for (int n = 1; n <= count; n++) {
-                Instance j = new Instance(n);
-                addNamespace(j.ns);
+                NetNs janus = NetNs.create(prefix + "j" + n);
+                namespaces.add(janus);
+                Instance j = new Instance(n, janus);
                 String here = prefix + "s" + n, there = prefix + "j" + n + "v";
-                sh("ip", "link", "add", here, "netns", serverNs, "type", "veth", "peer", "name", there, "netns", j.ns);
-                sh("ip", "-n", serverNs, "addr", "add", "10.77." + n + ".1/24", "dev", here);
-                sh("ip", "-n", j.ns, "addr", "add", j.address + "/24", "dev", there);
-                sh("ip", "-n", serverNs, "link", "set", here, "up");
-                sh("ip", "-n", j.ns, "link", "set", there, "up");
-                writeConfig(j, there);
+                server.veth(here, "10.77." + n + ".1", janus, there, j.address);
+                Janus.writeConfig(j.dir, new Janus.Config(j.address, there, 8088, "20000-40000", apiSecret, """
+                        general: { admin_key = "%s" rtp_port_range = "20000-40000" }
+                        """.formatted(adminKey)));
                 instances.add(j);
             }
         } catch (Exception | Error e) {
             close();
             throw e;
         }
-    }
-
-    private void addNamespace(String ns) throws Exception {
-        // Fails (and so fails the test) without root or iproute2: CI runs as root.
-        sh("ip", "netns", "add", ns);
-        namespaces.add(ns);
-        sh("ip", "-n", ns, "link", "set", "lo", "up");
-    }
-
-    private void writeConfig(Instance j, String iface) throws IOException {
-        Path d = Files.createDirectories(j.dir);
-        Path plugins = Files.createDirectories(d.resolve("plugins"));
-        Path transports = Files.createDirectories(d.resolve("transports"));
-        Path none = Files.createDirectories(d.resolve("none"));
-        Files.createSymbolicLink(plugins.resolve("libjanus_streaming.so"), Path.of(LIB, "plugins", "libjanus_streaming.so"));
-        Files.createSymbolicLink(transports.resolve("libjanus_http.so"), Path.of(LIB, "transports", "libjanus_http.so"));
-        Files.writeString(d.resolve("janus.jcfg"), """
-                general: {
-                  configs_folder = "%s"
-                  plugins_folder = "%s"
-                  transports_folder = "%s"
-                  events_folder = "%s"
-                  loggers_folder = "%s"
-                  debug_level = 4
-                  api_secret = "%s"
-                  session_timeout = 60
-                  interface = "%s"
-                }
-                certificates: {}
-                media: { rtp_port_range = "20000-40000" }
-                nat: { nice_debug = false  ice_enforce_list = "%s"  ignore_mdns = true }
-                plugins: {}
-                transports: {}
-                loggers: {}
-                events: { broadcast = false }
-                """.formatted(d, plugins, transports, none, none, apiSecret, j.address, iface), StandardCharsets.UTF_8);
-        Files.writeString(d.resolve("janus.transport.http.jcfg"), """
-                general: { json = "plain" base_path = "/janus" http = true port = 8088 https = false }
-                admin: { admin_http = false admin_https = false }
-                """, StandardCharsets.UTF_8);
-        Files.writeString(d.resolve("janus.plugin.streaming.jcfg"), """
-                general: { admin_key = "%s" rtp_port_range = "20000-40000" }
-                """.formatted(adminKey), StandardCharsets.UTF_8);
     }
 
     /** Starts a process inside the server's namespace. */
@@ -224,20 +181,13 @@ final class JanusLab implements AutoCloseable {
         return g;
     }
 
-    static void sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0)
-            throw new IOException(String.join(" ", cmd) + " failed (needs root and iproute2): " + out);
-    }
-
     @Override
     public void close() {
         for (Gst g : processes) g.close();
-        for (String ns : namespaces) {
+        for (NetNs ns : namespaces) {
             try {
-                sh("ip", "netns", "del", ns); // deletes its veth ends too
-            } catch (IOException | InterruptedException e) {
+                ns.close(); // deletes its veth ends too
+            } catch (IOException e) {
                 System.err.println("cleanup: " + e.getMessage());
             }
         }

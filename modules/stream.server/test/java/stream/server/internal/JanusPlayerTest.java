@@ -3,7 +3,6 @@ package stream.server.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.server.internal.JanusDriver.show;
-import static stream.server.internal.JanusDriver.until;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
@@ -18,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.janus.JanusPlayerPage;
 import stream.server.internal.janus.MountpointSpec;
+import stream.testkit.Chromium;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * Browsers playing one stream through two real Janus instances: a headless Chromium in each
@@ -56,11 +58,8 @@ class JanusPlayerTest {
         String fragment = "janus=" + j.url() + "&id=" + id + "&apisecret=" + JanusFeedTest.API_SECRET;
         Path go = Files.writeString(dir.resolve(name + ".html"),
                 "<script>location.replace('janus-player.html#" + fragment + "')</script>", StandardCharsets.UTF_8);
-        List<String> c = List.of("ip", "netns", "exec", j.ns, "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--enable-logging=stderr", "--v=0",
-                "--user-data-dir=" + dir.resolve("chromium-" + name), go.toUri().toString());
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", j.ns));
+        c.addAll(Chromium.pageCommand(dir.resolve("chromium-" + name), go.toUri().toString()));
         Gst b = Gst.start(c);
         browsers.add(b);
         return b;
@@ -98,26 +97,26 @@ class JanusPlayerTest {
         JanusLab.Instance j1 = lab.instances.get(0), j2 = lab.instances.get(1);
         JanusDriver driver = new JanusDriver(lab, new JsonObject().add("stream", "cam").add("janus", JanusFeedTest.endpoints(lab)));
         driver.sender(lab, WIDTH, HEIGHT, 15);
-        assertTrue(until(60, () -> driver.ready(1) && driver.ready(2)), show(driver::status));
+        Await.until(() -> "driver.ready(1) && driver.ready(2): " + show(driver::status).get(), Duration.ofSeconds(60), () -> driver.ready(1) && driver.ready(2));
         long id = MountpointSpec.idFor("cam");
 
         Gst b1 = browser(j1, id, "b1"), b2 = browser(j2, id, "b2");
-        assertTrue(until(90, () -> plays(b1, 30)), () -> tail(b1));
-        assertTrue(until(90, () -> plays(b2, 30)), () -> tail(b2));
+        Await.until(() -> "plays(b1, 30): " + tail(b1), Duration.ofSeconds(90), () -> plays(b1, 30));
+        Await.until(() -> "plays(b2, 30): " + tail(b2), Duration.ofSeconds(90), () -> plays(b2, 30));
         assertTrue(j2.streaming(new JsonObject().add("request", "info").add("id", id)).toString().contains("\"media\""));
 
         // Janus 1 dies: browser 2 goes on decoding
         j1.kill();
-        assertTrue(until(30, () -> driver.of(1).getString("state", "").equals("unreachable")), show(driver::status));
+        Await.until(() -> "driver.of(1).getString(\"state\", \"\").equals(\"unreachable\"): " + show(driver::status).get(), Duration.ofSeconds(30), () -> driver.of(1).getString("state", "").equals("unreachable"));
         int before = report(b2).getInt("framesDecoded", 0);
-        assertTrue(until(30, () -> report(b2).getInt("framesDecoded", 0) >= before + 30), () -> tail(b2));
+        Await.until(() -> "report(b2).getInt(\"framesDecoded\", 0) >= before + 30: " + tail(b2), Duration.ofSeconds(30), () -> report(b2).getInt("framesDecoded", 0) >= before + 30);
 
         // Janus 1 back: fed again with nobody acting, and a browser plays through it again
         j1.start();
-        assertTrue(until(30, () -> driver.ready(1)), show(driver::status));
+        Await.until(() -> "driver.ready(1): " + show(driver::status).get(), Duration.ofSeconds(30), () -> driver.ready(1));
         b1.close();
         Gst b3 = browser(j1, id, "b3");
-        assertTrue(until(90, () -> plays(b3, 30)), () -> tail(b3));
+        Await.until(() -> "plays(b3, 30): " + tail(b3), Duration.ofSeconds(90), () -> plays(b3, 30));
 
         System.out.println("browser 2 through Janus 2: " + report(b2) + "; browser 3 through the restarted Janus 1: " + report(b3));
         driver.stop();

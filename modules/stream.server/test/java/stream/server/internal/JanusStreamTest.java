@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.server.internal.JanusDriver.show;
-import static stream.server.internal.JanusDriver.until;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
@@ -26,6 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.janus.MountpointSpec;
+import stream.testkit.Chromium;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * A named stream feeding two real Janus instances through the real server: the server runs as a
@@ -67,8 +69,7 @@ class JanusStreamTest {
         }
         c.add("http://127.0.0.1:" + port + path);
         try (Gst curl = Gst.start(c)) {
-            assertTrue(curl.process.waitFor(60, TimeUnit.SECONDS), "curl hangs");
-            Thread.sleep(100); // let the reader take the last line
+            assertTrue(curl.awaitEnd(60), "curl hangs");
             assertEquals(0, curl.process.exitValue(), curl::output);
             List<String> lines = curl.lines;
             String text = String.join("\n", lines.subList(0, lines.size() - 1));
@@ -108,11 +109,9 @@ class JanusStreamTest {
         String page = "http://10.77." + j.n + ".1:" + port + "/streams/cam/janus/" + i + "#apisecret=" + API_SECRET;
         Path go = Files.writeString(dir.resolve(name + ".html"), "<script>location.replace('" + page + "')</script>",
                 StandardCharsets.UTF_8); // the secret stays off the command line
-        Gst b = Gst.start(List.of("ip", "netns", "exec", j.ns, "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--enable-logging=stderr", "--v=0",
-                "--user-data-dir=" + dir.resolve("chromium-" + name), go.toUri().toString()));
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", j.ns));
+        c.addAll(Chromium.pageCommand(dir.resolve("chromium-" + name), go.toUri().toString()));
+        Gst b = Gst.start(c);
         browsers.add(b);
         return b;
     }
@@ -177,8 +176,8 @@ class JanusStreamTest {
         JsonObject started = api("POST", "/streams/cam/control", "{\"action\":\"start\"}");
         assertEquals(200, started.getInt("code", 0), started::toString);
         long id = MountpointSpec.idFor("cam");
-        assertTrue(until(60, () -> ready(1) && ready(2)), show(this::janus));
-        assertTrue(until(30, () -> receives(j1, id) && receives(j2, id)), show(() -> j1.videoInfo(id) + " " + j2.videoInfo(id)));
+        Await.until(() -> "ready(1) && ready(2): " + show(this::janus).get(), Duration.ofSeconds(60), () -> ready(1) && ready(2));
+        Await.until(() -> "receives(j1, id) && receives(j2, id): " + show(() -> j1.videoInfo(id) + " " + j2.videoInfo(id)).get(), Duration.ofSeconds(30), () -> receives(j1, id) && receives(j2, id));
 
         String metrics = api("GET", "/metrics", null).getString("body", "");
         assertTrue(metrics.contains("stream_janus_up{janus=\"" + j1.url() + "\",stream=\"cam\"} 1"), metrics);
@@ -193,42 +192,42 @@ class JanusStreamTest {
 
         // a browser plays through Janus 2 on the page the server serves
         Gst b2 = browser(j2, 1, "b2");
-        assertTrue(until(90, () -> JanusPlayerTest.plays(b2, 30, WIDTH, HEIGHT)), () -> JanusPlayerTest.tail(b2));
+        Await.until(() -> "JanusPlayerTest.plays(b2, 30, WIDTH, HEIGHT): " + JanusPlayerTest.tail(b2), Duration.ofSeconds(90), () -> JanusPlayerTest.plays(b2, 30, WIDTH, HEIGHT));
 
         // Janus 1 dies: named unreachable; Janus 2 still receives and its browser still decodes
         j1.kill();
-        assertTrue(until(30, () -> janus().get(0).asObject().getString("state", "").equals("unreachable")), show(this::janus));
+        Await.until(() -> "janus().get(0).asObject().getString(\"state\", \"\").equals(\"unreachable\"): " + show(this::janus).get(), Duration.ofSeconds(30), () -> janus().get(0).asObject().getString("state", "").equals("unreachable"));
         assertTrue(janus().get(0).asObject().getString("lastError", "").length() > 0, show(this::janus));
         int before = frames(b2);
-        assertTrue(until(30, () -> frames(b2) >= before + 30 && receives(j2, id)), () -> JanusPlayerTest.tail(b2));
+        Await.until(() -> "frames(b2) >= before + 30 && receives(j2, id): " + JanusPlayerTest.tail(b2), Duration.ofSeconds(30), () -> frames(b2) >= before + 30 && receives(j2, id));
         assertTrue(ready(2), show(this::janus));
 
         // Janus 1 back: its mountpoint is back with nobody acting (backoff at most 5 s, plus a request)
         j1.start();
-        assertTrue(until(20, () -> ready(1) && receives(j1, id)), show(this::janus));
+        Await.until(() -> "ready(1) && receives(j1, id): " + show(this::janus).get(), Duration.ofSeconds(20), () -> ready(1) && receives(j1, id));
 
         // stopping the stream destroys both mountpoints
         JsonObject stopped = api("POST", "/streams/cam/control", "{\"action\":\"stop\"}");
         assertEquals(200, stopped.getInt("code", 0), stopped::toString);
-        assertTrue(until(20, () -> j1.list().isEmpty() && j2.list().isEmpty()), show(() -> j1.list() + " " + j2.list()));
+        Await.until(() -> "j1.list().isEmpty() && j2.list().isEmpty(): " + show(() -> j1.list() + " " + j2.list()).get(), Duration.ofSeconds(20), () -> j1.list().isEmpty() && j2.list().isEmpty());
 
         // a new list while it runs: Janus 1's mountpoint goes, Janus 2's is made again; the child goes on
         api("POST", "/streams/cam/control", "{\"action\":\"start\"}");
-        assertTrue(until(60, () -> ready(1) && ready(2)), show(this::janus));
+        Await.until(() -> "ready(1) && ready(2): " + show(this::janus).get(), Duration.ofSeconds(60), () -> ready(1) && ready(2));
         long pid = json("/streams/cam").getLong("pid", 0);
         JsonObject only2 = api("PUT", "/streams/cam", definition(new JsonArray().add(instances.get(1))));
         assertEquals(200, only2.getInt("code", 0), only2::toString);
-        assertTrue(until(20, () -> j1.list().isEmpty() && janus().size() == 1 && ready(1)), show(this::janus));
+        Await.until(() -> "j1.list().isEmpty() && janus().size() == 1 && ready(1): " + show(this::janus).get(), Duration.ofSeconds(20), () -> j1.list().isEmpty() && janus().size() == 1 && ready(1));
         assertEquals(pid, json("/streams/cam").getLong("pid", 0));
 
         // deleting it destroys the mountpoint
         assertEquals(200, api("DELETE", "/streams/cam", null).getInt("code", 0));
-        assertTrue(until(20, () -> j2.list().isEmpty()), show(j2::list));
+        Await.until(() -> "j2.list().isEmpty(): " + show(j2::list).get(), Duration.ofSeconds(20), () -> j2.list().isEmpty());
 
         // and so does stopping the server (SIGTERM)
         assertEquals(201, api("PUT", "/streams/cam", definition(instances)).getInt("code", 0));
         api("POST", "/streams/cam/control", "{\"action\":\"start\"}");
-        assertTrue(until(60, () -> ready(1) && ready(2)), show(this::janus));
+        Await.until(() -> "ready(1) && ready(2): " + show(this::janus).get(), Duration.ofSeconds(60), () -> ready(1) && ready(2));
         new ProcessBuilder("kill", "-TERM", Long.toString(server.process.pid())).start().waitFor();
         server.awaitExit();
         assertEquals(List.of(), j1.list());

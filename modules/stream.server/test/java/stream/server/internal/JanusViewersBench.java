@@ -1,8 +1,6 @@
 package stream.server.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.server.internal.JanusDriver.show;
-import static stream.server.internal.JanusDriver.until;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
@@ -10,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.janus.JanusPlayerPage;
 import stream.server.internal.janus.MountpointSpec;
+import stream.testkit.Chromium;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * How many viewers one Janus core holds: the server's default stream (1280x720, 30 fps, 2000
@@ -85,7 +87,7 @@ class JanusViewersBench {
         // snow does not compress: the stream runs at the server's default 2000 kbit/s, as a real camera would
         String pattern = System.getenv().getOrDefault("JANUS_BENCH_PATTERN", "snow");
         driver.sender(lab, 1280, 720, 30, pattern, 2000);
-        assertTrue(until(60, () -> driver.ready(1)), show(driver::status));
+        Await.until(() -> "driver.ready(1): " + show(driver::status).get(), Duration.ofSeconds(60), () -> driver.ready(1));
         long id = MountpointSpec.idFor("cam");
         for (String file : JanusPlayerPage.FILES.keySet()) Files.write(dir.resolve(file), JanusPlayerPage.read(file));
         String fragment = "janus=" + j.url() + "&id=" + id + "&apisecret=" + JanusFeedTest.API_SECRET + "&video=0";
@@ -96,13 +98,12 @@ class JanusViewersBench {
                 for (int i = 0; i < k; i++)
                     page.append("<iframe src=\"janus-player.html#").append(fragment).append("&label=").append(i).append("\"></iframe>\n");
                 Path p = Files.writeString(dir.resolve("viewers-" + k + ".html"), page.toString(), StandardCharsets.UTF_8);
-                browser = Gst.start(List.of("ip", "netns", "exec", j.ns, "chromium", "--headless=new", "--no-sandbox",
-                        "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run", "--disable-quic", "--enable-logging=stderr", "--v=0",
-                        "--user-data-dir=" + dir.resolve("chromium-" + k), p.toUri().toString()));
+                List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", j.ns));
+                c.addAll(Chromium.pageCommand(dir.resolve("chromium-" + k), p.toUri().toString()));
+                browser = Gst.start(c);
                 Gst b = browser;
-                assertTrue(until(120, () -> reports(b).size() == k
-                        && reports(b).values().stream().allMatch(r -> r.getInt("packetsReceived", 0) > 0)), () -> b.output());
+                Await.until(() -> "reports(b).size() == k && reports(b).values().stream().allMatch(r -> r.getInt(\"packetsReceived\", 0) > 0): " + b.output(), Duration.ofSeconds(120), () -> reports(b).size() == k
+                        && reports(b).values().stream().allMatch(r -> r.getInt("packetsReceived", 0) > 0));
             }
             Thread.sleep(3000);
             Map<String, JsonObject> before = browser == null ? Map.of() : reports(browser);

@@ -9,31 +9,16 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import stream.server.StreamServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scripts and load balancers poll GET /control over one connection: every answer must leave the
  * connection open, so that a poll does not cost a TCP handshake (and a TIME_WAIT socket).
  */
 class KeepAliveTest {
-    @TempDir
-    static Path stateDir;
-    static StreamServer server;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = StreamServer.start(TestSupport.smallTestServer(stateDir, TestSupport.freeUdpPort()));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) server.close();
-    }
+    @RegisterExtension
+    static final SmallServer server = new SmallServer();
 
     @Test
     void manyGetsAndErrorsShareOneConnection() throws IOException {

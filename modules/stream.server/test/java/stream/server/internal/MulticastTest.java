@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.ServerProcess;
+import stream.testkit.Ports;
+import stream.testkit.NetNs;
 
 /**
  * A multicast stream decoded by two viewers. Multicast needs a route; adding one to this host
@@ -27,33 +30,27 @@ class MulticastTest {
 
     @TempDir
     Path dir;
-    private String ns;
+    private NetNs ns;
     private final List<Gst> processes = new ArrayList<>();
+    private final List<ServerProcess> servers = new ArrayList<>();
 
     @BeforeEach
     void namespace() throws Exception {
-        ns = "stream-mc-" + ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(1_000_000);
-        boolean ok = run("ip", "netns", "add", ns) == 0;
-        if (!ok) ns = null; // nothing to delete
-        assertTrue(ok, "cannot create a network namespace: this test needs root and iproute2 (CI runs as root)");
-        assertEquals(0, run("ip", "-n", ns, "link", "set", "lo", "up"));
-        assertEquals(0, run("ip", "-n", ns, "link", "set", "lo", "multicast", "on"));
-        assertEquals(0, run("ip", "-n", ns, "route", "add", "224.0.0.0/4", "dev", "lo"));
+        // Fails (never skips) without root and iproute2: CI runs as root.
+        ns = NetNs.create("mc");
+        ns.exec("ip", "link", "set", "lo", "multicast", "on");
+        ns.exec("ip", "route", "add", "224.0.0.0/4", "dev", "lo");
     }
 
     @AfterEach
     void cleanUp() throws Exception {
         for (Gst p : processes) p.close();
-        if (ns != null) run("ip", "netns", "del", ns);
-    }
-
-    private static int run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        for (ServerProcess s : servers) s.close();
+        if (ns != null) ns.close();
     }
 
     private Gst inNs(List<String> cmd) throws IOException {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        List<String> c = new ArrayList<>(ns.prefix());
         c.addAll(cmd);
         Gst g = Gst.start(c);
         processes.add(g);
@@ -68,24 +65,21 @@ class MulticastTest {
         Path file = Files.writeString(dir.resolve("req-" + System.nanoTime()), req);
         Gst g = inNs(List.of("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " && cat \"$1\" >&3 && cat <&3", "http",
                 file.toString()));
-        assertTrue(g.process.waitFor(60, TimeUnit.SECONDS), "no HTTP answer");
-        Thread.sleep(200);
+        assertTrue(g.awaitEnd(60), "no HTTP answer");
         return g.output();
     }
 
     @Test
     void aMulticastStreamIsDecodedByTwoViewers() throws Exception {
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        int mport = 20000 + ThreadLocalRandom.current().nextInt(20000);
-        Gst server = inNs(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-p", System.getProperty("jdk.module.path"),
-                "-m", "stream.server/stream.server.internal.Main", "--port", "0", "--bind", "127.0.0.1", "--source", "test",
-                "--state-dir", dir.toString(), "--multicast", group + ":" + mport, "--ttl", "1",
-                "--width", "320", "--height", "240", "--framerate", "15", "--keyint", "1s"));
-        assertTrue(Gst.waitFor(60, () -> server.lines.stream().anyMatch(l -> l.startsWith("stream-server listening on "))),
-                server::output);
-        String line = server.lines.stream().filter(l -> l.startsWith("stream-server listening on ")).findFirst().orElseThrow();
-        int port = Integer.parseInt(line.replaceAll(".*:([0-9]+)/control$", "$1"));
+        int mport = Ports.freeUdp();
+        ServerProcess server = ServerProcess.builder().prefix(ns.prefix())
+                .args("--port", "0", "--bind", "127.0.0.1", "--source", "test",
+                        "--state-dir", dir.toString(), "--multicast", group + ":" + mport, "--ttl", "1",
+                        "--width", "320", "--height", "240", "--framerate", "15", "--keyint", "1s")
+                .start();
+        servers.add(server);
+        int port = server.awaitPort();
 
         Gst viewer = inNs(List.of("gst-launch-1.0", "-q", "udpsrc", "address=" + group, "port=" + mport, "caps=" + RTP_CAPS,
                 "!", "rtph264depay", "!", "h264parse", "!", "avdec_h264", "!", "video/x-raw,width=320,height=240",
@@ -106,8 +100,7 @@ class MulticastTest {
 
         assertTrue(viewer.process.waitFor(90, TimeUnit.SECONDS), "viewer 1 decoded nothing: " + viewer.output());
         assertEquals(0, viewer.process.exitValue(), viewer.output());
-        assertTrue(probe.process.waitFor(90, TimeUnit.SECONDS), "viewer 2 (ffprobe) did not finish: " + probe.output());
-        Thread.sleep(200);
+        assertTrue(probe.awaitEnd(90), "viewer 2 (ffprobe) did not finish: " + probe.output());
         long frames = probe.lines.stream().filter(l -> l.equals("frame,320,240")).count();
         assertTrue(frames >= 10, "ffprobe decoded " + frames + " frames from the multicast SDP:\n" + probe.output());
     }

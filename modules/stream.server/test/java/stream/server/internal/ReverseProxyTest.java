@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * Issue 14, "the token is bypassed by the set-up the README recommends": Debian's nginx proxies to
@@ -110,12 +113,7 @@ class ReverseProxyTest {
     }
 
     private static void waitForProxy(NetNs remote, String url) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (curl(remote, url)[0].equals("200")) return;
-            Thread.sleep(200);
-        }
-        throw new AssertionError("nginx did not answer on " + url);
+        Await.until("nginx to answer 200 on " + url, Duration.ofSeconds(30), () -> curl(remote, url)[0].equals("200"));
     }
 
     /** @return the status code and the body */

@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
+import stream.testkit.Await;
 
 class RtpTapTest {
     private static ByteBuffer rtp(boolean marker, int seq, byte... payload) {
@@ -41,7 +43,7 @@ class RtpTapTest {
             ByteBuffer p = rtp(false, 10, stap.array());
             bytes += p.remaining();
             out.send(p, to);
-            assertTrue(Gst.waitFor(20, () -> tap.snapshot().packets() == 11), () -> tap.snapshot().toString());
+            Await.until(() -> "tap.snapshot().packets() == 11: " + tap.snapshot().toString(), Duration.ofSeconds(20), () -> tap.snapshot().packets() == 11);
             RtpTap.Stats s = tap.snapshot();
             assertEquals(3, s.frames());
             assertEquals(bytes, s.bytes());
@@ -87,22 +89,20 @@ class RtpTapTest {
     @Test
     void realSenderAt15FpsIsMeasuredWithin10PercentAndAStoppedSenderStalls() throws Exception {
         try (RtpTap tap = RtpTap.open(); Gst gst = Gst.sender(320, 240, 15, tap.destination())) {
-            boolean ok = Gst.waitFor(60, () -> {
+            Await.until(() -> "more than 60 frames at 15 fps within 10%: " + tap.snapshot() + "\n" + gst.output(), Duration.ofSeconds(60), () -> {
                 RtpTap.Stats s = tap.snapshot();
                 return s.frames() > 60 && Math.abs(s.fps() - 15) <= 1.5;
             });
             RtpTap.Stats s = tap.snapshot();
-            assertTrue(ok, "fps not within 10% of 15: " + s + "\n" + gst.output());
             assertTrue(s.bitrate() > 10_000, s.toString());
             assertTrue(s.packets() >= s.frames());
             assertTrue(tap.h264Params().isPresent(), "SPS/PPS seen in the stream");
 
             gst.signal("STOP");
-            assertTrue(Gst.waitFor(30, () -> tap.stalled(2)), () -> "not stalled: " + tap.snapshot());
+            Await.until(() -> "tap.stalled(2): " + "not stalled: " + tap.snapshot(), Duration.ofSeconds(30), () -> tap.stalled(2));
             long frozen = tap.snapshot().packets();
             gst.signal("CONT");
-            assertTrue(Gst.waitFor(30, () -> tap.snapshot().packets() > frozen && !tap.stalled(2)),
-                    () -> "did not resume: " + tap.snapshot());
+            Await.until(() -> "tap.snapshot().packets() > frozen && !tap.stalled(2): " + "did not resume: " + tap.snapshot(), Duration.ofSeconds(30), () -> tap.snapshot().packets() > frozen && !tap.stalled(2));
         }
     }
 }

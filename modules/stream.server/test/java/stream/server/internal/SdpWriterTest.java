@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import stream.server.internal.rtp.SdpWriter.Description;
 import stream.server.internal.rtp.SdpWriter.H264Params;
 import stream.server.internal.settings.SettingsGrammar.Endpoint;
+import java.time.Duration;
+import stream.testkit.Await;
 
 class SdpWriterTest {
     // A line printed by gst-launch-1.0 -v (GStreamer 1.22) for the server's pipeline.
@@ -63,11 +65,10 @@ class SdpWriterTest {
     void ffprobeDecodesARealStreamFromTheSdp(@TempDir Path dir) throws Exception {
         int port = TestSupport.freeUdpPort();
         try (RtpTap tap = RtpTap.open(); Gst gst = Gst.sender(320, 240, 15, "127.0.0.1:" + port + "," + tap.destination())) {
-            assertTrue(Gst.waitFor(30, () -> gst.lines.stream().anyMatch(l -> SdpWriter.parseCapsLine(l).isPresent())),
-                    gst::output);
+            Await.until(() -> "gst.lines.stream().anyMatch(l -> SdpWriter.parseCapsLine(l).isPresent()): " + gst.output(), Duration.ofSeconds(30), () -> gst.lines.stream().anyMatch(l -> SdpWriter.parseCapsLine(l).isPresent()));
             H264Params fromCaps = gst.lines.stream().map(SdpWriter::parseCapsLine).flatMap(Optional::stream).findFirst()
                     .orElseThrow();
-            assertTrue(Gst.waitFor(30, () -> tap.h264Params().isPresent()), "no SPS/PPS in the RTP copy");
+            Await.until(() -> "tap.h264Params().isPresent(): " + "no SPS/PPS in the RTP copy", Duration.ofSeconds(30), () -> tap.h264Params().isPresent());
             assertEquals(fromCaps, tap.h264Params().orElseThrow(), "parameter sets in the caps and in the stream agree");
 
             Path sdp = dir.resolve("stream.sdp");

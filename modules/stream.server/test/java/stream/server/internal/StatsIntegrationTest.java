@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.StreamServer;
+import stream.testkit.Await;
 
 /** The "done when" with the real pipeline: settings, SDP, stats, stalls, restarts, metrics. */
 class StatsIntegrationTest {
@@ -86,14 +87,14 @@ class StatsIntegrationTest {
         assertEquals(15, settings.getInt("framerate", 0));
         assertEquals("127.0.0.1:" + udp, settings.get("destinations").asArray().get(0).asString());
 
-        assertTrue(Gst.waitFor(60, () -> {
+        Await.until(() -> "the condition at StatsIntegrationTest.java:89: " + "stats.fps not within 10% of 15: " + statusText(port), Duration.ofSeconds(60), () -> {
             try {
                 JsonObject s = status(port);
                 return Math.abs(fps(s) - 15) <= 1.5 && s.get("stats").asObject().getLong("frames", 0) > 45;
             } catch (IOException e) {
                 return false;
             }
-        }), () -> "stats.fps not within 10% of 15: " + statusText(port));
+        });
         JsonObject stats = status(port).get("stats").asObject();
         assertTrue(stats.getLong("packets", 0) >= stats.getLong("frames", 0), stats.toString());
         assertTrue(stats.getLong("bitrate", 0) > 0, stats.toString());
@@ -175,7 +176,7 @@ class StatsIntegrationTest {
 
         // A user stop is final: no restart after it.
         assertEquals(200, request(port, "POST", "/control", "{\"action\":\"stop\"}").code());
-        Thread.sleep(2500);
+        Thread.sleep(2500); // the sleep is the test: no restart comes in that time
         assertEquals("stopped", status(port).getString("status", ""));
     }
 
@@ -188,7 +189,7 @@ class StatsIntegrationTest {
         signal(pid, "STOP");
         try {
             waitStatus(port, "status stalled", o -> o.getString("status", "").equals("stalled"));
-            Thread.sleep(2000);
+            Thread.sleep(2000); // the sleep is the test: a stalled child is not restarted meanwhile
             JsonObject o = status(port);
             assertEquals("stalled", o.getString("status", ""));
             assertEquals(pid, o.getLong("pid", -1), "never: the same child, not restarted");

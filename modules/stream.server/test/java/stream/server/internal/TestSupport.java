@@ -1,33 +1,32 @@
 package stream.server.internal;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import stream.server.ServerConfig;
+import stream.testkit.Await;
+import stream.testkit.Ports;
+import stream.testkit.Processes;
 
-/** Real HTTP over a raw socket, free ports, child-process counting and spawning. */
+/**
+ * Real HTTP over a raw socket and child-process counting; free ports, waiting and server processes
+ * are the test kit's ({@code stream.testkit}), kept here under their old names as delegates.
+ */
 final class TestSupport {
     private TestSupport() {}
 
@@ -110,16 +109,14 @@ final class TestSupport {
                 .withDestination("127.0.0.1:" + udpPort).withStateDir(stateDir).withSize(320, 240, 15);
     }
 
+    /** @see Ports#freeUdp() */
     static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return Ports.freeUdp();
     }
 
+    /** @see Ports#freeTcp() */
     static int freeTcpPort() throws IOException {
-        try (var s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return Ports.freeTcp();
     }
 
     static boolean isGst(ProcessHandle h) {
@@ -131,34 +128,26 @@ final class TestSupport {
         return root.descendants().filter(ProcessHandle::isAlive).filter(TestSupport::isGst).toList();
     }
 
+    /** @see Await#until */
     static void waitUntil(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + max.toSeconds() + " s waiting for: " + what);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        Await.until(what, max, condition::getAsBoolean);
     }
 
-    /** Kills a process and everything below it. */
+    /** Kills a process and everything below it. @see Processes#killTree(ProcessHandle) */
     static void killTree(ProcessHandle h) {
-        if (h == null) return;
-        h.descendants().forEach(ProcessHandle::destroyForcibly);
-        h.destroyForcibly();
-        h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+        Processes.killTree(h);
     }
 
-    /** A stream-server started as a real process; stdout/stderr are collected. */
+    /**
+     * A stream-server started as a real process from the test module path; stdout/stderr are
+     * collected. The kit's {@link stream.testkit.ServerProcess} under the names tests use.
+     */
     static final class ServerProcess implements AutoCloseable {
+        final stream.testkit.ServerProcess kit;
         final Process process;
-        final LinkedBlockingQueue<String> stdout = new LinkedBlockingQueue<>();
-        final List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
-        final Thread outThread;
-        final Thread errThread;
+        /** stdout lines not yet taken by {@link #awaitPort()} */
+        final LinkedBlockingQueue<String> stdout;
+        final List<String> stderr;
 
         ServerProcess(List<String> args, Map<String, String> env) throws IOException {
             this(List.of(), args, env);
@@ -171,62 +160,28 @@ final class TestSupport {
 
         /** @param jvm JVM options besides the serial collector and C1, e.g. the launcher's -Xmx */
         ServerProcess(List<String> prefix, List<String> jvm, List<String> args, Map<String, String> env) throws IOException {
-            List<String> cmd = new ArrayList<>(prefix);
-            cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-            cmd.addAll(jvm);
-            cmd.addAll(List.of("-p", System.getProperty("jdk.module.path"), "-m", "stream.server/stream.server.internal.Main"));
-            cmd.addAll(args);
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
-            pb.environment().putAll(env);
-            process = pb.start();
-            outThread = pump(process.getInputStream(), stdout::add);
-            errThread = pump(process.getErrorStream(), stderr::add);
-        }
-
-        private static Thread pump(InputStream in, java.util.function.Consumer<String> sink) {
-            return Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) sink.accept(line);
-                } catch (IOException e) {
-                    // process gone
-                }
-            });
+            kit = stream.testkit.ServerProcess.builder().prefix(prefix).jvm(jvm).args(args).env(env).start();
+            process = kit.process();
+            stdout = kit.stdout();
+            stderr = kit.stderr();
         }
 
         /** Waits for the "listening on" line and returns the port. */
         int awaitPort() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                String line = stdout.poll(200, TimeUnit.MILLISECONDS);
-                if (line != null && line.startsWith("stream-server listening on ")) {
-                    String url = line.substring(line.lastIndexOf(':') + 1);
-                    return Integer.parseInt(url.substring(0, url.indexOf('/')));
-                }
-                if (line == null && !process.isAlive()) break;
-            }
-            fail("server did not start; stderr: " + String.join("\n", stderr));
-            return -1;
+            return kit.awaitPort();
         }
 
         int awaitExit() throws InterruptedException {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) fail("server process did not exit");
-            outThread.join(5000);
-            errThread.join(5000);
-            return process.exitValue();
+            return kit.awaitExit();
         }
 
         String stderrText() {
-            synchronized (stderr) {
-                return String.join("\n", stderr);
-            }
+            return kit.stderrText();
         }
 
         @Override
         public void close() {
-            killTree(process.toHandle());
+            kit.close();
         }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
 
 /** Clips with pre-roll and snapshots from a real stream, checked by ffprobe. */
 class ClipAndSnapshotTest {
@@ -32,7 +33,7 @@ class ClipAndSnapshotTest {
             assertTrue(t.beforeSeconds() >= 3 && t.beforeSeconds() <= 3 + 1.0 + 0.1, t.toString());
             double startOffset = Duration.between(t.start(), asked).toMillis() / 1000.0;
             assertEquals(t.beforeSeconds(), startOffset, 0.1, "the name is the first frame's time");
-            Live.waitUntil("the clip", Duration.ofSeconds(30), () -> {
+            Await.until("the clip", Duration.ofSeconds(30), () -> {
                 try {
                     return live.capture.clips().entry(t.name()).isPresent();
                 } catch (java.io.IOException e) {
@@ -61,7 +62,7 @@ class ClipAndSnapshotTest {
             assertThrows(IllegalArgumentException.class, () -> live.capture.snapshot(8));
             assertThrows(IllegalArgumentException.class, () -> live.capture.snapshot(100_000));
             live.stopSender();
-            Live.waitUntil("the stream counts as stopped", Duration.ofSeconds(10), () -> !live.capture.receiving());
+            Await.until("the stream counts as stopped", Duration.ofSeconds(10), () -> !live.capture.receiving());
             var e = assertThrows(IllegalStateException.class, () -> live.capture.snapshot(0));
             assertTrue(e.getMessage().startsWith("the stream is not running"), e.getMessage());
             assertThrows(IllegalStateException.class, () -> live.capture.clip(1, 1));

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
 
 /** A disk that fills up (a real tmpfs) and retention by size and age, on segments recorded from a real stream. */
 class DiskAndRetentionTest {
@@ -27,30 +28,30 @@ class DiskAndRetentionTest {
             live.awaitPicture();
             Path rec = mount.resolve("rec");
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(2), Duration.ZERO, 0, 1 << 20));
-            Live.waitUntil("recording", Duration.ofSeconds(30),
+            Await.until("recording", Duration.ofSeconds(30),
                     () -> live.capture.recordStatus().orElseThrow().state() == Recorder.State.RECORDING);
             Path filler = mount.resolve("filler");
             fill(filler);
-            Live.waitUntil("disk-full", Duration.ofSeconds(30),
+            Await.until("disk-full", Duration.ofSeconds(30),
                     () -> live.capture.recordStatus().orElseThrow().state() == Recorder.State.DISK_FULL);
             Recorder.Status full = live.capture.recordStatus().orElseThrow();
             assertTrue(full.message().startsWith("disk full") && full.message().contains("resumes when space is freed"), full.toString());
             assertEquals("disk-full", full.toJson().getString("state", ""));
             // the stream goes on, and no segment starts while the disk is full
             long packets = live.tap.snapshot().packets(), started = full.segmentsStarted();
-            Thread.sleep(2500);
+            Thread.sleep(2500); // the sleep is the test: 2.5 s of stream go by with the disk full
             assertTrue(live.tap.snapshot().packets() > packets + 30, "the stream went on");
             assertTrue(live.capture.receiving());
             assertEquals(Recorder.State.DISK_FULL, live.capture.recordStatus().orElseThrow().state());
             assertEquals(started, live.capture.recordStatus().orElseThrow().segmentsStarted());
             // space returns: recording resumes at a keyframe with a new segment
             Files.delete(filler);
-            Live.waitUntil("recording again", Duration.ofSeconds(30), () -> {
+            Await.until("recording again", Duration.ofSeconds(30), () -> {
                 Recorder.Status s = live.capture.recordStatus().orElseThrow();
                 return s.state() == Recorder.State.RECORDING && s.segmentsStarted() > started;
             });
             Mp4Writer w = RecorderTest.recorderOf(live).currentWriter();
-            Live.waitUntil("a second written", Duration.ofSeconds(30), () -> w.writtenUnits() >= Live.FPS);
+            Await.until("a second written", Duration.ofSeconds(30), () -> w.writtenUnits() >= Live.FPS);
             live.capture.record(null);
             List<Catalog.Entry> segments = new Catalog(rec).list();
             Catalog.Entry last = segments.get(segments.size() - 1);
@@ -79,7 +80,7 @@ class DiskAndRetentionTest {
         try (Live live = new Live(tmp)) {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(1), Duration.ZERO, 0, 0));
-            Live.waitUntil("six segments done", Duration.ofSeconds(60), () -> {
+            Await.until("six segments done", Duration.ofSeconds(60), () -> {
                 try {
                     return new Catalog(rec).list().size() >= 6;
                 } catch (IOException e) {
@@ -123,7 +124,7 @@ class DiskAndRetentionTest {
         try (Live live = new Live(tmp)) {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(1), Duration.ZERO, bound, 0));
-            Live.waitUntil("eight segments started", Duration.ofSeconds(60),
+            Await.until("eight segments started", Duration.ofSeconds(60),
                     () -> live.capture.recordStatus().orElseThrow().segmentsStarted() >= 8);
             Thread.sleep(1500); // one more maintenance round
             long total = 0;

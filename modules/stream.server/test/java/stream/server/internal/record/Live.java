@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import stream.server.internal.rtp.RtpTap;
+import stream.testkit.Await;
 
 /**
  * A real stream for the recording tests: gst-launch-1.0 encoding the ball test pattern with the
@@ -54,7 +54,7 @@ final class Live implements AutoCloseable {
 
     /** Waits until the capture has a picture (the first keyframe arrived). */
     void awaitPicture() {
-        waitUntil("the first keyframe", Duration.ofSeconds(30), capture::receiving);
+        Await.until("the first keyframe", Duration.ofSeconds(30), capture::receiving);
     }
 
     @Override
@@ -63,19 +63,6 @@ final class Live implements AutoCloseable {
         tap.removeListener(capture);
         capture.close();
         tap.close();
-    }
-
-    static void waitUntil(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + max.toSeconds() + " s waiting for: " + what);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
     }
 
     /** What ffprobe, an independent reader, makes of a file. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
 
 /** Continuous recording from a real stream: segments ffprobe can read, and a kill -9 of the recording child. */
 class RecorderTest {
@@ -26,7 +27,7 @@ class RecorderTest {
         try (Live live = new Live(tmp)) {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(2), Duration.ZERO, 0, 0));
-            Live.waitUntil("four segments started", Duration.ofSeconds(60),
+            Await.until("four segments started", Duration.ofSeconds(60),
                     () -> live.capture.recordStatus().orElseThrow().segmentsStarted() >= 4);
             assertEquals(Recorder.State.RECORDING, live.capture.recordStatus().orElseThrow().state());
             Recorder recorder = recorderOf(live);
@@ -70,9 +71,9 @@ class RecorderTest {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofMinutes(10), Duration.ZERO, 0, 0));
             Recorder recorder = recorderOf(live);
-            Live.waitUntil("a segment", Duration.ofSeconds(30), () -> recorder.currentWriter() != null);
+            Await.until("a segment", Duration.ofSeconds(30), () -> recorder.currentWriter() != null);
             Mp4Writer w = recorder.currentWriter();
-            Live.waitUntil("4.5 s of frames written", Duration.ofSeconds(60), () -> w.writtenUnits() >= 135);
+            Await.until("4.5 s of frames written", Duration.ofSeconds(60), () -> w.writtenUnits() >= 135);
             Live.run("kill", "-9", Long.toString(w.pid()));
             long written = w.writtenUnits(); // the pipe is dead: nothing more is written
             w.done().join();
@@ -83,7 +84,7 @@ class RecorderTest {
             long missing = written - p.frames();
             assertTrue(missing >= 0 && missing <= Live.FPS * 1.25, "frames written " + written + ", playable " + p.frames());
             // the next keyframe starts a new segment with a new child, and the status tells what happened
-            Live.waitUntil("a new segment", Duration.ofSeconds(30), () -> recorder.currentWriter() != null
+            Await.until("a new segment", Duration.ofSeconds(30), () -> recorder.currentWriter() != null
                     && recorder.currentWriter() != w && recorder.currentWriter().writtenUnits() > 0);
             Recorder.Status s = recorder.status();
             assertEquals(Recorder.State.RECORDING, s.state());
@@ -101,10 +102,10 @@ class RecorderTest {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofMinutes(10), Duration.ZERO, 0, 0));
             Recorder recorder = recorderOf(live);
-            Live.waitUntil("two seconds recorded", Duration.ofSeconds(30),
+            Await.until("two seconds recorded", Duration.ofSeconds(30),
                     () -> recorder.currentWriter() != null && recorder.currentWriter().writtenUnits() >= 2 * Live.FPS);
             live.stopSender();
-            Live.waitUntil("the segment finished", Duration.ofSeconds(30), () -> {
+            Await.until("the segment finished", Duration.ofSeconds(30), () -> {
                 try {
                     return new Catalog(rec).list().size() == 1;
                 } catch (java.io.IOException e) {
@@ -115,7 +116,7 @@ class RecorderTest {
             assertEquals(Recorder.State.WAITING, waiting.state());
             assertTrue(waiting.message().contains("sends nothing"), waiting.message());
             live.startSender(); // a new child: another SSRC, timestamps from anew
-            Live.waitUntil("a new segment", Duration.ofSeconds(30), () -> recorder.status().segmentsStarted() == 2
+            Await.until("a new segment", Duration.ofSeconds(30), () -> recorder.status().segmentsStarted() == 2
                     && recorder.currentWriter() != null && recorder.currentWriter().writtenUnits() >= Live.FPS);
             live.capture.record(null);
         }

@@ -4,7 +4,6 @@ import stream.server.internal.http.server.JdkExchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
 
 /** The routes below /streams/{name} over real HTTP, on a real stream. */
 class StreamMediaRoutesTest {
@@ -47,7 +47,7 @@ class StreamMediaRoutesTest {
             server.start();
             port = server.getAddress().getPort();
             live.awaitPicture();
-            Thread.sleep(2500);
+            Thread.sleep(2500); // media to serve: 2.5 s of stream in the capture's pre-roll
 
             Http.Answer snap = get("/snapshot.jpg?width=160");
             assertEquals(200, snap.code());
@@ -74,7 +74,7 @@ class StreamMediaRoutesTest {
             assertEquals("clips/" + name, made.header("Location"));
             JsonObject list = json(get("/clips"));
             assertEquals(name, list.get("pending").asArray().get(0).asObject().getString("name", ""));
-            Live.waitUntil("the clip listed", Duration.ofSeconds(30), () -> {
+            Await.until("the clip listed", Duration.ofSeconds(30), () -> {
                 try {
                     var l = json(get("/clips")).get("clips").asArray();
                     return l.size() == 1 && l.get(0).asObject().getString("name", "").equals(name);
@@ -89,7 +89,7 @@ class StreamMediaRoutesTest {
             assertEquals(405, Http.request(port, "DELETE", "/streams/cam/snapshot.jpg", null).code());
 
             live.stopSender();
-            Live.waitUntil("stopped", Duration.ofSeconds(10), () -> !live.capture.receiving());
+            Await.until("stopped", Duration.ofSeconds(10), () -> !live.capture.receiving());
             Http.Answer off = get("/snapshot.jpg");
             assertEquals(409, off.code());
             assertTrue(json(off).getString("error", "").startsWith("the stream is not running"));

@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +21,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import stream.server.internal.Chromium;
-import stream.server.internal.NetNs;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
+import stream.testkit.Ports;
+import stream.testkit.ServerProcess;
 
 /**
  * The dashboard and WHEP on a real server: a stream-server process, its WebRTC gateway and one
@@ -40,8 +39,7 @@ import stream.server.internal.NetNs;
 class DashboardBrowserTest {
     private static final int WIDTH = 320, HEIGHT = 240, MAX_VIEWERS = 5;
     private static NetNs ns;
-    private static Process server;
-    private static final List<String> serverLog = Collections.synchronizedList(new ArrayList<>());
+    private static ServerProcess server;
     private static Path stateDir;
     private static Chromium chromium;
     private static String origin;
@@ -52,57 +50,22 @@ class DashboardBrowserTest {
         ns = NetNs.create("dash");
         stateDir = Files.createTempDirectory("dash-state"); // 0700, ours
         Path out = TestGateways.buildDir();
-        var command = new ArrayList<>(ns.prefix());
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                "-D" + GatewayCommand.MODULE_PATH_PROPERTY + "=" + out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib"),
-                "-p", System.getProperty("jdk.module.path"), "-m", "stream.server/stream.server.internal.Main",
-                "--bind", "127.0.0.1", "--port", "0", "--state-dir", stateDir.toString(), "--source", "test",
-                "--width", String.valueOf(WIDTH), "--height", String.valueOf(HEIGHT), "--dest", "127.0.0.1:5004",
-                "--max-viewers", String.valueOf(MAX_VIEWERS)));
-        var pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
-        server = pb.start();
-        var lines = new LinkedBlockingQueue<String>();
-        pump(server.getInputStream(), lines);
-        pump(server.getErrorStream(), null);
-        int port = -1;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (port < 0 && System.nanoTime() < deadline) {
-            String line = lines.poll(200, TimeUnit.MILLISECONDS);
-            if (line != null && line.startsWith("stream-server listening on ")) {
-                String url = line.substring(line.lastIndexOf(':') + 1);
-                port = Integer.parseInt(url.substring(0, url.indexOf('/')));
-            }
-            if (line == null && !server.isAlive()) break;
-        }
-        if (port < 0) fail("the server did not start: " + String.join("\n", serverLog));
+        server = ServerProcess.builder().prefix(ns.prefix())
+                .jvm(List.of("-Xmx64m", "-D" + GatewayCommand.MODULE_PATH_PROPERTY + "=" + out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib")))
+                .args("--bind", "127.0.0.1", "--port", "0", "--state-dir", stateDir.toString(), "--source", "test",
+                        "--width", String.valueOf(WIDTH), "--height", String.valueOf(HEIGHT), "--dest", "127.0.0.1:" + Ports.freeUdp(),
+                        "--max-viewers", String.valueOf(MAX_VIEWERS))
+                .start();
+        int port = server.awaitPort();
         origin = "http://127.0.0.1:" + port;
         chromium = Chromium.start(ns.prefix(), TestGateways.reportDir().resolve("dashboard-chromium.log"));
-    }
-
-    private static void pump(java.io.InputStream in, LinkedBlockingQueue<String> lines) {
-        Thread.ofPlatform().daemon().start(() -> {
-            try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    serverLog.add(line);
-                    if (lines != null) lines.add(line);
-                }
-            } catch (IOException e) {
-                // the server ended
-            }
-        });
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
             if (chromium != null) chromium.close();
-            if (server != null) {
-                server.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            if (server != null) server.close();
         } finally {
             if (ns != null) ns.close(); // kills whatever is left inside (the gateway, gst-launch-1.0)
             if (stateDir != null) {
@@ -148,11 +111,16 @@ class DashboardBrowserTest {
         boolean ok() throws Exception;
     }
 
-    private static void await(String what, double seconds, Check check) throws Exception {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) fail(what + " (waited " + seconds + " s); status " + status());
-            Thread.sleep(100);
+    /** {@link Await#until} with the server's status in the failure. */
+    private static void await(String what, int seconds, Await.Condition check) {
+        Await.until(() -> what + "; status " + statusOrError(), Duration.ofSeconds(seconds), check);
+    }
+
+    private static String statusOrError() {
+        try {
+            return String.valueOf(status());
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
@@ -340,7 +308,7 @@ class DashboardBrowserTest {
 
         assertEquals(200, http("DELETE", "/streams/cam2", null, null).status());
         await("the gateway ended cam2's viewer", 10,
-                () -> String.join("\n", serverLog).contains("of stream cam2 removed: stream removed"));
+                () -> (server.stdoutText() + "\n" + server.stderrText()).contains("of stream cam2 removed: stream removed"));
         await("the card is gone", 10, () -> !tab.evaluate("!!document.querySelector('[data-stream=cam2]')").asBoolean());
         assertEquals(mainViewers, status().getInt("viewers", -1), "main's viewers are untouched");
         assertFalse(http("GET", "/metrics", null, null).body().contains("stream=\"cam2\""));
@@ -361,13 +329,11 @@ class DashboardBrowserTest {
     void thePageSaysWhenTheServerIsGone() throws Exception {
         var tab = tabs.get(0);
         assertTrue(tab.evaluate("document.getElementById('gone').hidden").asBoolean());
-        server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonValue hidden;
-        while ((hidden = tab.evaluate("document.getElementById('gone').hidden")).asBoolean()) {
-            if (System.nanoTime() > deadline) fail("#gone still hidden 10 s after the server was killed");
-            Thread.sleep(100);
-        }
+        server.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        JsonValue hidden = Await.value("#gone shown after the server was killed", Duration.ofSeconds(10), () -> {
+            JsonValue h = tab.evaluate("document.getElementById('gone').hidden");
+            return h.asBoolean() ? null : h;
+        });
         assertFalse(hidden.asBoolean());
         assertFalse(tab.evaluate("getComputedStyle(document.getElementById('gone')).display").asString().equals("none"),
                 "the banner is visible");

@@ -4,22 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.internal.Chromium;
-import stream.server.internal.NetNs;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
+import stream.testkit.Ports;
+import stream.testkit.ServerProcess;
 
 /**
  * The dashboard's "Snapshot, recordings and clips" panel in Debian's Chromium against a real
@@ -29,45 +27,25 @@ import stream.server.internal.NetNs;
  */
 class DashboardMediaBrowserTest {
     /** Inside the test's own namespace nothing else listens; from this helper's range all the same. */
-    private static final int HTTP_PORT = 19300;
     private static final String CARD = "document.querySelector('[data-stream=\"main\"]')";
 
     @TempDir
     static Path dir;
     private static NetNs ns;
-    private static Process server;
+    private static ServerProcess server;
+    private static int port;
     private static Chromium chromium;
 
     @BeforeAll
     static void start() throws Exception {
         ns = NetNs.create("dash");
         Path state = Files.createDirectory(dir.resolve("state"));
-        List<String> cmd = new ArrayList<>(ns.prefix());
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xmx64m",
-                "-p", System.getProperty("jdk.module.path"), "-m", "stream.server/stream.server.internal.Main",
-                "--port", Integer.toString(HTTP_PORT), "--bind", "127.0.0.1", "--source", "test", "--width", "320", "--height", "240",
-                "--framerate", "15", "--keyint", "1s", "--dest", "127.0.0.1:19301", "--state-dir", state.toString(), "--start",
-                "--record", "true", "--record-segment", "2"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
-        server = pb.start();
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) lines.add(line);
-            } catch (IOException e) {
-                // ended
-            }
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<String> seen = new ArrayList<>();
-        while (true) {
-            String line = lines.poll(200, TimeUnit.MILLISECONDS);
-            if (line != null) seen.add(line);
-            if (line != null && line.startsWith("stream-server listening on ")) break;
-            if (System.nanoTime() > deadline || (line == null && !server.isAlive())) fail("server did not start: " + seen);
-        }
+        server = ServerProcess.builder().prefix(ns.prefix()).jvm(List.of("-Xmx64m"))
+                .args("--port", "0", "--bind", "127.0.0.1", "--source", "test", "--width", "320", "--height", "240",
+                        "--framerate", "15", "--keyint", "1s", "--dest", "127.0.0.1:" + Ports.freeUdp(), "--state-dir", state.toString(),
+                        "--start", "--record", "true", "--record-segment", "2")
+                .start();
+        port = server.awaitPort();
         chromium = Chromium.start(ns.prefix(), dir.resolve("chromium.log"));
     }
 
@@ -76,8 +54,8 @@ class DashboardMediaBrowserTest {
         try {
             if (chromium != null) chromium.close();
             if (server != null) {
-                server.destroy(); // SIGTERM: the server ends its children in order
-                if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                server.process().destroy(); // SIGTERM: the server ends its children in order
+                if (!server.process().waitFor(20, TimeUnit.SECONDS)) server.close();
             }
         } finally {
             if (ns != null) ns.close(); // and whatever might still run inside
@@ -85,20 +63,18 @@ class DashboardMediaBrowserTest {
     }
 
     private static void waitFor(Chromium.Tab tab, String what, String condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (!tab.evaluate("!!(" + condition + ")").asBoolean()) {
-            if (System.nanoTime() > deadline) {
-                tab.screenshot(dir.resolve("dashboard.png"));
-                fail("timed out waiting for " + what + "; the card says: " + tab.evaluate(CARD + ".innerText").toString());
-            }
-            Thread.sleep(200);
+        try {
+            Await.until(what, Duration.ofSeconds(45), () -> tab.evaluate("!!(" + condition + ")").asBoolean());
+        } catch (AssertionError e) {
+            tab.screenshot(dir.resolve("dashboard.png"));
+            fail("timed out waiting for " + what + "; the card says: " + tab.evaluate(CARD + ".innerText").toString(), e);
         }
     }
 
     @Test
     void snapshotClipAndListsWorkInTheDashboard() throws Exception {
         try (Chromium.Tab tab = chromium.newTab()) {
-            tab.navigate("http://127.0.0.1:" + HTTP_PORT + "/");
+            tab.navigate("http://127.0.0.1:" + port + "/");
             waitFor(tab, "main running", CARD + " && " + CARD + ".querySelector('.status').textContent === 'running'");
             tab.evaluate(CARD + ".querySelector('.media').open = true");
             waitFor(tab, "the recording state", CARD + ".querySelector('.rec-state').textContent.startsWith('Recording: recording')");

@@ -10,7 +10,6 @@ import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +17,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import stream.server.internal.Chromium;
-import stream.server.internal.NetNs;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * Real browsers watch a stream through the WebRTC gateway: Debian's Chromium, headless, in a
@@ -87,22 +88,17 @@ class WebRtcBrowserTest {
 
     /** Waits until the tab decoded at least 30 frames, and returns its last stats. */
     private static JsonObject decoding(Chromium.Tab tab) throws IOException, InterruptedException {
-        JsonObject stats = null;
-        for (int i = 0; i < 200; i++) {
-            stats = tab.evaluate("stats()").asObject();
-            if (stats.getInt("framesDecoded", 0) >= 30 && stats.getInt("videoWidth", 0) > 0) return stats;
-            Thread.sleep(100);
-        }
-        fail("the browser decoded no 30 frames in 20 s: " + stats + "; gateway " + gateway.status());
-        return stats;
+        JsonObject[] last = {null};
+        return Await.value(() -> "30 frames decoded by the browser: " + last[0] + "; gateway " + gateway.status(), Duration.ofSeconds(20),
+                () -> {
+                    JsonObject stats = last[0] = tab.evaluate("stats()").asObject();
+                    return stats.getInt("framesDecoded", 0) >= 30 && stats.getInt("videoWidth", 0) > 0 ? stats : null;
+                });
     }
 
-    private static void await(String what, double seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail(what + " (waited " + seconds + " s); gateway " + gateway.status());
-            Thread.sleep(100);
-        }
+    /** {@link Await#until} with the gateway's status in the failure. */
+    private static void await(String what, int seconds, Await.Condition condition) {
+        Await.until(() -> what + "; gateway " + gateway.status(), Duration.ofSeconds(seconds), condition);
     }
 
     @Test
@@ -125,9 +121,7 @@ class WebRtcBrowserTest {
         assertEquals(200, four.get(0).evaluate("stop()").asInt());
         assertEquals(3, gateway.viewers(STREAM));
         int before = four.get(1).evaluate("stats()").asObject().getInt("framesDecoded", 0);
-        Thread.sleep(500);
-        assertTrue(four.get(1).evaluate("stats()").asObject().getInt("framesDecoded", 0) > before,
-                "the other viewers still decode");
+        await("the other viewers still decode", 10, () -> four.get(1).evaluate("stats()").asObject().getInt("framesDecoded", 0) > before);
     }
 
     @Test

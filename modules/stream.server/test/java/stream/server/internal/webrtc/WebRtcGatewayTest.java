@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.eclipsesource.json.JsonObject;
 import java.net.InetAddress;
@@ -14,9 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.NetNs;
+import stream.testkit.NetNs;
+import java.time.Duration;
+import stream.testkit.Await;
 
 /**
  * The gateway process and its supervisor without a browser: RTP forwarded by {@code forward},
@@ -34,21 +34,13 @@ class WebRtcGatewayTest {
             "a=rtcp-fb:108 nack pli",
             "a=fmtp:108 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", "");
 
-    private static void await(String what, double seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail(what + " (waited " + seconds + " s)");
-            Thread.sleep(50);
-        }
-    }
-
     private static long packets(WebRtcGateway gateway, String stream) throws Exception {
         JsonObject s = gateway.gatewayStats().get("streams").asObject().get(stream).asObject();
         return s.getLong("packets", -1);
     }
 
     private static void flowing(WebRtcGateway gateway, String stream) throws InterruptedException {
-        await("the sender's packets reach the gateway", 30, () -> {
+        Await.until("the sender's packets reach the gateway", Duration.ofSeconds(30), () -> {
             try {
                 return packets(gateway, stream) > 0;
             } catch (Exception e) {
@@ -82,7 +74,7 @@ class WebRtcGatewayTest {
             });
             var sender = new TestGateways.Sender(List.of(), ((InetSocketAddress) tap.getLocalAddress()).getPort());
             try {
-                await("packets reach the gateway", 20, () -> {
+                Await.until("packets reach the gateway", Duration.ofSeconds(20), () -> {
                     try {
                         return packets(gateway, "cam") > 30;
                     } catch (Exception e) {
@@ -91,12 +83,12 @@ class WebRtcGatewayTest {
                 });
                 long pid = gateway.pid();
                 ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-                await("the death noticed", 10, () -> !gateway.isRunning());
+                Await.until("the death noticed", Duration.ofSeconds(10), () -> !gateway.isRunning());
                 input.forward(new byte[20], 0, 20); // dead gateway: dropped, no error
                 int newPort = gateway.rtpPort("cam");
                 assertNotEquals(pid, gateway.pid());
                 assertTrue(newPort > 0 && port > 0);
-                await("packets reach the new gateway", 20, () -> {
+                Await.until("packets reach the new gateway", Duration.ofSeconds(20), () -> {
                     try {
                         return packets(gateway, "cam") > 30;
                     } catch (Exception e) {
@@ -154,7 +146,7 @@ class WebRtcGatewayTest {
                 gateway.delete(first.viewer());
                 assertEquals(1, gateway.viewers("main"));
                 // The other one never connects: removed by the gateway on its own.
-                await("a viewer that never connects is removed", 20, () -> gateway.viewers("main") == 0);
+                Await.until("a viewer that never connects is removed", Duration.ofSeconds(20), () -> gateway.viewers("main") == 0);
                 JsonObject status = gateway.status();
                 assertEquals("running", status.getString("status", ""), status.toString());
                 assertEquals(1, status.getInt("starts", 0));
@@ -174,11 +166,12 @@ class WebRtcGatewayTest {
                 flowing(gateway, "main");
                 var viewer = gateway.offer("main", OFFER);
                 long pid = gateway.pid();
-                Thread.sleep(1500); // a viewer keeps it running past its idle time
+                // This sleep is what is tested, not a synchronization: a viewer keeps it running past its idle time.
+                Thread.sleep(1500);
                 assertEquals(pid, gateway.pid(), "still running while a viewer watches");
                 gateway.delete(viewer.viewer());
-                await("the idle gateway ended", 15, () -> !gateway.isRunning());
-                await("its process ended", 10, () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                Await.until("the idle gateway ended", Duration.ofSeconds(15), () -> !gateway.isRunning());
+                Await.until("its process ended", Duration.ofSeconds(10), () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
                 JsonObject status = gateway.status();
                 assertEquals("idle", status.getString("status", ""), status.toString());
                 assertTrue(status.get("lastExit").isNull(), "an idle end is no failure: " + status);

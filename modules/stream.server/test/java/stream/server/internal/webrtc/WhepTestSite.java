@@ -1,7 +1,7 @@
 package stream.server.internal.webrtc;
 
 import com.eclipsesource.json.JsonObject;
-import stream.server.internal.Chromium;
+import stream.testkit.Chromium;
 import java.util.Map;
 
 /**

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import stream.server.internal.NetNs;
+import stream.testkit.NetNs;
 
 /**
  * {@code stream-viewer --whep URL} and {@code stream-client view --whep URL} decode 30 frames

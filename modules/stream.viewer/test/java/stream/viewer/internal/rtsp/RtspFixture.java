@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import stream.testkit.Await;
+import java.time.Duration;
 
 /**
  * Real parts for the RTSP gateway's tests: the gateway as a child process (java -m), senders
@@ -42,15 +43,6 @@ final class RtspFixture implements AutoCloseable {
             if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());
         }
         return String.join(java.io.File.pathSeparator, entries);
-    }
-
-    /** Polls until the condition holds or the deadline passes, then fails naming what did not happen. */
-    static void await(String what, double seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("within " + seconds + " s: " + what);
-            Thread.sleep(50);
-        }
     }
 
     /** A started process with its output in files. */
@@ -138,7 +130,7 @@ final class RtspFixture implements AutoCloseable {
                     // the gateway ended
                 }
             });
-            await("the gateway's ready event (stderr: " + err + ")", 30,
+            Await.until("the gateway's ready event (stderr: " + err + ")", Duration.ofSeconds(30),
                     () -> event("ready") != null || !process.isAlive());
             if (event("ready") == null) fail("the gateway ended before it was ready:\n" + Run.read(err));
             port = event("ready").getInt("port", -1);
@@ -156,7 +148,7 @@ final class RtspFixture implements AutoCloseable {
                 in.flush();
             }
             JsonObject[] reply = new JsonObject[1];
-            await("an answer to " + request.getString("op", "?"), 20, () -> {
+            Await.until("an answer to " + request.getString("op", "?"), Duration.ofSeconds(20), () -> {
                 for (JsonObject l : lines) {
                     if (l.get("id") != null && l.get("id").isNumber() && l.get("id").asInt() == id) {
                         reply[0] = l;

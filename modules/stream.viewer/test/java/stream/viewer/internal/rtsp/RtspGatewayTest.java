@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
@@ -24,6 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import stream.testkit.Await;
+import java.time.Duration;
+import stream.testkit.NetNs;
 
 /** The RTSP gateway as a real process, fed by real x264 senders and played by ffprobe, ffmpeg and rtspsrc. */
 class RtspGatewayTest {
@@ -86,7 +88,7 @@ class RtspGatewayTest {
         var ffmpeg = fixture.start(List.of("ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp",
                 "-timeout", "5000000", "-i", gateway.url("front"), "-c", "copy", "-f", "segment", "-segment_time", "2",
                 "-reset_timestamps", "1", "out%03d.mp4"));
-        RtspFixture.await("ffmpeg to start a second segment (out001.mp4): " + ffmpeg.output(), 30,
+        Await.until("ffmpeg to start a second segment (out001.mp4): " + ffmpeg.output(), Duration.ofSeconds(30),
                 () -> Files.exists(dir.resolve("out001.mp4")) || !ffmpeg.process().isAlive());
         assertTrue(ffmpeg.process().isAlive(), "ffmpeg ended early:\n" + ffmpeg.output());
         var stats = gateway.request(new JsonObject().add("op", "stats"));
@@ -108,7 +110,7 @@ class RtspGatewayTest {
             clients.add(fixture.start(List.of("ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", i % 2 == 0 ? "tcp" : "udp",
                     "-timeout", "10000000", "-i", gateway.url("yard"), "-frames:v", "30", "-f", "null", "-")));
         }
-        RtspFixture.await("20 sessions on /yard", 30, () -> {
+        Await.until("20 sessions on /yard", Duration.ofSeconds(30), () -> {
             try {
                 var stats = gateway.request(new JsonObject().add("op", "stats"));
                 return stats.get("streams").asObject().get("yard").asObject().getInt("clients", -1) == 20;
@@ -133,7 +135,7 @@ class RtspGatewayTest {
                 "-timeout", "30000000", "-i", gateway.url("door"), "-c", "copy", "-f", "null", "-"));
         var rtspsrc = fixture.start(List.of("gst-launch-1.0", "rtspsrc", "location=" + gateway.url("door"),
                 "!", "rtph264depay", "!", "avdec_h264", "!", "fakesink"));
-        RtspFixture.await("3 sessions on /door", 30, () -> clients(gateway, "door") == 3);
+        Await.until("3 sessions on /door", Duration.ofSeconds(30), () -> clients(gateway, "door") == 3);
         sender.process().destroy(); // the stream's child stopped
         long ended = System.nanoTime();
         var reply = gateway.request(new JsonObject().add("op", "endStream").add("name", "door"));
@@ -249,44 +251,28 @@ class RtspGatewayTest {
     @Test
     void multicastBetweenTwoNetworkNamespaces() throws Exception {
         String tag = ProcessHandle.current().pid() % 10000 + "" + System.nanoTime() % 1000;
-        String server = "rtsp-s" + tag;
-        String client = "rtsp-c" + tag;
-        var host = new RtspFixture(dir, List.of());
-        var players = new RtspFixture(dir, List.of("ip", "netns", "exec", client));
-        try {
-            String[][] steps = {{"ip", "netns", "add", server}, {"ip", "netns", "add", client},
-                    {"ip", "link", "add", "rs" + tag, "netns", server, "type", "veth", "peer", "name", "rc" + tag, "netns", client},
-                    {"ip", "-n", server, "addr", "add", "10.77.0.1/24", "dev", "rs" + tag},
-                    {"ip", "-n", client, "addr", "add", "10.77.0.2/24", "dev", "rc" + tag},
-                    {"ip", "-n", server, "link", "set", "rs" + tag, "up"}, {"ip", "-n", client, "link", "set", "rc" + tag, "up"},
-                    {"ip", "-n", server, "link", "set", "lo", "up"}, {"ip", "-n", client, "link", "set", "lo", "up"},
-                    {"ip", "-n", server, "route", "add", "224.0.0.0/4", "dev", "rs" + tag},
-                    {"ip", "-n", client, "route", "add", "224.0.0.0/4", "dev", "rc" + tag}};
-            for (String[] step : steps) {
-                var r = host.run(10, step);
-                if (r.process().exitValue() != 0) {
-                    fail("cannot make the test's network namespaces (" + String.join(" ", step) + "; root is needed): "
-                            + r.output());
-                }
+        try (NetNs server = NetNs.create("rtsp-s"); NetNs client = NetNs.create("rtsp-c")) {
+            var players = new RtspFixture(dir, client.prefix());
+            try {
+                server.veth("rs" + tag, "10.77.0.1", client, "rc" + tag, "10.77.0.2");
+                server.exec("ip", "route", "add", "224.0.0.0/4", "dev", "rs" + tag);
+                client.exec("ip", "route", "add", "224.0.0.0/4", "dev", "rc" + tag);
+                fixture = new RtspFixture(dir, server.prefix());
+                var gateway = fixture.new Gateway("--port", "0", "--address", "10.77.0.1");
+                var reply = gateway.request(new JsonObject().add("op", "addStream").add("name", "lan")
+                        .add("multicast", "239.255.42.7").add("ttl", 1));
+                fixture.sender(reply.getInt("rtpPort", -1), 320, 240);
+                String url = gateway.url("10.77.0.1", "lan");
+                assertEquals("h264,320,240", ffprobeSize(players, "udp_multicast", url));
+                rtspsrcDecodes(players, url, "protocols=udp-mcast");
+                // The same stream over TCP too, from the same shared media.
+                assertEquals("h264,320,240", ffprobeSize(players, "tcp", url));
+                var bad = gateway.request(new JsonObject().add("op", "addStream").add("name", "x").add("multicast", "10.0.0.1"));
+                assertEquals(400, bad.getInt("status", -1), bad.toString());
+            } finally {
+                players.close();
+                if (fixture != null) fixture.close();
             }
-            fixture = new RtspFixture(dir, List.of("ip", "netns", "exec", server));
-            var gateway = fixture.new Gateway("--port", "0", "--address", "10.77.0.1");
-            var reply = gateway.request(new JsonObject().add("op", "addStream").add("name", "lan")
-                    .add("multicast", "239.255.42.7").add("ttl", 1));
-            fixture.sender(reply.getInt("rtpPort", -1), 320, 240);
-            String url = gateway.url("10.77.0.1", "lan");
-            assertEquals("h264,320,240", ffprobeSize(players, "udp_multicast", url));
-            rtspsrcDecodes(players, url, "protocols=udp-mcast");
-            // The same stream over TCP too, from the same shared media.
-            assertEquals("h264,320,240", ffprobeSize(players, "tcp", url));
-            var bad = gateway.request(new JsonObject().add("op", "addStream").add("name", "x").add("multicast", "10.0.0.1"));
-            assertEquals(400, bad.getInt("status", -1), bad.toString());
-        } finally {
-            players.close();
-            fixture.close();
-            host.run(10, "ip", "netns", "del", server);
-            host.run(10, "ip", "netns", "del", client);
-            host.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package bench;
+package stream.testkit;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
@@ -28,21 +28,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Debian's Chromium, headless, driven over the DevTools protocol: the browser side of the bench's
- * browser rows, copied from stream.server's tests (the bench compiles on its own), with no dependency
- * but minimal-json.
+ * Debian's Chromium, headless, driven over the DevTools protocol: a small driver for tests (WebRTC,
+ * the dashboard, Janus) and the bench's browser rows in one file, with no dependency but minimal-json.
  *
  * <p>The protocol runs over a pipe ({@code --remote-debugging-pipe}: commands on the browser's fd 3,
  * answers and events on its fd 4, each message ended by a NUL byte), not over a WebSocket on a TCP
  * port: the browser runs in a network namespace that has only loopback (see {@code NetNs}), which
- * the bench's JVM outside cannot reach by TCP, and a pipe crosses namespaces. It also needs no port.
+ * the test (or bench) JVM outside cannot reach by TCP, and a pipe crosses namespaces. It also needs no port.
  *
  * <p>Pages need no web server either: {@link Tab#route} answers the tab's HTTP requests from Java
  * (the Fetch domain), so a page at {@code http://localhost:PORT/} and its WHEP POSTs are served by
- * the bench itself, and nothing listens on the network.
+ * the test itself, and nothing listens on the network.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Headless, and quiet on the network: no background requests, updates, sync or QUIC, and
+     * WebRTC offers real (namespace) addresses instead of mDNS names.
+     */
+    private static final List<String> QUIET = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
+            "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-quic");
 
     private final Process process;
     private final OutputStream commands;
@@ -71,14 +78,11 @@ final class Chromium implements AutoCloseable {
      * @param logFile where Chromium's own output goes
      * @return the browser, ready for {@link #newTab}
      */
-    static Chromium start(List<String> prefix, Path logFile) throws IOException {
+    public static Chromium start(List<String> prefix, Path logFile) throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
-        var flags = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
-                "--disable-features=WebRtcHideLocalIpsWithMdns", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
-                "--mute-audio", "--user-data-dir=" + profile, "--remote-debugging-pipe");
+        var flags = new ArrayList<>(QUIET);
+        flags.addAll(List.of("--allow-loopback-in-peer-connection", "--disable-default-apps", "--disable-extensions",
+                "--no-default-browser-check", "--mute-audio", "--user-data-dir=" + profile, "--remote-debugging-pipe"));
         // fd 3 = our stdin (commands), fd 4 = our stdout (answers); Chromium's own stdout to stderr.
         var command = new ArrayList<>(prefix);
         command.addAll(List.of("sh", "-c", "exec chromium \"$@\" 3<&0 4>&1 1>&2 0</dev/null", "chromium"));
@@ -94,8 +98,21 @@ final class Chromium implements AutoCloseable {
         return browser;
     }
 
+    /**
+     * The command for a Chromium without the DevTools driver that only shows one page and writes
+     * its console to stderr (as {@code [...] "MESSAGE", source: ...} lines); put a namespace's
+     * prefix before it.
+     * @param profile a folder of its own for the browser's profile
+     */
+    public static List<String> pageCommand(Path profile, String url) {
+        var command = new ArrayList<>(List.of("chromium"));
+        command.addAll(QUIET);
+        command.addAll(List.of("--enable-logging=stderr", "--v=0", "--user-data-dir=" + profile, url));
+        return command;
+    }
+
     /** @return the browser's process (the shell exec'd into chromium) */
-    ProcessHandle process() {
+    public ProcessHandle process() {
         return process.toHandle();
     }
 
@@ -104,7 +121,7 @@ final class Chromium implements AutoCloseable {
      * @param session a tab's session id, or null for the browser
      * @throws IOException with the protocol's error message, or on a timeout
      */
-    JsonObject call(String session, String method, JsonObject params) throws IOException {
+    public JsonObject call(String session, String method, JsonObject params) throws IOException {
         long id = ids.incrementAndGet();
         var message = new JsonObject().add("id", id).add("method", method).add("params", params);
         if (session != null) message.add("sessionId", session);
@@ -165,11 +182,21 @@ final class Chromium implements AutoCloseable {
         if (listener != null) handlers.execute(() -> listener.accept(message));
     }
 
-    /** Opens a new tab, in a window of its own, on about:blank. */
-    Tab newTab() throws IOException {
-        // a window each: every page is in front and renders, as a person's viewer would (a background tab decodes but presents nothing)
-        String target = call(null, "Target.createTarget", new JsonObject().add("url", "about:blank").add("newWindow", true))
-                .getString("targetId", null);
+    /** Opens a new tab on about:blank. */
+    public Tab newTab() throws IOException {
+        return open(new JsonObject().add("url", "about:blank"));
+    }
+
+    /**
+     * Opens a new tab, in a window of its own, on about:blank: every such page is in front and
+     * renders, as a person's viewer would (a background tab decodes but presents nothing).
+     */
+    public Tab newWindow() throws IOException {
+        return open(new JsonObject().add("url", "about:blank").add("newWindow", true));
+    }
+
+    private Tab open(JsonObject params) throws IOException {
+        String target = call(null, "Target.createTarget", params).getString("targetId", null);
         String session = call(null, "Target.attachToTarget", new JsonObject().add("targetId", target).add("flatten", true))
                 .getString("sessionId", null);
         var tab = new Tab(target, session);
@@ -178,13 +205,13 @@ final class Chromium implements AutoCloseable {
     }
 
     /** An HTTP response a route gives. */
-    record Response(int status, Map<String, String> headers, String body) {}
+    public record Response(int status, Map<String, String> headers, String body) {}
 
     /** An HTTP request a tab made: method, URL and body (text). */
-    record Request(String method, String url, String body) {}
+    public record Request(String method, String url, String body) {}
 
     /** One tab (a page target) and its session. */
-    final class Tab implements AutoCloseable {
+    public final class Tab implements AutoCloseable {
         private final String target;
         private final String session;
         private volatile String routePrefix;
@@ -195,12 +222,12 @@ final class Chromium implements AutoCloseable {
             this.session = session;
         }
 
-        JsonObject call(String method, JsonObject params) throws IOException {
+        public JsonObject call(String method, JsonObject params) throws IOException {
             return Chromium.this.call(session, method, params);
         }
 
         /** Answers every request whose URL starts with {@code prefix} with {@code handler}. */
-        void route(String prefix, java.util.function.Function<Request, Response> handler) throws IOException {
+        public void route(String prefix, java.util.function.Function<Request, Response> handler) throws IOException {
             this.routePrefix = prefix;
             this.routeHandler = handler;
             call("Fetch.enable", new JsonObject().add("patterns",
@@ -236,12 +263,12 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Navigates and waits until the page's document is complete. */
-        void navigate(String url) throws IOException, InterruptedException {
+        public void navigate(String url) throws IOException, InterruptedException {
             call("Page.navigate", new JsonObject().add("url", url));
-            long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
-            while (!"complete".equals(evaluate("document.readyState").asString())) {
-                if (System.nanoTime() > deadline) throw new IOException("page " + url + " did not load");
-                Thread.sleep(50);
+            try {
+                Await.until("page " + url + " to load", CALL_TIMEOUT, () -> "complete".equals(evaluate("document.readyState").asString()));
+            } catch (AssertionError e) {
+                throw new IOException(e.getMessage(), e);
             }
         }
 
@@ -249,7 +276,7 @@ final class Chromium implements AutoCloseable {
          * Evaluates an expression (awaiting a promise) and returns its value as JSON.
          * @throws IOException with the page's exception text when it throws
          */
-        JsonValue evaluate(String expression) throws IOException {
+        public JsonValue evaluate(String expression) throws IOException {
             JsonObject result = call("Runtime.evaluate", new JsonObject().add("expression", expression)
                     .add("awaitPromise", true).add("returnByValue", true));
             JsonValue exception = result.get("exceptionDetails");
@@ -259,7 +286,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Writes a PNG screenshot of the page. */
-        void screenshot(Path file) throws IOException {
+        public void screenshot(Path file) throws IOException {
             String data = call("Page.captureScreenshot", new JsonObject().add("format", "png")).getString("data", "");
             Files.write(file, Base64.getDecoder().decode(data));
         }
@@ -306,7 +333,7 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 }

@@ -1,4 +1,4 @@
-package stream.server.internal;
+package stream.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A network namespace of the test's own with only loopback up: what runs in it (Chromium, the
- * WebRTC gateway, a sender) can reach nothing but itself, so no packet of a test leaves the
- * machine. Needs root (CI runs as root); without it the test fails, never skips.
+ * A network namespace of the test's (or the bench's) own with only loopback up: what runs in it
+ * (Chromium, the WebRTC gateway, Janus, a sender) can reach nothing but itself and the namespaces
+ * it is joined to by {@link #veth}, so no packet leaves the machine. {@link #close()} kills what
+ * still runs inside and deletes it (and its veth ends). Needs root (CI runs as root); without it
+ * the test fails, never skips.
  */
 public final class NetNs implements AutoCloseable {
     private final String name;
@@ -53,6 +55,19 @@ public final class NetNs implements AutoCloseable {
         return run(wrap(List.of(command)).toArray(String[]::new));
     }
 
+    /**
+     * Joins this namespace to another by a veth pair, each end up with its address (a /24 of 10.x
+     * that exists only inside the two namespaces). Interface names are at most 15 characters.
+     */
+    public void veth(String here, String hereAddress, NetNs other, String there, String thereAddress)
+            throws IOException, InterruptedException {
+        run("ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns", other.name);
+        run("ip", "-n", name, "addr", "add", hereAddress + "/24", "dev", here);
+        run("ip", "-n", other.name, "addr", "add", thereAddress + "/24", "dev", there);
+        run("ip", "-n", name, "link", "set", here, "up");
+        run("ip", "-n", other.name, "link", "set", there, "up");
+    }
+
     /** @return the pids of every process in the namespace */
     public List<Long> pids() throws IOException, InterruptedException {
         var pids = new ArrayList<Long>();
@@ -62,7 +77,8 @@ public final class NetNs implements AutoCloseable {
         return pids;
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
+    /** Runs a command (outside any namespace) and returns its output; fails naming the command and its output. */
+    public static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -71,7 +87,7 @@ public final class NetNs implements AutoCloseable {
         }
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + output.strip()
-                    + (output.contains("ermission") ? " (network namespaces need root; CI runs as root)" : ""));
+                    + (output.contains("ermission") || output.contains("not permitted") ? " (network namespaces need root; CI runs as root)" : ""));
         }
         return output;
     }
