@@ -35,6 +35,38 @@ class StreamsConcurrencyTest {
     @TempDir
     Path dir;
 
+    /**
+     * Two streams started at once with one destination: the conflict check and the start run under
+     * one lock, so one wins and the other gets 409, every time (before, both could pass the check).
+     */
+    @Test
+    void twoConcurrentStartsForOneDestinationOneWinsOneGets409() throws Exception {
+        try (StreamServer server = StreamServer.start(TestSupport.smallTestServer(dir, TestSupport.freeUdpPort()))) {
+            int port = server.port();
+            for (String n : List.of("a", "b"))
+                assertEquals(201, request(port, "PUT", "/streams/" + n, "{\"source\":\"test\",\"width\":160,\"height\":120,"
+                        + "\"framerate\":10,\"destinations\":[\"127.0.0.1:" + TestSupport.freeUdpPort() + "\"]}").code());
+            for (int round = 0; round < 5; round++) {
+                String both = "{\"action\":\"start\",\"destinations\":[\"127.0.0.1:" + TestSupport.freeUdpPort() + "\"]}";
+                CountDownLatch go = new CountDownLatch(1);
+                List<Integer> codes = new ArrayList<>();
+                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<Integer>> answers = new ArrayList<>();
+                    for (String n : List.of("a", "b"))
+                        answers.add(pool.submit(() -> {
+                            go.await();
+                            return request(port, "POST", "/streams/" + n + "/control", both).code();
+                        }));
+                    go.countDown();
+                    for (Future<Integer> f : answers) codes.add(f.get());
+                }
+                codes.sort(null);
+                assertEquals(List.of(200, 409), codes, "round " + round + ": one start wins, the other is refused");
+                for (String n : List.of("a", "b")) request(port, "POST", "/streams/" + n + "/control", "{\"action\":\"stop\"}");
+            }
+        }
+    }
+
     @Test
     void fiftyConcurrentChangesLeaveEverythingConsistent() throws Exception {
         try (StreamServer server = StreamServer.start(TestSupport.smallTestServer(dir, TestSupport.freeUdpPort()))) {
