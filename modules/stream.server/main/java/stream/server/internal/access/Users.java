@@ -256,6 +256,33 @@ public final class Users {
         return true;
     }
 
+    /**
+     * Reads the file again (SIGHUP: an operator edited or restored it): the credentials in it
+     * replace those in memory; a credential no longer there is revoked as by {@link #delete}.
+     * When the file is damaged or unsafe, nothing changes and the problem is thrown.
+     * @return how many credentials the file holds now
+     * @throws IOException naming the file and what is wrong
+     */
+    public int reload() throws IOException {
+        List<String> gone = new ArrayList<>();
+        int n;
+        synchronized (writeLock) {
+            List<Entry> next = PrivateFiles.checkPrivate(file) ? parse(file, Files.readString(file, StandardCharsets.UTF_8)) : List.of();
+            Set<String> names = new LinkedHashSet<>();
+            for (Entry e : next) names.add(e.principal().name());
+            for (Entry e : entries) if (!names.contains(e.principal().name())) gone.add(e.principal().name());
+            entries = List.copyOf(next);
+            n = next.size();
+        }
+        for (String name : gone) for (Consumer<String> l : onDelete) l.accept(name);
+        return n;
+    }
+
+    /** @return the file the credentials are kept in */
+    public Path file() {
+        return file;
+    }
+
     /** @param listener told the name of every deleted credential, after the delete (e.g. {@link Sessions#revoke}) */
     public void onDelete(Consumer<String> listener) {
         onDelete.add(Objects.requireNonNull(listener, "listener"));
