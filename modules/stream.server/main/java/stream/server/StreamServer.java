@@ -160,7 +160,7 @@ public final class StreamServer implements AutoCloseable {
         // ICE offers the bind address when it is a specific one, else every address of the host.
         List<String> iceAddresses = config.webrtcAddresses() != null ? config.webrtcAddresses()
                 : bind.isAnyLocalAddress() ? List.of() : List.of(bind.getHostAddress());
-        Features features = features(iceAddresses, config);
+        Features features = features(iceAddresses, config, users);
         StreamRegistry streams; // ends the children a killed predecessor on this port left, main's included
         try {
             streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile, features);
@@ -222,26 +222,41 @@ public final class StreamServer implements AutoCloseable {
      * feature is registered. None starts a process here; each starts its own when first needed.
      * @param iceAddresses the addresses WebRTC may offer (empty: every address of the host)
      * @param config the configuration
+     * @param users the credentials (RTSP asks for them too)
      * @return the features
      */
-    static Features features(List<String> iceAddresses, ServerConfig config) {
+    static Features features(List<String> iceAddresses, ServerConfig config, Users users) {
+        RtspFeature rtsp = new RtspFeature(rtsp(config, users));
+        users.onChange(rtsp::usersChanged); // a credential created or deleted reaches the RTSP process at once
         return new Features(List.of(
                 new WebRtcFeature(new WebRtcService(iceAddresses, config.stunServer())),
                 new JanusFeature(),
                 new RecordingFeature(),
-                new RtspFeature(rtsp(config))));
+                rtsp));
     }
 
-    /** RTSP asks for the token as the password of user admin; Basic only where nothing leaves the host (no TLS). */
-    private static RtspConfig rtsp(ServerConfig config) {
+    /**
+     * RTSP asks for the same credentials as HTTP, the token as the password (Digest; Basic only
+     * where nothing leaves the host: no TLS there), each limited to its streams; --token's is
+     * user admin (as before) and user token. Every role may watch, so the streams are the limit.
+     */
+    private static RtspConfig rtsp(ServerConfig config, Users users) {
         boolean loopback;
         try {
             loopback = InetAddress.getByName(Validation.host("bind", config.bind())).isLoopbackAddress();
         } catch (UnknownHostException e) {
             loopback = false;
         }
-        return new RtspConfig(config.rtspPort(), config.bind(),
-                config.token() == null ? java.util.Map.of() : java.util.Map.of(RtspConfig.TOKEN_USER, config.token()), loopback);
+        return new RtspConfig(config.rtspPort(), config.bind(), () -> {
+            List<RtspConfig.User> out = new ArrayList<>();
+            for (Users.Secret s : users.secrets()) {
+                String name = s.principal().name();
+                out.add(new RtspConfig.User(name, s.token(), s.principal().streams().orElse(null)));
+                if (name.equals(Users.TOKEN_USER) && users.find(RtspConfig.TOKEN_USER).isEmpty())
+                    out.add(new RtspConfig.User(RtspConfig.TOKEN_USER, s.token(), null));
+            }
+            return out;
+        }, loopback);
     }
 
     private static InetAddress bindAddress(String bind) {
