@@ -50,7 +50,7 @@ class ReverseProxyTest {
                 Process nginx = startNginx(host, port);
                 try {
                     String url = "http://" + PROXY + ":8080/control";
-                    waitForProxy(remote, url);
+                    waitForProxy(remote, "http://" + PROXY + ":8080/health"); // /control asks for the token now
                     String[] noToken = curl(remote, "-X", "POST", "-d", "{\"action\":\"start\"}", url);
                     assertEquals("401", noToken[0], noToken[1]);
                     assertTrue(noToken[1].contains("Unauthorized"), noToken[1]);
