@@ -189,6 +189,8 @@ class AccessTest {
         // The users file is private and holds no token; GET /users shows none.
         Path users = dir.resolve("users.json");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(users)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("users.key"))), "the derivation key too");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("audit.log"))), "and the audit trail");
         String listed = call("GET", "/users", ADMIN, null).body();
         assertTrue(listed.contains("\"garden\"") && listed.contains("\"night-shift\""), listed);
 

@@ -33,7 +33,9 @@ class SignInBrowserTest {
         try (NetNs ns = NetNs.create("signin")) {
             List<String> args = List.of("--port", "0", "--bind", "127.0.0.1", "--source", "test", "--width", "320", "--height", "240",
                     "--framerate", "15", "--dest", "127.0.0.1:5004", "--state-dir", dir.toString(), "--rtsp-port", "0");
-            try (TestSupport.ServerProcess server = new TestSupport.ServerProcess(ns.prefix(), args, Map.of("STREAM_TOKEN", TOKEN));
+            Path out = Path.of(System.getProperty("stream.build.dir"));
+            List<String> jvm = List.of("-Xmx64m", "-Dstream.webrtc.module-path=" + out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib"));
+            try (TestSupport.ServerProcess server = new TestSupport.ServerProcess(ns.prefix(), jvm, args, Map.of("STREAM_TOKEN", TOKEN));
                  Chromium browser = Chromium.start(ns.prefix(), dir.resolve("chromium.log"))) {
                 int port = server.awaitPort();
                 String api = "http://127.0.0.1:" + port;
@@ -84,7 +86,35 @@ class SignInBrowserTest {
                 });
                 JsonObject still = Json.parse(ns.exec("curl", "-sS", "--max-time", "10", "-H", "Authorization: Bearer " + TOKEN, api + "/control")).asObject();
                 assertEquals("running", still.getString("status", null), "the other site's page could not stop it");
-                assertFalse(server.stderrText().contains(TOKEN), "the token is not in the log");
+
+                // A viewer of main signs in on the same dashboard and watches main over WHEP with its session only.
+                String made = ns.exec("curl", "-sS", "--max-time", "10", "-H", "Authorization: Bearer " + TOKEN, "-d",
+                        "{\"name\":\"garden\",\"role\":\"viewer\",\"streams\":[\"main\"]}", api + "/users");
+                String viewer = Json.parse(made).asObject().getString("token", null);
+                try (Chromium.Tab page = browser.newTab()) {
+                    page.navigate(api + "/");
+                    TestSupport.waitUntil("the dashboard shows the admin", Duration.ofSeconds(30), () -> evaluate(page, "!document.getElementById('who').hidden"));
+                    page.evaluate("document.getElementById('sign-out').click(); 'out'");
+                    TestSupport.waitUntil("the dashboard asks again", Duration.ofSeconds(30), () -> evaluate(page, "!document.getElementById('auth').hidden"));
+                    page.evaluate("document.getElementById('user').value = 'garden'; document.getElementById('token').value = '" + viewer + "';"
+                            + " document.getElementById('token-form').requestSubmit(); 'submitted'");
+                    TestSupport.waitUntil("the dashboard shows the viewer", Duration.ofSeconds(30),
+                            () -> evaluate(page, "document.getElementById('who-name').textContent === 'garden (viewer: main)'"));
+                    TestSupport.waitUntil("main's card", Duration.ofSeconds(30), () -> evaluate(page, "!!document.querySelector('[data-stream=main] .watch')"));
+                    page.evaluate("document.querySelector('[data-stream=main] .watch').click(); 'watching'");
+                    TestSupport.waitUntil("the viewer's preview decodes main over WHEP", Duration.ofSeconds(40), () -> evaluate(page, """
+                            (async () => {
+                              const e = window.streamPreviews && window.streamPreviews.get('main');
+                              if (!e) return false;
+                              let frames = 0;
+                              (await e.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded || 0; });
+                              return frames > 0 && e.video.videoWidth === 320;
+                            })()"""));
+                    String stop = page.evaluate("fetch('/control', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+                            + " body: '{\"action\":\"stop\"}'}).then(r => r.status + ' ' + r.statusText, e => 'error ' + e)").asString();
+                    assertTrue(stop.startsWith("403"), "a viewer may not stop: " + stop);
+                }
+                assertFalse(server.stderrText().contains(TOKEN) || server.stderrText().contains(viewer), "no token in the log");
             }
         }
     }
