@@ -33,11 +33,25 @@ public final class ServerConfig {
      * Who may change the stream besides the holders of the token.
      * @param trustLoopback whether requests from loopback need no token (never behind a proxy on the same host)
      * @param allowedOrigins web origins (scheme://host[:port]) whose pages may change the stream
+     * @param tlsCert the certificate chain (PEM) to serve HTTPS with, or null for plain HTTP
+     * @param tlsKey its private key (PEM), given exactly when tlsCert is
      */
-    public record Access(boolean trustLoopback, List<String> allowedOrigins) {
-        /** Copies the list. */
+    public record Access(boolean trustLoopback, List<String> allowedOrigins, Path tlsCert, Path tlsKey) {
+        /** Copies the list; the certificate and the key go together. */
         public Access {
             allowedOrigins = List.copyOf(allowedOrigins);
+            if ((tlsCert == null) != (tlsKey == null))
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both files (PEM, as nginx takes them)");
+        }
+
+        /** Without TLS. */
+        public Access(boolean trustLoopback, List<String> allowedOrigins) {
+            this(trustLoopback, allowedOrigins, null, null);
+        }
+
+        /** @return whether the server speaks HTTPS */
+        public boolean tls() {
+            return tlsCert != null;
         }
     }
 

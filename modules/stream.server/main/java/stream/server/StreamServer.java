@@ -10,6 +10,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import stream.server.internal.access.Audit;
+import stream.server.internal.access.FailureThrottle;
+import stream.server.internal.access.Gate;
+import stream.server.internal.access.ReloadableTls;
+import stream.server.internal.access.Sessions;
+import stream.server.internal.access.Tls;
+import stream.server.internal.access.Users;
 import stream.server.internal.http.server.ConnectionWatch;
 import stream.server.internal.feature.Features;
 import stream.server.internal.http.server.HttpEndpoint;
@@ -58,8 +66,13 @@ public final class StreamServer implements AutoCloseable {
 
     private final ConnectionWatch watch;
 
+    private final Users users;
+    private final ReloadableTls tls; // null without TLS
+
     private StreamServer(HttpEndpoint http, ExecutorService executor, StreamRegistry streams, PidFile pidFile, ConnectionWatch watch,
-                         Features features) {
+                         Features features, Users users, ReloadableTls tls) {
+        this.users = users;
+        this.tls = tls;
         this.features = features;
         this.watch = watch;
         this.http = http;
@@ -121,9 +134,14 @@ public final class StreamServer implements AutoCloseable {
         // Before the first HttpServer of this JVM: jdk.httpserver reads its limits once.
         JdkHttpLimits.Limits limits = JdkHttpLimits.apply(new JdkHttpLimits.Limits(config.limits().maxConnections(),
                 config.limits().requestSeconds(), config.limits().idleSeconds()));
+        // Before the port is bound too: damaged credentials or an unusable certificate end the start (exit 3).
+        Users users = Users.load(stateDir.path(), token);
+        ReloadableTls tls = config.access().tls() ? ReloadableTls.load(config.access().tlsCert(), config.access().tlsKey()) : null;
+        Audit audit = Audit.in(stateDir.path());
+        Gate gate = new Gate(users, Sessions.create(users, Duration.ofHours(12), tls != null), new FailureThrottle(), audit);
         HttpEndpoint http;
         try {
-            http = HttpEndpoint.bind(new InetSocketAddress(bind, config.port()));
+            http = HttpEndpoint.bind(new InetSocketAddress(bind, config.port()), tls);
         } catch (BindException e) {
             String why = String.valueOf(e.getMessage());
             if (why.contains("in use"))
@@ -142,7 +160,7 @@ public final class StreamServer implements AutoCloseable {
         // ICE offers the bind address when it is a specific one, else every address of the host.
         List<String> iceAddresses = config.webrtcAddresses() != null ? config.webrtcAddresses()
                 : bind.isAnyLocalAddress() ? List.of() : List.of(bind.getHostAddress());
-        Features features = features(iceAddresses, config);
+        Features features = features(iceAddresses, config, users);
         StreamRegistry streams; // ends the children a killed predecessor on this port left, main's included
         try {
             streams = StreamRegistry.open(gstLaunch, stateDir, port, config.port(), plan, mainAutostart, streamsFile, features);
@@ -152,17 +170,51 @@ public final class StreamServer implements AutoCloseable {
             throw e;
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        http.serve(streams, token, config.access().trustLoopback(), config.access().allowedOrigins(), executor);
+        http.serve(streams, new HttpEndpoint.Access(users, gate, audit, config.access().trustLoopback()), config.access().allowedOrigins(), executor);
         ConnectionWatch watch = ConnectionWatch.start(port, limits.maxConnections());
-        LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}:{2,number,#}; source {3} ({4}); destination {5}; token {6}",
-                StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), bind.getHostAddress(), port, source.describe(), source.reason(), plan.destinations(),
-                token == null ? "off" : config.access().trustLoopback() ? "required for state changes except from loopback"
-                        : "required for state changes");
+        LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}://{2}:{3,number,#}; source {4} ({5}); destination {6}; access {7}",
+                StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), tls != null ? "https" : "http", bind.getHostAddress(), port,
+                source.describe(), source.reason(), plan.destinations(),
+                !users.any() ? "open" : users.list().size() + " credential(s)" + (token != null && config.access().trustLoopback() ? ", loopback is trusted" : ""));
+        if (tls != null) LOG.log(System.Logger.Level.INFO, "TLS certificate: {0}", tls.current().describe());
+        warnAboutAccess(users, tls != null, bind, port);
         for (Stream s : streams.all())
             if (!s.name().equals(StreamName.MAIN))
                 LOG.log(System.Logger.Level.INFO, "stream {0}: {1} to {2}{3}", s.name(), s.supervisor().defaults().source().describe(),
                         s.supervisor().defaults().destinations(), s.autostart() ? " (autostart)" : "");
-        return new StreamServer(http, executor, streams, pidFile, watch, features);
+        return new StreamServer(http, executor, streams, pidFile, watch, features, users, tls);
+    }
+
+    /** Said once at start: who can reach an open server, or that credentials travel in clear. */
+    private static void warnAboutAccess(Users users, boolean tls, InetAddress bind, int port) {
+        String where = bind.isLoopbackAddress() ? "programs and users of this host (it listens on " + bind.getHostAddress() + ":" + port + " only)"
+                : bind.isAnyLocalAddress() ? "any host that can reach port " + port + " of this machine, on every interface"
+                : "any host that can reach " + bind.getHostAddress() + ":" + port;
+        if (!users.any())
+            LOG.log(System.Logger.Level.WARNING, "access is open: there is no --token and no credential in " + users.file()
+                    + ", so " + where + " may watch and act (start, stop, define, delete streams). Create a credential with"
+                    + " POST /users '{\"name\":\"me\",\"role\":\"admin\"}' (or give --token) to require one from then on.");
+        else if (!tls && !bind.isLoopbackAddress())
+            LOG.log(System.Logger.Level.WARNING, "credentials travel in clear text: no TLS, and the server listens beyond loopback (" + where
+                    + "); give --tls-cert and --tls-key (or stream-server --make-cert DIR for a first try), or put it behind an HTTPS proxy");
+    }
+
+    /**
+     * Reads the users file and the TLS certificate again (SIGHUP). A problem is logged and what
+     * is in use stays; the streams go on either way.
+     */
+    public void reload() {
+        try {
+            LOG.log(System.Logger.Level.INFO, "users file reloaded: {0} credential(s)", users.reload());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "users file not reloaded, the credentials in use stay: " + e.getMessage());
+        }
+        if (tls == null) return;
+        try {
+            LOG.log(System.Logger.Level.INFO, "TLS certificate reloaded: {0}", tls.reload().describe());
+        } catch (Tls.Problem e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the certificate in use stays");
+        }
     }
 
     /**
@@ -170,33 +222,49 @@ public final class StreamServer implements AutoCloseable {
      * feature is registered. None starts a process here; each starts its own when first needed.
      * @param iceAddresses the addresses WebRTC may offer (empty: every address of the host)
      * @param config the configuration
+     * @param users the credentials (RTSP asks for them too)
      * @return the features
      */
-    static Features features(List<String> iceAddresses, ServerConfig config) {
+    static Features features(List<String> iceAddresses, ServerConfig config, Users users) {
+        RtspFeature rtsp = new RtspFeature(rtsp(config, users));
+        if (users != null) users.onChange(rtsp::usersChanged); // a credential created or deleted reaches the RTSP process at once
         return new Features(List.of(
                 new WebRtcFeature(new WebRtcService(iceAddresses, config.stunServer())),
                 new JanusFeature(),
                 new RecordingFeature(),
-                new RtspFeature(rtsp(config))));
+                rtsp));
     }
 
     /** @return every route the server answers, one line each (the core's and each feature's), for --help and the docs */
     public static List<String> routeTable() {
-        try (Features f = features(List.of(), ServerConfig.defaults().withRtspPort(0))) {
+        try (Features f = features(List.of(), ServerConfig.defaults().withRtspPort(0), null)) {
             return stream.server.internal.http.server.Routes.table(f);
         }
     }
 
-    /** RTSP asks for the token as the password of user admin; Basic only where nothing leaves the host (no TLS). */
-    private static RtspConfig rtsp(ServerConfig config) {
+    /**
+     * RTSP asks for the same credentials as HTTP, the token as the password (Digest; Basic only
+     * where nothing leaves the host: no TLS there), each limited to its streams; --token's is
+     * user admin (as before) and user token. Every role may watch, so the streams are the limit.
+     */
+    private static RtspConfig rtsp(ServerConfig config, Users users) {
         boolean loopback;
         try {
             loopback = InetAddress.getByName(Validation.host("bind", config.bind())).isLoopbackAddress();
         } catch (UnknownHostException e) {
             loopback = false;
         }
-        return new RtspConfig(config.rtspPort(), config.bind(),
-                config.token() == null ? java.util.Map.of() : java.util.Map.of(RtspConfig.TOKEN_USER, config.token()), loopback);
+        return new RtspConfig(config.rtspPort(), config.bind(), () -> {
+            List<RtspConfig.User> out = new ArrayList<>();
+            if (users == null) return out; // the route table's features: nothing is served
+            for (Users.Secret s : users.secrets()) {
+                String name = s.principal().name();
+                out.add(new RtspConfig.User(name, s.token(), s.principal().streams().orElse(null)));
+                if (name.equals(Users.TOKEN_USER) && users.find(RtspConfig.TOKEN_USER).isEmpty())
+                    out.add(new RtspConfig.User(RtspConfig.TOKEN_USER, s.token(), null));
+            }
+            return out;
+        }, loopback);
     }
 
     private static InetAddress bindAddress(String bind) {
@@ -265,6 +333,11 @@ public final class StreamServer implements AutoCloseable {
     /** @return the definitions file of this server's streams, in the state directory */
     public Path streamsFile() {
         return streams.file();
+    }
+
+    /** @return whether the server speaks HTTPS */
+    public boolean tls() {
+        return http.tls();
     }
 
     /** @return the bound HTTP port */

@@ -38,6 +38,13 @@ public final class Main {
             Option.of("--allow-origin", "ORIGIN", null, "a web origin, https://host[:port], whose",
                     "pages may change the stream; repeat it or separate with commas",
                     "(pages of other sites are refused; curl and scripts are not concerned)"),
+            Option.of("--tls-cert", "FILE", null, "serve HTTPS on --port with this certificate",
+                    "chain (PEM, as nginx's ssl_certificate); SIGHUP reloads it"),
+            Option.of("--tls-key", "FILE", null, "the certificate's private key (PEM, unencrypted,",
+                    "mode 0600, as nginx's ssl_certificate_key)"),
+            new Option("--make-cert", "DIR", null, null, List.of("write a self-signed cert.pem and key.pem for",
+                    "this host's names and addresses into DIR, print how to use them, and",
+                    "exit (a first try on a LAN; browsers warn until it is trusted)")),
             Option.of("--max-connections", "N", "2500", "HTTP connections open at once (more are",
                     "closed); each takes up to ~50 KB of heap while it sends a request"),
             Option.of("--request-timeout", "S", "10", "seconds a client has to send a whole",
@@ -112,9 +119,11 @@ public final class Main {
               3  environment problem (port in use, gst-launch-1.0 missing, state dir not writable or unsafe,
                  a damaged streams-PORT.json in the state directory: the message names it and what is wrong)
               70 a vital thread died (out of memory, a bug): a service manager should restart the server
-              129, 130, 143  ended by SIGHUP (terminal closed), Ctrl+C (SIGINT) or SIGTERM, after it stopped
-                 the stream (the stream's gst-launch-1.0 runs in a session of its own, via setsid, so only the
-                 server ends it; with setpriv it also dies with the server, even after a kill -9)
+              130, 143  ended by Ctrl+C (SIGINT) or SIGTERM, after it stopped the stream (the stream's
+                 gst-launch-1.0 runs in a session of its own, via setsid, so only the server ends it; with
+                 setpriv it also dies with the server, even after a kill -9)
+              SIGHUP does not end the server: it reads the TLS certificate and the users file again
+                 (a problem is logged and what is in use stays); the streams go on
             """.formatted(optionsUsage(), routes(), startFields()); // the options and routes, from their descriptions
     }
 
@@ -188,6 +197,7 @@ public final class Main {
                 out.println("stream-server " + Main.class.getModule().getDescriptor().rawVersion().orElse("unversioned"));
                 return OK;
             }
+            if (values.containsKey("--make-cert")) return makeCert(get(values, "--make-cert"), out, err);
             config = toConfig(values);
             start = autostart(values);
             String file = get(values, "--streams");
@@ -221,8 +231,13 @@ public final class Main {
             done.countDown();
         }, "stream-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stream.server.internal.access.Reload.onHangup(server::reload); // SIGHUP: certificate and users file, the streams go on
+        } catch (IllegalStateException e) {
+            System.getLogger("stream.server").log(System.Logger.Level.WARNING, e.getMessage());
+        }
         // Machine-readable line for scripts and tests (the port may have been 0).
-        out.println("stream-server listening on http://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
+        out.println("stream-server listening on " + (server.tls() ? "https" : "http") + "://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
         out.flush();
         // After the listening line, so scripts and clients can reach the API while the child starts.
         Thread others = Thread.ofVirtual().name("autostart").start(server::startAutostartStreams);
@@ -230,6 +245,58 @@ public final class Main {
         others.join();
         done.await();
         return OK;
+    }
+
+    /**
+     * --make-cert DIR: a self-signed certificate for this host's name, its addresses and
+     * localhost, for a first try on a LAN.
+     */
+    private static int makeCert(String dir, PrintStream out, PrintStream err) {
+        if (dir == null || dir.isBlank()) {
+            err.println("stream-server: --make-cert: give a directory");
+            err.println(HINT);
+            return USAGE;
+        }
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            String host = java.net.InetAddress.getLocalHost().getHostName();
+            if (host.matches("[A-Za-z0-9.-]+") && !host.equals("localhost")) names.add(host);
+        } catch (IOException e) {
+            // no host name: addresses and localhost only
+        }
+        try {
+            java.net.NetworkInterface.networkInterfaces().filter(i -> {
+                try {
+                    return i.isUp() && !i.isLoopback();
+                } catch (java.net.SocketException e) {
+                    return false;
+                }
+            }).flatMap(java.net.NetworkInterface::inetAddresses)
+                    .filter(a -> a instanceof java.net.Inet4Address || !a.isLinkLocalAddress())
+                    .map(a -> a.getHostAddress().replaceAll("%.*", "")).distinct().forEach(names::add);
+        } catch (java.net.SocketException e) {
+            // no interfaces listed: loopback only
+        }
+        names.add("localhost");
+        names.add("127.0.0.1");
+        names.add("::1");
+        try {
+            Path d = Path.of(dir);
+            if (!java.nio.file.Files.isDirectory(d))
+                java.nio.file.Files.createDirectories(d, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            var w = stream.server.internal.access.SelfSigned.write(d, names, java.time.Duration.ofDays(365));
+            out.println("stream-server: wrote " + w.cert() + " (for " + String.join(", ", names) + ", valid 365 days) and its key " + w.key() + " (mode 0600)");
+            out.println("Serve HTTPS with: stream-server --tls-cert " + w.cert() + " --tls-key " + w.key());
+            out.println("Clients: curl --cacert " + w.cert() + " https://HOST:8590/health; browsers warn until the certificate is trusted on each device.");
+            return OK;
+        } catch (java.nio.file.InvalidPathException e) {
+            err.println("stream-server: --make-cert: " + e.getMessage());
+            return USAGE;
+        } catch (IOException e) {
+            err.println("stream-server: --make-cert: cannot write to " + dir + ": " + e.getMessage());
+            return ENVIRONMENT;
+        }
     }
 
     // A /dev/videoN of the options is kept though it is not there (its camera may come after the
@@ -396,6 +463,17 @@ public final class Main {
         return list;
     }
 
+    private static Path path(Map<String, Given> values, String flag) throws UsageException {
+        String v = get(values, flag);
+        if (v == null) return null;
+        if (v.isBlank()) throw new UsageException(label(values, flag) + ": empty; give a file");
+        try {
+            return Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException(label(values, flag) + ": " + e.getMessage());
+        }
+    }
+
     static ServerConfig toConfig(Map<String, Given> values) throws UsageException {
         ServerConfig c = ServerConfig.defaults();
         try {
@@ -413,7 +491,7 @@ public final class Main {
                 c = c.withStunServer(v);
             }
             c = c.withAccess(new ServerConfig.Access(flag(values, "--trust-loopback", "let loopback clients change the stream without the token"),
-                    origins(values)));
+                    origins(values), path(values, "--tls-cert"), path(values, "--tls-key")));
             ServerConfig.HttpLimits d = ServerConfig.HttpLimits.DEFAULTS;
             c = c.withLimits(new ServerConfig.HttpLimits(number(values, "--max-connections", d.maxConnections(), 16, 100_000),
                     number(values, "--request-timeout", d.requestSeconds(), 1, 3600),

@@ -1,8 +1,6 @@
 // The same JSON API that curl uses; nothing else. Errors come back as ApiError with the
 // server's own message, hint and (for settings) the field it names.
 
-const TOKEN_KEY = 'stream-server-token';
-
 export class ApiError extends Error {
   constructor(status, body) {
     super(body && body.error ? body.error : `HTTP ${status}`);
@@ -11,16 +9,16 @@ export class ApiError extends Error {
   }
 }
 
-export function setToken(token) {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+// Signed in, the browser holds an HttpOnly, SameSite=Strict session cookie that this page cannot
+// read; every same-origin request carries it. The page never keeps the token.
+function headers(extra) {
+  return { ...extra };
 }
 
-function headers(extra) {
-  const h = { ...extra };
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) h['Authorization'] = `Bearer ${token}`;
-  return h;
-}
+/** {access: "open"} or {access: "on", signedIn, user?: {name, role, streams?}} */
+export const session = () => call('GET', '/session').then((r) => r.body);
+export const signIn = (name, token) => call('POST', '/session', { name, token }).then((r) => r.body);
+export const signOut = () => call('DELETE', '/session').then((r) => r.body);
 
 async function call(method, path, body, type = 'application/json') {
   const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': type }), cache: 'no-store' };

@@ -269,6 +269,11 @@ async function refresh() {
     }
     streams.forEach(render);
   } catch (e) {
+    if (e instanceof api.ApiError && e.status === 401) {
+      document.getElementById('auth').hidden = false; // the server asks who this is: not gone
+      document.getElementById('server').textContent = 'sign in to see the streams';
+      return;
+    }
     if (gone.hidden) {
       document.getElementById('server').textContent = `not answering since ${new Date().toLocaleTimeString()}`;
       markUnknown();
@@ -279,12 +284,45 @@ async function refresh() {
   }
 }
 
-document.getElementById('token-form').addEventListener('submit', (ev) => {
+async function showWho() {
+  try {
+    const s = await api.session();
+    const who = document.getElementById('who');
+    who.hidden = !(s.access === 'on' && s.signedIn);
+    if (!who.hidden) {
+      const u = s.user;
+      document.getElementById('who-name').textContent =
+        `${u.name} (${u.role}${u.streams ? ': ' + u.streams.join(', ') : ''})`;
+    }
+    if (s.access === 'on' && !s.signedIn) document.getElementById('auth').hidden = false;
+  } catch { /* the poll says the server is gone */ }
+}
+
+document.getElementById('token-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  api.setToken(document.getElementById('token').value);
-  document.getElementById('auth').hidden = true;
+  const name = document.getElementById('user');
+  const token = document.getElementById('token');
+  const message = document.getElementById('auth-message');
+  try {
+    await api.signIn(name.value, token.value);
+    token.value = ''; // the session cookie stands for it from now on
+    message.textContent = '';
+    document.getElementById('auth').hidden = true;
+    await showWho();
+    refresh();
+  } catch (e) {
+    token.value = '';
+    message.textContent = e instanceof api.ApiError ? e.message : 'The server did not answer.';
+  }
+});
+
+document.getElementById('sign-out').addEventListener('click', async () => {
+  try { await api.signOut(); } catch { /* gone: nothing to end */ }
+  document.getElementById('who').hidden = true;
+  document.getElementById('auth').hidden = false;
   refresh();
 });
 
+showWho();
 refresh();
 setInterval(refresh, POLL_MS);

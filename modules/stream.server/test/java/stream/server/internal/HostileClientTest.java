@@ -106,7 +106,7 @@ class HostileClientTest {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("POST /control HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length() + "\r\n\r\n" + body + "GET /control HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    + body.length() + "\r\n\r\n" + body + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             Raw r = readAnswerKeepOpen(s);
             assertEquals(401, r.code(), r.head());
             assertTrue(!r.head().contains("connection: close"), r.head());
@@ -129,7 +129,8 @@ class HostileClientTest {
             for (String action : List.of("start", "stop")) {
                 String b = "{\"action\":\"" + action + "\"}";
                 out.write(("POST /control HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: " + b.length()
-                        + "\r\n\r\n" + b + "GET /control HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        + "\r\n\r\n" + b + "GET /control HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 Raw post = readAnswerKeepOpen(s);
                 assertEquals(200, post.code(), post.head());
                 assertTrue(!post.head().contains("connection: close"), post.head());

@@ -53,11 +53,12 @@ class ReverseProxyTest {
                 Process nginx = startNginx(host, port);
                 try {
                     String url = "http://" + PROXY + ":8080/control";
-                    waitForProxy(remote, url);
+                    waitForProxy(remote, "http://" + PROXY + ":8080/health"); // /control asks for the token now
                     String[] noToken = curl(remote, "-X", "POST", "-d", "{\"action\":\"start\"}", url);
                     assertEquals("401", noToken[0], noToken[1]);
-                    assertTrue(noToken[1].contains("Missing or wrong bearer token"), noToken[1]);
-                    assertEquals("stopped", Json.parse(curl(remote, url)[1]).asObject().getString("status", null));
+                    assertTrue(noToken[1].contains("Unauthorized"), noToken[1]);
+                    assertEquals("401", curl(remote, url)[0], "reads through the proxy need the token too");
+                    assertEquals("stopped", Json.parse(curl(remote, "-H", "Authorization: Bearer " + TOKEN, url)[1]).asObject().getString("status", null));
 
                     String[] withToken = curl(remote, "-X", "POST", "-H", "Authorization: Bearer " + TOKEN, "-d", "{\"action\":\"start\"}", url);
                     assertEquals("200", withToken[0], withToken[1]);

@@ -83,17 +83,25 @@ class RtspServerTest {
         return err;
     }
 
-    private static JsonObject rtsp(int port, String stream) throws IOException {
-        return TestSupport.request(port, "GET", "/streams/" + stream + "/control", null).json().get("rtsp").asObject();
+    /** The token the HTTP requests of a test carry, or null (an open server). */
+    private String bearer;
+
+    private TestSupport.Response get(int port, String path) throws IOException {
+        return TestSupport.request(java.net.InetAddress.getLoopbackAddress(), port, "GET", path,
+                bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer), null);
+    }
+
+    private JsonObject rtsp(int port, String stream) throws IOException {
+        return get(port, "/streams/" + stream + "/control").json().get("rtsp").asObject();
     }
 
     /** @return the RTSP server's pid in a stream's status, or -1 while none runs */
-    private static long serverPid(int port) throws IOException {
+    private long serverPid(int port) throws IOException {
         var pid = rtsp(port, "main").get("server").asObject().get("pid");
         return pid != null && pid.isNumber() ? pid.asLong() : -1;
     }
 
-    private static void served(int port, String stream) {
+    private void served(int port, String stream) {
         TestSupport.waitUntil("stream " + stream + " served over RTSP (status rtsp.served)", Duration.ofSeconds(30), () -> {
             try {
                 return rtsp(port, stream).getBoolean("served", false);
@@ -186,6 +194,7 @@ class RtspServerTest {
     void withATokenOnlyAdminAndTheTokenPlayAndTheTokenIsShownNowhere() throws Exception {
         String token = "rtsp-secret-" + Long.toHexString(System.nanoTime());
         Server s = server(Map.of("STREAM_TOKEN", token), "--start"); // from the environment: a command line is public
+        bearer = token;
         served(s.http, "main");
         String url = "rtsp://127.0.0.1:" + s.rtsp + "/main";
         Process anonymous = ffmpeg(url, "tcp", 5);
@@ -205,9 +214,66 @@ class RtspServerTest {
         assertFalse(cmdline.contains(token), "the token is not on the RTSP server's command line");
         byte[] environ = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
         assertFalse(new String(environ, StandardCharsets.ISO_8859_1).contains(token), "nor in its environment");
-        String status = TestSupport.request(s.http, "GET", "/streams/main", null).body();
+        String status = get(s.http, "/streams/main").body();
         assertFalse(status.contains(token), "nor in the status");
         assertFalse(String.join("\n", s.process.stderr).contains(token), "nor in the server's log");
         assertFalse(String.join("\n", s.process.stdout).contains(token), "nor on its stdout");
+    }
+
+    @Test
+    void eachCredentialPlaysOnlyItsStreamsOverRtspAndADeleteRevokesIt() throws Exception {
+        String token = "rtsp-admin-" + Long.toHexString(System.nanoTime());
+        Server s = server(Map.of("STREAM_TOKEN", token));
+        bearer = token;
+        String cam = "{\"source\":\"test\",\"width\":320,\"height\":240,\"framerate\":15,\"destinations\":[\"127.0.0.1:%d\"]}";
+        for (String name : List.of("cam-a", "cam-b")) {
+            assertEquals(201, TestSupport.request(java.net.InetAddress.getLoopbackAddress(), s.http, "PUT", "/streams/" + name,
+                    Map.of("Authorization", "Bearer " + token), cam.formatted(TestSupport.freeUdpPort()).getBytes(StandardCharsets.UTF_8)).code());
+        }
+        TestSupport.Response made = TestSupport.request(java.net.InetAddress.getLoopbackAddress(), s.http, "POST", "/users",
+                Map.of("Authorization", "Bearer " + token), "{\"name\":\"garden\",\"role\":\"viewer\",\"streams\":[\"cam-a\"]}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(201, made.code(), made.body());
+        String viewer = made.json().getString("token", null);
+        for (String name : List.of("cam-a", "cam-b")) {
+            assertEquals(200, TestSupport.request(java.net.InetAddress.getLoopbackAddress(), s.http, "POST", "/streams/" + name + "/control",
+                    Map.of("Authorization", "Bearer " + token), "{\"action\":\"start\"}".getBytes(StandardCharsets.UTF_8)).code());
+            served(s.http, name);
+        }
+        String base = "rtsp://garden:" + viewer + "@127.0.0.1:" + s.rtsp + "/";
+        // ffprobe, as a camera app or Frigate would check the stream first.
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-timeout", "5000000", "-show_entries",
+                "stream=codec_name,width,height", "-of", "csv=p=0", base + "cam-a").redirectErrorStream(true).start();
+        clients.add(probe);
+        String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, probe.exitValue(), probed);
+        assertTrue(probed.contains("h264,320,240"), probed);
+        decode(base + "cam-a", "tcp");
+        Process other = ffmpeg(base + "cam-b", "tcp", 5);
+        String otherErr = stderr(other);
+        assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+        assertNotEquals(0, other.exitValue(), "a viewer of cam-a may not play cam-b");
+        // gst-rtsp-server answers a mount the credential may not access with 404 (it does not tell it exists);
+        // the admin plays the same URL right after.
+        assertTrue(otherErr.contains("404 Not Found"), () -> "cam-b: 404\n" + otherErr);
+        decode("rtsp://admin:" + token + "@127.0.0.1:" + s.rtsp + "/cam-b", "tcp");
+
+        assertEquals(200, TestSupport.request(java.net.InetAddress.getLoopbackAddress(), s.http, "DELETE", "/users/garden",
+                Map.of("Authorization", "Bearer " + token), null).code());
+        TestSupport.waitUntil("the deleted credential is refused over RTSP", Duration.ofSeconds(30), () -> {
+            try {
+                Process p = ffmpeg(base + "cam-a", "tcp", 1);
+                String e = stderr(p);
+                return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() != 0 && e.contains("401");
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+        long pid = serverPid(s.http);
+        String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        assertFalse(cmdline.contains(viewer), "the viewer's token is not on the RTSP server's command line");
+        assertFalse(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.ISO_8859_1).contains(viewer), "nor in its environment");
+        assertFalse(String.join("\n", s.process.stderr).contains(viewer), "nor in the server's log");
+        assertFalse(Files.readString(dir.resolve("state0").resolve("users.json")).contains(viewer), "nor in the users file");
     }
 }

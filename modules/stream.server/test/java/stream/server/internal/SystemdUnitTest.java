@@ -87,7 +87,7 @@ class SystemdUnitTest {
             assertTrue(u.lines().anyMatch(line::equals), "the unit has " + line);
         assertFalse(u.contains("MemoryDenyWriteExecute=yes"), "the JVM's JIT writes and runs code");
         // The codes the unit names are the ones the server documents.
-        assertTrue(Main.usageText().contains("129, 130, 143  ended by SIGHUP"), "orderly stops: 129, 130, 143");
+        assertTrue(Main.usageText().contains("130, 143  ended by Ctrl+C (SIGINT) or SIGTERM"), "orderly stops: 130, 143 (SIGHUP reloads)");
         assertTrue(Main.usageText().contains("2  usage error"), "2: a bad option, which no restart heals");
         assertEquals(2, Main.USAGE);
         assertEquals(3, Main.ENVIRONMENT);

@@ -26,7 +26,7 @@ import java.util.Set;
  * symbolic link), rotated by size: past {@value #MAX_BYTES} bytes the file becomes
  * {@code audit.log.1} and the older ones move up to {@code .}{@value #KEEP}, the oldest dropped.
  *
- * <p>Thread-safe; {@link #record} never throws: the request path must not fail because the log
+ * <p>The file is opened for each event and closed after it. Thread-safe; {@link #record} never throws: the request path must not fail because the log
  * could not be written. The first failure is logged (System.Logger "stream.server"), further
  * ones are not until a write succeeds again. No event carries a secret: the API has no place
  * for one.
@@ -110,6 +110,9 @@ public final class Audit implements Closeable {
                 ByteBuffer b = ByteBuffer.wrap(line);
                 while (b.hasRemaining()) size += out.write(b);
                 failing = false;
+                // Closed after each event: state changes are rare, and an open file would keep the
+                // state directory's file system busy (no remount read-only, no unmount).
+                closeQuietly();
             } catch (IOException | RuntimeException e) {
                 closeQuietly();
                 if (!failing) LOG.log(Level.WARNING, "audit trail " + file + " cannot be written (" + e + "); events are dropped until it can");

@@ -31,9 +31,18 @@ import java.util.function.Consumer;
  * link; a file open to other users is refused at load), and in memory as an immutable snapshot,
  * so that a delete revokes at once and {@link #authenticate} takes no lock.
  *
- * <p><b>Why SHA-256 and not PBKDF2.</b> Every secret is a token this class makes: 256 bits from
- * {@link SecureRandom}, shown once at creation ({@link Created#token}) and stored only as its
- * SHA-256. A slow hash exists to make guessing a low-entropy password expensive after the hash
+ * <p><b>Tokens are derived, so that RTSP can have them.</b> The RTSP server checks Digest itself
+ * and needs each password in clear, which a file of hashes cannot give after a restart. So a
+ * token is HMAC-SHA256 under a server key ({@value #KEY_FILE}, 32 random bytes, 0600, beside the
+ * users file) of the credential's name and a random salt of its own: 256 bits that nobody without
+ * the key can compute, shown once at creation ({@link Created#token}); the users file holds its
+ * SHA-256 and the salt, never the token, and {@link #secrets} re-derives the tokens for the RTSP
+ * process. Whoever reads the key and the users file can compute the tokens: both are the server
+ * user's own files, like a TLS key. Deleting the key invalidates every derived token for RTSP
+ * (HTTP keeps checking the hashes).
+ *
+ * <p><b>Why SHA-256 and not PBKDF2.</b> Every secret is a token this class makes, 256 bits no
+ * one can guess, stored only as its SHA-256. A slow hash exists to make guessing a low-entropy password expensive after the hash
  * leaks; a 256-bit random token cannot be guessed at any cost per guess, so PBKDF2 would add
  * nothing but 50-100 ms of CPU to every request that carries a Bearer token (a dashboard polling
  * once a second, a Prometheus scraper, every WHEP request). One SHA-256 and a constant-time
@@ -59,10 +68,27 @@ public final class Users {
     private static final int TOKEN_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> CREATE_MEMBERS = Set.of("name", "role", "streams");
-    private static final Set<String> FILE_MEMBERS = Set.of("name", "role", "streams", "sha256", "created");
+    private static final Set<String> FILE_MEMBERS = Set.of("name", "role", "streams", "sha256", "created", "salt");
+    /** The server's secret from which tokens are derived, in the state directory beside {@value #FILE}. */
+    public static final String KEY_FILE = "users.key";
+    private static final int KEY_BYTES = 32, SALT_BYTES = 16;
 
-    /** A credential as stored: who, the SHA-256 of its token, when it was made. */
-    private record Entry(Principal principal, byte[] hash, Instant created) {}
+    /**
+     * A credential as stored: who, the SHA-256 of its token, when it was made, and the salt its
+     * token was derived with (null for a token that was not derived: it cannot be given to RTSP).
+     */
+    private record Entry(Principal principal, byte[] hash, Instant created, byte[] salt) {}
+
+    /**
+     * A credential with its token in clear, re-derived for a process that must check it itself
+     * (the RTSP server's Digest authentication needs the password). Never logged: toString hides it.
+     */
+    public record Secret(Principal principal, String token) {
+        @Override
+        public String toString() {
+            return "Secret[" + principal + ", token=(hidden)]";
+        }
+    }
 
     /** A new credential and its token: the only time the token is known. */
     public record Created(Principal principal, String token) {
@@ -88,8 +114,12 @@ public final class Users {
 
     private final Path file;
     private final Entry tokenEntry; // may be null
+    private String serverToken; // --token, or null: given to RTSP as it is
+    private byte[] key; // the derivation key (users.key), or null before the first credential; guarded by writeLock for writes
+
     private final Object writeLock = new Object();
     private final List<Consumer<String>> onDelete = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onChange = new CopyOnWriteArrayList<>();
     private volatile List<Entry> entries;
 
     private Users(Path file, Entry tokenEntry, List<Entry> entries) {
@@ -111,10 +141,19 @@ public final class Users {
         Entry token = null;
         if (serverToken != null) {
             if (serverToken.isEmpty()) throw new IllegalArgumentException("--token is empty");
-            token = new Entry(Principal.of(TOKEN_USER, Role.ADMIN), sha256(serverToken), Instant.EPOCH);
+            token = new Entry(Principal.of(TOKEN_USER, Role.ADMIN), sha256(serverToken), Instant.EPOCH, null);
         }
         List<Entry> entries = PrivateFiles.checkPrivate(file) ? parse(file, Files.readString(file, StandardCharsets.UTF_8)) : List.of();
-        return new Users(file, token, entries);
+        Users users = new Users(file, token, entries);
+        users.serverToken = serverToken;
+        Path keyFile = stateDir.resolve(KEY_FILE);
+        if (PrivateFiles.checkPrivate(keyFile)) {
+            byte[] key = Files.readAllBytes(keyFile);
+            if (key.length != KEY_BYTES) throw new FileException(keyFile + ": not a key this server wrote (" + key.length + " bytes, not " + KEY_BYTES
+                    + "); remove it and the users file, then create the credentials again");
+            users.key = key;
+        }
+        return users;
     }
 
     private static List<Entry> parse(Path file, String text) throws FileException {
@@ -165,9 +204,19 @@ public final class Users {
             hash = null;
         }
         if (hash == null || hash.length != 32) throw new IllegalArgumentException("\"sha256\" must be the 43-character base64url SHA-256 of the token");
+        JsonValue sv = o.get("salt");
+        byte[] salt = null;
+        if (sv != null) {
+            try {
+                salt = sv.isString() ? Base64.getUrlDecoder().decode(sv.asString()) : null;
+            } catch (IllegalArgumentException e) {
+                salt = null;
+            }
+            if (salt == null || salt.length != SALT_BYTES) throw new IllegalArgumentException("\"salt\" must be 16 bytes in base64url");
+        }
         JsonValue c = o.get("created");
         try {
-            return new Entry(p, hash, Instant.parse(c != null && c.isString() ? c.asString() : ""));
+            return new Entry(p, hash, Instant.parse(c != null && c.isString() ? c.asString() : ""), salt);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("\"created\" must be a UTC time such as 2026-11-26T15:04:05Z");
         }
@@ -220,19 +269,27 @@ public final class Users {
         Objects.requireNonNull(principal, "principal");
         if (!Text.validName(principal.name()) || principal.name().equals(TOKEN_USER))
             throw new IllegalArgumentException("name '" + Text.clip(principal.name()) + "': use " + Text.NAME_RULE + ", not '" + TOKEN_USER + "'");
-        byte[] raw = new byte[TOKEN_BYTES];
-        RANDOM.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        String token;
         synchronized (writeLock) {
+            if (key == null) {
+                byte[] k = new byte[KEY_BYTES];
+                RANDOM.nextBytes(k);
+                PrivateFiles.writeAtomically(file.resolveSibling(KEY_FILE), k);
+                key = k;
+            }
+            token = derive(key, principal.name(), salt);
             List<Entry> now = entries;
             if (now.stream().anyMatch(e -> e.principal().name().equals(principal.name())))
                 throw new IllegalStateException("a credential named '" + principal.name() + "' exists already; delete it first to give a new token");
             if (now.size() >= MAX_USERS) throw new IllegalStateException("there are " + MAX_USERS + " credentials already; delete some first");
             List<Entry> next = new ArrayList<>(now);
-            next.add(new Entry(principal, sha256(token), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+            next.add(new Entry(principal, sha256(token), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), salt));
             save(next);
             entries = List.copyOf(next);
         }
+        changed();
         return new Created(principal, token);
     }
 
@@ -253,7 +310,41 @@ public final class Users {
             entries = List.copyOf(next);
         }
         for (Consumer<String> l : onDelete) l.accept(name);
+        changed();
         return true;
+    }
+
+    /**
+     * Reads the file again (SIGHUP: an operator edited or restored it): the credentials in it
+     * replace those in memory; a credential no longer there is revoked as by {@link #delete}.
+     * When the file is damaged or unsafe, nothing changes and the problem is thrown.
+     * @return how many credentials the file holds now
+     * @throws IOException naming the file and what is wrong
+     */
+    public int reload() throws IOException {
+        List<String> gone = new ArrayList<>();
+        int n;
+        synchronized (writeLock) {
+            List<Entry> next = PrivateFiles.checkPrivate(file) ? parse(file, Files.readString(file, StandardCharsets.UTF_8)) : List.of();
+            Path keyFile = file.resolveSibling(KEY_FILE);
+            if (PrivateFiles.checkPrivate(keyFile)) {
+                byte[] k = Files.readAllBytes(keyFile);
+                if (k.length == KEY_BYTES) key = k;
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (Entry e : next) names.add(e.principal().name());
+            for (Entry e : entries) if (!names.contains(e.principal().name())) gone.add(e.principal().name());
+            entries = List.copyOf(next);
+            n = next.size();
+        }
+        for (String name : gone) for (Consumer<String> l : onDelete) l.accept(name);
+        changed();
+        return n;
+    }
+
+    /** @return the file the credentials are kept in */
+    public Path file() {
+        return file;
     }
 
     /** @param listener told the name of every deleted credential, after the delete (e.g. {@link Sessions#revoke}) */
@@ -310,10 +401,65 @@ public final class Users {
 
     private void save(List<Entry> list) throws IOException {
         JsonArray a = new JsonArray();
-        for (Entry e : list)
-            a.add(e.principal().toJson().add("sha256", Base64.getUrlEncoder().withoutPadding().encodeToString(e.hash())).add("created", e.created().toString()));
+        for (Entry e : list) {
+            JsonObject o = e.principal().toJson().add("sha256", Base64.getUrlEncoder().withoutPadding().encodeToString(e.hash())).add("created", e.created().toString());
+            if (e.salt() != null) o.add("salt", Base64.getUrlEncoder().withoutPadding().encodeToString(e.salt()));
+            a.add(o);
+        }
         String text = new JsonObject().add("version", 1).add("users", a).toString(WriterConfig.PRETTY_PRINT) + "\n";
         PrivateFiles.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A token: HMAC-SHA256 under the server's key of the name and a salt of its own, 256 bits as
+     * unguessable as random ones without the key; with it, the server can give each token again
+     * to the RTSP process (Digest needs the password in clear), while the users file holds only
+     * hashes and salts. A new salt per credential gives a re-created name a new token.
+     */
+    private static String derive(byte[] key, String name, byte[] salt) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            mac.update(("stream-server credential\0" + name + "\0").getBytes(StandardCharsets.UTF_8));
+            byte[] out = mac.doFinal(salt);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
+    }
+
+    /**
+     * Every credential whose token the server can give again, with it: --token's (named
+     * {@value #TOKEN_USER}) and each derived one whose hash still matches (a credential from an
+     * older file or under a replaced key is left out, and cannot use RTSP).
+     * @return the credentials and their tokens, for the RTSP process only
+     */
+    public List<Secret> secrets() {
+        List<Secret> out = new ArrayList<>();
+        if (tokenEntry != null && serverToken != null) out.add(new Secret(tokenEntry.principal(), serverToken));
+        byte[] k = key;
+        if (k == null) return out;
+        for (Entry e : entries) {
+            if (e.salt() == null) continue;
+            String t = derive(k, e.principal().name(), e.salt());
+            if (MessageDigest.isEqual(sha256(t), e.hash())) out.add(new Secret(e.principal(), t));
+        }
+        return out;
+    }
+
+    /** @param listener told after every change of the credentials (create, delete, reload) */
+    public void onChange(Runnable listener) {
+        onChange.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void changed() {
+        for (Runnable r : onChange) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                System.getLogger("stream.server").log(System.Logger.Level.WARNING, "after a change of the credentials: " + e);
+            }
+        }
     }
 
     static byte[] sha256(String secret) {

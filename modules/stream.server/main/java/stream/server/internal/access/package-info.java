@@ -1,7 +1,10 @@
 /**
  * Who may watch and who may act: credentials with roles and per-stream limits, sessions, the
  * failure throttle, the audit trail, TLS from PEM files with reload on SIGHUP. Self-contained
- * (the JDK and minimal-json only); nothing here is wired into the HTTP edge yet.
+ * (the JDK and minimal-json only). Wired in by stream.server.StreamServer (start, reload on
+ * SIGHUP, RTSP's credentials from {@link stream.server.internal.access.Users#secrets}), the HTTP
+ * edge's AccessControl filter and HttpEndpoint (HTTPS), and Main ({@code --tls-cert},
+ * {@code --tls-key}, {@code --make-cert}); the note below is how.
  *
  * <h2>The pieces</h2>
  * <ul>

@@ -31,6 +31,11 @@ public final class ApiError extends Exception {
         this(code, error, hint, Map.of(), Json.object());
     }
 
+    /** @return an error answered with these headers too (e.g. WWW-Authenticate with a 401) */
+    public static ApiError withHeaders(int code, String error, String hint, Map<String, String> headers) {
+        return new ApiError(code, error, hint, Map.copyOf(headers), Json.object());
+    }
+
     private ApiError(int code, String error, String hint, Map<String, String> headers, JsonObject extra) {
         super(error, null, false, false);
         this.code = code;

@@ -57,6 +57,11 @@ public final class RtspFeature implements Feature<StreamFeature> {
         if (service != null) service.close();
     }
 
+    /** The credentials changed: the RTSP process is told (in order with the streams' requests). */
+    public void usersChanged() {
+        if (service != null) service.usersChanged();
+    }
+
     /** @return how it serves */
     public RtspConfig config() {
         return config;

@@ -97,6 +97,26 @@ final class RtspService implements AutoCloseable {
         }
     }
 
+    /** The credentials changed (created, deleted, reloaded): the running process gets them now; a later one at its start. */
+    void usersChanged() {
+        later(() -> send(auth(config.users().get())));
+    }
+
+    /** @return the auth request: each user's name, token and streams (secrets: only ever on the process's stdin) */
+    private JsonObject auth(List<RtspConfig.User> users) {
+        JsonArray list = new JsonArray();
+        for (RtspConfig.User u : users) {
+            JsonObject o = new JsonObject().add("user", u.name()).add("password", u.password());
+            if (u.streams() != null) {
+                JsonArray s = new JsonArray();
+                u.streams().stream().sorted().forEach(s::add);
+                o.add("streams", s);
+            }
+            list.add(o);
+        }
+        return new JsonObject().add("op", "auth").add("users", list).add("basic", config.basicAllowed());
+    }
+
     /** A stream's child ended: its RTSP clients see the end. @param name the stream */
     void ended(String name) {
         send(new JsonObject().add("op", "endStream").add("name", name));
@@ -158,11 +178,8 @@ final class RtspService implements AutoCloseable {
             self[0] = child;
             starts++;
             running = child;
-            if (!config.users().isEmpty()) {
-                JsonArray users = new JsonArray();
-                config.users().forEach((user, password) -> users.add(new JsonObject().add("user", user).add("password", password)));
-                child.call(new JsonObject().add("op", "auth").add("users", users).add("basic", config.basicAllowed()), CALL_TIMEOUT);
-            }
+            List<RtspConfig.User> now = config.users().get();
+            if (!now.isEmpty()) child.call(auth(now), CALL_TIMEOUT);
             return child;
         } catch (IOException e) {
             lastExit = new JsonObject().add("description", "could not start: " + e.getMessage()).add("at", Instant.now().toString());

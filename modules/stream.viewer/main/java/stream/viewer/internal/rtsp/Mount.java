@@ -52,9 +52,16 @@ final class Mount {
                 + " ! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )";
     }
 
-    /** @return (full) a new shared factory for this mount */
-    Pointer newFactory() {
+    /** The factory mounted (the mount points hold it; valid while mounted), or null before. */
+    private Pointer factory;
+
+    /**
+     * @param roles the roles besides {@link RtspServer#ROLE} that may play it (users limited to streams)
+     * @return (full) a new shared factory for this mount
+     */
+    synchronized Pointer newFactory(java.util.List<String> roles) {
         Pointer factory = RTSP.gst_rtsp_media_factory_new();
+        this.factory = factory;
         RTSP.gst_rtsp_media_factory_set_launch(factory, launch());
         RTSP.gst_rtsp_media_factory_set_shared(factory, true);
         int protocols = RtspLib.LOWER_TRANS_TCP | RtspLib.LOWER_TRANS_UDP;
@@ -76,8 +83,17 @@ final class Mount {
         Pointer role = GST.gst_structure_new_from_string(
                 RtspServer.ROLE + ", media.factory.access=(boolean)true, media.factory.construct=(boolean)true");
         RTSP.gst_rtsp_media_factory_add_role_from_structure(factory, role);
+        for (String r : roles) permit(r);
         GOBJECT.g_signal_connect_data(factory, "media-configure", onConfigure, null, null, 0);
         return factory;
+    }
+
+    /** Lets a role (a user limited to some streams, this one among them) play this mount from now on. */
+    synchronized void permit(String role) {
+        if (factory == null) return;
+        Pointer s = GST.gst_structure_new_from_string(role + ", media.factory.access=(boolean)true, media.factory.construct=(boolean)true");
+        if (s == null) throw new IllegalArgumentException("not a role name: " + role);
+        RTSP.gst_rtsp_media_factory_add_role_from_structure(factory, s);
     }
 
     /** A new media for this mount (the first client after none): count what its payloader makes. */

@@ -199,7 +199,18 @@ public final class RtspGateway {
                 throw new Refusal(400, "users[" + i + "].user must be non-empty and without ':'", null);
             }
             if (password.isEmpty()) throw new Refusal(400, "users[" + i + "].password is empty", null);
-            users.add(new RtspServer.User(user, password));
+            JsonValue streams = u.asObject().get("streams");
+            java.util.Set<String> only = null;
+            if (streams != null) {
+                if (!streams.isArray()) throw new Refusal(400, "users[" + i + "].streams must be an array of stream names", null);
+                only = new java.util.TreeSet<>();
+                for (JsonValue s : streams.asArray()) {
+                    if (!s.isString() || !s.asString().matches("[a-z0-9][a-z0-9-]{0,31}"))
+                        throw new Refusal(400, "users[" + i + "].streams: a stream name is a-z 0-9 and -", null);
+                    only.add(s.asString());
+                }
+            }
+            users.add(new RtspServer.User(user, password, only));
         }
         server.setAuth(List.copyOf(users), basic);
         Log.info(users.isEmpty() ? "auth: open access" : "auth: " + users.size() + " user(s), Digest"

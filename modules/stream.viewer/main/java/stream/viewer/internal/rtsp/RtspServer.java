@@ -25,11 +25,16 @@ final class RtspServer implements AutoCloseable {
     /** The role every user's token carries and every factory permits (see {@link Mount#newFactory}). */
     static final String ROLE = "viewer";
 
-    /** A user allowed to play every mount. The password never leaves this process. */
-    record User(String name, String password) {
+    /**
+     * A user allowed to play every mount, or only the mounts of some streams. The password never
+     * leaves this process.
+     * @param streams the streams it may play, or null for every stream
+     */
+    record User(String name, String password, java.util.Set<String> streams) {
         User {
             Objects.requireNonNull(name);
             Objects.requireNonNull(password);
+            if (streams != null) streams = java.util.Set.copyOf(streams);
         }
 
         @Override
@@ -97,7 +102,7 @@ final class RtspServer implements AutoCloseable {
     /** Mounts the stream at /NAME. @throws IllegalStateException when that name is mounted already */
     synchronized void mount(Mount mount) {
         if (mounts.containsKey(mount.name)) throw new IllegalStateException(mount.path + " is mounted already");
-        Pointer factory = mount.newFactory();
+        Pointer factory = mount.newFactory(limitedRoles.getOrDefault(mount.name, List.of()));
         RTSP.gst_rtsp_mount_points_add_factory(mountPoints, mount.path, factory); // takes our reference
         mounts.put(mount.name, mount);
     }
@@ -209,27 +214,41 @@ final class RtspServer implements AutoCloseable {
      * {@code basic}. Connections already made keep the auth they were made with. An empty list
      * opens every mount to everyone.
      */
-    void setAuth(List<User> users, boolean basic) {
+    synchronized void setAuth(List<User> users, boolean basic) {
         if (users.isEmpty()) {
+            limitedRoles = Map.of();
             RTSP.gst_rtsp_server_set_auth(server, null);
             return;
         }
+        // A user limited to streams gets a role of its own, new at every auth (so that no role of
+        // an earlier one, still on a factory, is carried by any token), permitted on its streams'
+        // factories only; gst-rtsp-server answers 401 to its requests for other mounts.
+        long generation = ++authGeneration;
+        Map<String, List<String>> roles = new java.util.HashMap<>();
         Pointer auth = RTSP.gst_rtsp_auth_new();
-        Pointer token = RTSP.gst_rtsp_token_new("media.factory.role", RtspLib.G_TYPE_STRING, ROLE, null);
         for (User user : users) {
+            String role = user.streams() == null ? ROLE : "g" + generation + "." + user.name();
+            if (user.streams() != null) for (String s : user.streams()) roles.computeIfAbsent(s, k -> new java.util.ArrayList<>()).add(role);
+            Pointer token = RTSP.gst_rtsp_token_new("media.factory.role", RtspLib.G_TYPE_STRING, role, null);
             RTSP.gst_rtsp_auth_add_digest(auth, user.name(), user.password(), token);
             if (basic) {
                 Pointer encoded = RTSP.gst_rtsp_auth_make_basic(user.name(), user.password());
                 RTSP.gst_rtsp_auth_add_basic(auth, encoded.getString(0, "US-ASCII"), token);
                 GLIB.g_free(encoded);
             }
+            GST.gst_mini_object_unref(token);
         }
+        limitedRoles = Map.copyOf(roles);
+        for (Mount m : mounts.values()) for (String role : limitedRoles.getOrDefault(m.name, List.of())) m.permit(role);
         RTSP.gst_rtsp_auth_set_supported_methods(auth,
                 basic ? RtspLib.AUTH_DIGEST | RtspLib.AUTH_BASIC : RtspLib.AUTH_DIGEST);
         RTSP.gst_rtsp_server_set_auth(server, auth);
         GOBJECT.g_object_unref(auth);
-        GST.gst_mini_object_unref(token);
     }
+
+    /** Per stream, the roles of the users limited to streams that may play it (guarded by this). */
+    private Map<String, List<String>> limitedRoles = Map.of();
+    private long authGeneration; // guarded by this
 
     /** Stops the main loop; the process ends right after (the library's sockets close with it). */
     @Override

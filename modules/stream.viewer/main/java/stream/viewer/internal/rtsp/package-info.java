@@ -19,6 +19,7 @@
  * {"id":3,"op":"endStream","name":"main"}                        {"id":3,"ended":"main","disconnected":0}
  * {"id":4,"op":"removeStream","name":"main"}                     {"id":4,"removed":"main"}
  * {"id":5,"op":"auth","users":[{"user":"u","password":"p"}],"basic":false}   {"id":5,"users":1,"basic":false}
+ *   (a user may carry "streams":["cam-a"]: it then plays those mounts only; without, every mount)
  * {"id":6,"op":"stats"}   {"id":6,"streams":{"main":{"clients":2,"rtpPort":…,"payloadBytes":…}},"port":8554}
  * refusals:               {"id":1,"error":"…","status":400,"hint":"…"}
  * events (no id):         {"event":"ready","pid":…,"port":8554}

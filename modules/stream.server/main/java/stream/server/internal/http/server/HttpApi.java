@@ -1,5 +1,6 @@
 package stream.server.internal.http.server;
 
+import stream.server.internal.access.Rights;
 import stream.server.internal.feature.FeatureRoute;
 import stream.server.internal.feature.Features;
 import stream.server.internal.http.Answers;
@@ -39,24 +40,25 @@ public final class HttpApi {
 
     private final StreamRegistry registry;
     private final RequestGuard guard;
+    private final AccessControl access;
     private final Metrics.RequestCounter requests = new Metrics.RequestCounter();
 
-    private HttpApi(StreamRegistry registry, RequestGuard guard) {
+    private HttpApi(StreamRegistry registry, RequestGuard guard, AccessControl access) {
         this.registry = registry;
         this.guard = guard;
+        this.access = access;
     }
 
     /**
      * Serves the API of the registry's streams on the server.
      * @param http the server, not yet started
      * @param registry the streams; /control and /stream.sdp mean main
-     * @param token the bearer token for state changes, or null for none
-     * @param trustLoopback whether loopback needs no token
+     * @param access who may watch and act (the credentials are checked there, not in the guard)
      * @param allowedOrigins the web origins allowed to change the stream
      */
-    public static void install(HttpServer http, StreamRegistry registry, String token, boolean trustLoopback, java.util.List<String> allowedOrigins) {
-        HttpApi api = new HttpApi(registry, new RequestGuard(token, trustLoopback, allowedOrigins));
-        StreamControl control = new StreamControl(registry);
+    static void install(HttpServer http, StreamRegistry registry, AccessControl access, java.util.List<String> allowedOrigins) {
+        HttpApi api = new HttpApi(registry, new RequestGuard(null, false, allowedOrigins), access);
+        StreamControl control = new StreamControl(registry, access::checkControlBody);
         api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Handlers.handler(ex -> control.status(ex, registry.main())),
                 HttpHandlers.handleOrElse(POST, Handlers.handler(ex -> {
                     api.authorize(ex);
@@ -77,6 +79,12 @@ public final class HttpApi {
         }
         api.context(http, "/metrics", readOnly(api::metrics));
         api.context(http, "/health", readOnly(HttpApi::health));
+        api.filters(http.createContext(Rights.USERS_PATH, Handlers.handler(ex -> {
+            String p = ex.rawPath();
+            if (!p.equals(Rights.USERS_PATH) && !p.startsWith(Rights.USERS_PATH + "/")) throw notFound(ex, registry.features());
+            access.users(ex);
+        })));
+        api.context(http, Rights.SESSION_PATH, Handlers.handler(access::session));
         // jdk.httpserver matches contexts by prefix: this one gets /streams and everything below it.
         HttpContext streams = http.createContext(StreamsApi.PATH, new StreamsApi(registry, control, api::authorize).handler());
         api.filters(streams);
@@ -97,6 +105,7 @@ public final class HttpApi {
     private void filters(HttpContext c) {
         c.getFilters().add(new RequestCounting(requests));
         c.getFilters().add(guard);
+        c.getFilters().add(access);
     }
 
     static HttpHandler readOnly(Handlers.Resource resource) {

@@ -24,6 +24,9 @@ public final class Routes {
             "GET|POST /streams/NAME/control    /control of that stream",
             "GET  /streams/NAME/stream.sdp     /stream.sdp of that stream",
             "GET  /metrics                     Prometheus text",
+            "GET|POST /users                   credentials (admin): POST {\"name\",\"role\",\"streams\"?} answers the token once",
+            "DELETE /users/NAME                revoke a credential and its sessions at once (admin)",
+            "GET|POST|DELETE /session          the dashboard's sign-in: POST {\"name\",\"token\"} sets a session cookie",
             "GET  /health                      {\"status\":\"ok\"}",
             "GET  /                            the dashboard");
 

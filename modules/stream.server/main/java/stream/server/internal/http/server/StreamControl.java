@@ -20,11 +20,23 @@ import java.util.Optional;
  * top level and for every stream under {@code /streams/{name}/}. Authorization is the caller's.
  */
 final class StreamControl {
-    private final StreamRegistry registry;
+    /** What a start's settings need beyond start/stop (an admin's for any but record): a 403 when missing. */
+    @FunctionalInterface
+    interface BodyCheck {
+        /** @throws ApiError 403 naming the missing right */
+        void check(Exchange ex, String stream, JsonObject body) throws ApiError;
+    }
 
-    /** @param registry the streams, for the conflict check of a start with settings */
-    StreamControl(StreamRegistry registry) {
+    private final StreamRegistry registry;
+    private final BodyCheck bodyCheck;
+
+    /**
+     * @param registry the streams, for the conflict check of a start with settings
+     * @param bodyCheck the rights a request's settings need
+     */
+    StreamControl(StreamRegistry registry, BodyCheck bodyCheck) {
         this.registry = registry;
+        this.bodyCheck = bodyCheck;
     }
 
     void status(Exchange ex, Stream stream) throws IOException {
@@ -57,6 +69,7 @@ final class StreamControl {
     void post(Exchange ex, Stream stream) throws IOException, ApiError {
         Supervisor supervisor = stream.supervisor();
         JsonObject request = ControlRequest.read(ex);
+        bodyCheck.check(ex, stream.name(), request);
         String action = request.getString("action", "");
         boolean hasSettings = request.size() > 1;
         if (action.equals("stop") && hasSettings)

@@ -138,7 +138,7 @@ final class StreamsApi {
 
     private void list(Exchange ex) throws IOException {
         JsonArray a = new JsonArray();
-        for (Stream s : registry.all()) a.add(s.entry());
+        for (Stream s : registry.all()) if (AccessControl.sees(ex, s.name())) a.add(s.entry());
         Answers.json(ex, 200, Json.object().add("streams", a));
     }
 
