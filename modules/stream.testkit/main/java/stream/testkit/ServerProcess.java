@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
     /** The line the server prints once it listens; group 1 is its base URL. */
-    private static final Pattern LISTENING = Pattern.compile("^stream-server listening on (http://\\S+?:(\\d+))/control");
+    private static final Pattern LISTENING = Pattern.compile("^stream-server listening on (https?://\\S+?:(\\d+))/control");
     private static final Duration START = Duration.ofSeconds(60);
 
     private final Process process;
