@@ -44,16 +44,19 @@ public final class Stream implements AutoCloseable, StreamView {
     private final Path mediaDir;
     private final Supervisor supervisor;
     private final RtpTap tap;
+    private final RtpTap audioTap;
     private final EventQueue events;
     private volatile Map<Feature<?>, StreamFeature> parts = Map.of();
     private volatile StreamDefinition definition;
 
-    private Stream(String name, String gstLaunch, Path mediaDir, Supervisor supervisor, RtpTap tap, StreamDefinition definition) {
+    private Stream(String name, String gstLaunch, Path mediaDir, Supervisor supervisor, RtpTap tap, RtpTap audioTap,
+                   StreamDefinition definition) {
         this.name = name;
         this.gstLaunch = gstLaunch;
         this.mediaDir = mediaDir;
         this.supervisor = supervisor;
         this.tap = tap;
+        this.audioTap = audioTap;
         this.definition = definition;
         this.events = new EventQueue(name);
     }
@@ -74,14 +77,21 @@ public final class Stream implements AutoCloseable, StreamView {
     static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, Path mediaDir,
                        Features features) throws IOException {
         StreamName.check(name); // before anything is bound
-        RtpTap tap;
+        RtpTap tap, audioTap;
         try {
             tap = RtpTap.open();
         } catch (IOException e) {
             throw new IOException("cannot bind a loopback UDP port for the statistics of stream '" + name + "': " + e.getMessage(), e);
         }
+        try {
+            audioTap = RtpTap.open();
+        } catch (IOException e) {
+            tap.close();
+            throw new IOException("cannot bind a loopback UDP port for the audio of stream '" + name + "': " + e.getMessage(), e);
+        }
         Supervisor supervisor = new Supervisor(name, gstLaunch, definition.plan(), pidFile, tap);
-        Stream s = new Stream(name, gstLaunch, mediaDir, supervisor, tap, definition);
+        supervisor.audioTap(audioTap);
+        Stream s = new Stream(name, gstLaunch, mediaDir, supervisor, tap, audioTap, definition);
         supervisor.events(s.new ChildEvents());
         supervisor.startWatchdog();
         s.parts = features.attach(s);
@@ -135,6 +145,11 @@ public final class Stream implements AutoCloseable, StreamView {
     @Override
     public RtpTap rtp() {
         return tap;
+    }
+
+    @Override
+    public RtpTap audioRtp() {
+        return audioTap;
     }
 
     @Override
@@ -195,6 +210,12 @@ public final class Stream implements AutoCloseable, StreamView {
     /** @return the status of GET /control: the supervisor's, then each feature's members */
     public JsonObject status() {
         JsonObject o = supervisor.status();
+        StreamSettings running = supervisor.plan().settings();
+        if (running.hasAudio()) { // only with sound: a stream without keeps its status as it was
+            JsonObject audio = Json.object().add("source", running.get(StreamSettings.AUDIO));
+            if (supervisor.childStartedAt() != null) audio.add("rtp", audioTap.snapshot().toJson());
+            o.add("audio", audio);
+        }
         for (StreamFeature p : parts.values()) {
             try {
                 p.addStatus(o);
@@ -241,6 +262,7 @@ public final class Stream implements AutoCloseable, StreamView {
                 }
                 events.close();
                 tap.close();
+                audioTap.close();
             }
         }
     }
