@@ -33,6 +33,8 @@ final class ViewerPipeline {
     /** The caps of the original design, plus the encoding name rtph264depay wants. */
     private static final String RTP_CAPS =
             "application/x-rtp,media=video,payload=96,clock-rate=90000,encoding-name=H264";
+    private static final String AUDIO_CAPS =
+            "application/x-rtp,media=audio,payload=97,clock-rate=48000,encoding-name=OPUS";
 
     /** Kept in a field: the GC must not take the pipeline (nor the probes and listeners) while it plays. */
     private final Pipeline pipeline;
@@ -89,6 +91,20 @@ final class ViewerPipeline {
             d.append("tee name=t t. ! queue ! ").append(sinkDesc)
                     .append(" t. ! queue leaky=downstream max-size-buffers=1 ! valve name=snapvalve")
                     .append(" ! videoconvert ! video/x-raw,format=RGB ! fakesink name=snap sync=false async=false");
+        }
+        if (!options.mute() && options.port() <= 65533) {
+            // The stream's sound, when it has any, comes as Opus on port + 2 (see the server's README).
+            var a = new StringBuilder(" udpsrc name=asrc port=").append(options.port() + 2);
+            if (options.multicastGroup() != null) {
+                a.append(" address=").append(options.multicastGroup()).append(" auto-multicast=true");
+                if (options.bindAddress() != null) a.append(" multicast-iface=").append(interfaceOf(options.bindAddress()));
+            } else if (options.bindAddress() != null) {
+                a.append(" address=").append(options.bindAddress());
+            }
+            a.append(" reuse=true caps=\"").append(AUDIO_CAPS).append('"')
+                    .append(" ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec name=adec ! audioconvert ! audioresample ! ")
+                    .append(sink.equals("fakesink") ? "fakesink sync=false async=false" : "autoaudiosink async=false");
+            d.append(a);
         }
         return d.toString();
     }
@@ -150,6 +166,18 @@ final class ViewerPipeline {
     void onFrame(Consumer<Pad> onFrame) {
         probe("sink", "sink", (pad, info) -> {
             onFrame.accept(pad);
+            return PadProbeReturn.OK;
+        });
+    }
+
+    /**
+     * Calls back for every decoded block of sound (only built without --mute).
+     * @param onAudio called on the streaming thread; must return quickly
+     */
+    void onAudio(Runnable onAudio) {
+        if (pipeline.getElementByName("adec") == null) return;
+        probe("adec", "src", (pad, info) -> {
+            onAudio.run();
             return PadProbeReturn.OK;
         });
     }
