@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>The test tone: {@code audiotestsrc wave=ticks} plays {@value #TONE_HZ} Hz for
  * {@value #BEEP_MILLIS} ms at the start of every second of the pipeline's running time, the
- * moments the test pattern's flash turns white (see {@link stream.server.internal.supervisor.StreamPlan}).
+ * moments the test pattern's flash turns white (the flash is made where the pipeline is, in the supervisor's StreamPlan).
  *
  * @param kind what it is
  * @param device the device for pulsesrc or alsasrc, or null for the default one
