@@ -134,13 +134,14 @@ public record StreamPlan(StreamSettings settings, Source source) {
         a.addAll(List.of("rtpbin", "name=rb"));
         a.addAll(source.arguments());
         if (audio.kind() == AudioSource.Kind.TEST) {
-            // The flash: videotestsrc pattern=blink at 2 fps alternates black and white, starting black;
-            // offset by half a second its white frames cover [n, n + 0.5 s) of running time, when the tone beeps.
+            // The flash: videotestsrc pattern=blink at 2 fps alternates its two colours frame by frame, the
+            // background first: with white as the background its white frames cover [n, n + 0.5 s) of running
+            // time, when the tone beeps (measured in a recorded segment: flash and beep start together).
             int side = Math.max(16, (s.get(HEIGHT) / 6) & ~1);
             a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
                     "video/x-raw,format=I420,width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT) + ",framerate=" + s.framerate() + "/1",
                     "!", "compositor", "name=flash", "sink_1::xpos=0", "sink_1::ypos=0",
-                    "videotestsrc", "is-live=true", "pattern=blink", "timestamp-offset=500000000", "!",
+                    "videotestsrc", "is-live=true", "pattern=blink", "foreground-color=0xff000000", "background-color=0xffffffff", "!",
                     "video/x-raw,format=I420,width=" + side + ",height=" + side + ",framerate=2/1", "!", "flash.", "flash."));
         }
         a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
