@@ -229,6 +229,15 @@ class AudioTest {
         List<String> clipIn = input("-i", clip.toString());
         assertEquals(VIDEO_AND_OPUS, streams(clipIn));
         assertTone(toneOf(clipIn, 10, dir.resolve("clip.pcm")), "in the clip");
+
+        // The writers' FIFOs are unlinked once their children have them open: none is left in the temporary folder.
+        TestSupport.waitUntil("no stream-mp4-audio folder left in " + System.getProperty("java.io.tmpdir"), Duration.ofSeconds(10), () -> {
+            try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                return s.noneMatch(p -> p.getFileName().toString().startsWith("stream-mp4-audio"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     private static List<Path> mp4s(Path folder) {

@@ -51,6 +51,7 @@ public final class Mp4Writer {
     // With sound: the FIFO (held open read-write, so neither side's open blocks) and its packets.
     private final AudioPipe audio;
     private volatile long firstVideoNanos = Long.MIN_VALUE, lastAudioNanos = Long.MIN_VALUE;
+    private volatile boolean audioOpened; // the child has the FIFO open: its name is gone, nothing is left behind
 
     /** The audio input of a writer with sound: a FIFO in a private folder, open for writing. */
     private record AudioPipe(Path dir, Path fifo, java.io.RandomAccessFile out, LinkedBlockingQueue<byte[]> queue) {
@@ -175,6 +176,9 @@ public final class Mp4Writer {
      */
     private void feedAudio() {
         try (java.io.RandomAccessFile out = audio.out()) {
+            // Once both ends are open the FIFO's name is not needed: removed now, a server killed later leaves nothing.
+            awaitAudioOpened();
+            AudioPipe.remove(audio.dir(), audio.fifo());
             while (true) {
                 byte[] p = audio.queue().take();
                 if (p == AUDIO_END) {
@@ -196,8 +200,9 @@ public final class Mp4Writer {
     }
 
     private void awaitAudioOpened() throws InterruptedException {
+        if (audioOpened) return;
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (process.isAlive() && !opened(audio.fifo())) {
+        while (process.isAlive() && !(audioOpened = opened(audio.fifo()))) {
             if (System.nanoTime() > deadline) { // stuck before its first read: nothing else would end it
                 process.destroyForcibly();
                 return;
