@@ -54,6 +54,7 @@ public final class Viewer implements AutoCloseable {
     private volatile String endMessage = "";
     /** Kept in a field: the GC must not take the pipeline while it plays. */
     private ViewerPipeline pipeline;
+    private volatile boolean soundTold; // the first decoded sound was reported
     private Snapshot snapshot;
 
     private Viewer(ViewerOptions options, Consumer<String> progress) {
@@ -195,6 +196,12 @@ public final class Viewer implements AutoCloseable {
         pipeline.onEnd(this::finish);
         pipeline.onPacket(this::onPacket);
         pipeline.onFrame(this::onFrame);
+        pipeline.onAudio(() -> {
+            if (!soundTold) {
+                soundTold = true;
+                say("sound: decoding the stream's Opus (--mute to not play it)");
+            }
+        });
         if (options.snapshot() != null) {
             snapshot = new Snapshot(options.snapshot(), pipeline, watch, this::say, this::checkFramesReached,
                     problem -> finish(Ending.ERROR, problem));

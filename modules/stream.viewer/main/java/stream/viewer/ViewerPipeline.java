@@ -33,10 +33,14 @@ final class ViewerPipeline {
     /** The caps of the original design, plus the encoding name rtph264depay wants. */
     private static final String RTP_CAPS =
             "application/x-rtp,media=video,payload=96,clock-rate=90000,encoding-name=H264";
+    private static final String AUDIO_CAPS =
+            "application/x-rtp,media=audio,payload=97,clock-rate=48000,encoding-name=OPUS";
 
     /** Kept in a field: the GC must not take the pipeline (nor the probes and listeners) while it plays. */
     private final Pipeline pipeline;
     private final List<Object> keepAlive = new ArrayList<>();
+    /** The sound's pipeline ({@link #audioDescription}), or null. */
+    private Pipeline audio;
 
     private ViewerPipeline(Pipeline pipeline) {
         this.pipeline = pipeline;
@@ -57,7 +61,22 @@ final class ViewerPipeline {
             String why = errors.isEmpty() ? "not a pipeline" : errors.get(0).getMessage();
             throw new ViewerException(Kind.PIPELINE, "cannot build the viewer pipeline: " + why);
         }
-        return new ViewerPipeline((Pipeline) element);
+        var viewer = new ViewerPipeline((Pipeline) element);
+        String audio = audioDescription(options);
+        if (audio != null) {
+            var audioErrors = new ArrayList<GError>();
+            Element a = Gst.parseLaunch(audio, audioErrors);
+            if (audioErrors.isEmpty() && a instanceof Pipeline p) {
+                viewer.audio = p;
+                Bus bus = p.getBus();
+                Bus.ERROR onError = (source, code, message) -> LOG.log(Level.WARNING, "sound: {0}", message);
+                bus.connect(onError);
+                viewer.keepAlive.addAll(List.of(bus, onError));
+            } else {
+                LOG.log(Level.WARNING, "no sound: {0}", audioErrors.isEmpty() ? "not a pipeline" : audioErrors.get(0).getMessage());
+            }
+        }
+        return viewer;
     }
 
     static String description(ViewerOptions options) throws ViewerException {
@@ -91,6 +110,29 @@ final class ViewerPipeline {
                     .append(" ! videoconvert ! video/x-raw,format=RGB ! fakesink name=snap sync=false async=false");
         }
         return d.toString();
+    }
+
+    /**
+     * The sound's own pipeline: Opus from port + 2 (see the server's README), decoded and played,
+     * or decoded into nothing without a window. A pipeline of its own, so that a stream without
+     * sound (nothing ever arrives) or an audio output that fails never holds up the picture: in one
+     * pipeline the audio sink, never prerolled, would keep the whole from PLAYING.
+     * @return its description, or null with --mute (or no port + 2)
+     */
+    static String audioDescription(ViewerOptions options) throws ViewerException {
+        if (options.mute() || options.port() > 65533) return null;
+        var a = new StringBuilder("udpsrc name=asrc port=").append(options.port() + 2);
+        if (options.multicastGroup() != null) {
+            a.append(" address=").append(options.multicastGroup()).append(" auto-multicast=true");
+            if (options.bindAddress() != null) a.append(" multicast-iface=").append(interfaceOf(options.bindAddress()));
+        } else if (options.bindAddress() != null) {
+            a.append(" address=").append(options.bindAddress());
+        }
+        String sink = Preflight.sinkElement(options);
+        a.append(" reuse=true caps=\"").append(AUDIO_CAPS).append('"')
+                .append(" ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec name=adec ! audioconvert ! audioresample ! ")
+                .append(sink.equals("fakesink") ? "fakesink sync=false" : "autoaudiosink");
+        return a.toString();
     }
 
     private static String interfaceOf(String address) throws ViewerException {
@@ -155,6 +197,21 @@ final class ViewerPipeline {
     }
 
     /**
+     * Calls back for every decoded block of sound (only built without --mute).
+     * @param onAudio called on the streaming thread; must return quickly
+     */
+    void onAudio(Runnable onAudio) {
+        if (audio == null) return;
+        Pad pad = audio.getElementByName("adec").getStaticPad("src");
+        Pad.PROBE probe = (p, info) -> {
+            onAudio.run();
+            return PadProbeReturn.OK;
+        };
+        pad.addProbe(PadProbeType.BUFFER, probe);
+        keepAlive.addAll(List.of(pad, probe));
+    }
+
+    /**
      * Hands the RGB frames of the snapshot branch (only built with --snapshot) to the probe.
      * @param onSnapshotFrame decides whether each frame goes on (it ends in a fakesink)
      */
@@ -175,11 +232,19 @@ final class ViewerPipeline {
 
     /** @return what setting the pipeline to PLAYING gave */
     StateChangeReturn play() {
+        if (audio != null && audio.play() == StateChangeReturn.FAILURE) {
+            LOG.log(Level.WARNING, "no sound: its pipeline did not start; the picture goes on without it");
+        }
         return pipeline.play();
     }
 
     /** Stops (state NULL) and releases the pipeline; never call it on a streaming or bus thread (it deadlocks). */
     void stop() {
+        if (audio != null) {
+            audio.setState(State.NULL);
+            audio.getBus().dispose();
+            audio.dispose();
+        }
         pipeline.setState(State.NULL);
         pipeline.getBus().dispose();
         pipeline.dispose();

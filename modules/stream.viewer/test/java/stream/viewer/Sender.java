@@ -27,6 +27,20 @@ final class Sender implements AutoCloseable {
         return new Sender(pb.start());
     }
 
+    /** H.264 on port and a 1 kHz Opus tone on port + 2, as a stream with audio=test sends them. */
+    static Sender withAudio(int port) throws IOException {
+        var command = List.of("gst-launch-1.0", "-q", "-e", "videotestsrc", "is-live=true", "pattern=ball",
+                "!", "video/x-raw,width=320,height=240,framerate=30/1", "!", "videoconvert",
+                "!", "video/x-raw,format=I420", "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast",
+                "key-int-max=30", "!", "rtph264pay", "config-interval=1", "pt=96",
+                "!", "udpsink", "host=127.0.0.1", "port=" + port,
+                "audiotestsrc", "is-live=true", "freq=1000", "!", "audioconvert", "!", "audioresample",
+                "!", "audio/x-raw,rate=48000,channels=2", "!", "opusenc", "!", "rtpopuspay", "pt=97",
+                "!", "udpsink", "host=127.0.0.1", "port=" + (port + 2));
+        var pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return new Sender(pb.start());
+    }
+
     /** Kills the sender at once (SIGTERM: gst-launch dies without EOS), the way a crashed or stopped server looks. */
     @Override
     public void close() {

@@ -107,6 +107,21 @@ class ViewerProcessTest {
         ViewerTest.assertPngOfTheBall(png, 320, 240);
     }
 
+    /** A stream with sound: the viewer decodes its Opus from port + 2 and says so; with --mute it does not listen. */
+    @Test
+    void theStreamsSoundIsDecodedUnlessMuted() throws Exception {
+        int port = Ports.freeUdp();
+        cleanup.add(Sender.withAudio(port));
+        var run = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink", "none", "--frames", "30", "--timeout", "60");
+        assertEquals(0, exit(run), "stderr: " + run.err());
+        assertTrue(run.errSaid("sound: decoding the stream's Opus"), "stderr: " + run.err());
+        var muted = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink", "none", "--frames", "30", "--timeout", "60",
+                "--mute");
+        assertEquals(0, exit(muted), "stderr: " + muted.err());
+        assertTrue(muted.errSaid("first frame"), "stderr: " + muted.err());
+        assertTrue(!muted.errSaid("sound:"), "muted: " + muted.err());
+    }
+
     /** --timeout without the frames: exit 1, and it says nothing arrived and where it listened. */
     @Test
     void timeoutWithoutStreamExitsOne() throws Exception {

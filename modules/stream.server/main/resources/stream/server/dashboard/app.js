@@ -114,6 +114,13 @@ function makeCard(name) {
       say(el, `Preview: ${explain(e)}`, true);
     }
   }));
+  const unmute = $(el, '.unmute');
+  unmute.addEventListener('click', () => {
+    const video = $(el, '.preview');
+    video.muted = !video.muted;
+    unmute.setAttribute('aria-pressed', String(!video.muted));
+    unmute.textContent = video.muted ? 'Unmute' : 'Mute';
+  });
   wireMedia(el, name);
   buildFields($(form, '.fields'), `s-${name}`, null);
   return el;
@@ -122,6 +129,10 @@ function makeCard(name) {
 function showWatching(el, on) {
   const watch = $(el, '.watch');
   $(el, '.preview').hidden = !on;
+  const unmute = $(el, '.unmute');
+  unmute.hidden = !on; // every preview starts muted
+  unmute.setAttribute('aria-pressed', 'false');
+  unmute.textContent = 'Unmute';
   watch.setAttribute('aria-pressed', String(on));
   watch.textContent = on ? 'Stop watching' : 'Watch';
 }

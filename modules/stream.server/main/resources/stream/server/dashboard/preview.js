@@ -1,5 +1,7 @@
 // Live preview over WebRTC (WHEP): a recvonly offer, no trickle (the answer carries every
-// candidate), the H.264 passes through untouched from the server to this <video>.
+// candidate), the H.264 passes through untouched from the server to this <video>. The offer also
+// receives audio: a stream with sound sends its Opus too; the <video> starts muted (browsers
+// autoplay muted media only) and the card's Unmute button turns the sound on.
 import { whepOffer, whepEnd } from './api.js';
 
 /** Open previews by stream name; tests and the console read their RTCPeerConnection here. */
@@ -23,7 +25,14 @@ export async function play(name, video, onState) {
   const entry = { pc, video, location: null };
   previews.set(name, entry);
   pc.addTransceiver('video', { direction: 'recvonly' });
-  pc.ontrack = (ev) => { video.srcObject = ev.streams[0] || new MediaStream([ev.track]); video.play().catch(() => {}); };
+  pc.addTransceiver('audio', { direction: 'recvonly' });
+  const media = new MediaStream();
+  video.muted = true;
+  pc.ontrack = (ev) => {
+    media.addTrack(ev.track);
+    if (video.srcObject !== media) video.srcObject = media;
+    video.play().catch(() => {});
+  };
   pc.onconnectionstatechange = () => onState && onState(pc.connectionState);
   try {
     await pc.setLocalDescription(await pc.createOffer());

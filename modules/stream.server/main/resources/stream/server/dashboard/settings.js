@@ -10,6 +10,7 @@ const FIELDS = [
   { name: 'preset', label: 'x264 preset', type: 'select',
     options: ['', 'ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] },
   { name: 'source', label: 'Source (auto, test, /dev/videoN)', type: 'text' },
+  { name: 'audio', label: 'Audio (none, test, auto, hw:C,D, pulse:SOURCE)', type: 'text' },
   { name: 'destinations', label: 'Destinations (HOST:PORT, commas)', type: 'list' },
   { name: 'restart', label: 'Restart', type: 'select', options: ['', 'never', 'on-failure'] },
   { name: 'max-viewers', label: 'Browser viewers at most', type: 'number' },

@@ -52,6 +52,7 @@ public final class Main {
             Option.of("--timeout", "D", "give up after D: 20, 2.5, 20s, 500ms, 2m (a bare number",
                     "is seconds; default: no limit)"),
             Option.of("--snapshot", "FILE.png", "write one decoded frame to FILE.png"),
+            Option.of("--mute", "", "do not play the stream's sound (Opus on PORT+2; played by default)"),
             Option.of("--whep", "URL", "watch over WebRTC from the server's WHEP endpoint instead,",
                     "e.g. http://SERVER-HOST:8590/whep or .../streams/NAME/whep",
                     "(with --sink, --frames, --timeout, --ice-address)"),
@@ -202,6 +203,10 @@ public final class Main {
                 case "--help" -> {
                     out.print(USAGE_TEXT);
                     return null;
+                }
+                case "--mute" -> {
+                    if (value != null) throw new UsageException("--mute takes no value");
+                    options = options.withMute(true);
                 }
                 case "--version" -> {
                     // The module's version, recorded by build.sh (javac and jar --module-version).

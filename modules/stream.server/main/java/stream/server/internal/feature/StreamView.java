@@ -28,6 +28,12 @@ public interface StreamView {
     /** @return the loopback copy of the stream's RTP output */
     RtpTap rtp();
 
+    /**
+     * @return the loopback copy of the stream's audio RTP (Opus, payload type 97): packets arrive
+     *         only while a child with sound ({@link StreamSettings#hasAudio()}) runs
+     */
+    RtpTap audioRtp();
+
     /** @return the stream's own folder (recordings, clips), in the state directory */
     Path mediaDir();
 

@@ -90,6 +90,22 @@ public final class Clips implements AutoCloseable {
      */
     public synchronized Ticket start(List<AccessUnit> preRoll, long nowNanos, double before, double after, int payloadType)
             throws IOException {
+        return start(preRoll, List.of(), nowNanos, before, after, payloadType);
+    }
+
+    /**
+     * Starts a clip with sound when {@code audioPreRoll} is not null: see {@link #start(List, long, double, double, int)}.
+     * @param preRoll the video units
+     * @param audioPreRoll the Opus RTP packets kept, oldest first, each {arrival nanos, packet}; null for no sound
+     * @param nowNanos the request time
+     * @param before seconds before
+     * @param after seconds after
+     * @param payloadType the video's payload type
+     * @return the ticket
+     * @throws IOException when the child cannot be started
+     */
+    public synchronized Ticket start(List<AccessUnit> preRoll, List<AudioPacket> audioPreRoll, long nowNanos, double before,
+                                     double after, int payloadType) throws IOException {
         check(before, after, maxBefore);
         if (preRoll.isEmpty()) throw new IllegalStateException("the stream is not running: no keyframe received yet");
         long firstNanos = preRoll.get(0).receivedNanos();
@@ -102,7 +118,7 @@ public final class Clips implements AutoCloseable {
         Ticket t = new Ticket(name, start, (nowNanos - firstNanos) / 1e9, after,
                 now.plusNanos(endNanos - wallOffset).plusSeconds(1));
         String finalName = name;
-        Mp4Writer w = Mp4Writer.start(gstLaunch, dir.resolve(name + MediaName.PARTIAL), payloadType, x -> {
+        Mp4Writer w = Mp4Writer.start(gstLaunch, dir.resolve(name + MediaName.PARTIAL), payloadType, audioPreRoll != null, x -> {
             try {
                 Partials.publish(x.file());
             } catch (IOException e) {
@@ -110,6 +126,7 @@ public final class Clips implements AutoCloseable {
             }
         });
         for (AccessUnit u : preRoll) w.write(u);
+        if (audioPreRoll != null) for (AudioPacket p : audioPreRoll) w.writeAudio(p.packet(), p.receivedNanos());
         active.add(new Active(t, w, endNanos));
         return t;
     }
@@ -131,6 +148,21 @@ public final class Clips implements AutoCloseable {
         if (Files.exists(dir.resolve(name)) || Files.exists(dir.resolve(name + MediaName.PARTIAL))) return true;
         for (Active a : active) if (a.ticket().name().equals(name)) return true;
         return false;
+    }
+
+    /**
+     * One Opus RTP packet as it arrived.
+     * @param packet the packet
+     * @param receivedNanos when
+     */
+    public record AudioPacket(byte[] packet, long receivedNanos) {}
+
+    /**
+     * Hands one Opus RTP packet to every clip being written with sound.
+     * @param p the packet
+     */
+    public synchronized void acceptAudio(AudioPacket p) {
+        for (Active a : active) a.writer().writeAudio(p.packet(), p.receivedNanos());
     }
 
     /**

@@ -23,7 +23,7 @@ public final class Mp4Duration {
      */
     public static OptionalDouble of(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size(), pos = 0, mdhdScale = 0, mvhdScale = 0, mvhdDuration = 0, fragTicks = 0;
+            long size = ch.size(), pos = 0, mdhdScale = 0, mvhdScale = 0, mvhdDuration = 0, fragTicks = 0, trackId = 0;
             boolean fragments = false;
             while (pos + 8 <= size) {
                 ByteBuffer h = read(ch, pos, 16);
@@ -45,9 +45,10 @@ public final class Mp4Duration {
                         mvhdScale = t[0];
                         mvhdDuration = t[1];
                         mdhdScale = t[2];
+                        trackId = t[3];
                     } else {
                         fragments = true;
-                        fragTicks += moof(b);
+                        fragTicks += moof(b, trackId);
                     }
                 }
                 pos += boxSize;
@@ -72,14 +73,16 @@ public final class Mp4Duration {
         return new String(c);
     }
 
-    /** @return {mvhd timescale, mvhd duration, first mdhd timescale} */
+    /** @return {mvhd timescale, mvhd duration, first mdhd timescale, first tkhd track id} */
     private static long[] moov(ByteBuffer b) {
-        long[] out = new long[3];
+        long[] out = new long[4];
         walk(b, 0, b.limit(), (type, off, len) -> {
             int v = b.get(off) & 0xFF;
             if (type.equals("mvhd")) {
                 out[0] = b.getInt(off + (v == 1 ? 20 : 12)) & 0xFFFFFFFFL;
                 out[1] = v == 1 ? b.getLong(off + 24) : b.getInt(off + 16) & 0xFFFFFFFFL;
+            } else if (type.equals("tkhd") && out[3] == 0) {
+                out[3] = b.getInt(off + (v == 1 ? 20 : 12)) & 0xFFFFFFFFL;
             } else if (type.equals("mdhd") && out[2] == 0) {
                 out[2] = b.getInt(off + (v == 1 ? 20 : 12)) & 0xFFFFFFFFL;
             }
@@ -87,18 +90,20 @@ public final class Mp4Duration {
         return out;
     }
 
-    /** @return the ticks of the fragment's first track run(s) */
-    private static long moof(ByteBuffer b) {
+    /** @return the ticks of the fragment's runs of track {@code trackId} (of every track when 0: one track, an audio track's too otherwise) */
+    private static long moof(ByteBuffer b, long trackId) {
         long[] ticks = {0};
         long[] defaultDuration = {0};
+        boolean[] counted = {true};
         walk(b, 0, b.limit(), (type, off, len) -> {
             int flags = b.getInt(off) & 0xFFFFFF;
             if (type.equals("tfhd")) {
+                counted[0] = trackId == 0 || (b.getInt(off + 4) & 0xFFFFFFFFL) == trackId;
                 int p = off + 8; // version/flags, track id
                 if ((flags & 0x01) != 0) p += 8; // base data offset
                 if ((flags & 0x02) != 0) p += 4; // sample description index
                 defaultDuration[0] = (flags & 0x08) != 0 ? b.getInt(p) & 0xFFFFFFFFL : 0;
-            } else if (type.equals("trun")) {
+            } else if (type.equals("trun") && counted[0]) {
                 int count = b.getInt(off + 4);
                 int p = off + 8;
                 if ((flags & 0x01) != 0) p += 4; // data offset

@@ -74,6 +74,7 @@ public final class Recorder implements AutoCloseable {
 
     // guarded by this
     private Mp4Writer current;
+    private volatile boolean withAudio; // segments started from now on get a sound track
     private String currentName;
     private long currentStartNanos, segmentsStarted, retryAtNanos, lastUnitNanos;
     private State state = State.WAITING;
@@ -149,7 +150,7 @@ public final class Recorder implements AutoCloseable {
         Path part = settings.dir().resolve(name + MediaName.PARTIAL);
         try {
             String finalName = name;
-            Mp4Writer w = Mp4Writer.start(gstLaunch, part, payloadType, x -> complete(x, finalName));
+            Mp4Writer w = Mp4Writer.start(gstLaunch, part, payloadType, withAudio, x -> complete(x, finalName));
             current = w;
             currentName = name;
             currentStartNanos = u.receivedNanos();
@@ -161,6 +162,20 @@ public final class Recorder implements AutoCloseable {
             retryAtNanos = u.receivedNanos() + RETRY_NANOS;
             LOG.log(Level.WARNING, "recording: {0}", lastError);
         }
+    }
+
+    /** @param on whether the stream has sound: the segments started from now on carry it */
+    public void withAudio(boolean on) {
+        withAudio = on;
+    }
+
+    /**
+     * Takes one Opus RTP packet of the stream (on the audio tap's thread); never blocks.
+     * @param packet the packet (a copy the writer may keep)
+     * @param receivedNanos when it arrived
+     */
+    public synchronized void acceptAudio(byte[] packet, long receivedNanos) {
+        if (current != null) current.writeAudio(packet, receivedNanos);
     }
 
     /** Ends the segment being written; the next keyframe starts a new one (the stream started anew). */

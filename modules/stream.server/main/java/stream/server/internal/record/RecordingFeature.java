@@ -19,7 +19,7 @@ public final class RecordingFeature implements Feature<StreamRecording> {
 
     @Override
     public StreamRecording attach(StreamView stream) {
-        return StreamRecording.open(stream.name(), stream.gstLaunch(), stream.mediaDir(), stream.rtp());
+        return StreamRecording.open(stream.name(), stream.gstLaunch(), stream.mediaDir(), stream.rtp(), stream.audioRtp());
     }
 
     @Override

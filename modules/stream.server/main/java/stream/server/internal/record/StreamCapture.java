@@ -31,6 +31,10 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     private Recorder recorder; // guarded by this
     private volatile Path listedDir; // the recordings listed while recording is off
     private long lastSsrc = -1, lastUnitNanos; // guarded by this
+    // Sound: whether the stream has it (its settings say so), and the recent Opus packets for a clip's pre-roll.
+    private volatile boolean withAudio;
+    private final java.util.ArrayDeque<Clips.AudioPacket> audioPreRoll = new java.util.ArrayDeque<>(); // guarded by this
+    private final RtpTap.PacketListener audioListener = this::onAudioPacket;
 
     /**
      * Settings of a stream's capture that are not per recording.
@@ -91,6 +95,34 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         assembler.accept(packet, receivedNanos);
     }
 
+    /** @return the listener to register on the stream's audio tap */
+    public RtpTap.PacketListener audioListener() {
+        return audioListener;
+    }
+
+    /**
+     * Says whether the stream has sound (its settings in force): recordings and clips started from
+     * now on carry an Opus track then.
+     * @param on whether it has
+     */
+    public synchronized void withAudio(boolean on) {
+        withAudio = on;
+        if (!on) audioPreRoll.clear();
+        if (recorder != null) recorder.withAudio(on);
+    }
+
+    private synchronized void onAudioPacket(ByteBuffer packet, long receivedNanos) {
+        if (!withAudio) return;
+        byte[] copy = new byte[packet.remaining()];
+        packet.get(packet.position(), copy);
+        Clips.AudioPacket p = new Clips.AudioPacket(copy, receivedNanos);
+        audioPreRoll.addLast(p);
+        long keep = (long) (settings.maxBeforeSeconds() * 1e9) + 5_000_000_000L; // a keyframe interval more than the longest before
+        while (receivedNanos - audioPreRoll.peekFirst().receivedNanos() > keep) audioPreRoll.removeFirst();
+        if (recorder != null) recorder.acceptAudio(copy, receivedNanos);
+        clips.acceptAudio(p);
+    }
+
     private synchronized void onUnit(AccessUnit u) {
         long ssrc = ssrc(u.packets().get(0));
         if (ssrc != lastSsrc || u.receivedNanos() - lastUnitNanos > QUIET_NANOS) newStream();
@@ -113,6 +145,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
             if (recorder != null && recorder.settings().equals(record)) return;
             old = recorder;
             recorder = record == null ? null : new Recorder(gstLaunch, record, payloadType);
+            if (recorder != null) recorder.withAudio(withAudio);
         }
         if (old != null) old.close(); // outside the lock: the stream goes on while it finishes
     }
@@ -153,7 +186,8 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         Clips.check(before, after, settings.maxBeforeSeconds()); // a bad request is told so even when the stream is off
         long now = System.nanoTime();
         requireRunning(now);
-        return clips.start(preRoll.since(now - (long) (before * 1e9)), now, before, after, payloadType);
+        return clips.start(preRoll.since(now - (long) (before * 1e9)), withAudio ? List.copyOf(audioPreRoll) : null, now,
+                before, after, payloadType);
     }
 
     /**
@@ -196,6 +230,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
      */
     public synchronized void newStream() {
         preRoll.clear();
+        audioPreRoll.clear();
         if (recorder != null) recorder.cut();
     }
 

@@ -39,6 +39,7 @@ public final class StreamRecording implements StreamFeature {
     private final String name;
     private final Path streamDir;
     private final RtpTap tap;
+    private final RtpTap audioTap;
     private final StreamCapture capture; // null when its folder could not be made: then problem says why
     private final String openProblem;
     // guarded by this
@@ -47,14 +48,16 @@ public final class StreamRecording implements StreamFeature {
     private String problem;
     private boolean closed;
 
-    private StreamRecording(String name, Path streamDir, RtpTap tap, StreamCapture capture, String openProblem) {
+    private StreamRecording(String name, Path streamDir, RtpTap tap, RtpTap audioTap, StreamCapture capture, String openProblem) {
         this.name = name;
         this.streamDir = streamDir;
         this.tap = tap;
+        this.audioTap = audioTap;
         this.capture = capture;
         this.openProblem = openProblem;
         this.dir = streamDir.resolve("recordings");
         if (capture != null) tap.addListener(capture);
+        if (capture != null) audioTap.addListener(capture.audioListener());
     }
 
     /**
@@ -64,18 +67,19 @@ public final class StreamRecording implements StreamFeature {
      * @param gstLaunch the gst-launch-1.0 executable
      * @param streamDir the stream's own folder (made 0700 when missing)
      * @param tap the stream's tap
+     * @param audioTap the stream's audio tap (Opus RTP, while it has sound)
      * @return the recording, off
      */
-    static StreamRecording open(String name, String gstLaunch, Path streamDir, RtpTap tap) {
+    static StreamRecording open(String name, String gstLaunch, Path streamDir, RtpTap tap, RtpTap audioTap) {
         try {
             makePrivate(streamDir);
-            return new StreamRecording(name, streamDir, tap,
+            return new StreamRecording(name, streamDir, tap, audioTap,
                     new StreamCapture(gstLaunch, StreamCapture.CaptureSettings.defaults(streamDir)), null);
         } catch (IOException | RuntimeException e) {
             String why = "cannot use " + streamDir + " for recordings and clips: " + StateDir.describe(e instanceof IOException io ? io
                     : new IOException(e.getMessage()));
             LOG.log(Level.WARNING, "stream {0}: {1}", name, why);
-            return new StreamRecording(name, streamDir, tap, null, why);
+            return new StreamRecording(name, streamDir, tap, audioTap, null, why);
         }
     }
 
@@ -103,6 +107,7 @@ public final class StreamRecording implements StreamFeature {
     }
 
     synchronized void follow(StreamSettings settings) {
+        if (capture != null && !closed) capture.withAudio(settings.hasAudio());
         Path d = settings.get(StreamSettings.RECORD_DIR);
         dir = d == null ? streamDir.resolve("recordings") : d;
         enabled = settings.get(StreamSettings.RECORD);
@@ -224,6 +229,7 @@ public final class StreamRecording implements StreamFeature {
         }
         if (capture == null) return;
         tap.removeListener(capture);
+        audioTap.removeListener(capture.audioListener());
         capture.close();
     }
 }

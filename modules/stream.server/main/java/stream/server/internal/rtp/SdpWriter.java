@@ -17,6 +17,8 @@ public final class SdpWriter {
 
     /** The RTP payload type of the stream (dynamic). */
     public static final int PAYLOAD_TYPE = 96;
+    /** The RTP payload type of the Opus audio (dynamic), when the stream has sound. */
+    public static final int AUDIO_PAYLOAD_TYPE = 97;
 
     /**
      * The H.264 parameters of RFC 6184's fmtp line, as far as known.
@@ -70,8 +72,16 @@ public final class SdpWriter {
      * @param sessionId a number that identifies this stream (e.g. the start time in seconds)
      * @param framerate frames per second, for a=framerate
      * @param params the H.264 parameters when known, else null
+     * @param audio whether the stream carries Opus audio (payload type {@value #AUDIO_PAYLOAD_TYPE}) on
+     *              the target's port + 2
      */
-    public record Description(Endpoint target, int ttl, String origin, long sessionId, int framerate, H264Params params) {
+    public record Description(Endpoint target, int ttl, String origin, long sessionId, int framerate, H264Params params,
+                              boolean audio) {
+        /** A stream without sound. */
+        public Description(Endpoint target, int ttl, String origin, long sessionId, int framerate, H264Params params) {
+            this(target, ttl, origin, sessionId, framerate, params, false);
+        }
+
         /** Checks that the parts are there. */
         public Description {
             Objects.requireNonNull(target, "target");
@@ -107,6 +117,12 @@ public final class SdpWriter {
         line(b, fmtp.toString());
         line(b, "a=framerate:" + d.framerate());
         line(b, "a=recvonly");
+        if (d.audio()) { // RFC 7587: Opus is always 48000/2 in SDP, whatever it carries
+            line(b, "m=audio " + (d.target().port() + 2) + " RTP/AVP " + AUDIO_PAYLOAD_TYPE);
+            line(b, "a=rtpmap:" + AUDIO_PAYLOAD_TYPE + " opus/48000/2");
+            line(b, "a=fmtp:" + AUDIO_PAYLOAD_TYPE + " sprop-stereo=1");
+            line(b, "a=recvonly");
+        }
         return b.toString();
     }
 

@@ -73,27 +73,28 @@ final class RtspService implements AutoCloseable {
     /**
      * A stream's child started: makes sure the process runs and serves the stream.
      * @param stream the stream
-     * @return the loopback UDP port the process reads the stream's RTP on, or -1 when it is not running (the status says why)
+     * @return the loopback UDP ports the process reads the stream's RTP on ("rtpPort", with sound also
+     *         "audioPort"), or null when it is not running (the status says why)
      */
-    int live(StreamRtsp stream) {
+    JsonObject live(StreamRtsp stream) {
         streams.put(stream.name(), stream);
         LineChild child = ensureRunning();
-        if (child == null) return -1;
+        if (child == null) return null;
         return add(child, stream);
     }
 
-    private int add(LineChild child, StreamRtsp stream) {
+    private JsonObject add(LineChild child, StreamRtsp stream) {
         try {
             JsonObject request = new JsonObject().add("op", "addStream").add("name", stream.name());
             if (stream.group() != null) request.add("multicast", stream.group()).add("ttl", 1);
-            JsonObject reply = child.call(request, CALL_TIMEOUT);
-            return reply.getInt("rtpPort", -1);
+            if (stream.hasAudio()) request.add("audio", true); // without sound the request is as it always was
+            return child.call(request, CALL_TIMEOUT);
         } catch (LineChild.CallException e) {
             LOG.log(Level.WARNING, "stream {0}: RTSP: {1}", stream.name(), e.getMessage());
-            return -1;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return null;
         }
     }
 

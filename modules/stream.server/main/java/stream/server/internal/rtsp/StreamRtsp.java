@@ -26,9 +26,14 @@ public final class StreamRtsp implements StreamFeature {
     private final StreamView stream;
     private final RtspService service;
     private final DatagramChannel out;
-    private final RtpTap.PacketListener forward = this::forward;
+    private final RtpTap.PacketListener forward = (packet, nanos) -> forward(packet, this.target);
+    private final RtpTap.PacketListener forwardAudio = (packet, nanos) -> forward(packet, this.audioTarget);
     private volatile InetSocketAddress target;
-    private String group; // the rtsp-multicast the mount was made with (rtsp-control thread only)
+    private volatile InetSocketAddress audioTarget; // with sound: where the Opus RTP goes
+    private volatile boolean audio;
+    // What the mount was made with (rtsp-control thread only): a mount is made with its group and its sound.
+    private String group;
+    private boolean mountAudio;
     private volatile boolean live;
 
     StreamRtsp(StreamView stream, RtspService service) throws IOException {
@@ -53,8 +58,12 @@ public final class StreamRtsp implements StreamFeature {
         return live;
     }
 
-    private void forward(ByteBuffer packet, long receivedNanos) {
-        InetSocketAddress to = target;
+    /** @return whether the running child has sound */
+    boolean hasAudio() {
+        return audio;
+    }
+
+    private void forward(ByteBuffer packet, InetSocketAddress to) {
         if (to == null) return;
         try {
             out.send(packet.duplicate(), to);
@@ -68,32 +77,41 @@ public final class StreamRtsp implements StreamFeature {
         switch (event) {
             case StreamEvent.ChildStarted started -> {
                 live = true;
+                audio = started.settings().hasAudio();
                 stream.rtp().addListener(forward);
+                if (audio) stream.audioRtp().addListener(forwardAudio);
                 // The first start of the RTSP server takes a moment: never on the stream's event thread.
                 String wanted = started.settings().get(StreamSettings.RTSP_MULTICAST);
+                boolean withSound = audio;
                 service.later(() -> {
-                    if (!java.util.Objects.equals(wanted, group)) service.removed(name()); // a mount is made with its group
+                    if (!java.util.Objects.equals(wanted, group) || withSound != mountAudio) service.removed(name());
                     group = wanted;
-                    served(live ? service.live(this) : -1);
+                    mountAudio = withSound;
+                    served(live ? service.live(this) : null);
                 });
             }
             case StreamEvent.ChildEnded ended -> {
                 live = false;
                 stream.rtp().removeListener(forward);
+                stream.audioRtp().removeListener(forwardAudio);
                 service.later(() -> service.ended(name()));
             }
             case StreamEvent.SettingsChanged changed -> { }
         }
     }
 
-    /** @param port where the RTSP server reads this stream's RTP, or -1 when it is not running */
-    void served(int port) {
+    /** @param ports where the RTSP server reads this stream's RTP ("rtpPort", "audioPort"), or null when it is not running */
+    void served(JsonObject ports) {
+        int port = ports == null ? -1 : ports.getInt("rtpPort", -1);
+        int audioPort = ports == null ? -1 : ports.getInt("audioPort", -1);
+        audioTarget = audioPort > 0 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), audioPort) : null;
         target = port > 0 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port) : null;
     }
 
     /** The RTSP server died: nothing to forward to until a new one serves the stream. */
     void serverGone() {
         target = null;
+        audioTarget = null;
     }
 
     /** Adds "rtsp": url, clients, and the RTSP server's state. */
@@ -125,6 +143,7 @@ public final class StreamRtsp implements StreamFeature {
     @Override
     public void close() {
         stream.rtp().removeListener(forward);
+        stream.audioRtp().removeListener(forwardAudio);
         live = false;
         service.later(() -> service.deleted(name()));
         try {

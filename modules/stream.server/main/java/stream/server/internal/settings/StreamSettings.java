@@ -158,10 +158,18 @@ public final class StreamSettings {
             "where segments go: an absolute path",
             "(default: media-PORT/NAME/recordings in the state dir)");
 
+    /** Sound: none, the test tone, the default microphone or a named one; encoded once as Opus beside the video. */
+    public static final Setting<String> AUDIO = Setting.of("audio", "--audio", "AUDIO", "none",
+            AudioGrammar.ALLOWED, JsonType.STRING, AudioGrammar::audio, AudioGrammar::audio,
+            a -> a, Json::value,
+            "none, test (a 1 kHz beep each second with a",
+            "white flash), auto (default microphone),",
+            "hw:C[,D], plughw:C[,D] or pulse:SOURCE");
+
     /** Every setting, in the order of the status JSON, the usage text and error hints. */
     public static final List<Setting<?>> ALL = List.of(WIDTH, HEIGHT, FRAMERATE, BITRATE, KEYINT, PRESET, ENCODER, SOURCE,
             SOURCE_USER, SOURCE_PASSWORD, SOURCE_TRANSPORT, DESTINATIONS, MULTICAST, TTL, RESTART, STALL_TIMEOUT,
-            RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS, RTSP_MULTICAST);
+            RECORD, RECORD_SEGMENT, RECORD_MAX_AGE, RECORD_MAX_SIZE, RECORD_DIR, MAX_VIEWERS, RTSP_MULTICAST, AUDIO);
 
     /**
      * The settings a running stream takes without restarting its child (its recording follows them,
@@ -324,6 +332,10 @@ public final class StreamSettings {
                             + " destinations or one multicast group, not both and not neither");
         if (get(SOURCE_PASSWORD) != null && get(SOURCE_USER) == null)
             throw new Invalid(SOURCE_USER.name(), null, "a user beside source-password (the camera asks for both)");
+        if (hasAudio())
+            for (Endpoint e : targets())
+                if (e.port() > 65535 - 3) throw new Invalid("audio", get(AUDIO), "destination ports up to 65532: with sound,"
+                        + " audio goes to port + 2 and RTCP to the ports after each (" + e + " has no room)");
         Keyint keyint = get(KEYINT);
         int frames = keyintFrames();
         if (frames < SettingsGrammar.MIN_KEYINT || frames > SettingsGrammar.MAX_KEYINT)
@@ -412,6 +424,11 @@ public final class StreamSettings {
     /** @return the frames between keyframes at this frame rate */
     public int keyintFrames() {
         return get(KEYINT).frames(framerate());
+    }
+
+    /** @return whether the stream carries sound (audio is not none) */
+    public boolean hasAudio() {
+        return !"none".equals(get(AUDIO));
     }
 
     /** @return the multicast time-to-live */

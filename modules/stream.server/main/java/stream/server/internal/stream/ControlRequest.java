@@ -4,7 +4,9 @@ import stream.server.internal.settings.SettingsGrammar;
 import stream.server.internal.settings.Validation;
 import stream.server.internal.http.Answers;
 import stream.server.internal.http.ApiError;
+import stream.server.internal.settings.AudioGrammar;
 import stream.server.internal.settings.InvalidValueException;
+import stream.server.internal.sources.AudioSource;
 import stream.server.internal.settings.StreamSettings;
 import stream.server.internal.supervisor.StreamPlan;
 import com.eclipsesource.json.Json;
@@ -46,7 +48,10 @@ public final class ControlRequest {
      */
     public static JsonObject read(Exchange ex) throws IOException, ApiError {
         JsonObject o = parse(Answers.readBody(ex));
-        if (o.getString("action", "").equals("start")) requireSourceHere(o);
+        if (o.getString("action", "").equals("start")) {
+            requireSourceHere(o);
+            requireAudioHere(o);
+        }
         return o;
     }
 
@@ -64,6 +69,22 @@ public final class ControlRequest {
         } catch (InvalidValueException e) {
             throw ApiError.badValue(e.getMessage(), "Connect the camera and send the request again, or give another source"
                     + " (auto, test, or a camera that is here).", StreamSettings.SOURCE.name(), v.asString());
+        }
+    }
+
+    /**
+     * Refuses a request whose audio names a microphone that is not here, or auto when there is
+     * none (400, naming it and the capture devices that are). A value outside the grammar is left
+     * to the settings, which name the field, the value and what is allowed.
+     */
+    static void requireAudioHere(JsonObject o) throws ApiError {
+        JsonValue v = o.get(StreamSettings.AUDIO.name());
+        if (v == null || !v.isString() || !AudioGrammar.ALLOWED_PATTERN.matcher(v.asString()).matches()) return;
+        try {
+            AudioSource.requireHere(v.asString());
+        } catch (InvalidValueException e) {
+            throw ApiError.badValue(e.getMessage(), "Connect the microphone and send the request again, or give audio"
+                    + " test or none.", StreamSettings.AUDIO.name(), v.asString());
         }
     }
 
@@ -110,6 +131,7 @@ public final class ControlRequest {
     public static JsonObject readDefinition(Exchange ex, Set<String> featureFields) throws IOException, ApiError {
         JsonObject o = parseDefinition(Answers.readBody(ex), featureFields);
         requireSourceHere(o);
+        requireAudioHere(o);
         return o;
     }
 

@@ -44,16 +44,19 @@ public final class Stream implements AutoCloseable, StreamView {
     private final Path mediaDir;
     private final Supervisor supervisor;
     private final RtpTap tap;
+    private final RtpTap audioTap;
     private final EventQueue events;
     private volatile Map<Feature<?>, StreamFeature> parts = Map.of();
     private volatile StreamDefinition definition;
 
-    private Stream(String name, String gstLaunch, Path mediaDir, Supervisor supervisor, RtpTap tap, StreamDefinition definition) {
+    private Stream(String name, String gstLaunch, Path mediaDir, Supervisor supervisor, RtpTap tap, RtpTap audioTap,
+                   StreamDefinition definition) {
         this.name = name;
         this.gstLaunch = gstLaunch;
         this.mediaDir = mediaDir;
         this.supervisor = supervisor;
         this.tap = tap;
+        this.audioTap = audioTap;
         this.definition = definition;
         this.events = new EventQueue(name);
     }
@@ -74,14 +77,21 @@ public final class Stream implements AutoCloseable, StreamView {
     static Stream open(String name, String gstLaunch, StreamDefinition definition, PidFile pidFile, Path mediaDir,
                        Features features) throws IOException {
         StreamName.check(name); // before anything is bound
-        RtpTap tap;
+        RtpTap tap, audioTap;
         try {
             tap = RtpTap.open();
         } catch (IOException e) {
             throw new IOException("cannot bind a loopback UDP port for the statistics of stream '" + name + "': " + e.getMessage(), e);
         }
+        try {
+            audioTap = RtpTap.open();
+        } catch (IOException e) {
+            tap.close();
+            throw new IOException("cannot bind a loopback UDP port for the audio of stream '" + name + "': " + e.getMessage(), e);
+        }
         Supervisor supervisor = new Supervisor(name, gstLaunch, definition.plan(), pidFile, tap);
-        Stream s = new Stream(name, gstLaunch, mediaDir, supervisor, tap, definition);
+        supervisor.audioTap(audioTap);
+        Stream s = new Stream(name, gstLaunch, mediaDir, supervisor, tap, audioTap, definition);
         supervisor.events(s.new ChildEvents());
         supervisor.startWatchdog();
         s.parts = features.attach(s);
@@ -135,6 +145,11 @@ public final class Stream implements AutoCloseable, StreamView {
     @Override
     public RtpTap rtp() {
         return tap;
+    }
+
+    @Override
+    public RtpTap audioRtp() {
+        return audioTap;
     }
 
     @Override
@@ -195,6 +210,14 @@ public final class Stream implements AutoCloseable, StreamView {
     /** @return the status of GET /control: the supervisor's, then each feature's members */
     public JsonObject status() {
         JsonObject o = supervisor.status();
+        StreamSettings running = supervisor.plan().settings();
+        if (running.hasAudio()) { // only with sound: a stream without keeps its status as it was
+            JsonObject audio = Json.object().add("source", running.get(StreamSettings.AUDIO));
+            if (supervisor.childStartedAt() != null) audio.add("rtp", audioTap.snapshot().toJson());
+            String lost = microphoneLost(o);
+            if (lost != null) audio.add("problem", lost);
+            o.add("audio", audio);
+        }
         for (StreamFeature p : parts.values()) {
             try {
                 p.addStatus(o);
@@ -203,6 +226,21 @@ public final class Stream implements AutoCloseable, StreamView {
             }
         }
         return o;
+    }
+
+    /**
+     * A microphone that failed takes the whole child with it (one gst-launch-1.0 pipeline): says so
+     * when the last child's stderr names the audio source.
+     */
+    private static String microphoneLost(JsonObject status) {
+        var last = status.get("lastExit");
+        if (last == null || !last.isObject() || last.asObject().get("stderr") == null) return null;
+        for (var line : last.asObject().get("stderr").asArray()) {
+            String text = line.isString() ? line.asString() : "";
+            if (text.contains("alsasrc") || text.contains("pulsesrc") || text.contains("GstAudioSrc"))
+                return "the microphone failed and ended the child (video and sound run in one pipeline): " + text.strip();
+        }
+        return null;
     }
 
     /** @param m the scrape being made: each feature's series of this stream */
@@ -241,6 +279,7 @@ public final class Stream implements AutoCloseable, StreamView {
                 }
                 events.close();
                 tap.close();
+                audioTap.close();
             }
         }
     }

@@ -2,6 +2,7 @@ package stream.server.internal.supervisor;
 
 import stream.server.internal.rtp.SdpWriter;
 import stream.server.internal.settings.StreamSettings;
+import stream.server.internal.sources.AudioSource;
 import stream.server.internal.sources.Encoders;
 import stream.server.internal.sources.RtspCamera;
 import stream.server.internal.sources.Source;
@@ -77,8 +78,19 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * @return the full command line, program first
      */
     public List<String> command(String gstLaunch, int tapPort) {
-        if (source.camera()) return RtspCamera.command(settings, tapPort);
+        return command(gstLaunch, tapPort, 0);
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param tapPort the loopback port of the RTP tap, or 0 for none
+     * @param audioTapPort the loopback port of the audio RTP tap, or 0 for none (used only with audio)
+     * @return the full command line, program first; with audio none exactly that of {@link #command(String, int)}
+     */
+    public List<String> command(String gstLaunch, int tapPort, int audioTapPort) {
+        if (source.camera()) return RtspCamera.command(settings, tapPort); // its video passed through; its sound not yet
         StreamSettings s = settings;
+        if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort);
         List<String> a = new ArrayList<>();
         a.add(gstLaunch);
         a.add("-e"); // SIGINT becomes EOS: a clean end
@@ -118,6 +130,73 @@ public record StreamPlan(StreamSettings settings, Source source) {
      */
     public String stdin() {
         return source.camera() ? RtspCamera.stdin(settings) : null;
+    }
+
+    /** The port offset of the audio RTP from the video RTP (RTCP on the odd port after each). */
+    public static final int AUDIO_PORT_OFFSET = 2;
+    /** The RTP payload type of the Opus audio. */
+    public static final int AUDIO_PAYLOAD_TYPE = SdpWriter.AUDIO_PAYLOAD_TYPE;
+
+    /*
+     * With sound: one pipeline, one clock. The video chain as without sound (a white square flashing
+     * each second over it with the test tone) and the audio chain (source, Opus 48 kHz stereo,
+     * rtpopuspay) both go through one rtpbin, which sends RTCP sender reports: each maps its
+     * stream's RTP timestamps to the same NTP wall clock, which is how receivers line the two up.
+     * Audio RTP goes to each destination's port + 2, RTCP to the port after each RTP port; the
+     * server's copies go to its two loopback taps (RTP only).
+     */
+    private List<String> withAudio(String gstLaunch, int tapPort, int audioTapPort) {
+        StreamSettings s = settings;
+        AudioSource audio = AudioSource.resolve(s.get(StreamSettings.AUDIO));
+        List<String> a = new ArrayList<>();
+        a.add(gstLaunch);
+        a.add("-e");
+        a.add("-v");
+        a.addAll(List.of("rtpbin", "name=rb"));
+        a.addAll(source.arguments());
+        if (audio.kind() == AudioSource.Kind.TEST) {
+            // The flash: videotestsrc pattern=blink at 2 fps alternates its two colours frame by frame, the
+            // background first: with white as the background its white frames cover [n, n + 0.5 s) of running
+            // time, when the tone beeps (measured in a recorded segment: flash and beep start together).
+            int side = Math.max(16, (s.get(HEIGHT) / 6) & ~1);
+            a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
+                    "video/x-raw,format=I420,width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT) + ",framerate=" + s.framerate() + "/1",
+                    "!", "compositor", "name=flash", "sink_1::xpos=0", "sink_1::ypos=0",
+                    "videotestsrc", "is-live=true", "pattern=blink", "foreground-color=0xff000000", "background-color=0xffffffff", "!",
+                    "video/x-raw,format=I420,width=" + side + ",height=" + side + ",framerate=2/1", "!", "flash.", "flash."));
+        }
+        Encoders.Choice encoder = encoder();
+        a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
+                "video/x-raw,format=" + encoder.rawFormat() + ",width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT)
+                        + ",framerate=" + s.framerate() + "/1", "!"));
+        a.addAll(encoder.arguments(s.get(BITRATE), s.keyintFrames(), s.get(PRESET)));
+        a.addAll(List.of("!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!", "rb.send_rtp_sink_0"));
+        a.addAll(audio.arguments());
+        a.addAll(List.of("!", "audioconvert", "!", "audioresample", "!", "audio/x-raw,rate=48000,channels=2", "!",
+                "opusenc", "bitrate=64000", "!", "rtpopuspay", "pt=" + AUDIO_PAYLOAD_TYPE, "!", "rb.send_rtp_sink_1"));
+        List<Endpoint> targets = new ArrayList<>(s.targets());
+        sinks(a, "rb.send_rtp_src_0", "t", targets, tapPort, 0, true);
+        sinks(a, "rb.send_rtp_src_1", "ta", targets, audioTapPort, AUDIO_PORT_OFFSET, false);
+        sinks(a, "rb.send_rtcp_src_0", "tc", targets, 0, 1, false);
+        sinks(a, "rb.send_rtcp_src_1", "tac", targets, 0, AUDIO_PORT_OFFSET + 1, false);
+        return List.copyOf(a);
+    }
+
+    // One queue and udpsink per target (its port + offset) and one to the tap after a tee; the first
+    // video sink is named "out", as without sound.
+    private void sinks(List<String> a, String pad, String tee, List<Endpoint> targets, int tapPort, int offset, boolean video) {
+        a.addAll(List.of(pad, "!", "tee", "name=" + tee));
+        List<Endpoint> all = new ArrayList<>();
+        for (Endpoint e : targets) all.add(new Endpoint(e.host(), e.port() + offset));
+        if (tapPort > 0) all.add(new Endpoint("127.0.0.1", tapPort));
+        for (int i = 0; i < all.size(); i++) {
+            Endpoint e = all.get(i);
+            String name = video ? (i == 0 ? SINK_NAME : "out" + i) : tee + i;
+            a.addAll(List.of(tee + ".", "!", "queue", "!", "udpsink", "name=" + name,
+                    "host=" + e.host(), "port=" + Integer.toString(e.port()), "sync=false"));
+            if (!video) a.add("async=false"); // RTCP comes only every few seconds: no sink waits on it
+            if (e.multicast()) a.addAll(List.of("ttl-mc=" + settings.ttl(), "auto-multicast=false"));
+        }
     }
 
     /** @return where the stream goes, e.g. "127.0.0.1:5000" or "239.255.0.1:5004 (multicast, ttl 1)" */

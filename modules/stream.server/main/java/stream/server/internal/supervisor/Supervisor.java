@@ -131,6 +131,7 @@ public final class Supervisor {
         }
     };
     private volatile SdpWriter.H264Params capsParams;
+    private volatile RtpTap audioTap; // the copy of the audio RTP of a stream with sound, or null
 
     // Guarded by this.
     private final StateMachine machine;
@@ -192,7 +193,12 @@ public final class Supervisor {
 
     /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the launcher's setsid and setpriv */
     public synchronized List<String> command() {
-        return plan.command(gstLaunch, tap == null ? 0 : tap.port());
+        return plan.command(gstLaunch, tap == null ? 0 : tap.port(), audioTap == null ? 0 : audioTap.port());
+    }
+
+    /** @param audioTap the tap that receives a copy of the audio RTP of a stream with sound; set once, before the first start */
+    public void audioTap(RtpTap audioTap) {
+        this.audioTap = audioTap;
     }
 
     /** @return the settings and source of the current (or next) child */
@@ -369,6 +375,7 @@ public final class Supervisor {
     private Child spawnLocked() {
         List<String> command = command();
         if (tap != null) tap.reset();
+        if (audioTap != null) audioTap.reset();
         capsParams = null;
         Launcher.Launched p;
         try {

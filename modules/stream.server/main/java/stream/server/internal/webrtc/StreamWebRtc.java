@@ -23,6 +23,10 @@ public final class StreamWebRtc implements StreamFeature {
     private final AtomicInteger offering = new AtomicInteger();
     private volatile WebRtcGateway.Input input; // set with the first offer
     private final RtpTap.PacketListener forward = this::forward;
+    private final RtpTap.PacketListener forwardAudio = (packet, nanos) -> {
+        WebRtcGateway.Input in = this.input;
+        if (in != null) in.forwardAudio(packet);
+    };
 
     StreamWebRtc(StreamView stream, WebRtcService service) {
         this.name = stream.name();
@@ -60,6 +64,7 @@ public final class StreamWebRtc implements StreamFeature {
                 if (input == null) {
                     input = gateway.input(name);
                     tap.addListener(forward);
+                    stream.audioRtp().addListener(forwardAudio); // sends only while the stream has sound
                 }
             }
             return gateway.offer(name, sdp);
@@ -103,6 +108,7 @@ public final class StreamWebRtc implements StreamFeature {
     @Override
     public void close() {
         tap.removeListener(forward);
+        stream.audioRtp().removeListener(forwardAudio);
         WebRtcGateway gateway = service.existing();
         if (gateway != null && input != null) gateway.removeStream(name);
     }

@@ -59,6 +59,7 @@ public final class WebRtcGateway implements AutoCloseable {
     public final class Input {
         private final String name;
         private volatile InetSocketAddress target;
+        private volatile InetSocketAddress audioTarget; // where the stream's Opus RTP goes
         private volatile Running owner;
 
         private Input(String name) {
@@ -88,6 +89,21 @@ public final class WebRtcGateway implements AutoCloseable {
          */
         public void forward(ByteBuffer packet) {
             InetSocketAddress to = target;
+            DatagramChannel channel = out;
+            if (to == null || channel == null) return;
+            try {
+                channel.send(packet.duplicate(), to);
+            } catch (IOException e) {
+                // a gateway that just died: its death is reported by the process watcher
+            }
+        }
+
+        /**
+         * Forwards one Opus RTP packet as the server's audio tap hands it over; never blocks on it.
+         * @param packet the datagram (its position and limit are left as they were)
+         */
+        public void forwardAudio(ByteBuffer packet) {
+            InetSocketAddress to = audioTarget;
             DatagramChannel channel = out;
             if (to == null || channel == null) return;
             try {
@@ -217,6 +233,20 @@ public final class WebRtcGateway implements AutoCloseable {
     }
 
     /**
+     * Like {@link #rtpPort}, for the stream's Opus RTP ({@link Input#forwardAudio} sends there).
+     * @param stream the stream's name
+     * @return the loopback UDP port, or -1 when the gateway gave none
+     * @throws WhepException 503 when the gateway cannot start
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public int audioPort(String stream) throws WhepException, InterruptedException {
+        Input input = input(stream);
+        ensureStream(input);
+        InetSocketAddress target = input.audioTarget;
+        return target == null ? -1 : target.getPort();
+    }
+
+    /**
      * The gateway's own figures: per stream its RTP port, packets received and viewers.
      * @return the gateway's stats reply
      * @throws WhepException 503 when no gateway runs or it does not answer
@@ -294,6 +324,7 @@ public final class WebRtcGateway implements AutoCloseable {
         if (input == null) return;
         Running gateway = input.owner;
         input.target = null;
+        input.audioTarget = null;
         input.owner = null;
         if (gateway == null) return;
         gateway.viewers().values().removeIf(stream::equals);
@@ -312,6 +343,8 @@ public final class WebRtcGateway implements AutoCloseable {
                 int port = reply.getInt("rtpPort", 0);
                 if (port <= 0) throw new WhepException(502, "the WebRTC gateway gave no RTP port", null);
                 input.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                int audioPort = reply.getInt("audioPort", 0);
+                input.audioTarget = audioPort > 0 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), audioPort) : null;
                 input.owner = gateway;
             }
         }
@@ -382,6 +415,7 @@ public final class WebRtcGateway implements AutoCloseable {
                 if (input.owner == gateway) {
                     input.owner = null;
                     input.target = null;
+                    input.audioTarget = null;
                 }
             }
         }

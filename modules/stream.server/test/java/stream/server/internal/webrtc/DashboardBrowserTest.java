@@ -179,6 +179,14 @@ class DashboardBrowserTest {
         JsonObject seen = watching(tab);
         assertEquals(WIDTH, seen.getInt("videoWidth", 0), seen.toString());
         assertEquals(HEIGHT, seen.getInt("videoHeight", 0), seen.toString());
+        // The preview starts muted (browsers autoplay muted media only); its Unmute button turns the sound on and off.
+        String muted = "document.querySelector('[data-stream=main] .preview').muted";
+        assertTrue(tab.evaluate(muted).asBoolean(), "the preview starts muted");
+        click(tab, ".unmute");
+        assertTrue(!tab.evaluate(muted).asBoolean(), "Unmute turns the sound on");
+        assertEquals("Mute", tab.evaluate("document.querySelector('[data-stream=main] .unmute').textContent").asString());
+        click(tab, ".unmute");
+        assertTrue(tab.evaluate(muted).asBoolean(), "Mute turns it off again");
         JsonObject st = status();
         assertEquals(1, st.getInt("viewers", -1), st.toString());
         assertEquals("running", st.get("webrtc").asObject().getString("status", ""), st.toString());

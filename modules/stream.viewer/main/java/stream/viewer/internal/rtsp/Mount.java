@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Mount {
     static final String CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
+    static final String AUDIO_CAPS = "application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=97";
 
     final String name;
     final String path;
     final int rtpPort;
+    /** Where the stream's Opus RTP comes in, or 0 for a stream without sound. */
+    final int audioPort;
     /** The multicast group of this stream's multicast transport, or null when it has none. */
     final String multicast;
     final int ttl;
@@ -39,17 +42,29 @@ final class Mount {
     };
 
     Mount(String name, int rtpPort, String multicast, int ttl) {
+        this(name, rtpPort, 0, multicast, ttl);
+    }
+
+    Mount(String name, int rtpPort, int audioPort, String multicast, int ttl) {
         this.name = name;
         this.path = "/" + name;
         this.rtpPort = rtpPort;
+        this.audioPort = audioPort;
         this.multicast = multicast;
         this.ttl = ttl;
     }
 
-    /** The launch line: one udpsrc on the stream's own port; pay0 is what the server sends. */
+    /**
+     * The launch line: one udpsrc on the stream's own port; pay0 is what the server sends. With
+     * sound a second udpsrc brings the Opus, passed through the same way as pay1 (never decoded);
+     * both payloaders stamp what arrives with the one media clock, so the two stay in step.
+     */
     String launch() {
-        return "( udpsrc name=src port=" + rtpPort + " address=127.0.0.1 caps=\"" + CAPS + "\""
-                + " ! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )";
+        String video = "udpsrc name=src port=" + rtpPort + " address=127.0.0.1 caps=\"" + CAPS + "\""
+                + " ! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1";
+        if (audioPort == 0) return "( " + video + " )";
+        return "( " + video + " udpsrc name=asrc port=" + audioPort + " address=127.0.0.1 caps=\"" + AUDIO_CAPS + "\""
+                + " ! rtpopusdepay ! opusparse ! rtpopuspay name=pay1 pt=97 )";
     }
 
     /** The factory mounted (the mount points hold it; valid while mounted), or null before. */
@@ -130,6 +145,11 @@ final class Mount {
         Pointer src = GST.gst_bin_get_by_name(bin, "src");
         boolean sent = src != null && GST.gst_element_send_event(src, GST.gst_event_new_eos());
         if (src != null) GST.gst_object_unref(src);
+        Pointer asrc = audioPort == 0 ? null : GST.gst_bin_get_by_name(bin, "asrc");
+        if (asrc != null) {
+            GST.gst_element_send_event(asrc, GST.gst_event_new_eos());
+            GST.gst_object_unref(asrc);
+        }
         GST.gst_object_unref(bin);
         return sent;
     }

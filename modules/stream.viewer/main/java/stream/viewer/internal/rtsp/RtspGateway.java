@@ -131,27 +131,46 @@ public final class RtspGateway {
                 ttl = t.asInt();
             }
         }
+        JsonValue audioValue = request.get("audio");
+        if (audioValue != null && !audioValue.isBoolean()) throw new Refusal(400, "'audio' must be true or false", null);
+        boolean audio = audioValue != null && audioValue.asBoolean();
         synchronized (server) {
             Mount existing = server.mounted(name);
+            if (existing != null && (existing.audioPort != 0) != audio) { // sound switched on or off: a new media
+                server.unmount(name);
+                existing = null;
+            }
             if (existing != null) {
                 if (!java.util.Objects.equals(existing.multicast, multicast) || existing.multicast != null && existing.ttl != ttl) {
                     throw new Refusal(409, "stream " + name + " is mounted already with other multicast settings",
                             "removeStream first");
                 }
-                return new JsonObject().add("rtpPort", existing.rtpPort);
+                return ports(existing);
             }
             var taken = new HashSet<Integer>();
-            for (Mount m : server.mounts().values()) taken.add(m.rtpPort);
-            Mount mount = new Mount(name, RtpPorts.pick(taken), multicast, ttl);
+            for (Mount m : server.mounts().values()) {
+                taken.add(m.rtpPort);
+                taken.add(m.audioPort);
+            }
+            int rtpPort = RtpPorts.pick(taken);
+            taken.add(rtpPort);
+            Mount mount = new Mount(name, rtpPort, audio ? RtpPorts.pick(taken) : 0, multicast, ttl);
             try {
                 server.mount(mount);
             } catch (IllegalArgumentException e) {
                 throw new Refusal(400, e.getMessage(), null);
             }
             Log.info("stream " + name + ": rtsp path " + mount.path + ", RTP in on 127.0.0.1:" + mount.rtpPort
+                    + (audio ? ", Opus in on 127.0.0.1:" + mount.audioPort : "")
                     + (multicast == null ? "" : ", multicast " + multicast + " ttl " + ttl));
-            return new JsonObject().add("rtpPort", mount.rtpPort);
+            return ports(mount);
         }
+    }
+
+    private static JsonObject ports(Mount m) {
+        JsonObject o = new JsonObject().add("rtpPort", m.rtpPort);
+        if (m.audioPort != 0) o.add("audioPort", m.audioPort);
+        return o;
     }
 
     private static boolean isIpv4Multicast(String address) {

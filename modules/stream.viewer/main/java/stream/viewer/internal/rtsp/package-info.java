@@ -16,6 +16,7 @@
  * <pre>
  * {"id":1,"op":"addStream","name":"main"}                        {"id":1,"rtpPort":20342}
  * {"id":2,"op":"addStream","name":"lan","multicast":"239.255.0.9","ttl":1}   {"id":2,"rtpPort":…}
+ * {"id":3,"op":"addStream","name":"mic","audio":true}   {"id":3,"rtpPort":…,"audioPort":…}  (Opus as pay1)
  * {"id":3,"op":"endStream","name":"main"}                        {"id":3,"ended":"main","disconnected":0}
  * {"id":4,"op":"removeStream","name":"main"}                     {"id":4,"removed":"main"}
  * {"id":5,"op":"auth","users":[{"user":"u","password":"p"}],"basic":false}   {"id":5,"users":1,"basic":false}

@@ -116,10 +116,10 @@ public final class Gateway {
     private JsonObject addStream(String name) {
         StreamInput input = streams.computeIfAbsent(name, n -> {
             StreamInput s = StreamInput.open(n);
-            Log.info("stream " + n + ": RTP in on 127.0.0.1:" + s.port());
+            Log.info("stream " + n + ": RTP in on 127.0.0.1:" + s.port() + ", Opus on 127.0.0.1:" + s.audioPort());
             return s;
         });
-        return new JsonObject().add("rtpPort", input.port());
+        return new JsonObject().add("rtpPort", input.port()).add("audioPort", input.audioPort());
     }
 
     private JsonObject removeStream(String name) throws Refusal {
@@ -139,6 +139,7 @@ public final class Gateway {
         } catch (OfferSdp.Rejected e) {
             throw new Refusal(400, e.getMessage(), null);
         }
+        int opus = OfferSdp.opus(sdp); // -1: the offer receives no Opus, the viewer gets video alone
         for (int i = 0; i < 60 && input.packets() == 0; i++) Thread.sleep(50); // a stream just (re)started
         if (input.packets() == 0) {
             throw new Refusal(503, "no video has arrived for stream " + stream + " yet",
@@ -151,11 +152,13 @@ public final class Gateway {
         }
         try {
             String id = UUID.randomUUID().toString();
-            var answered = ViewerBranch.open(id, input, sdp, format, options);
+            int audioPt = opus >= 0 && input.hasAudio() ? opus : -1;
+            var answered = ViewerBranch.open(id, input, sdp, format, audioPt, options);
             viewers.put(id, answered.viewer());
             input.viewers.put(id, answered.viewer());
             Log.info("viewer " + id + " of stream " + stream + " answered (H.264 as payload type " + format.payloadType()
-                    + (format.profileLevelId() == null ? "" : ", profile-level-id " + format.profileLevelId()) + ")");
+                    + (format.profileLevelId() == null ? "" : ", profile-level-id " + format.profileLevelId())
+                    + (audioPt >= 0 ? "; Opus as payload type " + audioPt : "") + ")");
             return new JsonObject().add("viewer", id).add("sdp", answered.answer());
         } finally {
             pending.decrementAndGet();

@@ -78,13 +78,34 @@ final class OfferSdp {
                 + " which is what this stream sends; offer H.264 (every current browser does)");
     }
 
+    /**
+     * The payload type the offer's first audio section gives Opus (opus/48000/2, RFC 7587), when
+     * that section receives.
+     * @param sdp the offer (already accepted by {@link #h264})
+     * @return the payload type, or -1 when the offer receives no Opus
+     */
+    static int opus(String sdp) {
+        List<String> audio = section(sdp, "m=audio ");
+        if (audio == null || audio.stream().anyMatch(l -> l.equals("a=sendonly") || l.equals("a=inactive"))) return -1;
+        if (audio.get(0).split(" ").length > 1 && audio.get(0).split(" ")[1].equals("0")) return -1; // rejected section
+        Map<Integer, String> rtpmap = new HashMap<>();
+        for (String line : audio) if (line.startsWith("a=rtpmap:")) entry(line, "a=rtpmap:", rtpmap);
+        for (int pt : payloadOrder(audio.get(0)))
+            if (rtpmap.getOrDefault(pt, "").toLowerCase(Locale.ROOT).startsWith("opus/48000")) return pt;
+        return -1;
+    }
+
     private static List<String> videoSection(String sdp) {
+        return section(sdp, "m=video ");
+    }
+
+    private static List<String> section(String sdp, String kind) {
         List<String> section = null;
         for (String raw : sdp.split("\r?\n")) {
             String line = raw.strip();
             if (line.startsWith("m=")) {
                 if (section != null) break;
-                if (line.startsWith("m=video ")) section = new ArrayList<>();
+                if (line.startsWith(kind)) section = new ArrayList<>();
             }
             if (section != null) section.add(line);
         }

@@ -21,14 +21,25 @@ import org.freedesktop.gstreamer.StateChangeReturn;
  * parsed once ({@code udpsrc ! rtph264depay ! h264parse ! tee}); every viewer is a branch of the
  * tee. Nothing is decoded. The parsed stream is AVC with the parameter sets in the caps, so a
  * new branch's payloader knows them (sprop-parameter-sets) as soon as caps reach it.
+ *
+ * <p>Sound: a second udpsrc on a port of its own takes the stream's Opus RTP
+ * ({@code udpsrc ! rtpopusdepay ! tee name=ta}); a viewer whose offer receives Opus gets a second
+ * branch from it when the stream has sound (packets came within the last two seconds).
  */
 final class StreamInput implements AutoCloseable {
     private static final String CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264";
+    private static final String AUDIO_CAPS = "application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS";
 
     final String name;
     final Pipeline pipeline;
     final Element tee;
+    final Element audioTee;
     private final int port;
+    private final int audioPort;
+    private volatile long lastAudioNanos;
+    private volatile boolean anyAudio;
+    private final Pad.PROBE audioCounter;
+    private final Pad audioCounted;
     private final AtomicLong packets = new AtomicLong();
     private final Pad.PROBE counter;
     // gst1-java-core keeps callbacks only in these objects: they must stay reachable.
@@ -41,7 +52,16 @@ final class StreamInput implements AutoCloseable {
         this.name = name;
         this.pipeline = pipeline;
         this.tee = pipeline.getElementByName("t");
+        this.audioTee = pipeline.getElementByName("ta");
         Element src = pipeline.getElementByName("src");
+        Element asrc = pipeline.getElementByName("asrc");
+        this.audioCounter = (pad, info) -> {
+            lastAudioNanos = System.nanoTime();
+            anyAudio = true;
+            return PadProbeReturn.OK;
+        };
+        this.audioCounted = asrc.getStaticPad("src");
+        audioCounted.addProbe(PadProbeType.BUFFER, audioCounter);
         this.counter = (pad, info) -> {
             packets.incrementAndGet();
             return PadProbeReturn.OK;
@@ -60,6 +80,7 @@ final class StreamInput implements AutoCloseable {
         }
         pipeline.getState(5_000_000_000L); // READY has bound the socket by now; live: no preroll
         this.port = (Integer) src.get("port");
+        this.audioPort = (Integer) asrc.get("port");
     }
 
     /** Binds a free loopback UDP port and starts receiving on it. */
@@ -70,7 +91,9 @@ final class StreamInput implements AutoCloseable {
                 "udpsrc name=src address=127.0.0.1 port=0 buffer-size=1048576 caps=\"" + CAPS + "\""
                         + " ! rtph264depay ! h264parse config-interval=-1"
                         + " ! video/x-h264,stream-format=avc,alignment=au"
-                        + " ! tee name=t allow-not-linked=true", errors);
+                        + " ! tee name=t allow-not-linked=true"
+                        + " udpsrc name=asrc address=127.0.0.1 port=0 buffer-size=262144 caps=\"" + AUDIO_CAPS + "\""
+                        + " ! rtpopusdepay ! tee name=ta allow-not-linked=true", errors);
         if (!errors.isEmpty()) {
             throw new GstException("stream " + name + ": " + errors.get(0).getMessage());
         }
@@ -79,6 +102,15 @@ final class StreamInput implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    int audioPort() {
+        return audioPort;
+    }
+
+    /** @return whether the stream has sound now: Opus arrived within the last two seconds */
+    boolean hasAudio() {
+        return anyAudio && System.nanoTime() - lastAudioNanos < 2_000_000_000L;
     }
 
     long packets() {

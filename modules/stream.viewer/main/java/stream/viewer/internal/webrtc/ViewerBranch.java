@@ -40,6 +40,8 @@ final class ViewerBranch {
     private final Bin bin;
     private final WebRTCBin webrtc;
     private Pad teePad;
+    private Pad audioTeePad; // with sound: the stream's Opus tee's pad for this viewer
+    private final int audioPt;
     private final long createdNanos = System.nanoTime();
     private volatile long lastPeerPacketNanos;
     private volatile boolean peerSeen;
@@ -53,9 +55,10 @@ final class ViewerBranch {
     // gst1-java-core keeps a probe's callback only in the Pad object: the pad must stay reachable.
     private final List<Pad> probedPads = new CopyOnWriteArrayList<>();
 
-    private ViewerBranch(String id, StreamInput input, OfferSdp.H264 format, GatewayOptions options) {
+    private ViewerBranch(String id, StreamInput input, OfferSdp.H264 format, int audioPt, GatewayOptions options) {
         this.id = id;
         this.input = input;
+        this.audioPt = audioPt;
         String stun = options.stunServer() == null ? "" : " stun-server=" + options.stunServer();
         // webrtcbin 1.22 pairs the offer's video with this branch only when the caps match field for
         // field, profile-level-id included (browsers escape it with level-asymmetry-allowed=1), and
@@ -64,10 +67,19 @@ final class ViewerBranch {
         // decodes, so the offer's own value is announced.
         String profile = format.profileLevelId() == null ? ""
                 : " ! capssetter caps=\"application/x-rtp,profile-level-id=(string)" + format.profileLevelId() + "\"";
-        this.bin = Gst.parseBinFromDescription(
-                "queue name=q leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=500000000"
-                        + " ! rtph264pay name=pay config-interval=-1 aggregate-mode=zero-latency pt=" + format.payloadType()
-                        + profile + " ! webrtcbin name=w bundle-policy=max-bundle" + stun, true);
+        String video = "queue name=q leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=500000000"
+                + " ! rtph264pay name=pay config-interval=-1 aggregate-mode=zero-latency pt=" + format.payloadType()
+                + profile + " ! webrtcbin name=w bundle-policy=max-bundle" + stun;
+        if (audioPt < 0) {
+            this.bin = Gst.parseBinFromDescription(video, true);
+        } else {
+            // Sound: the Opus passed through as it is, with the payload type the offer gives it. Two
+            // inputs: the ghost pads are made here ("sink" video, "asink" audio), not guessed by the parser.
+            this.bin = Gst.parseBinFromDescription(video + " queue name=aq leaky=downstream max-size-buffers=0"
+                    + " max-size-bytes=0 max-size-time=500000000 ! rtpopuspay name=apay pt=" + audioPt + " ! w.", false);
+            bin.addPad(new org.freedesktop.gstreamer.GhostPad("sink", bin.getElementByName("q").getStaticPad("sink")));
+            bin.addPad(new org.freedesktop.gstreamer.GhostPad("asink", bin.getElementByName("aq").getStaticPad("sink")));
+        }
         bin.setName("viewer-" + id);
         this.webrtc = (WebRTCBin) bin.getElementByName("w");
         Ice.restrict(webrtc, options.iceAddresses());
@@ -93,9 +105,9 @@ final class ViewerBranch {
      * @return the branch, playing; {@link #answer()} is the SDP answer
      * @throws Refusal when the stream has no video yet or a step fails
      */
-    static Answered open(String id, StreamInput input, String offer, OfferSdp.H264 format, GatewayOptions options)
+    static Answered open(String id, StreamInput input, String offer, OfferSdp.H264 format, int audioPt, GatewayOptions options)
             throws Refusal, InterruptedException {
-        var viewer = new ViewerBranch(id, input, format, options);
+        var viewer = new ViewerBranch(id, input, format, audioPt, options);
         try {
             String sdp = viewer.negotiate(offer);
             return new Answered(viewer, sdp);
@@ -118,8 +130,17 @@ final class ViewerBranch {
             } catch (org.freedesktop.gstreamer.PadLinkException e) {
                 throw new Refusal(500, "could not link the viewer's branch: " + e.getLinkResult(), null);
             }
+            if (audioPt >= 0) {
+                audioTeePad = input.audioTee.getRequestPad("src_%u");
+                try {
+                    audioTeePad.link(bin.getStaticPad("asink"));
+                } catch (org.freedesktop.gstreamer.PadLinkException e) {
+                    throw new Refusal(500, "could not link the viewer's audio branch: " + e.getLinkResult(), null);
+                }
+            }
         }
         waitForCaps();
+        if (audioPt >= 0) waitForAudioCaps();
         try {
             GLib.setRemoteOffer(Natives.getRawPointer(webrtc), offer);
             GLib.answer(Natives.getRawPointer(webrtc));
@@ -162,6 +183,17 @@ final class ViewerBranch {
         }
     }
 
+    /** Waits until the Opus caps reached this branch's audio payloader (its ssrc goes into the answer). */
+    private void waitForAudioCaps() throws Refusal, InterruptedException {
+        Pad src = bin.getElementByName("apay").getStaticPad("src");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CAPS_TIMEOUT_MS);
+        while (src.getCurrentCaps() == null) {
+            if (System.nanoTime() > deadline)
+                throw new Refusal(503, "no sound has arrived for stream " + input.name + " yet", "wait a second and try again");
+            Thread.sleep(5);
+        }
+    }
+
     /** @return seconds since the peer last sent anything (or since the answer, before it did) */
     double secondsSincePeerPacket() {
         return (System.nanoTime() - lastPeerPacketNanos) / 1e9;
@@ -191,6 +223,11 @@ final class ViewerBranch {
                 teePad.unlink(bin.getStaticPad("sink"));
                 input.tee.releaseRequestPad(teePad);
                 teePad = null;
+            }
+            if (audioTeePad != null) {
+                audioTeePad.unlink(bin.getStaticPad("asink"));
+                input.audioTee.releaseRequestPad(audioTeePad);
+                audioTeePad = null;
             }
             bin.setState(State.NULL);
             bin.getState(5_000_000_000L);
