@@ -169,8 +169,11 @@ public final class CameraRelay {
         end(Exit.STDIN_CLOSED, "stdin closed: ending");
     }
 
-    private void end(Exit exit, String why) {
-        if (ended.complete(exit)) System.err.println("stream-camera: " + why);
+    // Said before the end is known: the main thread exits as soon as it is, and the line must be out by then.
+    private synchronized void end(Exit exit, String why) {
+        if (ended.isDone()) return;
+        System.err.println("stream-camera: " + why);
+        ended.complete(exit);
     }
 
     private void start(Options o, String user, String password) {
