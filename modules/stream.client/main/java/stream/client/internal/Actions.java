@@ -325,7 +325,8 @@ final class Actions {
         }
         switch (e.kind()) {
             case UNAUTHORIZED -> {
-                problem.accept(e.getMessage() + (commandLine.token() == null
+                String said = e.getMessage().endsWith(".") ? e.getMessage().substring(0, e.getMessage().length() - 1) : e.getMessage();
+                problem.accept(said + (commandLine.token() == null
                         ? "; give the token with --token or STREAM_TOKEN"
                         : "; check the token given with --token or STREAM_TOKEN"));
                 return FAILED;

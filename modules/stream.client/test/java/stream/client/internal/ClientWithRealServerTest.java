@@ -205,8 +205,8 @@ class ClientWithRealServerTest {
 
         var without = client("start");
         assertEquals(1, without.exit(), without.both());
-        assertEquals("stream-client: the server at " + url + " refused start (HTTP 401): Missing or wrong bearer token;"
-                + " Requests that change the stream need the header: Authorization: Bearer <token>;"
+        assertEquals("stream-client: the server at " + url + " refused start (HTTP 401): Unauthorized: this needs a credential;"
+                + " Send Authorization: Bearer TOKEN (or Basic with NAME:TOKEN, curl -u NAME:TOKEN), or sign in on the dashboard;"
                 + " give the token with --token or STREAM_TOKEN\n", without.err(), without.both());
 
         var wrong = client("start", "--token", "nope");

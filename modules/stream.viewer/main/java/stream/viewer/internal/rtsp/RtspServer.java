@@ -128,8 +128,13 @@ final class RtspServer implements AutoCloseable {
         return mount;
     }
 
-    /** How long clients get to leave on their own after the BYE, before they are disconnected. */
-    private static final long LEAVE_MILLIS = 3000;
+    /**
+     * How long clients get to leave on their own after the end, before they are disconnected. The
+     * RTCP BYE goes out at the media's next RTCP interval (up to about 5 s, seen as 0.1-5.5 s), and
+     * a player's jitter buffer delays the end it sees (rtspsrc's default is 2 s); a session removed
+     * under a client that is leaving makes its TEARDOWN fail (454), which rtspsrc reports as an error.
+     */
+    private static final long LEAVE_MILLIS = 8000;
 
     /**
      * Ends every session of the mount so that its clients see the end: EOS into the shared media
