@@ -35,6 +35,11 @@ class TlsTest {
 
     /** A client that trusts exactly these certificates, over HTTP/1.1 (jdk.httpserver has no HTTP/2). */
     static HttpClient trusting(List<X509Certificate> certs) throws Exception {
+        return HttpClient.newBuilder().sslContext(context(certs)).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** @param certs the certificates to trust @return a TLS client context that trusts exactly them */
+    static SSLContext context(List<X509Certificate> certs) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         for (int i = 0; i < certs.size(); i++) ks.setCertificateEntry("c" + i, certs.get(i));
@@ -42,7 +47,7 @@ class TlsTest {
         f.init(ks);
         SSLContext c = SSLContext.getInstance("TLS");
         c.init(null, f.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(c).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        return c;
     }
 
     /** A started HTTPS server on a free loopback port that answers the client's port (which tells connections apart). */
