@@ -38,20 +38,36 @@ class ReloadableTlsTest {
         ReloadableTls tls = ReloadableTls.load(live.resolve(SelfSigned.CERT), live.resolve(SelfSigned.KEY));
         HttpsServer server = TlsTest.server(tls.configurator());
         try {
-            // A kept-alive connection of the test's own: a client's pool may open a new one at will.
+            // An established connection keeps its certificate across a reload: a request held by the server
+            // while the reload happens is answered on the same connection (whatever the server's idle timers).
+            var held = new java.util.concurrent.CountDownLatch(1);
+            var arrived = new java.util.concurrent.CountDownLatch(1);
+            server.createContext("/held", ex -> {
+                try (ex) {
+                    arrived.countDown();
+                    held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    byte[] body = String.valueOf(ex.getRemoteAddress().getPort()).getBytes(StandardCharsets.US_ASCII);
+                    ex.sendResponseHeaders(200, body.length);
+                    ex.getResponseBody().write(body);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             try (SSLSocket old = (SSLSocket) TlsTest.context(List.of(certA)).getSocketFactory()
                     .createSocket("localhost", server.getAddress().getPort())) {
                 SSLParameters p = old.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 old.setSSLParameters(p);
                 old.startHandshake();
-                String first = get(old);
                 assertEquals(certA, old.getSession().getPeerCertificates()[0]);
+                send(old, "/held");
+                assertTrue(arrived.await(30, java.util.concurrent.TimeUnit.SECONDS), "the held request reached the server");
 
                 install(b, live); // what certbot's deploy hook does, then kill -HUP
                 assertEquals(certB, tls.reload().chain().get(0));
+                held.countDown();
 
-                assertEquals(first, get(old), "the same connection (same client port) answers after the reload");
+                assertEquals(String.valueOf(old.getLocalPort()), answer(old), "the connection made before the reload answers after it");
                 assertEquals(certA, old.getSession().getPeerCertificates()[0]);
             }
 
@@ -70,10 +86,13 @@ class ReloadableTlsTest {
         }
     }
 
-    /** One GET / on a kept-alive connection: the body, the client's port as the server saw it. */
-    private static String get(SSLSocket s) throws IOException {
-        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    private static void send(SSLSocket s, String path) throws IOException {
+        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
+    }
+
+    /** @return the body of the answer on the connection: the client's port as the server saw it */
+    private static String answer(SSLSocket s) throws IOException {
         var in = s.getInputStream();
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
