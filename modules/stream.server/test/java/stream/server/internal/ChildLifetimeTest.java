@@ -1,5 +1,6 @@
 package stream.server.internal;
 
+import stream.server.internal.rtp.RtpTap;
 import stream.server.internal.settings.StreamSettings;
 import stream.server.internal.sources.Sources;
 import stream.server.internal.state.PidFile;
@@ -51,9 +52,12 @@ class ChildLifetimeTest {
     final List<Long> strayPids = new ArrayList<>();
     Supervisor supervisor;
 
+    private RtpTap tap;
+
     @AfterEach
     void cleanUp() {
         if (supervisor != null) supervisor.close();
+        if (tap != null) tap.close();
         servers.forEach(ServerProcess::close);
         strayPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
@@ -158,8 +162,11 @@ class ChildLifetimeTest {
             receiver.setSoTimeout(2000);
             StreamSettings settings = StreamSettings.defaults().with("source", "test")
                     .with("destinations", "127.0.0.1:" + udpPort).with("width", "160").with("height", "120").with("framerate", "10");
+            // With the server's own loopback copy of the RTP, as every stream has: the state follows what is sent.
+            tap = RtpTap.open();
             supervisor = new Supervisor("main", Sources.findGstLaunch().orElseThrow(), StreamPlan.of(settings),
-                    new PidFile(StateDir.open(stateDir), 1), null, launcher);
+                    new PidFile(StateDir.open(stateDir), 1), tap, launcher);
+            supervisor.startWatchdog();
             AtomicReference<Supervisor.Outcome> outcome = new AtomicReference<>();
             Thread requester = Thread.ofPlatform().name("short-lived-requester").start(() -> outcome.set(supervisor.start()));
             requester.join();
