@@ -43,11 +43,6 @@ public final class Features implements AutoCloseable {
                 throw new IllegalArgumentException("two features answer /streams/NAME/" + r.segment());
     }
 
-    /** @return none: a server (or a test's) without features */
-    public static Features none() {
-        return new Features(List.of());
-    }
-
     /** @return the features */
     public List<Feature<?>> all() {
         return list;

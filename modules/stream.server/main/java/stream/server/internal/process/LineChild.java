@@ -108,11 +108,6 @@ public final class LineChild implements AutoCloseable {
         return process.pid();
     }
 
-    /** @return whether it still runs */
-    public boolean alive() {
-        return process.isAlive();
-    }
-
     /**
      * Sends a request and waits for its answer.
      * @param request the request (its id is added)

@@ -14,12 +14,10 @@ import stream.server.internal.feature.StreamView;
  * each stream's RTP copy as it is (the H.264 passes through, one shared media per stream).
  */
 public final class RtspFeature implements Feature<StreamFeature> {
-    private final RtspConfig config;
     private final RtspService service; // null when off
 
     /** @param config how to serve */
     public RtspFeature(RtspConfig config) {
-        this.config = config;
         this.service = config.enabled() ? new RtspService(config) : null;
     }
 
@@ -60,10 +58,5 @@ public final class RtspFeature implements Feature<StreamFeature> {
     /** The credentials changed: the RTSP process is told (in order with the streams' requests). */
     public void usersChanged() {
         if (service != null) service.usersChanged();
-    }
-
-    /** @return how it serves */
-    public RtspConfig config() {
-        return config;
     }
 }
