@@ -2,6 +2,7 @@ package stream.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,9 +64,19 @@ class AudioPlanTest {
         assertEquals(List.of("pulsesrc", "device=alsa_input.usb-Mic-00.mono"),
                 AudioSource.resolve("pulse:alsa_input.usb-Mic-00.mono").arguments());
         assertEquals(List.of(), AudioSource.resolve("none").arguments());
-        String j = String.join(" ", new StreamPlan(StreamSettings.defaults().with("audio", "hw:1,0"), TEST).command(GST, 0, 0));
-        assertTrue(j.contains("alsasrc device=hw:1,0 ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! opusenc"), j);
+        // The microphone is captured by a child of its own, which sends raw sound to the stream's pipeline over loopback UDP.
+        StreamPlan plan = new StreamPlan(StreamSettings.defaults().with("audio", "hw:1,0"), TEST);
+        String j = String.join(" ", plan.command(GST, 0, 0, 40000));
+        assertFalse(j.contains("alsasrc"), "the device is not in the stream's pipeline: " + j);
+        assertTrue(j.contains("udpsrc address=127.0.0.1 port=40000 do-timestamp=true caps=" + AudioSource.RAW_CAPS + " ! queue ! audiomixer name=mix"), j);
+        assertTrue(j.contains("audiotestsrc is-live=true wave=silence"), "silence while the microphone is gone: " + j);
+        assertTrue(j.contains("mix. ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! opusenc"), j);
         assertFalse(j.contains("blink"), "no flash without the test tone: " + j);
+        assertEquals("hw:1,0", plan.microphone().label());
+        assertEquals(List.of(GST, "-v", "alsasrc", "device=hw:1,0", "latency-time=10000", "!", "audioconvert", "!", "audioresample", "!",
+                AudioSource.RAW_CAPS, "!", "udpsink", "name=mic", "host=127.0.0.1", "port=40000", "sync=false"),
+                plan.microphone().captureArguments(GST, 40000));
+        assertNull(new StreamPlan(StreamSettings.defaults().with("audio", "test"), TEST).microphone(), "the test tone is made in the pipeline");
     }
 
     @Test

@@ -100,6 +100,63 @@ public record AudioSource(Kind kind, String device) {
         };
     }
 
+    /**
+     * A microphone is captured by a child of its own ({@link #captureArguments}), never in the
+     * stream's pipeline: a device that disappears ends that child only, and the stream's pipeline
+     * ({@link #receiveArguments}) goes on with silence in its place. The test tone is made in the
+     * stream's pipeline, on its clock.
+     * @return whether this source is captured apart
+     */
+    public boolean capturedApart() {
+        return kind == Kind.PULSE || kind == Kind.ALSA;
+    }
+
+    /** The raw audio a microphone's child sends over loopback UDP: 10 ms per datagram at 48 kHz stereo. */
+    public static final String RAW_CAPS = "audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved";
+
+    /** The name of the capture child's network sink: its caps on stdout (gst-launch -v) mean the device delivers. */
+    public static final String CAPTURE_SINK = "mic";
+
+    /**
+     * The capture child of a microphone: the device, as raw 48 kHz stereo, to the stream's pipeline
+     * on 127.0.0.1:port (one datagram per 10 ms block).
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param port the loopback UDP port the stream's pipeline receives on
+     * @return the command line, program first
+     */
+    public List<String> captureArguments(String gstLaunch, int port) {
+        if (!capturedApart()) throw new IllegalStateException("no capture child for audio " + label());
+        List<String> a = new ArrayList<>(List.of(gstLaunch, "-v"));
+        a.addAll(arguments());
+        a.add("latency-time=10000"); // 10 ms blocks, one datagram each
+        a.addAll(List.of("!", "audioconvert", "!", "audioresample", "!", RAW_CAPS, "!",
+                "udpsink", "name=" + CAPTURE_SINK, "host=127.0.0.1", "port=" + port, "sync=false"));
+        return List.copyOf(a);
+    }
+
+    /**
+     * The stream pipeline's side of a microphone, up to raw audio: what arrives on the loopback port,
+     * stamped on arrival with the pipeline's clock, mixed with live silence, so that the sound goes on
+     * (silent) while the device is gone and the microphone is heard again when it returns.
+     * @param port the loopback UDP port
+     * @return gst-launch-1.0 arguments
+     */
+    public static List<String> receiveArguments(int port) {
+        return List.of("udpsrc", "address=127.0.0.1", "port=" + port, "do-timestamp=true", "caps=" + RAW_CAPS, "!", "queue", "!",
+                "audiomixer", "name=mix", "latency=30000000", // waits at most 30 ms for the microphone's block
+                "audiotestsrc", "is-live=true", "wave=silence", "samplesperbuffer=480", "!", RAW_CAPS, "!", "mix.", "mix.");
+    }
+
+    /** @return the setting as the status says it: "test", "pulse:NAME", "hw:1,0", "the default PulseAudio source"... */
+    public String label() {
+        return switch (kind) {
+            case NONE -> "none";
+            case TEST -> "test";
+            case PULSE -> device == null ? "the default PulseAudio source" : "pulse:" + device;
+            case ALSA -> device == null ? "the default ALSA capture device" : device;
+        };
+    }
+
     /** @return whether the stream has sound */
     public boolean any() {
         return kind != Kind.NONE;

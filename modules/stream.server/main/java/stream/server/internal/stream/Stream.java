@@ -214,7 +214,9 @@ public final class Stream implements AutoCloseable, StreamView {
         if (running.hasAudio()) { // only with sound: a stream without keeps its status as it was
             JsonObject audio = Json.object().add("source", running.get(StreamSettings.AUDIO));
             if (supervisor.childStartedAt() != null) audio.add("rtp", audioTap.snapshot().toJson());
-            String lost = microphoneLost(o);
+            JsonObject microphone = supervisor.microphoneStatus();
+            if (microphone != null) audio.add("microphone", microphone);
+            String lost = supervisor.microphoneProblem();
             if (lost != null) audio.add("problem", lost);
             o.add("audio", audio);
         }
@@ -226,21 +228,6 @@ public final class Stream implements AutoCloseable, StreamView {
             }
         }
         return o;
-    }
-
-    /**
-     * A microphone that failed takes the whole child with it (one gst-launch-1.0 pipeline): says so
-     * when the last child's stderr names the audio source.
-     */
-    private static String microphoneLost(JsonObject status) {
-        var last = status.get("lastExit");
-        if (last == null || !last.isObject() || last.asObject().get("stderr") == null) return null;
-        for (var line : last.asObject().get("stderr").asArray()) {
-            String text = line.isString() ? line.asString() : "";
-            if (text.contains("alsasrc") || text.contains("pulsesrc") || text.contains("GstAudioSrc"))
-                return "the microphone failed and ended the child (video and sound run in one pipeline): " + text.strip();
-        }
-        return null;
     }
 
     /** @param m the scrape being made: each feature's series of this stream */

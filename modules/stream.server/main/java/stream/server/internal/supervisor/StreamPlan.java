@@ -88,9 +88,21 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * @return the full command line, program first; with audio none exactly that of {@link #command(String, int)}
      */
     public List<String> command(String gstLaunch, int tapPort, int audioTapPort) {
+        return command(gstLaunch, tapPort, audioTapPort, 0);
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param tapPort the loopback port of the RTP tap, or 0 for none
+     * @param audioTapPort the loopback port of the audio RTP tap, or 0 for none (used only with audio)
+     * @param microphonePort the loopback port on which a microphone's capture child ({@link #microphone}) sends its sound
+     *        (0 shows the command of a child not started: its port is chosen at each start)
+     * @return the full command line, program first
+     */
+    public List<String> command(String gstLaunch, int tapPort, int audioTapPort, int microphonePort) {
         if (source.camera()) return RtspCamera.command(settings, tapPort); // its video passed through; its sound not yet
         StreamSettings s = settings;
-        if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort);
+        if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort, microphonePort);
         List<String> a = new ArrayList<>();
         a.add(gstLaunch);
         a.add("-e"); // SIGINT becomes EOS: a clean end
@@ -145,7 +157,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * Audio RTP goes to each destination's port + 2, RTCP to the port after each RTP port; the
      * server's copies go to its two loopback taps (RTP only).
      */
-    private List<String> withAudio(String gstLaunch, int tapPort, int audioTapPort) {
+    private List<String> withAudio(String gstLaunch, int tapPort, int audioTapPort, int microphonePort) {
         StreamSettings s = settings;
         AudioSource audio = AudioSource.resolve(s.get(StreamSettings.AUDIO));
         List<String> a = new ArrayList<>();
@@ -171,7 +183,11 @@ public record StreamPlan(StreamSettings settings, Source source) {
                         + ",framerate=" + s.framerate() + "/1", "!"));
         a.addAll(encoder.arguments(s.get(BITRATE), s.keyintFrames(), s.get(PRESET)));
         a.addAll(List.of("!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!", "rb.send_rtp_sink_0"));
-        a.addAll(audio.arguments());
+        if (audio.capturedApart()) {
+            a.addAll(AudioSource.receiveArguments(microphonePort));
+        } else {
+            a.addAll(audio.arguments());
+        }
         a.addAll(List.of("!", "audioconvert", "!", "audioresample", "!", "audio/x-raw,rate=48000,channels=2", "!",
                 "opusenc", "bitrate=64000", "!", "rtpopuspay", "pt=" + AUDIO_PAYLOAD_TYPE, "!", "rb.send_rtp_sink_1"));
         List<Endpoint> targets = new ArrayList<>(s.targets());
@@ -197,6 +213,17 @@ public record StreamPlan(StreamSettings settings, Source source) {
             if (!video) a.add("async=false"); // RTCP comes only every few seconds: no sink waits on it
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + settings.ttl(), "auto-multicast=false"));
         }
+    }
+
+    /**
+     * A microphone runs in a child of its own, so that a device that disappears ends only that child
+     * and the video goes on (see {@link AudioSource#capturedApart()}).
+     * @return the microphone of this plan, or null when there is none to capture apart (no sound, the test tone, a camera)
+     */
+    public AudioSource microphone() {
+        if (source.camera() || !settings.hasAudio()) return null;
+        AudioSource audio = AudioSource.resolve(settings.get(StreamSettings.AUDIO));
+        return audio.capturedApart() ? audio : null;
     }
 
     /** @return where the stream goes, e.g. "127.0.0.1:5000" or "239.255.0.1:5004 (multicast, ttl 1)" */

@@ -111,6 +111,7 @@ public final class Supervisor {
         public void childEnded(Exit exit) {}
     };
 
+    private final String name;
     private final String gstLaunch;
     private final Launcher launcher;
     private volatile Events events = NO_EVENTS;
@@ -143,6 +144,7 @@ public final class Supervisor {
     private StreamPlan plan;
     private int stalls;         // times a live child was found stalled
     private String cameraProblem; // what is wrong with an IP camera since its relay last ran, or null
+    private Microphone microphone; // the capture child of the current child's microphone, or null
     private Instant cameraProblemSince;
 
     /**
@@ -158,6 +160,7 @@ public final class Supervisor {
 
     /** @param launcher how children are spawned */
     public Supervisor(String name, String gstLaunch, StreamPlan defaults, PidFile pidFile, RtpTap tap, Launcher launcher) {
+        this.name = name;
         this.machine = new StateMachine(name);
         this.gstLaunch = gstLaunch;
         this.launcher = launcher;
@@ -193,7 +196,8 @@ public final class Supervisor {
 
     /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the launcher's setsid and setpriv */
     public synchronized List<String> command() {
-        return plan.command(gstLaunch, tap == null ? 0 : tap.port(), audioTap == null ? 0 : audioTap.port());
+        return plan.command(gstLaunch, tap == null ? 0 : tap.port(), audioTap == null ? 0 : audioTap.port(),
+                microphone == null ? 0 : microphone.port());
     }
 
     /** @param audioTap the tap that receives a copy of the audio RTP of a stream with sound; set once, before the first start */
@@ -373,6 +377,16 @@ public final class Supervisor {
 
     /** Spawns a child with the current plan; caller holds opLock and the monitor. @return it, or null when it could not */
     private Child spawnLocked() {
+        var mic = plan.microphone();
+        if (mic != null) {
+            try {
+                microphone = Microphone.prepare(name, mic, gstLaunch, launcher);
+            } catch (java.io.IOException e) {
+                lastExit = Exit.notStarted("no loopback UDP port for the microphone: " + e.getMessage());
+                machine.to(State.FAILED, lastExit.description());
+                return null;
+            }
+        }
         List<String> command = command();
         if (tap != null) tap.reset();
         if (audioTap != null) audioTap.reset();
@@ -381,6 +395,7 @@ public final class Supervisor {
         try {
             p = launcher.launch(command, plan.stdin()); // a camera's credentials go on stdin, never on the command line
         } catch (java.io.IOException e) {
+            microphone = null;
             lastExit = Exit.notStarted("could not start " + gstLaunch + ": " + e.getMessage());
             machine.to(State.FAILED, lastExit.description());
             return null;
@@ -391,6 +406,7 @@ public final class Supervisor {
         machine.to(State.STARTING, "pid " + child.pid + ": " + String.join(" ", command));
         events.childStarted(child.startedAt, child.pid, plan.settings());
         if (pidFile != null) pidFile.write(p.process().toHandle(), p.childId());
+        if (microphone != null) microphone.start(); // its port is bound by now or soon: what comes before is lost, not queued
         return child;
     }
 
@@ -480,7 +496,9 @@ public final class Supervisor {
             child.waitFor(Duration.ofSeconds(10));
         }
         child.joinDrain();
+        Microphone mic;
         synchronized (this) {
+            mic = detachMicrophone();
             if (current == child) {
                 lastExit = Exit.of(child.exitCode(), true, child.tail());
                 current = null;
@@ -489,6 +507,7 @@ public final class Supervisor {
                 if (pidFile != null) pidFile.delete();
             }
         }
+        if (mic != null) mic.close();
         return Outcome.STOPPED;
     }
 
@@ -524,6 +543,11 @@ public final class Supervisor {
                     c.kill();
                     c.waitFor(Duration.ofSeconds(5));
                 }
+                Microphone mic;
+                synchronized (this) {
+                    mic = detachMicrophone();
+                }
+                if (mic != null) mic.close();
             }
             if (pidFile != null) pidFile.delete();
         } finally {
@@ -570,6 +594,8 @@ public final class Supervisor {
         }
         lastExit = Exit.of(code, closing, child.tail());
         current = null;
+        Microphone mic = detachMicrophone();
+        if (mic != null) Thread.ofPlatform().daemon().name("microphone-close-" + name).start(mic::close); // not under this lock
         events.childEnded(lastExit);
         if (pidFile != null) pidFile.delete();
         notifyAll();
@@ -604,6 +630,26 @@ public final class Supervisor {
         if (problem != null && problem.retrySeldom())
             delay = delay.map(d -> d.compareTo(RtspCamera.CREDENTIALS_BACKOFF) < 0 ? RtspCamera.CREDENTIALS_BACKOFF : d);
         delay.ifPresent(this::scheduleRestart);
+    }
+
+    /** Caller holds the monitor. @return the microphone of the child that ended, now no longer the supervisor's, or null */
+    private Microphone detachMicrophone() {
+        Microphone m = microphone;
+        microphone = null;
+        return m;
+    }
+
+    /**
+     * @return the "microphone" member of a stream's audio status while its child runs with a microphone
+     *         ({@link Microphone#toJson()}), or null
+     */
+    public synchronized JsonObject microphoneStatus() {
+        return microphone == null ? null : microphone.toJson();
+    }
+
+    /** @return what is wrong with the running child's microphone ("microphone gone: DEVICE (why)"), or null */
+    public synchronized String microphoneProblem() {
+        return microphone == null ? null : microphone.problem();
     }
 
     /** Caller holds the monitor. @param problem what is wrong with the camera now, or null when it sends */
