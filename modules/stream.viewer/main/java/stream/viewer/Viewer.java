@@ -208,6 +208,7 @@ public final class Viewer implements AutoCloseable {
             pipeline.onSnapshotFrame(snapshot::probe);
         }
         say("waiting for the stream on " + where);
+        if (options.mute()) say("sound: off (--mute): its Opus on port + 2 is not received");
         watch.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         StateChangeReturn ret = pipeline.play();
         if (ret == StateChangeReturn.FAILURE) {

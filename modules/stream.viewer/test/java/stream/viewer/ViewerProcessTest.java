@@ -119,7 +119,9 @@ class ViewerProcessTest {
                 "--mute");
         assertEquals(0, exit(muted), "stderr: " + muted.err());
         assertTrue(muted.errSaid("first frame"), "stderr: " + muted.err());
-        assertTrue(!muted.errSaid("sound:"), "muted: " + muted.err());
+        assertTrue(muted.errSaid("sound: off (--mute)"), "says it is muted: " + muted.err());
+        assertTrue(!muted.errSaid("sound: decoding"), "muted: " + muted.err());
+        assertTrue(!run.errSaid("sound: off"), "not muted: " + run.err());
     }
 
     /** --timeout without the frames: exit 1, and it says nothing arrived and where it listened. */
