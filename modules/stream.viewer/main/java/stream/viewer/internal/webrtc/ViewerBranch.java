@@ -82,6 +82,9 @@ final class ViewerBranch {
         }
         bin.setName("viewer-" + id);
         this.webrtc = (WebRTCBin) bin.getElementByName("w");
+        // One MediaStream for the video and the sound (a=msid with one stream id): browsers lip-sync only the
+        // tracks of one stream (by the RTCP sender reports); without it webrtcbin gives each pad an id of its own.
+        for (Pad p : webrtc.getSinkPads()) p.set("msid", "stream");
         Ice.restrict(webrtc, options.iceAddresses());
         // Belt and braces: every nicesrc/nicesink that appears gets its agent's UPnP checked off,
         // and a probe on each nicesrc sees every packet the peer sends (DTLS, SRTP, SRTCP).

@@ -1,0 +1,235 @@
+package bench;
+
+import static bench.Stats.fmt;
+import static stream.testkit.Ports.freeUdpAndTcp;
+import static bench.Util.sleep;
+
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import stream.testkit.Chromium;
+import stream.testkit.NetNs;
+
+/**
+ * Sound (issue 21), alone with {@code bench/run.sh --only audio}: what {@code audio test} costs a
+ * stream in CPU against {@code audio none} at the same size, and the offset between the beep and
+ * the flash as Chromium receives them over WHEP from a real server (in a network namespace with
+ * only loopback). The page ({@link #PROBE}) finds each flash in the presented frames
+ * (requestVideoFrameCallback, the corner's brightness on a canvas, the frame's expectedDisplayTime)
+ * and each beep in the received audio track (WebAudio AnalyserNode, the onset's sample mapped to
+ * the moment it is heard through getOutputTimestamp), both on performance.now()'s clock; the
+ * offset is flash minus beep (positive: the picture comes late).
+ */
+final class AudioPhase implements Phase {
+    @Override public String id() { return "audio"; }
+    @Override public String title() { return "audio (CPU of audio test; beep-to-flash offset in Chromium)"; }
+
+    @Override
+    public void run(Context ctx) throws Exception {
+        Figure offset = ctx.fig("audio_offset_browser", "10 Audio", "A/V offset in Chromium over WHEP, flash presented minus beep heard, "
+                + "audio test, 320x240@15 (median of the seconds)", "ms", "Chromium over WHEP", "", "ours<=20", "ours>=-20");
+        Figure spread = ctx.fig("audio_offset_browser_spread", "10 Audio", "  its spread: p95 of |offset - median|", "ms", "Chromium", "");
+        Figure cpu = ctx.fig("audio_cpu", "10 Audio", "CPU per streaming minute with sound, server JVM + child, at the server's default size",
+                "CPU s/min", "audio test", "audio none");
+        offset.digits = spread.digits = 1;
+        cpu.digits = 2;
+        try {
+            cpu(ctx, cpu);
+        } catch (Exception e) {
+            cpu.failure = e.getMessage();
+            System.out.println("   audio cpu FAILED: " + e.getMessage());
+        }
+        try {
+            browser(ctx, offset, spread);
+        } catch (Exception e) {
+            offset.failure = spread.failure = e.getMessage();
+            throw e;
+        }
+    }
+
+    private static void cpu(Context ctx, Figure cpu) throws Exception {
+        Config cfg = ctx.config();
+        cpu.runsNote = cfg.costRounds() + " windows of " + cfg.costSeconds() + " s each, interleaved";
+        for (int round = 0; round < cfg.costRounds(); round++) {
+            for (String audio : List.of("test", "none")) {
+                Server s = ctx.server(freeUdpAndTcp(), null, "audio-" + audio, "--audio", audio);
+                s.startStream();
+                long child = s.childPid();
+                sleep(3);
+                long[] pids = {s.proc.pid(), child};
+                double c0 = ProcStat.cpuSeconds(pids[0]) + ProcStat.cpuSeconds(pids[1]);
+                long t0 = System.nanoTime();
+                sleep(cfg.costSeconds());
+                double dt = (System.nanoTime() - t0) / 1e9;
+                double used = (ProcStat.cpuSeconds(pids[0]) + ProcStat.cpuSeconds(pids[1]) - c0) / dt * 60;
+                (audio.equals("test") ? cpu.ours : cpu.counter).add(used);
+                s.stopStream();
+                s.stop();
+            }
+        }
+        cpu.profile.add("the difference, " + fmt(cpu.oursMedian() - cpu.counterMedian(), 2) + " CPU s/min ("
+                + fmt(100 * (cpu.oursMedian() - cpu.counterMedian()) / 60, 1) + "% of a core), is the tone, the flash's compositor,"
+                + " Opus at 64 kbit/s, rtpbin with RTCP and the second loopback copy to the server");
+    }
+
+    private static void browser(Context ctx, Figure offset, Figure spread) throws Exception {
+        Config cfg = ctx.config();
+        int seconds = Integer.getInteger("bench.audio.seconds", 20);
+        if (!Files.isExecutable(Path.of(Util.which("chromium")))) throw new IOException("no chromium on PATH (Debian package chromium)");
+        try (NetNs ns = NetNs.create("audio")) {
+            Path state = Files.createTempDirectory(cfg.work(), "state");
+            Map<String, String> env = new HashMap<>(Map.of("STREAM_STATE_DIR", state.toString()));
+            List<String> cmd = new ArrayList<>(ns.prefix());
+            cmd.addAll(List.of(cfg.bin("stream-server"), "--port", "0", "--bind", "127.0.0.1", "--source", "test",
+                    "--width", "320", "--height", "240", "--framerate", "15", "--keyint", "1s", "--dest", "127.0.0.1:" + freeUdpAndTcp(),
+                    "--audio", "test", "--start"));
+            Proc server = Proc.start("server-audio-browser", cmd, env, cfg.logs());
+            var listening = server.await(Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)"), 30_000);
+            if (listening == null) throw new IOException("stream-server did not listen: " + server.tail(3));
+            var m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(listening.text());
+            if (!m.find()) throw new IOException("no port in: " + listening.text());
+            String origin = "http://127.0.0.1:" + m.group(1);
+            try (Chromium chromium = Chromium.start(ns.prefix(), cfg.logs().resolve("chromium-audio.log"))) {
+                Chromium.Tab tab = chromium.newWindow();
+                tab.navigate(origin + "/");
+                tab.evaluate(PROBE);
+                JsonObject r = null;
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (System.nanoTime() < deadline) { // WHEP answers 409 until the stream runs
+                    r = tab.evaluate("avStart('/streams/main/whep')").asObject();
+                    if (r.getInt("status", 0) == 201) break;
+                    Thread.sleep(500);
+                }
+                if (r == null || r.getInt("status", 0) != 201) throw new IOException("WHEP: " + r);
+                System.out.println("   the answer's streams: " + r.getString("msid", ""));
+                sleep(3); // the first seconds: jitter buffers settling
+                tab.evaluate("avReset()");
+                sleep(seconds);
+                JsonObject res = tab.evaluate("avResult()").asObject();
+                Files.writeString(cfg.work().resolve("audio-browser.json"), res.toString());
+                JsonArray flashes = res.get("flashes").asArray(), beeps = res.get("beeps").asArray();
+                List<Double> offs = pair(flashes, beeps);
+                System.out.printf("   browser: %d flashes, %d beeps, %d pairs; offsets %s%n", flashes.size(), beeps.size(), offs.size(), offs);
+                if (offs.size() < 3) throw new IOException("too few beep/flash pairs (" + offs.size() + "): " + res);
+                offset.ours.addAll(List.of(Stats.median(offs)));
+                List<Double> dev = new ArrayList<>();
+                double med = Stats.median(offs);
+                for (double o : offs) dev.add(Math.abs(o - med));
+                double[] d = dev.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                spread.ours.add(Stats.percentile(d, 0.95));
+                offset.runsNote = offs.size() + " beep/flash pairs in " + seconds + " s";
+                offset.profile.add("frames presented " + res.getInt("frames", 0) + " of " + 15 * seconds + " sent, flash onsets " + flashes.size()
+                        + " (and " + res.getInt("skipped", 0) + " left out: the frame before them was not presented), beep onsets " + beeps.size()
+                        + "; the flash's time is the frame's expectedDisplayTime, the beep's the moment its first loud sample is output"
+                        + " (AnalyserNode, getOutputTimestamp); one frame is " + fmt(1000.0 / 15, 1) + " ms at 15 fps");
+                tab.close();
+            } finally {
+                server.stop();
+            }
+        }
+    }
+
+    /** For each beep, the flash nearest to it within half a second: flash minus beep, ms. */
+    static List<Double> pair(JsonArray flashes, JsonArray beeps) {
+        List<Double> out = new ArrayList<>();
+        for (var b : beeps) {
+            double best = Double.NaN;
+            for (var f : flashes) {
+                double o = f.asDouble() - b.asDouble();
+                if (Math.abs(o) < 500 && (Double.isNaN(best) || Math.abs(o) < Math.abs(best))) best = o;
+            }
+            if (!Double.isNaN(best)) out.add(best);
+        }
+        return out;
+    }
+
+    /** The page's measuring code, evaluated in the dashboard's page (same origin as the server's WHEP). */
+    static final String PROBE = """
+            (() => {
+              const av = window.av = {flashes: [], beeps: [], frames: 0, skipped: 0, pc: null};
+              window.avStart = async (url) => {
+                if (av.pc) av.pc.close();
+                const pc = av.pc = new RTCPeerConnection({iceServers: []});
+                pc.addTransceiver('video', {direction: 'recvonly'});
+                pc.addTransceiver('audio', {direction: 'recvonly'});
+                const media = new MediaStream();
+                const video = document.createElement('video');
+                video.playsInline = true; video.autoplay = true; video.muted = false;
+                document.body.appendChild(video);
+                pc.ontrack = e => {
+                  media.addTrack(e.track);
+                  video.srcObject = media;
+                  video.play().catch(() => {});
+                  if (e.track.kind === 'video') watchFlash(video);
+                  if (e.track.kind === 'audio') listenBeep(e.track);
+                };
+                await pc.setLocalDescription(await pc.createOffer());
+                await new Promise(done => {
+                  if (pc.iceGatheringState === 'complete') return done();
+                  pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done());
+                });
+                const res = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp'}, body: pc.localDescription.sdp});
+                const body = await res.text();
+                if (res.status !== 201) { pc.close(); av.pc = null; return {status: res.status, body}; }
+                await pc.setRemoteDescription({type: 'answer', sdp: body});
+                return {status: res.status, msid: body.split('\r\n').filter(l => l.startsWith('a=msid')).join(' | ')};
+              };
+              // The flash: the top-left corner (a white square in the first half of every second) read on a canvas.
+              function watchFlash(video) {
+                const c = document.createElement('canvas'); c.width = 8; c.height = 8;
+                const g = c.getContext('2d', {willReadFrequently: true});
+                let white = false, last = 0;
+                const each = (now, meta) => {
+                  av.frames++;
+                  g.drawImage(video, 0, 0, 8, 8, 0, 0, 8, 8);
+                  const p = g.getImageData(2, 2, 1, 1).data;
+                  const bright = (p[0] + p[1] + p[2]) / 3 > 160;
+                  // An onset counts only when the frame before it was presented at most 1.5 frame periods earlier
+                  // (else the flash began in a frame the page never saw, and its time is unknown).
+                  if (bright && !white) {
+                    if (meta.expectedDisplayTime - last <= 100) av.flashes.push(meta.expectedDisplayTime);
+                    else av.skipped++;
+                  }
+                  white = bright; last = meta.expectedDisplayTime;
+                  video.requestVideoFrameCallback(each);
+                };
+                video.requestVideoFrameCallback(each);
+              }
+              // The beep: the received track through an AnalyserNode, read every few ms; the first loud sample's
+              // context time is mapped to performance.now() at its output (getOutputTimestamp).
+              function listenBeep(track) {
+                const ctx = new AudioContext({sampleRate: 48000});
+                const src = ctx.createMediaStreamSource(new MediaStream([track]));
+                const an = ctx.createAnalyser(); an.fftSize = 2048;
+                src.connect(an);
+                const buf = new Float32Array(an.fftSize);
+                let loud = false, quietSince = 0;
+                setInterval(() => {
+                  const end = ctx.currentTime;
+                  an.getFloatTimeDomainData(buf);
+                  const ts = ctx.getOutputTimestamp();
+                  for (let i = 0; i < buf.length; i++) {
+                    const t = end - (buf.length - i) / ctx.sampleRate;
+                    if (Math.abs(buf[i]) > 0.1) {
+                      if (!loud && t > quietSince + 0.3) {
+                        av.beeps.push(ts.performanceTime + (t - ts.contextTime) * 1000);
+                      }
+                      loud = true; quietSince = t;
+                    } else if (loud && t > quietSince + 0.05) {
+                      loud = false;
+                    }
+                  }
+                }, 10);
+              }
+              window.avReset = () => { av.flashes = []; av.beeps = []; av.frames = 0; av.skipped = 0; };
+              window.avResult = () => ({flashes: av.flashes, beeps: av.beeps, frames: av.frames, skipped: av.skipped});
+              return true;
+            })()""";
+}
