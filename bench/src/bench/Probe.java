@@ -90,6 +90,10 @@ public final class Probe {
             System.exit(2);
         }
         String mode = args[0];
+        if (mode.equals("av")) {
+            Gst.I.gst_init(null, null);
+            System.exit(av(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args[3], Integer.parseInt(args[4])));
+        }
         boolean rtsp = mode.equals("rtspstamps");
         int port = rtsp ? 0 : Integer.parseInt(args[1]);
         double seconds = Double.parseDouble(args[2]);
@@ -186,6 +190,89 @@ public final class Probe {
         }
         System.out.println("frames " + frames + " stamped " + rows.size() + " unreadable " + unreadable);
         return rows.isEmpty() ? 1 : 0;
+    }
+
+    /**
+     * {@code av PORT SECONDS OUTFILE WIDTH}: the native viewer's two pipelines (stream-viewer with a window: the video
+     * on PORT, the sound's own pipeline on PORT + 2 with its 50 ms jitter buffer), each ending in an appsink with
+     * sync=true where the viewer has its window sink and autoaudiosink, so a buffer leaves when that sink would
+     * present it (the audio device's own buffer not included). Writes "flash MS" for each frame whose top-left
+     * corner turned white and "beep MS" for each first loud sample after quiet (monotonic ms); 0 when both were seen.
+     */
+    static int av(int port, double seconds, String outFile, int width) throws IOException {
+        String video = "udpsrc port=" + port + " caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96\""
+                + " ! rtph264depay ! h264parse ! avdec_h264 output-corrupt=false ! videoconvert ! video/x-raw,format=GRAY8"
+                + " ! appsink name=sink sync=true max-buffers=8 drop=false";
+        String audio = "udpsrc port=" + (port + 2) + " reuse=true caps=\"application/x-rtp,media=audio,payload=97,clock-rate=48000,encoding-name=OPUS\""
+                + " ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec ! audioconvert ! audioresample"
+                + " ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! appsink name=sink sync=true max-buffers=100 drop=false";
+        Pointer[] err = new Pointer[1];
+        Pointer vp = Gst.I.gst_parse_launch(video, err), ap = Gst.I.gst_parse_launch(audio, err);
+        if (vp == null || ap == null || err[0] != null) {
+            System.err.println("probe: cannot build the viewer's pipelines");
+            return 3;
+        }
+        Pointer vsink = Gst.I.gst_bin_get_by_name(vp, "sink"), asink = Gst.I.gst_bin_get_by_name(ap, "sink");
+        Pointer vbus = Gst.I.gst_element_get_bus(vp), abus = Gst.I.gst_element_get_bus(ap);
+        Gst.I.gst_element_set_state(vp, GST_STATE_PLAYING);
+        Gst.I.gst_element_set_state(ap, GST_STATE_PLAYING);
+        System.out.println("ready " + nowEpochNs());
+        System.out.flush();
+        int stride = (width + 3) & ~3;
+        com.sun.jna.Memory info = new com.sun.jna.Memory(128); // GstMapInfo: data at 16, size at 24
+        List<String> rows = new ArrayList<>();
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        boolean white = false;
+        double lastLoudMs = -1e9;
+        int flashes = 0, beeps = 0, frames = 0;
+        while (System.nanoTime() < deadline) {
+            boolean any = false;
+            Pointer sample = GstApp.I.gst_app_sink_try_pull_sample(vsink, 0);
+            if (sample != null) {
+                any = true;
+                double now = System.nanoTime() / 1e6;
+                frames++;
+                Pointer buffer = Gst.I.gst_sample_get_buffer(sample);
+                if (buffer != null && Gst.I.gst_buffer_map(buffer, info, 1)) {
+                    boolean bright = (info.getPointer(16).getByte(5L * stride + 5) & 0xff) > 200;
+                    Gst.I.gst_buffer_unmap(buffer, info);
+                    if (bright && !white) { rows.add("flash " + now); flashes++; }
+                    white = bright;
+                }
+                Gst.I.gst_mini_object_unref(sample);
+            }
+            sample = GstApp.I.gst_app_sink_try_pull_sample(asink, 0);
+            if (sample != null) {
+                any = true;
+                double now = System.nanoTime() / 1e6;
+                Pointer buffer = Gst.I.gst_sample_get_buffer(sample);
+                if (buffer != null && Gst.I.gst_buffer_map(buffer, info, 1)) {
+                    Pointer data = info.getPointer(16);
+                    long n = info.getLong(24) / 2;
+                    for (long i = 0; i < n; i++) {
+                        if (Math.abs(data.getShort(2 * i)) > 3000) {
+                            double t = now + i / 48.0;
+                            if (t - lastLoudMs > 300) { rows.add("beep " + t); beeps++; }
+                            lastLoudMs = t;
+                        }
+                    }
+                    Gst.I.gst_buffer_unmap(buffer, info);
+                }
+                Gst.I.gst_mini_object_unref(sample);
+            }
+            if (!any) {
+                if (failed(vbus) || failed(abus)) break;
+                try { Thread.sleep(0, 300_000); } catch (InterruptedException e) { break; }
+            }
+        }
+        Gst.I.gst_element_set_state(vp, GST_STATE_NULL);
+        Gst.I.gst_element_set_state(ap, GST_STATE_NULL);
+        try (PrintStream out = new PrintStream(outFile, "UTF-8")) {
+            out.println("# frames " + frames + " flashes " + flashes + " beeps " + beeps);
+            for (String r : rows) out.println(r);
+        }
+        System.out.println("frames " + frames + " flashes " + flashes + " beeps " + beeps);
+        return flashes > 0 && beeps > 0 ? 0 : 1;
     }
 
     /** The time in a luma plane, or -1 when the two rows of blocks do not agree. */
