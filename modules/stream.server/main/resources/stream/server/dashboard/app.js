@@ -194,7 +194,7 @@ function renderFacts(el, stream, live) {
 
 function renderRecording(el, stream, live) {
   const rec = stream.recording;
-  const recording = !!rec && rec.state === 'recording';
+  const recording = live && !!rec && rec.state === 'recording';
   $(el, '.rec-badge').hidden = !recording;
   el.classList.toggle('recording', recording);
   const button = $(el, '.record');

@@ -131,6 +131,7 @@ class DashboardManageBrowserTest {
         clickIn("li[data-kind=recordings] .play");
         waitFor("the recording plays in the page", "(() => { const v = " + CAM + ".querySelector('.playback');"
                 + " return v.readyState >= 2 && v.videoWidth === 320 && v.currentTime > 0; })()");
+        tab.screenshot(TestGateways.reportDir().resolve("dashboard-recording.png"));
         String href = js(CAM + ".querySelector('li[data-kind=recordings] a').href");
         assertEquals(206, num("fetch('" + href + "', {headers: {Range: 'bytes=0-99'}}).then(r => r.status)"), href);
 
