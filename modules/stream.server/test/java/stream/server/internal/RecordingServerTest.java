@@ -205,7 +205,7 @@ class RecordingServerTest {
             assertEquals(200, stopped.code(), stopped.body());
             // at once: within the 2 s in which the last picture would still have counted as recent
             TestSupport.Response r = request(port, "GET", "/streams/brief/snapshot.jpg", null);
-            assertEquals(409, r.code(), r.body());
+            assertEquals(409, r.code(), () -> "answered " + r.header("content-type") + ", not the 409 of a stopped stream");
             assertTrue(r.json().getString("error", "").contains("not running"), r.body());
             assertTrue(r.json().getString("hint", "").contains("Start the stream"), r.body());
             assertEquals(409, request(port, "POST", "/streams/brief/clips", "{\"before\":1,\"after\":1}").code());
