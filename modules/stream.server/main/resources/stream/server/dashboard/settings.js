@@ -106,8 +106,12 @@ export function readFields(form) {
   return out;
 }
 
-/** Clears old messages, then shows the server's message beside its field; false if no field matched. */
-export function showFieldError(form, body) {
+/**
+ * Clears old messages, then shows the server's message beside its field; false if no field matched.
+ * A 400's message already says what the field accepts; a 409 (the value is another stream's: a
+ * port, a device) adds its hint, which says what to do.
+ */
+export function showFieldError(form, body, status = 400) {
   clearFieldErrors(form);
   const el = body && body.field ? form.elements.namedItem(body.field) : null;
   if (!el) return false;
@@ -115,7 +119,7 @@ export function showFieldError(form, body) {
   const group = el.closest('details');
   if (group) group.open = true;
   // The server's sentence already says what is allowed: shown once, as it is.
-  document.getElementById(`${el.id}-msg`).textContent = body.error;
+  document.getElementById(`${el.id}-msg`).textContent = status === 409 && body.hint ? `${body.error}. ${body.hint}` : body.error;
   el.focus();
   return true;
 }

@@ -4,6 +4,7 @@
 // and starts it again (the server refuses a PUT while the child runs with other settings).
 import * as api from './api.js';
 import { buildFields, readFields, showFieldError, clearFieldErrors } from './settings.js';
+import { explain } from './ui.js';
 
 const dialog = () => document.getElementById('stream-dialog');
 const form = () => document.getElementById('stream-form');
@@ -17,10 +18,6 @@ function say(text, isError = true) {
   p.classList.toggle('error', isError && !!text);
 }
 
-function explain(e) {
-  if (e instanceof api.ApiError) return [e.message, e.body.hint].filter(Boolean).join(' ');
-  return `The server did not answer (${e.message}).`;
-}
 
 /**
  * Opens the dialog.
@@ -87,7 +84,7 @@ async function save(ev) {
     dialog().close();
     onDone(answer);
   } catch (e) {
-    if (e instanceof api.ApiError && showFieldError(f, e.body)) say('Not saved: see the field marked above.');
+    if (e instanceof api.ApiError && showFieldError(f, e.body, e.status)) say('Not saved: see the field marked above.');
     else if (e instanceof api.ApiError && e.status === 400 && /stream name/i.test(e.message)) {
       nameMsg.textContent = explain(e);
       f.elements.namedItem('name').setAttribute('aria-invalid', 'true');

@@ -38,16 +38,18 @@ class DashboardManageBrowserTest {
     private NetNs ns;
     private String origin;
     private Chromium.Tab tab;
+    private String mainDest;
 
     @Test
     void aStreamIsAddedPlayedRecordedPlayedBackClippedEditedAndDeletedFromThePage() throws Exception {
         Path out = TestGateways.buildDir();
         Path state = Files.createDirectory(dir.resolve("state"));
+        mainDest = "127.0.0.1:" + Ports.freeUdp();
         try (NetNs ns = NetNs.create("manage");
              ServerProcess server = ServerProcess.builder().prefix(ns.prefix())
                      .jvm(List.of("-Xmx64m", "-D" + GatewayCommand.MODULE_PATH_PROPERTY + "=" + out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib")))
                      .args("--port", "0", "--bind", "127.0.0.1", "--source", "test", "--width", "320", "--height", "240",
-                             "--framerate", "15", "--keyint", "1s", "--dest", "127.0.0.1:" + Ports.freeUdp(), "--state-dir", state.toString(),
+                             "--framerate", "15", "--keyint", "1s", "--dest", mainDest, "--state-dir", state.toString(),
                              "--rtsp-port", "0")
                      .start();
              Chromium chromium = Chromium.start(ns.prefix(), dir.resolve("chromium.log"));
@@ -87,6 +89,15 @@ class DashboardManageBrowserTest {
         assertEquals(msg.indexOf("even whole number"), msg.lastIndexOf("even whole number"), "said once: " + msg);
         assertEquals("true", js("document.getElementById('f-width').getAttribute('aria-invalid')"));
         assertEquals(404, status("/streams/cam2"), "a refused form creates nothing");
+
+        // Another stream's port: the 409 beside the destinations field, with what to do.
+        set("f-width", "320");
+        set("f-destinations", mainDest);
+        click("#stream-save");
+        waitFor("the conflict beside destinations", "document.getElementById('f-destinations-msg').textContent.includes('is taken')");
+        String taken = js("document.getElementById('f-destinations-msg').textContent");
+        assertTrue(taken.contains("stream 'main'") && taken.contains("Choose another port"), taken);
+        assertEquals("", js("document.getElementById('f-width-msg').textContent"), "the old message is gone");
 
         int udp = Ports.freeUdp();
         set("f-width", "320");
