@@ -18,6 +18,8 @@ function fmtRate(bps) {
   return bps >= 1e6 ? `${(bps / 1e6).toFixed(2)} Mbit/s` : `${Math.round(bps / 1e3)} kbit/s`;
 }
 
+const size = (b) => (b >= 1048576 ? `${(b / 1048576).toFixed(1)} MiB` : `${Math.round(b / 1024)} KiB`);
+
 function fmtUptime(s) {
   s = Math.floor(s);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
@@ -43,6 +45,7 @@ function makeCard(name) {
   $(el, '.name').textContent = name;
   $(el, '.sdp').href = api.sdpUrl(name);
   $(el, '.sdp-url').textContent = new URL(api.sdpUrl(name), location.href).href;
+  $(el, '.sdp').title = $(el, '.sdp-url').textContent;
   $(el, '.copy-rtsp').addEventListener('click', () => copy(el, $(el, '.rtsp-url').textContent, $(el, '.rtsp-url')));
   $(el, '.copy-sdp').addEventListener('click', () => copy(el, $(el, '.sdp-url').textContent, $(el, '.sdp-url')));
 
@@ -205,7 +208,7 @@ function renderRecording(el, stream, live) {
   $(el, '.clip').hidden = !may('clip');
   $(el, '.clip').disabled = !live;
   $(el, '.rec-state').textContent = !rec ? ''
-    : recording ? `Recording: ${rec.segments} segment${rec.segments === 1 ? '' : 's'} so far, ${(rec.bytes / 1048576).toFixed(1)} MiB`
+    : recording ? `Recording: ${rec.segments} segment${rec.segments === 1 ? '' : 's'} so far, ${size(rec.bytes)}`
       : rec.enabled ? `Recording: ${rec.state}${rec.message ? ` (${rec.message})` : ''}`
         : `Not recording; ${rec.segments} recorded segment${rec.segments === 1 ? '' : 's'} kept.`;
 }
@@ -257,7 +260,7 @@ function renderRtsp(el, stream) {
   p.hidden = !r || !r.url || !r.server;
   if (p.hidden) return;
   const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
-  $(el, '.rtsp-url').textContent = `rtsp://${host}:${r.server.port}${r.path}`;
+  $(el, '.rtsp-url').textContent = $(el, '.rtsp-url').title = `rtsp://${host}:${r.server.port}${r.path}`;
 }
 
 // A player link per Janus instance of the stream (the page the server serves for it), with its state.

@@ -38,6 +38,7 @@ export async function openStreamForm(stream, done) {
   document.getElementById('stream-dialog-title').textContent = stream ? `Edit ${stream.name}` : 'Add a stream';
   document.getElementById('stream-save').textContent = stream ? 'Save' : 'Add stream';
   document.getElementById('restart-note').hidden = !(stream && isLive(stream));
+  document.getElementById('main-note').hidden = !(stream && stream.name === 'main');
   try {
     await buildFields(document.getElementById('stream-fields'), 'f', stream ? stream.settings : null);
   } catch (e) {

@@ -116,6 +116,10 @@ class DashboardManageBrowserTest {
         clickIn(".start");
         waitFor("cam2 running", CAM + ".querySelector('.status').textContent === 'running'");
         waitFor("the thumbnail", CAM + ".querySelector('.thumbnail').naturalWidth === 320 && !" + CAM + ".querySelector('.thumbnail').hidden");
+        tab.call("Emulation.setDeviceMetricsOverride", Json.object().add("width", 1280).add("height", 900)
+                .add("deviceScaleFactor", 1).add("mobile", false));
+        tab.screenshot(TestGateways.reportDir().resolve("dashboard-cards.png"));
+        tab.call("Emulation.clearDeviceMetricsOverride", new JsonObject());
         clickIn(".watch");
         waitFor("the preview decodes cam2", """
                 (async () => {
