@@ -130,9 +130,10 @@ class DashboardBrowserTest {
         return tab;
     }
 
-    private static void click(Chromium.Tab tab, String selector) throws IOException {
-        assertTrue(tab.evaluate("(() => { const b = document.querySelector('[data-stream=main] " + selector + "');"
-                + " if (!b || b.disabled) return false; b.click(); return true; })()").asBoolean(), selector + " is there and enabled");
+    /** Clicks a button of main's card once the page shows it enabled (the page polls the status once a second). */
+    private static void click(Chromium.Tab tab, String selector) {
+        await(selector + " is there and enabled", 10, () -> tab.evaluate("(() => { const b = document.querySelector('[data-stream=main] "
+                + selector + "'); if (!b || b.disabled || b.hidden) return false; b.click(); return true; })()").asBoolean());
     }
 
     /** The preview's figures: frames decoded (getStats), the video's size, the connection state. */
