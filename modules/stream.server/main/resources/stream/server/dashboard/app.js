@@ -72,7 +72,7 @@ function makeCard(name) {
   }));
   $(el, '.edit').addEventListener('click', () => {
     const entry = cards.get(name);
-    openStreamForm(entry.stream, (answer) => { say(el, answer.message || 'Saved.'); refresh(); });
+    openStreamForm(entry.stream, (answer) => { say(el, answer.message || 'Saved.'); refresh(); }, $(el, '.edit'));
   });
   confirmButton($(el, '.delete'), name, async () => {
     try {
@@ -367,7 +367,8 @@ document.getElementById('sign-out').addEventListener('click', async () => {
 
 wireStreamForm();
 document.getElementById('add-stream').addEventListener('click', () =>
-  openStreamForm(null, (answer) => { pageSay(`${answer.message}: ${answer.name}. Press its Start button to run it.`); refresh(); }));
+  openStreamForm(null, (answer) => { pageSay(`${answer.message}: ${answer.name}. Press its Start button to run it.`); refresh(); },
+    document.getElementById('add-stream')));
 
 await showWho();
 refresh();

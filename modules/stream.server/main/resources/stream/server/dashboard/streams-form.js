@@ -23,11 +23,12 @@ function say(text, isError = true) {
  * Opens the dialog.
  * @param stream a stream's entry from GET /streams to edit, or null to add one
  * @param done called after a stream was saved
+ * @param from the button that opened it: the focus goes back there when the dialog closes
  */
-export async function openStreamForm(stream, done) {
+export async function openStreamForm(stream, done, from) {
   editing = stream;
   onDone = done || (() => {});
-  opener = document.activeElement;
+  opener = from || document.activeElement;
   const f = form();
   clearFieldErrors(f);
   say('');

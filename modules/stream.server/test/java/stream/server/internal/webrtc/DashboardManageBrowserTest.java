@@ -108,6 +108,7 @@ class DashboardManageBrowserTest {
         set("f-destinations", "127.0.0.1:" + udp);
         click("#stream-save");
         waitFor("the dialog closes and cam2 has a card", "!document.getElementById('stream-dialog').open && !!" + CAM);
+        assertEquals("add-stream", js("document.activeElement.id"), "the focus goes back to the button that opened the form");
         JsonObject defined = stream();
         assertEquals(320, defined.get("settings").asObject().getInt("width", 0), defined.toString());
         assertEquals("stopped", defined.getString("status", ""), defined.toString());
