@@ -48,6 +48,11 @@ export async function listStreams() {
   }
 }
 
+/** The settings table (GET /settings): each setting's name, JSON type, default, what it accepts. */
+export const settingsTable = () => call('GET', '/settings').then((r) => r.body.settings);
+/** PUT /streams/NAME: creates (201) or redefines (200) the stream; the body replaces the definition whole. */
+export const putStream = (name, definition) => call('PUT', `/streams/${enc(name)}`, definition).then((r) => r.body);
+export const deleteStream = (name) => call('DELETE', `/streams/${enc(name)}`).then((r) => r.body);
 export const streamStatus = (name) => call('GET', `/streams/${enc(name)}/control`).then((r) => r.body);
 export const start = (name, settings = {}) =>
   call('POST', `/streams/${enc(name)}/control`, { action: 'start', ...settings }).then((r) => r.body);
@@ -58,6 +63,9 @@ export const whepUrl = (name) => `/streams/${enc(name)}/whep`;
 export const snapshotUrl = (name) => `/streams/${enc(name)}/snapshot.jpg`;
 export const recordings = (name) => call('GET', `/streams/${enc(name)}/recordings`).then((r) => r.body);
 export const clips = (name) => call('GET', `/streams/${enc(name)}/clips`).then((r) => r.body);
+/** The URL of a recording or clip (kind "recordings" or "clips"); GET plays it, with Range. */
+export const mediaUrl = (name, kind, file) => `/streams/${enc(name)}/${kind}/${enc(file)}`;
+export const deleteMedia = (name, kind, file) => call('DELETE', mediaUrl(name, kind, file)).then((r) => r.body);
 export const saveClip = (name, before, after) =>
   call('POST', `/streams/${enc(name)}/clips`, { before, after }).then((r) => r.body);
 

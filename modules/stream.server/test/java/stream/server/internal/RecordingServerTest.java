@@ -193,6 +193,32 @@ class RecordingServerTest {
     }
 
     @Test
+    void aSnapshotRightAfterAStopIsA409NotTheLastPicture() throws Exception {
+        String def = "{\"source\":\"test\",\"width\":160,\"height\":120,\"framerate\":15,\"keyint\":\"1s\","
+                + "\"destinations\":[\"127.0.0.1:" + TestSupport.freeUdpPort() + "\"]}";
+        assertEquals(201, request(port, "PUT", "/streams/brief", def).code());
+        try {
+            assertEquals(200, request(port, "POST", "/streams/brief/control", "{\"action\":\"start\"}").code());
+            stream.testkit.Await.until("brief gives a snapshot", Duration.ofSeconds(30),
+                    () -> request(port, "GET", "/streams/brief/snapshot.jpg", null).code() == 200);
+            TestSupport.Response stopped = request(port, "POST", "/streams/brief/control", "{\"action\":\"stop\"}");
+            assertEquals(200, stopped.code(), stopped.body());
+            // at once: within the 2 s in which the last picture would still have counted as recent
+            TestSupport.Response r = request(port, "GET", "/streams/brief/snapshot.jpg", null);
+            assertEquals(409, r.code(), () -> "answered " + r.header("content-type") + ", not the 409 of a stopped stream");
+            assertTrue(r.json().getString("error", "").contains("not running"), r.body());
+            assertTrue(r.json().getString("hint", "").contains("Start the stream"), r.body());
+            assertEquals(409, request(port, "POST", "/streams/brief/clips", "{\"before\":1,\"after\":1}").code());
+            // started again, it gives pictures again
+            assertEquals(200, request(port, "POST", "/streams/brief/control", "{\"action\":\"start\"}").code());
+            stream.testkit.Await.until("brief gives a snapshot again", Duration.ofSeconds(30),
+                    () -> request(port, "GET", "/streams/brief/snapshot.jpg", null).code() == 200);
+        } finally {
+            assertEquals(200, request(port, "DELETE", "/streams/brief", null).code());
+        }
+    }
+
+    @Test
     void aRecordDirThatIsASymlinkOrRelativeIsRefused() throws Exception {
         Path target = Files.createDirectories(dir.resolve("elsewhere"));
         Path link = Files.createSymbolicLink(dir.resolve("link"), target);

@@ -41,6 +41,33 @@ class SettingsApiTest {
         }
     }
 
+    @Test
+    void getSettingsIsTheSettingsTable() throws IOException {
+        TestSupport.Response r = request(port, "GET", "/settings", null);
+        assertEquals(200, r.code(), r.body());
+        var rows = r.json().get("settings").asArray();
+        var all = stream.server.internal.settings.StreamSettings.ALL;
+        assertEquals(all.size(), rows.size(), r.body());
+        for (int i = 0; i < all.size(); i++) {
+            JsonObject row = rows.get(i).asObject();
+            var s = all.get(i);
+            assertEquals(s.name(), row.getString("name", ""), "in the table's order");
+            assertEquals(s.allowed(), row.getString("allowed", ""), row.toString());
+            assertEquals(s.json().name().toLowerCase(java.util.Locale.ROOT), row.getString("type", ""), row.toString());
+            assertTrue(!row.getString("help", "").isBlank() && !row.getString("help", "").contains("  "), row.toString());
+        }
+        JsonObject width = rows.get(0).asObject();
+        assertEquals(1280, width.getInt("default", 0), width.toString());
+        assertEquals(false, width.getBoolean("live", true), width.toString());
+        JsonObject password = rows.values().stream().map(v -> v.asObject())
+                .filter(o -> o.getString("name", "").equals("source-password")).findFirst().orElseThrow();
+        assertTrue(password.getBoolean("secret", false) && password.get("default").isNull(), password.toString());
+        JsonObject record = rows.values().stream().map(v -> v.asObject())
+                .filter(o -> o.getString("name", "").equals("record")).findFirst().orElseThrow();
+        assertTrue(record.getBoolean("live", false) && !record.getBoolean("default", true), record.toString());
+        assertEquals(405, request(port, "POST", "/settings", "{}").code());
+    }
+
     @ParameterizedTest(name = "{0} -> 400 on {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
             "width":641                                        | width         | 641

@@ -52,6 +52,9 @@ class SignInBrowserTest {
                     assertEquals("", page.evaluate("document.getElementById('token').value").asString(), "the page dropped the token");
                     assertEquals(0, page.evaluate("sessionStorage.length + localStorage.length").asInt(), "and stored nothing");
                     TestSupport.waitUntil("the stream list shows main", Duration.ofSeconds(30), () -> evaluate(page, "document.querySelectorAll('.card').length > 0"));
+                    TestSupport.waitUntil("the admin is offered every button", Duration.ofSeconds(30), () -> evaluate(page,
+                            "!document.getElementById('add-stream').hidden && !document.querySelector('[data-stream=main] .edit').hidden"
+                                    + " && !document.querySelector('[data-stream=main] .start').hidden"));
                     String started = page.evaluate("fetch('/control', {method: 'POST', headers: {'Content-Type': 'application/json'},"
                             + " body: '{\"action\":\"start\"}'}).then(r => r.status + ' ' + r.statusText, e => 'error ' + e)").asString();
                     assertTrue(started.startsWith("200"), "the page's own POST with the session only: " + started);
@@ -103,6 +106,10 @@ class SignInBrowserTest {
                     TestSupport.waitUntil("the dashboard shows the viewer", Duration.ofSeconds(30),
                             () -> evaluate(page, "document.getElementById('who-name').textContent === 'garden (viewer: main)'"));
                     TestSupport.waitUntil("main's card", Duration.ofSeconds(30), () -> evaluate(page, "!!document.querySelector('[data-stream=main] .watch')"));
+                    // The page offers only what the role may do (GET /session's rights): a viewer watches, nothing more.
+                    TestSupport.waitUntil("the viewer's card without the buttons of other roles", Duration.ofSeconds(30), () -> evaluate(page,
+                            "['.start', '.stop', '.edit', '.delete', '.record', '.clip'].every(s => document.querySelector('[data-stream=main] ' + s).hidden)"
+                                    + " && document.getElementById('add-stream').hidden && !document.querySelector('[data-stream=main] .watch').hidden"));
                     page.evaluate("document.querySelector('[data-stream=main] .watch').click(); 'watching'");
                     TestSupport.waitUntil("the viewer's preview decodes main over WHEP", Duration.ofSeconds(40), () -> evaluate(page, """
                             (async () => {

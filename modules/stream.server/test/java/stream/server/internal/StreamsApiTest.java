@@ -143,6 +143,7 @@ class StreamsApiTest {
             TestSupport.Response r = put("cam3", small(p + 1).replace("127.0.0.1:" + (p + 1), dest) + "}");
             assertEquals(409, r.code(), dest + ": " + r.body());
             assertTrue(r.json().getString("error", "").contains("stream 'cam2'"), r.body());
+            assertEquals("destinations", r.json().getString("field", ""), "the field the dashboard shows it beside: " + r.body());
         }
         TestSupport.Response main = put("cam3", small(mainUdp) + "}");
         assertEquals(409, main.code(), main.body());

@@ -63,6 +63,11 @@ public final class ApiError extends Exception {
                         .add("allowed", bad.allowed()));
     }
 
+    /** @return 409 for a setting whose value another stream holds (a port, a device), naming the field it concerns */
+    public static ApiError conflict(String error, String hint, String field) {
+        return new ApiError(409, error, hint, Map.of(), Json.object().add("field", field));
+    }
+
     /** @return 400 for a value that passed its grammar but cannot be used here, with the field and the value */
     public static ApiError badValue(String error, String hint, String field, String value) {
         return new ApiError(400, error, hint, Map.of(), Json.object().add("field", field).add("value", value));

@@ -31,6 +31,9 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     private Recorder recorder; // guarded by this
     private volatile Path listedDir; // the recordings listed while recording is off
     private long lastSsrc = -1, lastUnitNanos; // guarded by this
+    // The stream's child has ended (a stop, a failure): its last pictures are no longer "now", even
+    // for the 2 s of QUIET_NANOS and whatever RTP was still on its way. Cleared when a child starts.
+    private boolean childEnded; // guarded by this
     // Sound: whether the stream has it (its settings say so), and the recent Opus packets for a clip's pre-roll.
     private volatile boolean withAudio;
     private final java.util.ArrayDeque<Clips.AudioPacket> audioPreRoll = new java.util.ArrayDeque<>(); // guarded by this
@@ -211,7 +214,22 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         return newest.isPresent() && System.nanoTime() - newest.getAsLong() <= QUIET_NANOS;
     }
 
+    /**
+     * The stream's child ended: from now on snapshots and clips are refused (409) until
+     * {@link #childStarted()}, and what the pre-roll holds is forgotten.
+     */
+    public synchronized void childEnded() {
+        childEnded = true;
+        newStream();
+    }
+
+    /** A child of the stream was spawned: snapshots and clips follow its pictures once they arrive. */
+    public synchronized void childStarted() {
+        childEnded = false;
+    }
+
     private void requireRunning(long now) {
+        if (childEnded) throw new IllegalStateException("the stream is not running: its child has ended");
         OptionalLong newest = preRoll.newestNanos();
         if (newest.isEmpty()) throw new IllegalStateException("the stream is not running: no picture received yet");
         if (now - newest.getAsLong() > QUIET_NANOS)

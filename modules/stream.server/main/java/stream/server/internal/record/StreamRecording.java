@@ -104,6 +104,9 @@ public final class StreamRecording implements StreamFeature {
     @Override
     public void on(StreamEvent event) {
         if (event instanceof StreamEvent.SettingsChanged changed) follow(changed.settings());
+        // A stopped stream has no picture: a snapshot right after a stop is a 409, not the last one seen.
+        else if (event instanceof StreamEvent.ChildEnded && capture != null) capture.childEnded();
+        else if (event instanceof StreamEvent.ChildStarted && capture != null) capture.childStarted();
     }
 
     synchronized void follow(StreamSettings settings) {

@@ -24,11 +24,16 @@ import stream.server.internal.settings.SettingsGrammar.Endpoint;
 final class StreamConflicts {
     private StreamConflicts() {}
 
+    /** @return the field a taken destination concerns: multicast for a group, else destinations */
+    private static String targetField(StreamPlan plan) {
+        return plan.settings().get(StreamSettings.MULTICAST) != null ? StreamSettings.MULTICAST.name() : StreamSettings.DESTINATIONS.name();
+    }
+
     /**
      * @param name the stream being defined or started
      * @param plan its settings
      * @param others every stream (the one named is skipped)
-     * @return a 409 naming the stream that already has a destination port or the device, if any
+     * @return a 409 naming the stream that already has a destination port or the device, if any, with the field it concerns
      */
     static Optional<ApiError> find(String name, StreamPlan plan, Collection<Stream> others) {
         for (Stream other : others) {
@@ -38,25 +43,26 @@ final class StreamConflicts {
                 for (StreamPlan p : theirs)
                     for (Endpoint e : p.settings().targets())
                         if (overlap(mine, e))
-                            return Optional.of(new ApiError(409, "Destination " + mine + " is taken: stream '" + other.name()
-                                    + "' sends to " + e, "Choose another port, or change or delete stream '" + other.name() + "' first."));
+                            return Optional.of(ApiError.conflict("Destination " + mine + " is taken: stream '" + other.name()
+                                    + "' sends to " + e, "Choose another port, or change or delete stream '" + other.name() + "' first.",
+                                    targetField(plan)));
                 if (mine.port() == other.rtp().port() && (isLoopback(mine.host()) || isAny(mine.host())))
-                    return Optional.of(new ApiError(409, "Destination " + mine + " is the statistics port of stream '"
-                            + other.name() + "'", "Choose another port."));
+                    return Optional.of(ApiError.conflict("Destination " + mine + " is the statistics port of stream '"
+                            + other.name() + "'", "Choose another port.", targetField(plan)));
             }
             Path recordDir = plan.settings().get(StreamSettings.RECORD_DIR);
             for (StreamPlan p : theirs)
                 if (recordDir != null && recordDir.equals(p.settings().get(StreamSettings.RECORD_DIR)))
-                    return Optional.of(new ApiError(409, "Recording directory " + recordDir + " is taken: stream '" + other.name()
+                    return Optional.of(ApiError.conflict("Recording directory " + recordDir + " is taken: stream '" + other.name()
                             + "' records there", "Each stream records into a directory of its own (retention would delete the"
-                            + " other's segments); choose another record-dir."));
+                            + " other's segments); choose another record-dir.", StreamSettings.RECORD_DIR.name()));
             String device = device(plan.source());
             if (device == null) continue;
             for (StreamPlan p : theirs)
                 if (device.equals(device(p.source())))
-                    return Optional.of(new ApiError(409, "Capture device " + plan.source().describe() + " is taken: stream '"
+                    return Optional.of(ApiError.conflict("Capture device " + plan.source().describe() + " is taken: stream '"
                             + other.name() + "' opens it", "A camera can be opened by one stream; use another device or source test, "
-                            + "or change or delete stream '" + other.name() + "' first."));
+                            + "or change or delete stream '" + other.name() + "' first.", StreamSettings.SOURCE.name()));
         }
         return Optional.empty();
     }

@@ -24,6 +24,9 @@ class RightsTest {
             GET    | /ui/style.css                             | -            | NONE   | -
             GET    | /ui/preview.js                            | -            | NONE   | -
             GET    | /ui/settings.js                           | -            | NONE   | -
+            GET    | /ui/streams-form.js                       | -            | NONE   | -
+            GET    | /ui/recordings.js                         | -            | NONE   | -
+            GET    | /ui/ui.js                                 | -            | NONE   | -
             GET    | /ui/nothing.js                            | READ_STATUS  | LISTED | -
             GET    | /ui/../users                              | READ_STATUS  | LISTED | -
             GET    | /health                                   | -            | NONE   | -

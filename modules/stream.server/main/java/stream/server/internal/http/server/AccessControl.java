@@ -1,6 +1,7 @@
 package stream.server.internal.http.server;
 
 import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
@@ -11,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import stream.server.internal.access.Audit;
@@ -216,7 +218,7 @@ final class AccessControl extends Filter {
                         who = users.find(Users.TOKEN_USER);
                     }
                     body.add("signedIn", who.isPresent());
-                    who.ifPresent(p -> body.add("user", p.toJson()));
+                    who.ifPresent(p -> body.add("user", withRights(p)));
                 }
                 Answers.json(ex, 200, body);
             }
@@ -229,7 +231,7 @@ final class AccessControl extends Filter {
                 wait(s.delay());
                 if (s.session().isEmpty()) throw new ApiError(401, "Unauthorized: the name and token were not accepted", "Check both and try again.");
                 ex.setHeader("Set-Cookie", s.session().get().setCookie());
-                Answers.json(ex, 200, Json.object().add("user", s.session().get().principal().toJson()));
+                Answers.json(ex, 200, Json.object().add("user", withRights(s.session().get().principal())));
             }
             case "DELETE" -> {
                 gate.sessions().idIn(cookies(ex)).ifPresent(id -> gate.sessions().end(id));
@@ -238,6 +240,16 @@ final class AccessControl extends Filter {
             }
             default -> throw ApiError.notAllowed(method, ex.rawPath(), "GET, HEAD, POST, DELETE");
         }
+    }
+
+    /**
+     * The principal as {@link Principal#toJson()} with "rights": the role's rights, e.g. "watch",
+     * "start_stop", "define", so that the dashboard offers only the buttons that would be allowed.
+     */
+    private static JsonObject withRights(Principal p) {
+        JsonArray rights = new JsonArray();
+        for (var r : p.role().rights()) rights.add(r.name().toLowerCase(Locale.ROOT));
+        return p.toJson().add("rights", rights);
     }
 
     private static List<String> cookies(Exchange ex) {

@@ -25,7 +25,10 @@ public final class Dashboard implements HttpHandler {
             "app.js", "text/javascript; charset=utf-8",
             "api.js", "text/javascript; charset=utf-8",
             "preview.js", "text/javascript; charset=utf-8",
-            "settings.js", "text/javascript; charset=utf-8");
+            "settings.js", "text/javascript; charset=utf-8",
+            "streams-form.js", "text/javascript; charset=utf-8",
+            "recordings.js", "text/javascript; charset=utf-8",
+            "ui.js", "text/javascript; charset=utf-8");
     private static final String CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
             + "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 

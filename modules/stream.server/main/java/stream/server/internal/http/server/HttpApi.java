@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * The HTTP contract, one context per resource: {@code GET|HEAD|POST /control} and
  * {@code GET|HEAD /stream.sdp} (the stream main), {@code /streams} and below ({@link StreamsApi}, the
  * features' routes among them: {@link Routes}), main's feature routes at the top (e.g. {@code /whep}),
- * {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, the dashboard at {@code /} and {@code /ui/}
+ * {@code GET|HEAD /metrics}, {@code GET|HEAD /health}, {@code GET|HEAD /settings} ({@link SettingsTable}), the dashboard at {@code /} and {@code /ui/}
  * ({@link Dashboard}), and a JSON 404 for every other path. Each resource is guarded by its methods (405 with Allow otherwise); every
  * answer is counted by {@link RequestCounting}; every request passes {@link RequestGuard} (sizes,
  * cross-site state changes, the token, clients that left). Every answer, errors included, is JSON
@@ -79,6 +79,7 @@ public final class HttpApi {
         }
         api.context(http, "/metrics", readOnly(api::metrics));
         api.context(http, "/health", readOnly(HttpApi::health));
+        api.context(http, "/settings", readOnly(ex -> Answers.json(ex, 200, SettingsTable.json())));
         api.filters(http.createContext(Rights.USERS_PATH, Handlers.handler(ex -> {
             String p = ex.rawPath();
             if (!p.equals(Rights.USERS_PATH) && !p.startsWith(Rights.USERS_PATH + "/")) throw notFound(ex, registry.features());

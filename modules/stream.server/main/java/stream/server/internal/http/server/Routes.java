@@ -28,6 +28,7 @@ public final class Routes {
             "DELETE /users/NAME                revoke a credential and its sessions at once (admin)",
             "GET|POST|DELETE /session          the dashboard's sign-in: POST {\"name\",\"token\"} sets a session cookie",
             "GET  /health                      {\"status\":\"ok\"}",
+            "GET  /settings                    the settings table: each setting's name, JSON type, default, what it accepts",
             "GET  /                            the dashboard");
 
     /**
