@@ -47,7 +47,7 @@ function renderRtsp(el, stream) {
   p.hidden = !r || !r.url || !r.server;
   if (p.hidden) return;
   const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
-  $(el, '.rtsp-url').textContent = `rtsp://${host}:${r.server.port}${r.path}`;
+  $(el, '.rtsp-url').textContent = `${r.url.startsWith('rtsps:') ? 'rtsps' : 'rtsp'}://${host}:${r.server.port}${r.path}`;
 }
 
 function makeCard(name) {

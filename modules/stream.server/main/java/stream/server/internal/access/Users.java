@@ -47,8 +47,8 @@ import javax.crypto.spec.SecretKeySpec;
  * that it can be raised later without invalidating older ones. A check compares in constant time
  * ({@link MessageDigest#isEqual}).
  *
- * <p><b>One PBKDF2 per token and process, and none for a wrong one.</b> A check costs ~70-200 ms
- * of CPU here (measured: README, access section), too much for every request of a dashboard, a
+ * <p><b>One PBKDF2 per token and process, and none for a wrong one.</b> A check costs ~170 ms of
+ * CPU on the project's 2-core machine at load 3, 360-870 ms at load 12 (README, access section), too much for every request of a dashboard, a
  * Prometheus scraper or a script, so a successful check is remembered: a bounded in-memory cache
  * ({@value #CACHE_SIZE} entries) keyed by an HMAC of the presented token under a key of this
  * process (never the token itself), dropped whole on every create, delete and reload. To find
