@@ -31,7 +31,7 @@ import stream.testkit.NetNs;
  * of exactly this certificate's public key (no NSS database and no certutil needed, and no other
  * certificate is excused: a blanket --ignore-certificate-errors would hide a wrong one). A viewer
  * for cam-a signs in, sees cam-a only, and plays it over WHEP; the session cookie is Secure,
- * HttpOnly and SameSite=Strict, as Chromium itself stored it.
+ * HttpOnly and SameSite=Strict, as Chromium itself stored it; its card shows the rtsps:// URL.
  */
 class HttpsBrowserTest {
     static final String TOKEN = "https-Token_" + Long.toHexString(System.nanoTime());
@@ -55,7 +55,7 @@ class HttpsBrowserTest {
         Path state = Files.createDirectories(dir.resolve("state"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try (NetNs ns = NetNs.create("https")) {
             List<String> args = List.of("--port", "0", "--bind", "127.0.0.1", "--source", "test", "--width", "320", "--height", "240",
-                    "--framerate", "15", "--dest", "127.0.0.1:5004", "--state-dir", state.toString(), "--rtsp-port", "0");
+                    "--framerate", "15", "--dest", "127.0.0.1:5004", "--state-dir", state.toString(), "--rtsp-port", "8554"); // the namespace's own port 8554
             Path out = Path.of(System.getProperty("stream.build.dir"));
             List<String> jvm = List.of("-Xmx64m", "-Dstream.webrtc.module-path=" + out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib"));
             Map<String, String> env = Map.of("STREAM_TOKEN", TOKEN, "STREAM_TLS_CERT", written.cert().toString(), "STREAM_TLS_KEY", written.key().toString());
@@ -101,6 +101,8 @@ class HttpsBrowserTest {
                     TestSupport.waitUntil("cam-a's card", Duration.ofSeconds(30), () -> evaluate(page, "!!document.querySelector('[data-stream=cam-a] .watch')"));
                     assertTrue(evaluate(page, "!document.querySelector('[data-stream=cam-b]') && !document.querySelector('[data-stream=main]')"),
                             "the viewer's dashboard lists cam-a only");
+                    TestSupport.waitUntil("cam-a's card shows its rtsps:// URL (RTSP under TLS is RTSPS)", Duration.ofSeconds(30),
+                            () -> evaluate(page, "document.querySelector('[data-stream=cam-a] .rtsp-url').textContent === 'rtsps://127.0.0.1:8554/cam-a'"));
                     page.evaluate("document.querySelector('[data-stream=cam-a] .watch').click(); 'watching'");
                     TestSupport.waitUntil("the viewer's preview decodes cam-a over WHEP, over HTTPS", Duration.ofSeconds(40), () -> evaluate(page, """
                             (async () => {
