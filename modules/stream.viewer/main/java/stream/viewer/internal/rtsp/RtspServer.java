@@ -241,11 +241,6 @@ final class RtspServer implements AutoCloseable {
         apply();
     }
 
-    /** @return whether connections are TLS */
-    synchronized boolean tls() {
-        return tlsCertificate != null;
-    }
-
     private void apply() {
         if (users.isEmpty() && tlsCertificate == null) {
             limitedRoles = Map.of();
