@@ -212,6 +212,7 @@ public final class StreamServer implements AutoCloseable {
         if (tls == null) return;
         try {
             LOG.log(System.Logger.Level.INFO, "TLS certificate reloaded: {0}", tls.reload().describe());
+            for (var f : features.all()) if (f instanceof RtspFeature rtsp) rtsp.tlsChanged(); // RTSPS reads the same files
         } catch (Tls.Problem e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the certificate in use stays");
         }
@@ -243,9 +244,10 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * RTSP asks for the same credentials as HTTP, the token as the password (Digest; Basic only
-     * where nothing leaves the host: no TLS there), each limited to its streams; --token's is
+     * RTSP asks for the same credentials as HTTP, the token as the password (Digest; Basic too
+     * where nothing leaves the host or under TLS), each limited to its streams; --token's is
      * user admin (as before) and user token. Every role may watch, so the streams are the limit.
+     * With --tls-cert and --tls-key, RTSP is RTSPS only (rtsps://, the same port), with the same files.
      */
     private static RtspConfig rtsp(ServerConfig config, Users users) {
         boolean loopback;
@@ -264,7 +266,7 @@ public final class StreamServer implements AutoCloseable {
                     out.add(new RtspConfig.User(RtspConfig.TOKEN_USER, s.token(), null));
             }
             return out;
-        }, loopback);
+        }, loopback || config.access().tls(), config.access().tlsCert(), config.access().tlsKey());
     }
 
     private static InetAddress bindAddress(String bind) {

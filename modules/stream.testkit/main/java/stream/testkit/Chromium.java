@@ -79,8 +79,20 @@ public final class Chromium implements AutoCloseable {
      * @return the browser, ready for {@link #newTab}
      */
     public static Chromium start(List<String> prefix, Path logFile) throws IOException {
+        return start(prefix, logFile, List.of());
+    }
+
+    /**
+     * Starts Chromium headless with flags of the test's own.
+     * @param prefix words before the command, e.g. {@code ip netns exec NAME} (empty: none)
+     * @param logFile where Chromium's own output goes
+     * @param extraFlags more flags, e.g. {@code --ignore-certificate-errors-spki-list=HASH} to trust one test key
+     * @return the browser, ready for {@link #newTab}
+     */
+    public static Chromium start(List<String> prefix, Path logFile, List<String> extraFlags) throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         var flags = new ArrayList<>(QUIET);
+        flags.addAll(extraFlags);
         flags.addAll(List.of("--allow-loopback-in-peer-connection", "--disable-default-apps", "--disable-extensions",
                 "--no-default-browser-check", "--mute-audio", "--user-data-dir=" + profile, "--remote-debugging-pipe"));
         // fd 3 = our stdin (commands), fd 4 = our stdout (answers); Chromium's own stdout to stderr.

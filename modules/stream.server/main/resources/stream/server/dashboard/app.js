@@ -260,7 +260,7 @@ function renderRtsp(el, stream) {
   p.hidden = !r || !r.url || !r.server;
   if (p.hidden) return;
   const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
-  $(el, '.rtsp-url').textContent = $(el, '.rtsp-url').title = `rtsp://${host}:${r.server.port}${r.path}`;
+  $(el, '.rtsp-url').textContent = $(el, '.rtsp-url').title = `${r.url.startsWith('rtsps:') ? 'rtsps' : 'rtsp'}://${host}:${r.server.port}${r.path}`;
 }
 
 // A player link per Janus instance of the stream (the page the server serves for it), with its state.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import stream.server.internal.access.SelfSigned;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -275,5 +277,67 @@ class RtspServerTest {
         assertFalse(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.ISO_8859_1).contains(viewer), "nor in its environment");
         assertFalse(String.join("\n", s.process.stderr).contains(viewer), "nor in the server's log");
         assertFalse(Files.readString(dir.resolve("state0").resolve("users.json")).contains(viewer), "nor in the users file");
+    }
+
+    /** @return what {@code openssl s_client} says of the certificate served on the port, checked against ca only */
+    private String verifyWith(Path ca, int port) throws Exception {
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-CAfile", ca.toString(), "-verify_return_error",
+                "-verify_ip", "127.0.0.1").redirectErrorStream(true).start();
+        clients.add(p);
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "openssl ended");
+        return out;
+    }
+
+    @Test
+    void withTlsRtspIsRtspsWithTheSameCertificateAndSighupReloadsIt() throws Exception {
+        Path first = Files.createDirectories(dir.resolve("first")), second = Files.createDirectories(dir.resolve("second"));
+        SelfSigned.write(first, List.of("127.0.0.1"), Duration.ofDays(1));
+        SelfSigned.write(second, List.of("127.0.0.1"), Duration.ofDays(1));
+        Path live = Files.createDirectories(dir.resolve("live"));
+        for (String f : List.of(SelfSigned.CERT, SelfSigned.KEY)) Files.copy(first.resolve(f), live.resolve(f));
+        String token = "rtsps-admin-" + Long.toHexString(System.nanoTime());
+        Server s = server(Map.of("STREAM_TOKEN", token, "STREAM_TLS_CERT", live.resolve(SelfSigned.CERT).toString(),
+                "STREAM_TLS_KEY", live.resolve(SelfSigned.KEY).toString()), "--start");
+        Path ca = first.resolve(SelfSigned.CERT);
+        TestSupport.waitUntil("main served over RTSPS, its status says rtsps://", Duration.ofSeconds(30), () -> {
+            try {
+                JsonObject r = Json.parse(TlsServerTest.curl("--cacert", ca.toString(), "-H", "Authorization: Bearer " + token,
+                        "https://127.0.0.1:" + s.http + "/streams/main/control")[2]).asObject().get("rtsp").asObject();
+                return r.getBoolean("served", false) && r.getString("url", "").equals("rtsps://127.0.0.1:" + s.rtsp + "/main");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String verified = verifyWith(ca, s.rtsp);
+        assertTrue(verified.contains("Verify return code: 0 (ok)"), "the RTSP port serves the test's certificate, valid for 127.0.0.1:\n" + verified);
+
+        // ffprobe plays rtsps:// with the credential (its TLS does not check the certificate: openssl did above).
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-timeout", "5000000", "-show_entries",
+                "stream=codec_name,width,height", "-of", "csv=p=0", "rtsps://admin:" + token + "@127.0.0.1:" + s.rtsp + "/main").redirectErrorStream(true).start();
+        clients.add(probe);
+        String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, probe.exitValue(), probed);
+        assertTrue(probed.contains("h264,320,240"), probed);
+        Process plain = ffmpeg("rtsp://admin:" + token + "@127.0.0.1:" + s.rtsp + "/main", "tcp", 1);
+        String plainErr = stderr(plain);
+        assertTrue(plain.waitFor(30, TimeUnit.SECONDS));
+        assertNotEquals(0, plain.exitValue(), "no RTSP in clear on the RTSPS port: " + plainErr);
+
+        for (String f : List.of(SelfSigned.CERT, SelfSigned.KEY))
+            Files.copy(second.resolve(f), live.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ChildLifetimeTest.signal("HUP", s.process.process.pid());
+        TestSupport.waitUntil("RTSPS serves the new certificate after SIGHUP", Duration.ofSeconds(30),
+                () -> {
+                    try {
+                        return verifyWith(second.resolve(SelfSigned.CERT), s.rtsp).contains("Verify return code: 0 (ok)");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+        assertTrue(s.process.process.isAlive(), "the server goes on");
+        assertFalse(String.join("\n", s.process.stderr).contains(token), "the token is not in the log");
     }
 }

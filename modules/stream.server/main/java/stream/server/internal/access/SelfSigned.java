@@ -68,10 +68,29 @@ public final class SelfSigned {
             throw new IllegalStateException("every JDK makes P-256 keys and ECDSA signatures", e);
         }
         Path certFile = dir.resolve(CERT), keyFile = dir.resolve(KEY);
-        PrivateFiles.writeAtomically(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        PrivateFiles.writeAtomically(keyFile, pem("PRIVATE KEY", pkcs8WithPublicKey(pair)));
         PrivateFiles.writeAtomically(certFile, pem("CERTIFICATE", cert));
         Files.setPosixFilePermissions(certFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")); // public anyway
         return new Written(certFile, keyFile);
+    }
+
+    /**
+     * The key as PKCS#8 with the public point inside (RFC 5915's optional publicKey), as OpenSSL
+     * writes it: the JDK leaves it out, and GnuTLS (GIO's TLS, hence RTSPS) then refuses the key
+     * ("ASN1 parser: Element was not found").
+     */
+    static byte[] pkcs8WithPublicKey(KeyPair pair) {
+        byte[] s = ((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS().toByteArray();
+        byte[] scalar = new byte[32]; // unsigned, left-padded to the curve's size
+        int n = Math.min(s.length, 32);
+        System.arraycopy(s, s.length - n, scalar, 32 - n, n);
+        byte[] spki = pair.getPublic().getEncoded(); // SEQ { AlgorithmIdentifier, BIT STRING (00 04 X Y) }: the point ends it
+        byte[] point = java.util.Arrays.copyOfRange(spki, spki.length - 65, spki.length);
+        byte[] bits = new byte[66];
+        System.arraycopy(point, 0, bits, 1, 65);
+        byte[] ecPrivateKey = Der.seq(Der.integer(1), Der.wrap(Der.OCTET_STRING, scalar), Der.wrap(0xa1, Der.wrap(Der.BIT_STRING, bits)));
+        byte[] algorithm = Der.seq(Der.oid("1.2.840.10045.2.1"), Der.oid("1.2.840.10045.3.1.7")); // id-ecPublicKey, prime256v1
+        return Der.seq(Der.integer(0), algorithm, Der.wrap(Der.OCTET_STRING, ecPrivateKey));
     }
 
     static byte[] certificate(KeyPair pair, List<String> names, Instant from, Instant until) throws GeneralSecurityException {

@@ -13,7 +13,8 @@
  * the stream it applies to, or none); {@link stream.server.internal.access.Role} holds the one
  * table of which role has which right.
  * <li>{@link stream.server.internal.access.Users}: {@code users.json} in the state directory;
- * create (token shown once), list, delete (revokes at once), authenticate.
+ * create (token shown once), list, delete (revokes at once), authenticate; tokens stored as
+ * PBKDF2WithHmacSHA256, successful checks remembered in memory.
  * <li>{@link stream.server.internal.access.Sessions}: the dashboard's cookie.
  * <li>{@link stream.server.internal.access.FailureThrottle}: delays per address.
  * <li>{@link stream.server.internal.access.Audit}: {@code audit.log}, JSON lines.

@@ -55,6 +55,11 @@ public final class RtspFeature implements Feature<StreamFeature> {
         if (service != null) service.close();
     }
 
+    /** The TLS certificate was reloaded (SIGHUP): RTSPS serves the files' new content from the next connection on. */
+    public void tlsChanged() {
+        if (service != null) service.tlsChanged();
+    }
+
     /** The credentials changed: the RTSP process is told (in order with the streams' requests). */
     public void usersChanged() {
         if (service != null) service.usersChanged();

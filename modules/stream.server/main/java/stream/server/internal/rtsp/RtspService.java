@@ -103,6 +103,16 @@ final class RtspService implements AutoCloseable {
         later(() -> send(auth(config.users().get())));
     }
 
+    /** The TLS certificate files were replaced (SIGHUP): the running process loads them for its next connections; a later one at its start. */
+    void tlsChanged() {
+        if (config.tls()) later(() -> send(tlsRequest()));
+    }
+
+    /** @return the tls request: the PEM files' paths (the process reads them; the key never passes through a pipe) */
+    private JsonObject tlsRequest() {
+        return new JsonObject().add("op", "tls").add("cert", config.tlsCert().toString()).add("key", config.tlsKey().toString());
+    }
+
     /** @return the auth request: each user's name, token and streams (secrets: only ever on the process's stdin) */
     private JsonObject auth(List<RtspConfig.User> users) {
         JsonArray list = new JsonArray();
@@ -179,6 +189,19 @@ final class RtspService implements AutoCloseable {
             self[0] = child;
             starts++;
             running = child;
+            if (config.tls()) { // before any stream is mounted: no plain connection is ever served
+                try {
+                    child.call(tlsRequest(), CALL_TIMEOUT);
+                } catch (LineChild.CallException e) {
+                    // never RTSP in clear instead: the process ends, the status says why, and it is tried again later
+                    running = null;
+                    child.close();
+                    lastExit = new JsonObject().add("description", "RTSPS not served: " + e.getMessage()).add("at", Instant.now().toString());
+                    LOG.log(Level.WARNING, "RTSP is not served: its TLS certificate cannot be used: {0}", e.getMessage());
+                    scheduleRetry();
+                    return null;
+                }
+            }
             List<RtspConfig.User> now = config.users().get();
             if (!now.isEmpty()) child.call(auth(now), CALL_TIMEOUT);
             return child;

@@ -121,7 +121,7 @@ public final class StreamRtsp implements StreamFeature {
         String host = c.address().equals("0.0.0.0") || c.address().equals("::") ? "HOST" : c.address().contains(":") ? "[" + c.address() + "]" : c.address();
         JsonObject stats = service.streamStats(name());
         status.add("rtsp", new JsonObject()
-                .add("url", "rtsp://" + host + ":" + c.port() + "/" + name())
+                .add("url", (c.tls() ? "rtsps://" : "rtsp://") + host + ":" + c.port() + "/" + name())
                 .add("path", "/" + name())
                 .add("served", live && target != null)
                 .add("clients", stats.getInt("clients", 0))

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,14 @@ class UsersTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         String text = Files.readString(file);
         assertFalse(text.contains(token), "the token is never stored");
-        assertTrue(text.contains("\"sha256\""));
+        JsonObject stored = Json.parse(text).asObject();
+        assertEquals(2, stored.getInt("version", 0));
+        JsonObject pbkdf2 = stored.get("users").asArray().get(0).asObject().get("pbkdf2").asObject();
+        assertEquals(Users.ITERATIONS, pbkdf2.getInt("iterations", 0));
+        assertEquals(22, pbkdf2.getString("salt", "").length(), "a 16-byte salt of its own");
+        assertEquals(pbkdf2.getString("hash", ""), java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                Users.pbkdf2(token, java.util.Base64.getUrlDecoder().decode(pbkdf2.getString("salt", "")), Users.ITERATIONS)), "PBKDF2WithHmacSHA256 of the token");
+        assertFalse(text.contains("sha256"));
         assertFalse(users.listJson().toString().contains(token));
         assertFalse(Files.exists(dir.resolve(Users.FILE + ".tmp")));
 
@@ -142,8 +150,110 @@ class UsersTest {
         var e = assertThrows(Users.FileException.class, () -> Users.load(dir, null));
         for (String part : List.of(file.toString(), "unknown member 'extra'", "users[0]: \"sha256\"", "users[1]: role 'god'"))
             assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
+        Files.writeString(file, """
+                {"version": 2, "users": [
+                  {"name": "a", "role": "viewer", "created": "2026-11-26T15:04:05Z", "pbkdf2": {"iterations": 10, "salt": "AAAAAAAAAAAAAAAAAAAAAA", "hash": "x"}},
+                  {"name": "b", "role": "viewer", "created": "2026-11-26T15:04:05Z", "sha256": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
+                ]}""");
+        e = assertThrows(Users.FileException.class, () -> Users.load(dir, null));
+        for (String part : List.of("users[0]: \"pbkdf2\".\"iterations\" must be a whole number from 1000", "users[1]: unknown member 'sha256'"))
+            assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
         Files.writeString(file, "{not json");
         e = assertThrows(Users.FileException.class, () -> Users.load(dir, null));
         assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+    }
+
+    @Test
+    void aSuccessfulCheckIsRememberedAndAWrongTokenCostsNoPbkdf2() throws IOException {
+        Users users = Users.load(dir, null);
+        String garden = users.create(Principal.of("garden", Role.VIEWER)).token();
+        String ops = users.create(Principal.of("ops", Role.OPERATOR)).token();
+        assertEquals(0, users.remembered());
+        assertEquals("garden", users.authenticate(null, garden).orElseThrow().name());
+        assertEquals(1, users.slowChecks(), "the first check of a token is a PBKDF2");
+        for (int i = 0; i < 5; i++) assertEquals("garden", users.authenticate(null, garden).orElseThrow().name());
+        assertEquals("garden", users.authenticate("garden", garden).orElseThrow().name(), "Basic hits the same memory");
+        assertEquals(Optional.empty(), users.authenticate("ops", garden), "but not under another name");
+        assertEquals(1, users.slowChecks(), "the next ones are remembered");
+        assertEquals(1, users.remembered());
+
+        for (int i = 0; i < 50; i++) {
+            assertEquals(Optional.empty(), users.authenticate(null, garden + i));
+            assertEquals(Optional.empty(), users.authenticate("ops", ops.substring(1) + i));
+            assertEquals(Optional.empty(), users.authenticate("nobody", "x" + i));
+        }
+        assertEquals(1, users.slowChecks(), "wrong tokens, Bearer or Basic with a real name, cost no PBKDF2");
+
+        assertTrue(users.delete("ops"));
+        assertEquals(0, users.remembered(), "a delete forgets every remembered check");
+        assertEquals("garden", users.authenticate(null, garden).orElseThrow().name());
+        assertEquals(2, users.slowChecks());
+        Files.setPosixFilePermissions(dir.resolve(Users.FILE), PosixFilePermissions.fromString("rw-------"));
+        users.reload();
+        assertEquals(0, users.remembered(), "and so does a reload");
+    }
+
+    @Test
+    void withTheKeyGoneATokenStillWorksWithItsNameButNotAsBearerNorForRtsp() throws IOException {
+        Users users = Users.load(dir, null);
+        String token = users.create(Principal.of("garden", Role.VIEWER)).token();
+        assertEquals(1, users.secrets().size());
+        Files.delete(dir.resolve(Users.KEY_FILE));
+        Users later = Users.load(dir, null);
+        assertEquals(Optional.empty(), later.authenticate(null, token), "Bearer needs the key to find the credential");
+        assertEquals("garden", later.authenticate("garden", token).orElseThrow().name(), "NAME:TOKEN is checked by PBKDF2 alone");
+        assertEquals(Optional.empty(), later.authenticate("garden", token + "x"));
+        assertEquals(2, later.slowChecks(), "by name, each try is a PBKDF2 (and the throttle slows the address)");
+        assertEquals(List.of(), later.secrets(), "RTSP cannot have a token the server cannot derive");
+        String fresh = later.create(Principal.of("new", Role.VIEWER)).token();
+        assertEquals("new", later.authenticate(null, fresh).orElseThrow().name(), "a new key for the new ones");
+        assertEquals(List.of("new"), later.secrets().stream().map(s -> s.principal().name()).toList());
+    }
+
+    /** Writes a file of the older form (version 1: SHA-256 per token) for credentials this class made. */
+    private void writeVersion1(Path file, boolean dropSaltOfFirst, Map<String, String> tokens) throws IOException {
+        JsonObject now = Json.parse(Files.readString(file)).asObject();
+        com.eclipsesource.json.JsonArray old = new com.eclipsesource.json.JsonArray();
+        boolean first = true;
+        for (var v : now.get("users").asArray()) {
+            JsonObject u = v.asObject();
+            JsonObject o = new JsonObject().add("name", u.get("name")).add("role", u.get("role"));
+            if (u.get("streams") != null) o.add("streams", u.get("streams"));
+            o.add("sha256", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(Users.sha256(tokens.get(u.getString("name", "")))));
+            o.add("created", u.get("created"));
+            if (!(first && dropSaltOfFirst)) o.add("salt", u.get("derive").asObject().get("salt"));
+            first = false;
+            old.add(o);
+        }
+        Files.writeString(file, new JsonObject().add("version", 1).add("users", old).toString());
+    }
+
+    @Test
+    void aFileOfTheOlderFormIsConvertedOnceWithItsTokensUnchanged() throws IOException {
+        Users users = Users.load(dir, null);
+        Map<String, String> tokens = Map.of("garden", users.create(json("{\"name\":\"garden\",\"role\":\"viewer\",\"streams\":[\"cam-a\"]}")).token(),
+                "ops", users.create(Principal.of("ops", Role.OPERATOR)).token());
+        Path file = dir.resolve(Users.FILE);
+        writeVersion1(file, false, tokens);
+        assertTrue(Files.readString(file).contains("\"sha256\""));
+
+        Users converted = Users.load(dir, null);
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"version\": 2") && text.contains("\"pbkdf2\"") && !text.contains("sha256"), text);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(new Principal("garden", Role.VIEWER, Optional.of(Set.of("cam-a"))), converted.authenticate(null, tokens.get("garden")).orElseThrow());
+        assertEquals("ops", converted.authenticate("ops", tokens.get("ops")).orElseThrow().name());
+        assertEquals(2, converted.secrets().size(), "RTSP keeps them too");
+        assertEquals(text, Files.readString(file), "checks do not write");
+
+        // A credential whose token cannot be derived again cannot be converted: the file is refused, untouched.
+        writeVersion1(file, true, tokens);
+        String before = Files.readString(file);
+        var e = assertThrows(Users.FileException.class, () -> Users.load(dir, null));
+        assertTrue(e.getMessage().contains("older form") && e.getMessage().contains("garden") && !e.getMessage().contains("ops")
+                && e.getMessage().contains("create them again"), e.getMessage());
+        assertEquals(before, Files.readString(file), "nothing was written");
+        e = assertThrows(Users.FileException.class, converted::reload, "nor by a reload, which keeps what is in use");
+        assertEquals("garden", converted.authenticate(null, tokens.get("garden")).orElseThrow().name());
     }
 }

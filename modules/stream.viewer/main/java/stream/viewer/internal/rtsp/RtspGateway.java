@@ -99,9 +99,10 @@ public final class RtspGateway {
             case "endStream" -> endStream(name(request));
             case "removeStream" -> removeStream(name(request));
             case "auth" -> auth(request);
+            case "tls" -> tls(request);
             case "stats" -> stats();
             default -> throw new Refusal(400, "unknown op '" + op + "'",
-                    "addStream, endStream, removeStream, auth, stats");
+                    "addStream, endStream, removeStream, auth, tls, stats");
         };
     }
 
@@ -235,6 +236,19 @@ public final class RtspGateway {
         Log.info(users.isEmpty() ? "auth: open access" : "auth: " + users.size() + " user(s), Digest"
                 + (basic ? " and Basic" : " only"));
         return new JsonObject().add("users", users.size()).add("basic", basic);
+    }
+
+    /** {"op": "tls", "cert": PEM file, "key": PEM file}: RTSPS from the next connection on (paths, never the key itself, on stdin). */
+    private JsonObject tls(JsonObject request) throws Refusal {
+        String cert = LineServer.text(request, "cert"), key = LineServer.text(request, "key");
+        if (cert.isEmpty() || key.isEmpty()) throw new Refusal(400, "'cert' and 'key' (PEM files) are needed", null);
+        try {
+            server.setTls(cert, key);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, "TLS certificate " + cert + " with key " + key + ": " + e.getMessage(), "give PEM files as for --tls-cert and --tls-key");
+        }
+        Log.info("TLS: RTSPS with the certificate of " + cert);
+        return new JsonObject().add("tls", true);
     }
 
     private JsonObject stats() {

@@ -108,6 +108,12 @@ final class RtspLib {
         /** @param basic (none) the base64 "user:pass" from {@link #gst_rtsp_auth_make_basic} */
         void gst_rtsp_auth_add_basic(Pointer auth, String basic, Pointer token);
 
+        /** @param cert (none: the auth keeps its own reference) a GTlsCertificate with its key: connections are TLS (RTSPS) from then on */
+        void gst_rtsp_auth_set_tls_certificate(Pointer auth, Pointer cert);
+
+        /** @param token (none: the auth keeps its own reference) the token of a request without credentials */
+        void gst_rtsp_auth_set_default_token(Pointer auth, Pointer token);
+
         /** @return (full, g_free) base64 of "user:pass" */
         Pointer gst_rtsp_auth_make_basic(String user, String pass);
 
@@ -144,6 +150,15 @@ final class RtspLib {
         void gst_object_unref(Pointer object);
 
         void gst_mini_object_unref(Pointer object);
+    }
+
+    /** libgio-2.0: the TLS certificate RTSPS serves (GIO's TLS backend, glib-networking, does the TLS). */
+    interface Gio extends Library {
+        /**
+         * @param error (out, full) a GError on failure
+         * @return (full, g_object_unref) the certificate with its private key, or null
+         */
+        Pointer g_tls_certificate_new_from_files(String certFile, String keyFile, PointerByReference error);
     }
 
     /** libglib-2.0 and libgobject-2.0 (one interface: JNA finds each symbol in the library it loads; see {@link #GLIB}). */
@@ -224,6 +239,7 @@ final class RtspLib {
     static final RtspServer RTSP = Native.load("libgstrtspserver-1.0.so.0", RtspServer.class);
     static final Gst GST = Native.load("libgstreamer-1.0.so.0", Gst.class);
     static final GLib GLIB = Native.load("libglib-2.0.so.0", GLib.class);
+    static final Gio GIO = Native.load("libgio-2.0.so.0", Gio.class);
     static final GObject GOBJECT = Native.load("libgobject-2.0.so.0", GObject.class);
 
     /** Reads the GList's data pointers and frees the list (not the elements). */

@@ -217,10 +217,32 @@ final class RtspServer implements AutoCloseable {
     /**
      * From now on every mount needs one of these users' credentials: Digest always, Basic too when
      * {@code basic}. Connections already made keep the auth they were made with. An empty list
-     * opens every mount to everyone.
+     * opens every mount to everyone (over TLS too, when {@link #setTls} gave a certificate).
      */
     synchronized void setAuth(List<User> users, boolean basic) {
-        if (users.isEmpty()) {
+        this.users = List.copyOf(users);
+        this.basic = basic;
+        apply();
+    }
+
+    /**
+     * Serves RTSPS from the next connection on: every new connection is TLS with this certificate
+     * (gst-rtsp-server takes it from the auth); connections already made keep theirs.
+     * @param certFile PEM certificate (chain)
+     * @param keyFile PEM private key
+     * @throws IllegalArgumentException with GIO's message when the files cannot be used
+     */
+    synchronized void setTls(String certFile, String keyFile) {
+        PointerByReference error = new PointerByReference();
+        Pointer cert = RtspLib.GIO.g_tls_certificate_new_from_files(certFile, keyFile, error);
+        if (cert == null) throw new IllegalArgumentException(RtspLib.takeError(error.getValue()));
+        if (tlsCertificate != null) GOBJECT.g_object_unref(tlsCertificate);
+        tlsCertificate = cert;
+        apply();
+    }
+
+    private void apply() {
+        if (users.isEmpty() && tlsCertificate == null) {
             limitedRoles = Map.of();
             RTSP.gst_rtsp_server_set_auth(server, null);
             return;
@@ -243,6 +265,13 @@ final class RtspServer implements AutoCloseable {
             }
             GST.gst_mini_object_unref(token);
         }
+        if (users.isEmpty()) {
+            // open access over TLS: a request without credentials carries the role every mount permits
+            Pointer token = RTSP.gst_rtsp_token_new("media.factory.role", RtspLib.G_TYPE_STRING, ROLE, null);
+            RTSP.gst_rtsp_auth_set_default_token(auth, token);
+            GST.gst_mini_object_unref(token);
+        }
+        if (tlsCertificate != null) RTSP.gst_rtsp_auth_set_tls_certificate(auth, tlsCertificate);
         limitedRoles = Map.copyOf(roles);
         for (Mount m : mounts.values()) for (String role : limitedRoles.getOrDefault(m.name, List.of())) m.permit(role);
         RTSP.gst_rtsp_auth_set_supported_methods(auth,
@@ -251,6 +280,9 @@ final class RtspServer implements AutoCloseable {
         GOBJECT.g_object_unref(auth);
     }
 
+    private List<User> users = List.of(); // guarded by this
+    private boolean basic; // guarded by this
+    private Pointer tlsCertificate; // (full) guarded by this; null: plain RTSP
     /** Per stream, the roles of the users limited to streams that may play it (guarded by this). */
     private Map<String, List<String>> limitedRoles = Map.of();
     private long authGeneration; // guarded by this
