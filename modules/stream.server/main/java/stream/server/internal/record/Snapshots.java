@@ -1,5 +1,6 @@
 package stream.server.internal.record;
 
+import stream.server.internal.process.ChildEnvironment;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,7 +60,7 @@ public final class Snapshots {
             if (width > 0) c.addAll(List.of("video/x-raw,width=" + (width & ~1) + ",pixel-aspect-ratio=1/1", "!"));
             c.addAll(List.of("jpegenc", "!", "multifilesink", "location=" + dir.resolve("f%06d.jpg"), "max-files=1"));
             Path stderr = dir.resolve("stderr.txt"); // a file, so a chatty child never blocks on a full pipe
-            Process p = new ProcessBuilder(c).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            Process p = ChildEnvironment.builder(c).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(stderr.toFile()).start();
             try {
                 try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
