@@ -22,7 +22,9 @@ import stream.server.internal.janus.JanusException.Kind;
  * the streaming plugin, and the plugin's synchronous requests {@code create}, {@code destroy},
  * {@code info} and {@code list}. Every request carries the endpoint's {@code apisecret} and
  * {@code token} when set; {@code create} carries the plugin's {@code admin_key}. Errors come back
- * as {@link JanusException}s classified for the caller. Not thread-safe per handle; the
+ * as {@link JanusException}s classified for the caller. Every answer is bounded: at most
+ * {@link #MAX_ANSWER} bytes (the connection is dropped past it) and one deadline for headers and
+ * body together, so a hostile or broken peer costs a request timeout and 256 KiB, no more. Not thread-safe per handle; the
  * underlying {@link HttpClient} is shared and closed with {@link #close()}.
  */
 public final class JanusClient implements AutoCloseable {
@@ -39,6 +41,8 @@ public final class JanusClient implements AutoCloseable {
     public record MountpointInfo(long id, int videoPort, long ageMs, int viewers) {}
 
     private static final String PLUGIN = "janus.plugin.streaming";
+    /** The largest answer read from a Janus: its answers are a few hundred bytes, a list of 1,000 mountpoints ~100 KiB. */
+    static final int MAX_ANSWER = 256 * 1024;
 
     private final JanusEndpoint endpoint;
     private final HttpClient http;
@@ -196,11 +200,20 @@ public final class JanusClient implements AutoCloseable {
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString(), StandardCharsets.UTF_8)).build();
         HttpResponse<String> res;
+        // One deadline for the whole answer, headers and body: the request timeout alone ends at the headers.
+        var pending = http.sendAsync(req, BoundedBody.handler(MAX_ANSWER));
         try {
-            res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new JanusException(describe(e), e);
+            res = pending.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(true); // aborts the exchange: the connection is closed, nothing more is read
+            throw new JanusException("Janus did not answer within " + seconds(timeout) + " s; is it overloaded, or is "
+                    + endpoint.label() + " not Janus's HTTP API?", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause())
+                if (t instanceof BoundedBody.TooLarge) throw new JanusException(Kind.REFUSED, 0, describe(t)); // a peer that is not Janus
+            throw new JanusException(describe(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new JanusException("interrupted", e);
         }
@@ -227,13 +240,37 @@ public final class JanusClient implements AutoCloseable {
         throw new JanusException(kind, code, "Janus error " + code + ": " + reason);
     }
 
-    private static String describe(IOException e) {
-        String what = e.getClass().getSimpleName();
-        if (e instanceof java.net.http.HttpTimeoutException) return "no answer in time (" + what + ")";
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isEmpty())) t = t.getCause();
-        String m = t.getMessage();
-        return m == null || m.isEmpty() ? t.getClass().getSimpleName() : m;
+    /** What went wrong, as a sentence a person can act on (no Java class names). */
+    private String describe(Throwable failure) {
+        String where = endpoint.label();
+        Throwable e = failure;
+        // the client wraps the cause (CompletionException, IOException around another): look for the telling one
+        for (Throwable t = failure; t != null; t = t.getCause())
+            if (t instanceof BoundedBody.TooLarge || t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.ConnectException
+                    || t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException
+                    || t instanceof javax.net.ssl.SSLException) {
+                e = t;
+                break;
+            }
+        if (e instanceof BoundedBody.TooLarge) return "Janus's answer is larger than " + MAX_ANSWER / 1024
+                + " KiB, more than any Janus answer; is " + where + " Janus's HTTP API?";
+        if (e instanceof java.net.http.HttpConnectTimeoutException)
+            return "no connection to " + where + " within " + seconds(timeout) + " s; is the address right and reachable?";
+        if (e instanceof java.net.http.HttpTimeoutException)
+            return "Janus did not answer within " + seconds(timeout) + " s; is it overloaded, or is " + where + " not Janus's HTTP API?";
+        if (e instanceof java.net.ConnectException)
+            return "connection to " + where + " refused; is Janus running and listening there?";
+        if (e instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException)
+            return "cannot resolve the host of " + where + "; check the name";
+        if (e instanceof javax.net.ssl.SSLException)
+            return "TLS with " + where + " failed; does it speak https with a certificate this machine trusts?";
+        if (e instanceof IOException)
+            return "Janus closed the connection before a whole answer; is " + where + " Janus's HTTP API?";
+        return "the request to " + where + " failed; is it Janus's HTTP API?";
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 
     @Override

@@ -130,7 +130,9 @@ public final class MountpointKeeper implements AutoCloseable {
                 wait = quick ? Duration.ZERO : backoff;
                 if (!quick) backoff = min(backoff.multipliedBy(2), timing.maxBackoff());
             } catch (RuntimeException e) { // an answer shaped unlike Janus's: keep going, report it
-                failed(new JanusException(JanusException.Kind.REFUSED, 0, "unexpected answer: " + e));
+                LOG.log(Level.DEBUG, "{0}: unexpected answer: {1}", endpoint, e.toString());
+                failed(new JanusException(JanusException.Kind.REFUSED, 0, "the answer lacks what Janus answers (a session, a handle,"
+                        + " a mountpoint's fields); is " + endpoint.label() + " Janus's HTTP API with its streaming plugin?"));
                 wait = backoff;
                 backoff = min(backoff.multipliedBy(2), timing.maxBackoff());
             }

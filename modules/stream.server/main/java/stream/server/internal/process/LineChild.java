@@ -93,9 +93,8 @@ public final class LineChild implements AutoCloseable {
      * @throws IOException when it cannot be started
      */
     public static LineChild start(String label, List<String> command, Listener listener) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        // The server's STREAM_* variables (the token among them) are the server's alone: /proc/PID/environ is readable.
-        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
+        // The server's variables (the token among them) are the server's alone: /proc/PID/environ is readable.
+        ProcessBuilder pb = ChildEnvironment.builder(command);
         LineChild c = new LineChild(label, pb.start(), listener);
         Thread.ofPlatform().daemon().name(label + "-out").start(c::readReplies);
         Thread.ofPlatform().daemon().name(label + "-err").start(c::readStderr);

@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  * {@link Mp4Writer} child of its own. The name, the UTC time of the clip's first frame, is known
  * at once; the file appears under it once complete. A clip also ends when the stream stops
  * sending (its end passes with no packet), with what it got.
+ *
+ * <p>Bounded ({@link MediaLimits}): a request that a clip being written covers (it starts early
+ * enough and ends at most {@link MediaLimits#CLIP_SHARE_SLACK} earlier) shares it, the clip's end
+ * moved; past {@link MediaLimits#CLIPS_PER_STREAM} writers of this stream or
+ * {@link MediaLimits#CLIPS_IN_ALL} of all streams a request is refused with {@link Busy} (429).
  */
 public final class Clips implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("stream.server");
@@ -34,16 +39,50 @@ public final class Clips implements AutoCloseable {
      * @param afterSeconds how long after the request it goes on
      * @param readyAt when it will be complete, about
      */
-    public record Ticket(String name, Instant start, double beforeSeconds, double afterSeconds, Instant readyAt) {
-        /** @return the ticket as JSON */
+    public record Ticket(String name, Instant start, double beforeSeconds, double afterSeconds, Instant readyAt, boolean shared) {
+        /** @return the ticket as JSON; {@code "shared": true} when another request's clip is extended for it */
         public JsonObject toJson() {
-            return new JsonObject().add("name", name).add("start", start.toString())
+            JsonObject o = new JsonObject().add("name", name).add("start", start.toString())
                     .add("before", Math.round(beforeSeconds * 1000) / 1000.0).add("after", afterSeconds)
                     .add("readyAt", readyAt.toString());
+            return shared ? o.add("shared", true) : o;
         }
     }
 
-    private record Active(Ticket ticket, Mp4Writer writer, long endNanos) {}
+    /** A clip being written. */
+    private static final class Active {
+        final Mp4Writer writer;
+        final long firstNanos; // its first unit's arrival
+        final long wallOffset; // nanoTime at the request, with...
+        final Instant wallAt; // ...the wall clock then
+        final boolean audio;
+        final Object slot;
+        Ticket ticket;
+        long endNanos;
+
+        Active(Ticket ticket, Mp4Writer writer, long firstNanos, long endNanos, long wallOffset, Instant wallAt, boolean audio, Object slot) {
+            this.ticket = ticket;
+            this.writer = writer;
+            this.firstNanos = firstNanos;
+            this.endNanos = endNanos;
+            this.wallOffset = wallOffset;
+            this.wallAt = wallAt;
+            this.audio = audio;
+            this.slot = slot;
+        }
+
+        Ticket ticket() {
+            return ticket;
+        }
+
+        Mp4Writer writer() {
+            return writer;
+        }
+
+        long endNanos() {
+            return endNanos;
+        }
+    }
 
     private final String gstLaunch;
     private final Path dir;
@@ -51,6 +90,8 @@ public final class Clips implements AutoCloseable {
     private final Catalog catalog;
     private final List<Active> active = new ArrayList<>(); // guarded by this
     private final ScheduledExecutorService timer;
+    private final MediaLimits limits;
+    private int children; // guarded by this: writers started whose child has not ended
 
     /**
      * @param gstLaunch the gst-launch-1.0 executable
@@ -59,6 +100,18 @@ public final class Clips implements AutoCloseable {
      * @throws IOException when the directory cannot be created
      */
     public Clips(String gstLaunch, Path dir, double maxBefore) throws IOException {
+        this(gstLaunch, dir, maxBefore, new MediaLimits());
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param dir where clips go (created when missing)
+     * @param maxBefore the longest {@code before}, seconds: what the pre-roll keeps
+     * @param limits the bounds shared with the other streams
+     * @throws IOException when the directory cannot be created
+     */
+    public Clips(String gstLaunch, Path dir, double maxBefore, MediaLimits limits) throws IOException {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.gstLaunch = Objects.requireNonNull(gstLaunch, "gstLaunch");
         this.dir = Objects.requireNonNull(dir, "dir");
         this.maxBefore = maxBefore;
@@ -111,24 +164,66 @@ public final class Clips implements AutoCloseable {
         long firstNanos = preRoll.get(0).receivedNanos();
         long wallOffset = System.nanoTime();
         Instant now = Instant.now();
+        long endNanos = nowNanos + (long) (after * 1e9);
+        Ticket shared = share(firstNanos, endNanos, nowNanos, after, audioPreRoll != null);
+        if (shared != null) return shared;
+        if (children >= MediaLimits.CLIPS_PER_STREAM)
+            throw new Busy(429, MediaLimits.CLIPS_PER_STREAM + " clips of this stream are being written already, the most at once",
+                    MediaLimits.retryAfter(active.stream().mapToLong(Active::endNanos).min().orElse(nowNanos)),
+                    "Try again after Retry-After seconds, or ask for a clip that one being written covers"
+                            + " (GET clips lists them under \"pending\"): it then shares that one.");
+        Object slot = limits.takeClip(endNanos);
         Instant start = now.minusNanos(wallOffset - firstNanos);
         String name = MediaName.of(start);
         while (taken(name)) name = MediaName.of(start = start.plusMillis(1));
-        long endNanos = nowNanos + (long) (after * 1e9);
         Ticket t = new Ticket(name, start, (nowNanos - firstNanos) / 1e9, after,
-                now.plusNanos(endNanos - wallOffset).plusSeconds(1));
+                now.plusNanos(endNanos - wallOffset).plusSeconds(1), false);
         String finalName = name;
-        Mp4Writer w = Mp4Writer.start(gstLaunch, dir.resolve(name + MediaName.PARTIAL), payloadType, audioPreRoll != null, x -> {
-            try {
-                Partials.publish(x.file());
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "clip {0}: {1}", finalName, e.getMessage());
-            }
-        });
+        Mp4Writer w;
+        try {
+            w = Mp4Writer.start(gstLaunch, dir.resolve(name + MediaName.PARTIAL), payloadType, audioPreRoll != null, x -> {
+                try {
+                    Partials.publish(x.file());
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "clip {0}: {1}", finalName, e.getMessage());
+                } finally {
+                    ended(slot);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            limits.releaseClip(slot);
+            throw e;
+        }
+        children++;
         for (AccessUnit u : preRoll) w.write(u);
         if (audioPreRoll != null) for (AudioPacket p : audioPreRoll) w.writeAudio(p.packet(), p.receivedNanos());
-        active.add(new Active(t, w, endNanos));
+        active.add(new Active(t, w, firstNanos, endNanos, wallOffset, now, audioPreRoll != null, slot));
         return t;
+    }
+
+    /** A clip being written that covers the request, its end moved to the request's: its ticket for the request, or null. */
+    private Ticket share(long firstNanos, long endNanos, long nowNanos, double after, boolean audio) {
+        long slack = MediaLimits.CLIP_SHARE_SLACK.toNanos();
+        long longest = (long) ((maxBefore + MAX_AFTER) * 1e9) + slack;
+        for (Active a : active) {
+            if (a.firstNanos > firstNanos || endNanos > a.endNanos + slack || a.audio != audio) continue;
+            long end = Math.max(a.endNanos, endNanos);
+            if (end - a.firstNanos > longest) continue;
+            Instant readyAt = a.wallAt.plusNanos(end - a.wallOffset).plusSeconds(1);
+            Ticket mine = a.ticket;
+            // the first request's clip now goes on longer: its ticket (in GET clips, "pending") says so
+            a.ticket = new Ticket(mine.name(), mine.start(), mine.beforeSeconds(), mine.afterSeconds() + (end - a.endNanos) / 1e9,
+                    readyAt, mine.shared());
+            a.endNanos = end;
+            limits.extendClip(a.slot, end);
+            return new Ticket(mine.name(), mine.start(), (nowNanos - a.firstNanos) / 1e9, after, readyAt, true);
+        }
+        return null;
+    }
+
+    private synchronized void ended(Object slot) {
+        children--;
+        limits.releaseClip(slot);
     }
 
     /**

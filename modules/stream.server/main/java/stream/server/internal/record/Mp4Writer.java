@@ -1,5 +1,6 @@
 package stream.server.internal.record;
 
+import stream.server.internal.process.ChildEnvironment;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class Mp4Writer {
             Path dir = java.nio.file.Files.createTempDirectory("stream-mp4-audio");
             Path fifo = dir.resolve("opus.rtp");
             try {
-                Process mk = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true).start();
+                Process mk = ChildEnvironment.builder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true).start();
                 String why = new String(mk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 if (mk.waitFor() != 0) throw new IOException("mkfifo " + fifo + ": " + why);
                 return new AudioPipe(dir, fifo, new java.io.RandomAccessFile(fifo.toFile(), "rw"), new LinkedBlockingQueue<>());
@@ -137,7 +138,7 @@ public final class Mp4Writer {
         Objects.requireNonNull(whenDone, "whenDone");
         AudioPipe audio = withAudio ? AudioPipe.open() : null;
         try {
-            return new Mp4Writer(file, new ProcessBuilder(command(gstLaunch, file, payloadType, audio == null ? null : audio.fifo()))
+            return new Mp4Writer(file, ChildEnvironment.builder(command(gstLaunch, file, payloadType, audio == null ? null : audio.fifo()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start(), audio, whenDone);
         } catch (IOException | RuntimeException e) {
             if (audio != null) {

@@ -12,6 +12,7 @@ import stream.server.internal.feature.StreamView;
  * {@code snapshot.jpg}, {@code recordings} and {@code clips}.
  */
 public final class RecordingFeature implements Feature<StreamRecording> {
+    private final MediaLimits limits = new MediaLimits(); // one for all streams
     @Override
     public String name() {
         return "recording";
@@ -19,7 +20,7 @@ public final class RecordingFeature implements Feature<StreamRecording> {
 
     @Override
     public StreamRecording attach(StreamView stream) {
-        return StreamRecording.open(stream.name(), stream.gstLaunch(), stream.mediaDir(), stream.rtp(), stream.audioRtp());
+        return StreamRecording.open(stream.name(), stream.gstLaunch(), stream.mediaDir(), stream.rtp(), stream.audioRtp(), limits);
     }
 
     @Override

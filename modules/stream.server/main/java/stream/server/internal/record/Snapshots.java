@@ -1,5 +1,6 @@
 package stream.server.internal.record;
 
+import stream.server.internal.process.ChildEnvironment;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,22 @@ public final class Snapshots {
      */
     public static byte[] jpeg(String gstLaunch, List<AccessUnit> units, int payloadType, int width, Path tempDir)
             throws IOException {
+        return jpeg(gstLaunch, units, payloadType, width, tempDir, Duration.ofSeconds(20));
+    }
+
+    /**
+     * As {@link #jpeg(String, List, int, int, Path)}, the child killed past a time limit.
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param units a keyframe and the units after it
+     * @param payloadType the stream's RTP payload type
+     * @param width the width to scale to, or 0
+     * @param tempDir where the child may write its frames
+     * @param limit how long the child may take, from its start, feeding included
+     * @return the JPEG
+     * @throws IOException when the child fails, takes longer, or produces no picture
+     */
+    public static byte[] jpeg(String gstLaunch, List<AccessUnit> units, int payloadType, int width, Path tempDir, Duration limit)
+            throws IOException {
         Objects.requireNonNull(units, "units");
         checkWidth(width);
         if (units.isEmpty() || !units.get(0).keyframe()) throw new IllegalStateException("no keyframe to decode from");
@@ -59,9 +77,11 @@ public final class Snapshots {
             if (width > 0) c.addAll(List.of("video/x-raw,width=" + (width & ~1) + ",pixel-aspect-ratio=1/1", "!"));
             c.addAll(List.of("jpegenc", "!", "multifilesink", "location=" + dir.resolve("f%06d.jpg"), "max-files=1"));
             Path stderr = dir.resolve("stderr.txt"); // a file, so a chatty child never blocks on a full pipe
-            Process p = new ProcessBuilder(c).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            Process p = ChildEnvironment.builder(c).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(stderr.toFile()).start();
-            try {
+            // Fed from a thread of its own: a child that stops reading (stopped, hung) blocks the feeding, never the
+            // time limit, and killing it ends the feeding.
+            Thread feeder = Thread.ofVirtual().name("snapshot-feed-" + p.pid()).start(() -> {
                 try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
                     for (AccessUnit u : units) {
                         for (byte[] b : u.packets()) {
@@ -73,14 +93,23 @@ public final class Snapshots {
                 } catch (IOException e) {
                     // the child ended early; its exit says why
                 }
-                if (!p.waitFor(20, TimeUnit.SECONDS)) throw new IOException("the snapshot child took longer than 20 s");
+            });
+            try {
+                if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))
+                    throw new IOException("the decoder took longer than " + limit.toSeconds() + " s and was stopped");
                 if (p.exitValue() != 0)
-                    throw new IOException("the snapshot child failed (exit " + p.exitValue() + "): " + Files.readString(stderr).trim());
+                    throw new IOException("the decoder failed (exit " + p.exitValue() + "): " + Files.readString(stderr).trim());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
             } finally {
                 p.destroyForcibly();
+                try {
+                    p.waitFor(); // gone before its folder is removed
+                    feeder.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Path last = null;
             try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "f*.jpg")) {

@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import stream.server.internal.rtp.RtpTap;
 
 /**
@@ -38,6 +42,8 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     private volatile boolean withAudio;
     private final java.util.ArrayDeque<Clips.AudioPacket> audioPreRoll = new java.util.ArrayDeque<>(); // guarded by this
     private final RtpTap.PacketListener audioListener = this::onAudioPacket;
+    private final MediaLimits limits;
+    private final java.util.Map<Integer, CompletableFuture<byte[]>> decoding = new java.util.HashMap<>(); // by width; guarded by itself
 
     /**
      * Settings of a stream's capture that are not per recording.
@@ -75,11 +81,22 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
      * @throws IOException when the clips directory cannot be created
      */
     public StreamCapture(String gstLaunch, CaptureSettings settings) throws IOException {
+        this(gstLaunch, settings, new MediaLimits());
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param settings clips and pre-roll
+     * @param limits the bounds on clip writers and snapshot decoders, shared with the other streams
+     * @throws IOException when the clips directory cannot be created
+     */
+    public StreamCapture(String gstLaunch, CaptureSettings settings, MediaLimits limits) throws IOException {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.gstLaunch = Objects.requireNonNull(gstLaunch, "gstLaunch");
         this.settings = Objects.requireNonNull(settings, "settings");
         // the pre-roll keeps from the keyframe at or before the longest before: that much is always there
         this.preRoll = new PreRoll((long) (settings.maxBeforeSeconds() * 1e9), settings.maxPreRollBytes());
-        this.clips = new Clips(gstLaunch, settings.clipsDir(), settings.maxBeforeSeconds());
+        this.clips = new Clips(gstLaunch, settings.clipsDir(), settings.maxBeforeSeconds(), limits);
         this.listedDir = settings.recordingsDir();
     }
 
@@ -194,18 +211,71 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     }
 
     /**
+     * The latest picture. Requests for the same width at the same time share one decode; decoders
+     * of all streams are bounded ({@link MediaLimits#SNAPSHOTS_IN_ALL}), and every request ends
+     * within about {@link MediaLimits#SNAPSHOT_WAIT} plus {@link MediaLimits#SNAPSHOT_CHILD_LIMIT}.
      * @param width the width to scale to, or 0 for the stream's own
      * @return the latest picture as a JPEG
-     * @throws IOException when decoding fails
+     * @throws IllegalStateException when the stream sends nothing (409)
+     * @throws Busy 503 when no decoder is free in time, or the decoder failed or took too long
      */
-    public byte[] snapshot(int width) throws IOException {
+    public byte[] snapshot(int width) {
         Snapshots.checkWidth(width);
-        List<AccessUnit> gop;
+        requireRunningNow();
+        CompletableFuture<byte[]> shared;
+        boolean mine = false;
+        synchronized (decoding) {
+            shared = decoding.get(width);
+            if (shared == null) {
+                decoding.put(width, shared = new CompletableFuture<>());
+                mine = true;
+            }
+        }
+        if (mine) {
+            try {
+                shared.complete(decode(width));
+            } catch (RuntimeException e) {
+                shared.completeExceptionally(e);
+            } finally {
+                synchronized (decoding) {
+                    decoding.remove(width, shared);
+                }
+            }
+        }
+        try {
+            return shared.get(MediaLimits.SNAPSHOT_WAIT.plus(MediaLimits.SNAPSHOT_CHILD_LIMIT).toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new Busy(503, "no picture: " + e.getCause().getMessage(), 1, "Try again.");
+        } catch (TimeoutException e) {
+            throw new Busy(503, "the picture was not ready in time", 2, "Try again in a moment.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy(503, "interrupted while waiting for the picture", 1, "Try again.");
+        }
+    }
+
+    private void requireRunningNow() {
         synchronized (this) {
             requireRunning(System.nanoTime());
-            gop = preRoll.latestGop();
         }
-        return Snapshots.jpeg(gstLaunch, gop, payloadType, width, settings.tempDir());
+    }
+
+    /** One decode with a decoder slot: the newest keyframe interval as it is once the slot is free. */
+    private byte[] decode(int width) {
+        limits.takeSnapshot();
+        try {
+            List<AccessUnit> gop;
+            synchronized (this) {
+                requireRunning(System.nanoTime());
+                gop = preRoll.latestGop();
+            }
+            return Snapshots.jpeg(gstLaunch, gop, payloadType, width, settings.tempDir(), MediaLimits.SNAPSHOT_CHILD_LIMIT);
+        } catch (IOException e) {
+            throw new Busy(503, "no picture: " + e.getMessage(), 1, "Try again; if it keeps failing, the stream's status and the server's log say more.");
+        } finally {
+            limits.releaseSnapshot();
+        }
     }
 
     /** @return whether a picture arrived within {@link #QUIET_NANOS}: snapshots and clips can be made */

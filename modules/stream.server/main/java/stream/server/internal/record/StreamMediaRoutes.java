@@ -24,7 +24,8 @@ import java.util.Set;
  * <li>{@code GET /snapshot.jpg[?width=N]}: 200 {@code image/jpeg}, the latest picture.
  * </ul>
  * Errors are JSON {@code {"error", "hint"}}: 400 for bad values or JSON, 413 for a body over 64 KiB,
- * 409 when the stream is not running, 404 for another path, 405 with {@code Allow}.
+ * 409 when the stream is not running, 404 for another path, 405 with {@code Allow}; 429 (a clip)
+ * or 503 (a snapshot) with {@code Retry-After} past a bound of {@link MediaLimits}.
  */
 public final class StreamMediaRoutes {
     private static final int MAX_BODY = 64 * 1024;
@@ -73,6 +74,9 @@ public final class StreamMediaRoutes {
             return json(ex, 400, error(e.getMessage(), "Fix the value and send the request again."));
         } catch (IllegalStateException e) {
             return json(ex, 409, error(e.getMessage(), "Start the stream and try again once it sends."));
+        } catch (Busy e) {
+            ex.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            return json(ex, e.status(), error(e.getMessage(), e.hint()));
         }
     }
 

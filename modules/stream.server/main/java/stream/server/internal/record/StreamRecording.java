@@ -68,13 +68,14 @@ public final class StreamRecording implements StreamFeature {
      * @param streamDir the stream's own folder (made 0700 when missing)
      * @param tap the stream's tap
      * @param audioTap the stream's audio tap (Opus RTP, while it has sound)
+     * @param limits the bounds on clip writers and snapshot decoders, one for all streams
      * @return the recording, off
      */
-    static StreamRecording open(String name, String gstLaunch, Path streamDir, RtpTap tap, RtpTap audioTap) {
+    static StreamRecording open(String name, String gstLaunch, Path streamDir, RtpTap tap, RtpTap audioTap, MediaLimits limits) {
         try {
             makePrivate(streamDir);
             return new StreamRecording(name, streamDir, tap, audioTap,
-                    new StreamCapture(gstLaunch, StreamCapture.CaptureSettings.defaults(streamDir)), null);
+                    new StreamCapture(gstLaunch, StreamCapture.CaptureSettings.defaults(streamDir), limits), null);
         } catch (IOException | RuntimeException e) {
             String why = "cannot use " + streamDir + " for recordings and clips: " + StateDir.describe(e instanceof IOException io ? io
                     : new IOException(e.getMessage()));

@@ -1,5 +1,6 @@
 package stream.server.internal.sources;
 
+import stream.server.internal.process.ChildEnvironment;
 import stream.server.internal.settings.AudioGrammar;
 import stream.server.internal.settings.InvalidValueException;
 import java.io.IOException;
@@ -212,7 +213,7 @@ public record AudioSource(Kind kind, String device) {
         if (exe.isEmpty()) return Optional.empty();
         command[0] = exe.get();
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = ChildEnvironment.builder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             byte[] out;
             try (InputStream in = p.getInputStream()) {

@@ -1,5 +1,6 @@
 package stream.server.internal.sources;
 
+import stream.server.internal.process.ChildEnvironment;
 import stream.server.internal.settings.EncoderGrammar;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -129,7 +130,7 @@ public final class Encoders {
 
     private static int run(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = ChildEnvironment.builder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return -1;

@@ -1,5 +1,6 @@
 package stream.server.internal.supervisor;
 
+import stream.server.internal.process.ChildEnvironment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,7 +111,7 @@ final class Child {
             for (String kill : List.of("/bin/kill", "/usr/bin/kill")) {
                 if (Files.isExecutable(Path.of(kill))) {
                     try {
-                        Process k = new ProcessBuilder(kill, "-INT", Long.toString(pid))
+                        Process k = ChildEnvironment.builder(kill, "-INT", Long.toString(pid))
                                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                         if (k.waitFor(2, TimeUnit.SECONDS) && k.exitValue() == 0) return;
                         k.destroyForcibly();

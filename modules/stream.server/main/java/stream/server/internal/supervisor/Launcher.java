@@ -1,5 +1,6 @@
 package stream.server.internal.supervisor;
 
+import stream.server.internal.process.ChildEnvironment;
 import stream.server.internal.state.PidFile;
 import stream.server.internal.sources.Executables;
 import java.io.File;
@@ -160,8 +161,8 @@ public final class Launcher {
         String id = HexFormat.of().formatHex(randomBytes());
         ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(stdin == null
                 ? ProcessBuilder.Redirect.from(nullFile()) : ProcessBuilder.Redirect.PIPE);
-        // The server's settings and secrets (STREAM_TOKEN) are none of the child's business.
-        pb.environment().keySet().removeIf(k -> k.startsWith("STREAM_"));
+        // The server's settings and secrets (STREAM_TOKEN and any other) are none of the child's business.
+        ChildEnvironment.apply(pb);
         pb.environment().put(CHILD_ID_VARIABLE, id);
         CompletableFuture<Process> started = new CompletableFuture<>();
         tasks.add(() -> {
