@@ -279,15 +279,13 @@ public final class CameraRelay {
             if (user != null) src.set("user-id", user);
             if (password != null) src.set("user-pw", password);
             Element.PAD_ADDED padAdded = (element, pad) -> link(pad);
-            Element.NO_MORE_PADS noMorePads = element -> allPads();
             src.connect(padAdded);
-            src.connect(noMorePads);
             Bus bus = pipeline.getBus();
             Bus.ERROR onError = (source, code, message) -> onError(message);
             Bus.EOS onEos = source -> end(Exit.ENDED, "camera ended the stream (end of stream)");
             bus.connect(onError);
             bus.connect(onEos);
-            keep.addAll(List.of(src, padAdded, noMorePads, bus, onError, onEos));
+            keep.addAll(List.of(src, padAdded, bus, onError, onEos));
             System.err.println("stream-camera: connecting to " + options.location() + " over " + options.transport()
                     + (user == null ? " without credentials" : " as " + user) + (number > 1 ? " (attempt " + number + ")" : ""));
             pipeline.play();
@@ -336,7 +334,7 @@ public final class CameraRelay {
         }
 
         /** A stream of the camera's: H.264 or H.265 video passes through; its sound becomes Opus when asked for. */
-        private void link(Pad pad) {
+        private synchronized void link(Pad pad) {
             Caps caps = pad.getCurrentCaps();
             if (caps == null) caps = pad.queryCaps(null);
             Structure s = caps.getStructure(0);
@@ -346,7 +344,7 @@ public final class CameraRelay {
                 String chain = audioChain(encoding);
                 if (options.audioTargets().isEmpty() || audioLinked) {
                     System.err.println("stream-camera: leaving out the camera's audio (" + encoding + ")"
-                            + (options.audioTargets().isEmpty() ? ": the stream's audio is none" : ""));
+                            + (options.audioTargets().isEmpty() ? ": the stream's audio is none" : ": it came too late, silence goes in its place"));
                 } else if (chain == null) {
                     System.err.println("stream-camera: leaving out the camera's " + encoding + " audio: not AAC, G.711 or Opus");
                 } else if (attach(pad, chain, "ta")) {
@@ -373,11 +371,21 @@ public final class CameraRelay {
             if (attach(pad, chain, "t")) {
                 videoLinked = true;
                 System.err.println("stream-camera: receiving " + encoding + ", passing it through");
+                // rtspsrc adds a pad with each stream's first packet and may say no-more-pads before: a sound
+                // track that has not come within 2 s of the video is taken for none.
+                if (!options.audioTargets().isEmpty()) Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(2000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    silenceUnlessSound();
+                });
             }
         }
 
-        /** rtspsrc made all its pads: a stream with sound whose camera sends none gets silence, so every output keeps its shape. */
-        private void allPads() {
+        /** A stream with sound whose camera sends none gets silence, so every output keeps its shape. */
+        private synchronized void silenceUnlessSound() {
             if (options.audioTargets().isEmpty() || audioLinked || ended.isDone()) return;
             Bin silence = bin("audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=2"
                     + " ! opusenc bitrate=16000 ! rtpopuspay pt=97");
