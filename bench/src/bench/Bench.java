@@ -28,7 +28,8 @@ public final class Bench {
             new BrowserPhase(),
             new RecordPhase(),
             new JanusPhase(),
-            new RtspPhase());
+            new RtspPhase(),
+            new CameraPhase());
 
     private Bench() {}
 
