@@ -79,6 +79,7 @@ GLib.MainLoop().run()
 """;
 
     private final Path dir;
+    private final List<String> prefix;
     private final List<String> args; // user, password, codec, auth method
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Process process;
@@ -93,6 +94,15 @@ GLib.MainLoop().run()
      * @param method basic or digest
      */
     IpCamera(Path dir, String user, String password, String codec, String method) throws IOException {
+        this(List.of(), dir, user, password, codec, method);
+    }
+
+    /**
+     * Starts a camera on a free port of a network namespace.
+     * @param prefix the command prefix that runs it there (NetNs#prefix), or empty for here
+     */
+    IpCamera(List<String> prefix, Path dir, String user, String password, String codec, String method) throws IOException {
+        this.prefix = List.copyOf(prefix);
         this.dir = dir;
         Files.writeString(dir.resolve("camera.py"), SCRIPT);
         this.args = List.of(user == null ? "-" : user, password == null ? "-" : password, codec, method);
@@ -116,7 +126,8 @@ GLib.MainLoop().run()
 
     /** Starts it (again): on the port it had, or a free one for 0; returns once it listens. */
     void start(int wanted) throws IOException {
-        var cmd = new java.util.ArrayList<>(List.of(PYTHON, dir.resolve("camera.py").toString(), Integer.toString(wanted)));
+        var cmd = new java.util.ArrayList<>(prefix);
+        cmd.addAll(List.of(PYTHON, dir.resolve("camera.py").toString(), Integer.toString(wanted)));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("camera.err").toFile()).start();
         process = p;

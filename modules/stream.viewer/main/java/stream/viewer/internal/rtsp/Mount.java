@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One stream at {@code rtsp://HOST:PORT/NAME}: a shared media factory whose pipeline receives the
  * stream's RTP on a loopback UDP port and passes the H.264 through (depayload, parse, payload again;
- * never decoded). Every client of the mount plays the same media.
+ * never decoded); an IP camera's H.265 the same way with its own elements. Every client of the mount plays the same media.
  */
 final class Mount {
     static final String CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
