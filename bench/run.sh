@@ -8,7 +8,7 @@
 #   --only coldstart,http   run only these phases (after the discovery every phase needs); the
 #                           results then go to out/bench/RESULTS.md and out/bench/results.json, and
 #                           bench/RESULTS.md stays the last full run. Phases: coldstart http ttff
-#                           latejoin g2g image cost streams browser record janus rtsp audio.
+#                           latejoin g2g image cost streams browser record janus rtsp audio camera.
 #
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
@@ -19,6 +19,8 @@
 #   BENCH_RTSP_CLIENTS=1,10,50          RTSP phase: the client counts of the CPU-per-client rows
 #   BENCH_RTSP_RAMP=25,50,100,200,400   RTSP phase: the ramp of the clients-per-core row
 #   BENCH_AUDIO_SECONDS=20  audio phase: the window in which Chromium's beeps and flashes are paired
+#   BENCH_CAMERA_SECONDS=10 camera phase: CPU window of the camera relay and of the encoding pipeline
+#   BENCH_CAMERA_ROUNDS=3   camera phase: camera restarts timed, for each way of asking it again
 #   BENCH_BUDGET_SECONDS=1500 phases that would start after this are skipped (the whole run: about 20 minutes)
 #   BENCH_NO_INSTALL=1      do not apt-get install hyperfine and wrk (fall back to Java tools)
 #   BENCH_JAVA_TOOLS=1      use the Java fallbacks even when hyperfine and wrk are there
@@ -149,6 +151,8 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1800}" \
     -Dbench.rtsp.clients="${BENCH_RTSP_CLIENTS:-1,10,50}" \
     -Dbench.rtsp.ramp="${BENCH_RTSP_RAMP:-25,50,100,200,400}" \
     -Dbench.audio.seconds="${BENCH_AUDIO_SECONDS:-20}" \
+    -Dbench.camera.seconds="${BENCH_CAMERA_SECONDS:-10}" \
+    -Dbench.camera.rounds="${BENCH_CAMERA_ROUNDS:-3}" \
     -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-1500}" \
     -Dbench.note="${BENCH_NOTE:-}" \
     -Dbench.only="$ONLY" \

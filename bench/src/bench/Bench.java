@@ -29,7 +29,8 @@ public final class Bench {
             new RecordPhase(),
             new JanusPhase(),
             new RtspPhase(),
-            new AudioPhase());
+            new AudioPhase(),
+            new CameraPhase());
 
     private Bench() {}
 

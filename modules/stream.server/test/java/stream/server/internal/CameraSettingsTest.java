@@ -127,5 +127,26 @@ class CameraSettingsTest {
         assertEquals(RtspCamera.Problem.REFUSED_CREDENTIALS, RtspCamera.Problem.ofExit(11));
         assertTrue(RtspCamera.Problem.REFUSED_CREDENTIALS.retrySeldom());
         assertFalse(RtspCamera.Problem.UNREACHABLE.retrySeldom());
+        assertTrue(joined.contains("--reconnect on --stall-timeout 5"), "the relay asks a lost camera again itself: " + joined);
+        assertFalse(joined.contains("--audio-target"), "no sound unless audio camera: " + joined);
+        // audio camera: Opus to each destination's port + 2 and to the audio tap
+        StreamSettings withSound = camera().with("audio", "camera").with("destinations", "10.0.0.2:6000");
+        String sound = String.join(" ", new StreamPlan(withSound, Sources.choose(withSound.get(StreamSettings.SOURCE)))
+                .command("/usr/bin/gst-launch-1.0", 40000, 40002));
+        assertTrue(sound.contains("--target 10.0.0.2:6000 --target 127.0.0.1:40000 --audio-target 10.0.0.2:6002"
+                + " --audio-target 127.0.0.1:40002"), sound);
+        assertEquals(RtspCamera.Problem.NO_VIDEO, RtspCamera.reported("{\"problem\":15,\"message\":\"no video for 5 s\"}").orElseThrow());
+        assertEquals(RtspCamera.Problem.UNREACHABLE, RtspCamera.reported("{\"problem\":10,\"message\":\"x\"}").orElseThrow());
+        assertTrue(RtspCamera.reported("caps = application/x-rtp").isEmpty());
+    }
+
+    @Test
+    void aCamerasSoundIsItsOwnAndOnlyACameraHasOne() {
+        assertEquals("camera", camera().with("audio", "camera").get(StreamSettings.AUDIO));
+        assertTrue(camera().with("audio", "camera").hasAudio());
+        var microphone = assertThrows(Invalid.class, () -> camera().with("audio", "test"));
+        assertTrue(microphone.getMessage().contains("none or camera"), microphone.getMessage());
+        var notACamera = assertThrows(Invalid.class, () -> D.with("source", "test").with("audio", "camera"));
+        assertTrue(notACamera.getMessage().contains("rtsp://"), notACamera.getMessage());
     }
 }

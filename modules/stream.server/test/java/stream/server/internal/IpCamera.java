@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in IP camera nobody here wrote the server of: GStreamer's RTSP server library run by
  * Debian's {@code /usr/bin/python3} (python3-gi, gir1.2-gst-rtsp-server-1.0; not a pyenv python,
  * which lacks gi), a live 320x240@15 test pattern at rtsp://127.0.0.1:PORT/cam, H.264 or H.265,
- * with Basic or Digest authentication or none. It counts the connections made to it (each attempt
+ * with an 880 Hz tone in AAC or G.711 or no sound, with Basic or Digest authentication or none. It counts the connections made to it (each attempt
  * of a client), can be frozen (SIGSTOP), killed and started again on the same port.
  */
 final class IpCamera implements AutoCloseable {
@@ -26,7 +26,7 @@ final class IpCamera implements AutoCloseable {
 # gir1.2-gst-rtsp-server-1.0), a live test pattern at rtsp://127.0.0.1:PORT/cam, H.264 or H.265,
 # optionally with Basic or Digest authentication. Prints "port N" once listening and
 # "client" for every connection (each attempt of a client), flushed.
-# usage: /usr/bin/python3 camera.py PORT USER|- PASSWORD|- h264|h265 [basic|digest]
+# usage: /usr/bin/python3 camera.py PORT USER|- PASSWORD|- h264|h265[+aac|+pcma] [basic|digest]
 import sys
 import gi
 gi.require_version('Gst', '1.0')
@@ -39,11 +39,18 @@ port, user, password, codec = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 server = GstRtspServer.RTSPServer()
 server.set_address('127.0.0.1')
 server.set_service(port)
-if codec == 'h264':
+video, _, sound = codec.partition('+')
+if video == 'h264':
     enc = ('x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 ! video/x-h264,profile=constrained-baseline'
            ' ! rtph264pay name=pay0 pt=96 config-interval=1')
 else:
     enc = 'x265enc tune=zerolatency speed-preset=ultrafast key-int-max=15 ! rtph265pay name=pay0 pt=96 config-interval=1'
+# its sound, when asked: a steady 880 Hz sine, AAC (RFC 3640) or G.711 A-law
+tone = 'audiotestsrc is-live=true wave=sine freq=880 volume=0.5 ! audioconvert ! audioresample ! '
+if sound == 'aac':
+    enc += ' ' + tone + 'audio/x-raw,rate=48000,channels=2 ! avenc_aac ! rtpmp4gpay name=pay1 pt=97'
+elif sound == 'pcma':
+    enc += ' ' + tone + 'audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8'
 factory = GstRtspServer.RTSPMediaFactory()
 factory.set_launch('( videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=15/1,format=I420 ! '
                    + enc + ' )')
@@ -72,6 +79,7 @@ GLib.MainLoop().run()
 """;
 
     private final Path dir;
+    private final List<String> prefix;
     private final List<String> args; // user, password, codec, auth method
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Process process;
@@ -82,10 +90,19 @@ GLib.MainLoop().run()
      * @param dir where its script goes
      * @param user the user it asks for, or null for no authentication
      * @param password its password
-     * @param codec h264 or h265
+     * @param codec h264 or h265, with +aac or +pcma for an 880 Hz tone as its sound
      * @param method basic or digest
      */
     IpCamera(Path dir, String user, String password, String codec, String method) throws IOException {
+        this(List.of(), dir, user, password, codec, method);
+    }
+
+    /**
+     * Starts a camera on a free port of a network namespace.
+     * @param prefix the command prefix that runs it there (NetNs#prefix), or empty for here
+     */
+    IpCamera(List<String> prefix, Path dir, String user, String password, String codec, String method) throws IOException {
+        this.prefix = List.copyOf(prefix);
         this.dir = dir;
         Files.writeString(dir.resolve("camera.py"), SCRIPT);
         this.args = List.of(user == null ? "-" : user, password == null ? "-" : password, codec, method);
@@ -109,7 +126,8 @@ GLib.MainLoop().run()
 
     /** Starts it (again): on the port it had, or a free one for 0; returns once it listens. */
     void start(int wanted) throws IOException {
-        var cmd = new java.util.ArrayList<>(List.of(PYTHON, dir.resolve("camera.py").toString(), Integer.toString(wanted)));
+        var cmd = new java.util.ArrayList<>(prefix);
+        cmd.addAll(List.of(PYTHON, dir.resolve("camera.py").toString(), Integer.toString(wanted)));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("camera.err").toFile()).start();
         process = p;

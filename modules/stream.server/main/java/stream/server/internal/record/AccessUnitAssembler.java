@@ -1,6 +1,7 @@
 package stream.server.internal.record;
 
 import java.nio.ByteBuffer;
+import stream.server.internal.rtp.VideoCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,8 +16,6 @@ import java.util.function.Consumer;
  * <p>Not thread-safe: one thread (the tap's reader) feeds it.
  */
 public final class AccessUnitAssembler {
-    private static final int NAL_IDR = 5, STAP_A = 24, FU_A = 28;
-
     private final Consumer<AccessUnit> sink;
     private final List<byte[]> current = new ArrayList<>();
     private long firstNanos, timestamp;
@@ -57,28 +56,8 @@ public final class AccessUnitAssembler {
         sink.accept(unit);
     }
 
-    /** Whether the packet carries (the start of) an IDR slice. */
+    /** Whether the packet carries (the start of) a keyframe of its codec, which its payload type says (H.264 or H.265). */
     static boolean hasIdr(byte[] p) {
-        int off = 12 + 4 * (p[0] & 0x0F);
-        if ((p[0] & 0x10) != 0) { // header extension
-            if (p.length < off + 4) return false;
-            off += 4 + 4 * (((p[off + 2] & 0xFF) << 8) | (p[off + 3] & 0xFF));
-        }
-        int end = p.length;
-        if ((p[0] & 0x20) != 0) end -= p[end - 1] & 0xFF; // padding
-        if (off >= end) return false;
-        int type = p[off] & 0x1F;
-        if (type == NAL_IDR) return true;
-        if (type == FU_A) return off + 1 < end && (p[off + 1] & 0x80) != 0 && (p[off + 1] & 0x1F) == NAL_IDR;
-        if (type == STAP_A) {
-            for (int i = off + 1; i + 2 < end; ) {
-                int size = ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
-                i += 2;
-                if (size == 0 || i + size > end) return false;
-                if ((p[i] & 0x1F) == NAL_IDR) return true;
-                i += size;
-            }
-        }
-        return false;
+        return VideoCodec.of(p[1] & 0x7F).startsKeyframe(p);
     }
 }

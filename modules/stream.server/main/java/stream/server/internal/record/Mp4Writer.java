@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
+import stream.server.internal.rtp.VideoCodec;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -157,9 +158,10 @@ public final class Mp4Writer {
     /** The child's arguments; with an audio FIFO, a second branch into the same mp4mux. */
     static List<String> command(String gstLaunch, Path file, int payloadType, Path audioFifo) {
         if (payloadType < 0 || payloadType > 127) throw new IllegalArgumentException("payload type " + payloadType);
+        VideoCodec codec = VideoCodec.of(payloadType); // H.265 only from an IP camera that sends it: passed into the MP4 as it is
         List<String> a = new java.util.ArrayList<>(List.of(gstLaunch, "-e", "-q", "fdsrc", "fd=0", "!",
-                "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H264,payload=" + payloadType, "!",
-                "rtpstreamdepay", "!", "rtpjitterbuffer", "mode=none", "!", "rtph264depay", "!", "h264parse", "!",
+                "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=" + codec.encodingName + ",payload=" + payloadType, "!",
+                "rtpstreamdepay", "!", "rtpjitterbuffer", "mode=none", "!", codec.depay, "!", codec.parse, "!",
                 "mp4mux", "fragment-duration=1000", "!",
                 "filesink", "location=" + file.toAbsolutePath(), "buffer-mode=unbuffered", "o-sync=true"));
         if (audioFifo == null) return List.copyOf(a); // without sound, exactly the child it always was

@@ -150,7 +150,7 @@ public final class Recorder implements AutoCloseable {
         Path part = settings.dir().resolve(name + MediaName.PARTIAL);
         try {
             String finalName = name;
-            Mp4Writer w = Mp4Writer.start(gstLaunch, part, payloadType, withAudio, x -> complete(x, finalName));
+            Mp4Writer w = Mp4Writer.start(gstLaunch, part, u.packets().get(0)[1] & 0x7F, withAudio, x -> complete(x, finalName));
             current = w;
             currentName = name;
             currentStartNanos = u.receivedNanos();

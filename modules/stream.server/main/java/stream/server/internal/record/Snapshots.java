@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
+import stream.server.internal.rtp.VideoCodec;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -64,12 +65,13 @@ public final class Snapshots {
         Objects.requireNonNull(units, "units");
         checkWidth(width);
         if (units.isEmpty() || !units.get(0).keyframe()) throw new IllegalStateException("no keyframe to decode from");
+        VideoCodec codec = VideoCodec.of(payloadType); // an H.265 camera's one GOP is decoded here, nowhere else
         Path dir = Files.createTempDirectory(tempDir, "snapshot-");
         try {
             List<String> c = new ArrayList<>(List.of(gstLaunch, "-q", "fdsrc", "fd=0", "!",
-                    "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H264,payload=" + payloadType, "!",
-                    "rtpstreamdepay", "!", "rtpjitterbuffer", "mode=none", "!", "rtph264depay", "!",
-                    "avdec_h264", "!",
+                    "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=" + codec.encodingName + ",payload=" + payloadType, "!",
+                    "rtpstreamdepay", "!", "rtpjitterbuffer", "mode=none", "!", codec.depay, "!",
+                    codec.decoder, "!",
                     // the decoder must see every frame, the JPEG encoder only the newest: a leaky queue of one
                     // lets it skip what it has no time for, and the last frame always comes through before EOS
                     "queue", "leaky=downstream", "max-size-buffers=1", "max-size-bytes=0", "max-size-time=0", "!",

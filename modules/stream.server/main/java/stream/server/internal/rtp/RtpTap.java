@@ -51,6 +51,7 @@ public final class RtpTap implements AutoCloseable {
     private long packets, bytes, frames, lastPacketNanos, since;
     private boolean anyPacket;
     private byte[] sps, pps;
+    private VideoCodec codec; // of the last packet, by its payload type; null before the first
 
     /**
      * Binds 127.0.0.1 on a free port and starts reading.
@@ -120,7 +121,8 @@ public final class RtpTap implements AutoCloseable {
         anyPacket = true;
         window.addLast(new long[] {now, len, marker ? 1 : 0});
         trim(now);
-        parameterSets(p);
+        codec = VideoCodec.of(p.get(1) & 0x7F);
+        if (codec == VideoCodec.H264) parameterSets(p); // H.265 carries its parameter sets in band only
     }
 
     private void tell(ByteBuffer packet, long now) {
@@ -194,6 +196,12 @@ public final class RtpTap implements AutoCloseable {
         anyPacket = false;
         since = clock.getAsLong();
         sps = pps = null;
+        codec = null;
+    }
+
+    /** @return the video codec of the packets coming in (by their payload type), empty before the first since the reset */
+    public synchronized Optional<VideoCodec> videoCodec() {
+        return Optional.ofNullable(codec);
     }
 
     /**

@@ -76,7 +76,12 @@ public final class SdpWriter {
      *              the target's port + 2
      */
     public record Description(Endpoint target, int ttl, String origin, long sessionId, int framerate, H264Params params,
-                              boolean audio) {
+                              boolean audio, VideoCodec codec) {
+        /** An H.264 stream, with or without sound. */
+        public Description(Endpoint target, int ttl, String origin, long sessionId, int framerate, H264Params params, boolean audio) {
+            this(target, ttl, origin, sessionId, framerate, params, audio, VideoCodec.H264);
+        }
+
         /** A stream without sound. */
         public Description(Endpoint target, int ttl, String origin, long sessionId, int framerate, H264Params params) {
             this(target, ttl, origin, sessionId, framerate, params, false);
@@ -86,6 +91,7 @@ public final class SdpWriter {
         public Description {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(origin, "origin");
+            Objects.requireNonNull(codec, "codec");
             if (!SettingsGrammar.isIpv4(origin) && !SettingsGrammar.isIpv6(origin) && !SettingsGrammar.isDnsName(origin))
                 throw new IllegalArgumentException("origin is not an address or host name: " + origin);
             if (sessionId < 0) throw new IllegalArgumentException("negative session id");
@@ -108,6 +114,12 @@ public final class SdpWriter {
         line(b, "s=stream-server");
         line(b, "c=IN " + addrType + " " + connection);
         line(b, "t=0 0");
+        if (d.codec() == VideoCodec.H265) { // RFC 7798; an IP camera's, passed through: VPS, SPS and PPS come in band
+            int pt = VideoCodec.H265_PAYLOAD_TYPE;
+            line(b, "m=video " + d.target().port() + " RTP/AVP " + pt);
+            line(b, "a=rtpmap:" + pt + " H265/90000");
+            return audioAndEnd(b, d);
+        }
         line(b, "m=video " + d.target().port() + " RTP/AVP " + PAYLOAD_TYPE);
         line(b, "a=rtpmap:" + PAYLOAD_TYPE + " H264/90000");
         StringBuilder fmtp = new StringBuilder("a=fmtp:" + PAYLOAD_TYPE + " packetization-mode=1");
@@ -115,6 +127,10 @@ public final class SdpWriter {
         if (p != null && p.profileLevelId() != null) fmtp.append(";profile-level-id=").append(p.profileLevelId());
         if (p != null && p.spropParameterSets() != null) fmtp.append(";sprop-parameter-sets=").append(p.spropParameterSets());
         line(b, fmtp.toString());
+        return audioAndEnd(b, d);
+    }
+
+    private static String audioAndEnd(StringBuilder b, Description d) {
         line(b, "a=framerate:" + d.framerate());
         line(b, "a=recvonly");
         if (d.audio()) { // RFC 7587: Opus is always 48000/2 in SDP, whatever it carries

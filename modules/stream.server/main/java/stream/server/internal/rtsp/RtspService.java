@@ -1,5 +1,6 @@
 package stream.server.internal.rtsp;
 
+import stream.server.internal.rtp.VideoCodec;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
@@ -88,6 +89,7 @@ final class RtspService implements AutoCloseable {
             JsonObject request = new JsonObject().add("op", "addStream").add("name", stream.name());
             if (stream.group() != null) request.add("multicast", stream.group()).add("ttl", 1);
             if (stream.hasAudio()) request.add("audio", true); // without sound the request is as it always was
+            if (stream.codec() == VideoCodec.H265) request.add("codec", "H265"); // an IP camera's, passed through
             return child.call(request, CALL_TIMEOUT);
         } catch (LineChild.CallException e) {
             LOG.log(Level.WARNING, "stream {0}: RTSP: {1}", stream.name(), e.getMessage());

@@ -1,5 +1,6 @@
 package stream.server.internal.rtsp;
 
+import stream.server.internal.rtp.VideoCodec;
 import stream.server.internal.metrics.Metrics;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
@@ -34,7 +35,17 @@ public final class StreamRtsp implements StreamFeature {
     // What the mount was made with (rtsp-control thread only): a mount is made with its group and its sound.
     private String group;
     private boolean mountAudio;
+    private VideoCodec mountCodec = VideoCodec.H264;
+    private volatile VideoCodec codec = VideoCodec.H264;
     private volatile boolean live;
+    // An IP camera's codec is known from its first packet (H.264 or H.265): its mount is made then.
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> mountOnFirstPacket = new java.util.concurrent.atomic.AtomicReference<>();
+    private final RtpTap.PacketListener firstPacket = (packet, nanos) -> {
+        Runnable mount = mountOnFirstPacket.getAndSet(null);
+        if (mount == null) return;
+        codec = VideoCodec.of(packet.get(packet.position() + 1) & 0x7F);
+        mount.run();
+    };
 
     StreamRtsp(StreamView stream, RtspService service) throws IOException {
         this.stream = stream;
@@ -63,6 +74,11 @@ public final class StreamRtsp implements StreamFeature {
         return audio;
     }
 
+    /** @return the video codec of the running child (an IP camera's may be H.265) */
+    VideoCodec codec() {
+        return codec;
+    }
+
     private void forward(ByteBuffer packet, InetSocketAddress to) {
         if (to == null) return;
         try {
@@ -83,16 +99,27 @@ public final class StreamRtsp implements StreamFeature {
                 // The first start of the RTSP server takes a moment: never on the stream's event thread.
                 String wanted = started.settings().get(StreamSettings.RTSP_MULTICAST);
                 boolean withSound = audio;
-                service.later(() -> {
-                    if (!java.util.Objects.equals(wanted, group) || withSound != mountAudio) service.removed(name());
+                Runnable mount = () -> service.later(() -> {
+                    var withCodec = codec;
+                    if (!java.util.Objects.equals(wanted, group) || withSound != mountAudio || withCodec != mountCodec) service.removed(name());
                     group = wanted;
                     mountAudio = withSound;
+                    mountCodec = withCodec;
                     served(live ? service.live(this) : null);
                 });
+                if (started.settings().camera()) {
+                    mountOnFirstPacket.set(mount);
+                    stream.rtp().addListener(firstPacket);
+                } else {
+                    codec = VideoCodec.H264;
+                    mount.run();
+                }
             }
             case StreamEvent.ChildEnded ended -> {
                 live = false;
                 stream.rtp().removeListener(forward);
+                stream.rtp().removeListener(firstPacket);
+                mountOnFirstPacket.set(null);
                 stream.audioRtp().removeListener(forwardAudio);
                 service.later(() -> service.ended(name()));
             }

@@ -332,6 +332,9 @@ public final class StreamSettings {
                             + " destinations or one multicast group, not both and not neither");
         if (get(SOURCE_PASSWORD) != null && get(SOURCE_USER) == null)
             throw new Invalid(SOURCE_USER.name(), null, "a user beside source-password (the camera asks for both)");
+        if (hasAudio() && camera() != "camera".equals(get(AUDIO))) // a camera's sound is its own; only a camera has one
+            throw new Invalid("audio", get(AUDIO), camera() ? "none or camera for an rtsp:// camera (its own sound track)"
+                    : "camera only with an rtsp:// source; " + AudioGrammar.ALLOWED);
         if (hasAudio())
             for (Endpoint e : targets())
                 if (e.port() > 65535 - 3) throw new Invalid("audio", get(AUDIO), "destination ports up to 65532: with sound,"

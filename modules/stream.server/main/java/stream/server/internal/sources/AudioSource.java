@@ -51,7 +51,8 @@ public record AudioSource(Kind kind, String device) {
      * @return the source
      */
     public static AudioSource resolve(String value) {
-        if (value == null || value.equals("none")) return new AudioSource(Kind.NONE, null);
+        // camera: an IP camera's own track, which the camera relay carries (RtspCamera); no capture here
+        if (value == null || value.equals("none") || value.equals("camera")) return new AudioSource(Kind.NONE, null);
         if (value.equals("test")) return new AudioSource(Kind.TEST, null);
         if (value.equals("auto")) return pulseAnswers() ? new AudioSource(Kind.PULSE, null) : new AudioSource(Kind.ALSA, null);
         Matcher p = PULSE_NAME.matcher(value);

@@ -86,6 +86,8 @@ public final class StreamMetrics {
         if (local instanceof Inet6Address && origin.indexOf('%') >= 0) origin = origin.substring(0, origin.indexOf('%'));
         if (local.isAnyLocalAddress()) origin = local instanceof Inet6Address ? "::1" : "127.0.0.1";
         return Optional.of(SdpWriter.write(new SdpWriter.Description(targets.get(index), plan.settings().ttl(), origin,
-                started.getEpochSecond(), plan.settings().framerate(), sup.h264Params().orElse(null), plan.settings().hasAudio())));
+                started.getEpochSecond(), plan.settings().framerate(), sup.h264Params().orElse(null), plan.settings().hasAudio(),
+                sup.tap() == null ? stream.server.internal.rtp.VideoCodec.H264
+                        : sup.tap().videoCodec().orElse(stream.server.internal.rtp.VideoCodec.H264))));
     }
 }

@@ -35,7 +35,8 @@ final class StallWatch {
         if (state == State.STARTING && stats.anyPacket()) return Verdict.SENDING;
         boolean quiet = stats.secondsSinceLastPacket() >= timeout;
         if (quiet && state != State.STALLED) return Verdict.STALLED;
-        if (!quiet && state == State.STALLED) return Verdict.RECOVERED;
+        // Only with a packet since the tap's reset: a camera relay that lost its camera resets it and asks again.
+        if (!quiet && state == State.STALLED && stats.anyPacket()) return Verdict.RECOVERED;
         return Verdict.NONE;
     }
 

@@ -100,7 +100,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * @return the full command line, program first
      */
     public List<String> command(String gstLaunch, int tapPort, int audioTapPort, int microphonePort) {
-        if (source.camera()) return RtspCamera.command(settings, tapPort); // its video passed through; its sound not yet
+        if (source.camera()) return RtspCamera.command(settings, tapPort, audioTapPort); // passed through; its sound with audio camera
         StreamSettings s = settings;
         if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort, microphonePort);
         List<String> a = new ArrayList<>();

@@ -146,6 +146,8 @@ public final class Supervisor {
     private String cameraProblem; // what is wrong with an IP camera since its relay last ran, or null
     private Microphone microphone; // the capture child of the current child's microphone, or null
     private Instant cameraProblemSince;
+    private int reconnects;       // times an IP camera's relay asked its camera again itself
+    private long relayWordNanos;  // when the relay last said a problem, or the camera stream stalled
 
     /**
      * @param name the stream's name, as its log lines say it
@@ -433,6 +435,10 @@ public final class Supervisor {
                     machine.to(State.STALLED, "pid " + c.pid + " is alive but sent no RTP packet for "
                             + Math.round(st.secondsSinceLastPacket()) + " s (stall timeout " + timeout + " s)");
                     notifyAll();
+                    if (plan.source().camera()) { // the relay asks the camera again itself, and says so
+                        relayWordNanos = System.nanoTime();
+                        return;
+                    }
                     Optional<Duration> delay = restarts.onEnd(RestartPolicy.End.STALLED, Duration.between(c.startedAt, Instant.now()));
                     if (delay.isPresent()) {
                         c.killedForStall = true;
@@ -444,7 +450,18 @@ public final class Supervisor {
                     cameraProblem(null);
                     machine.to(State.RUNNING, "pid " + c.pid + " sends again");
                 }
-                case NONE -> { }
+                case NONE -> {
+                    // A relay that stopped asking its camera again and says nothing: hung; a new one takes over.
+                    if (state == State.STALLED && plan.source().camera()
+                            && System.nanoTime() - relayWordNanos > TimeUnit.SECONDS.toNanos(3L * timeout + 10)) {
+                        Optional<Duration> delay = restarts.onEnd(RestartPolicy.End.STALLED, Duration.between(c.startedAt, Instant.now()));
+                        if (delay.isPresent()) {
+                            c.killedForStall = true;
+                            c.restartDelay = delay.get();
+                            kill = c;
+                        }
+                    }
+                }
             }
         }
         if (kill != null) {
@@ -557,9 +574,29 @@ public final class Supervisor {
 
     /** A line on the child's stdout (gst-launch -v): the caps that mean it runs, and its H.264 parameters. */
     private void onStdout(Child child, String line) {
+        if (line.startsWith("{\"problem\":")) {
+            RtspCamera.reported(line).ifPresent(p -> onRelayProblem(child, p));
+            return;
+        }
         if (line.contains(RUNNING_MARK)) onRunning(child);
         var params = SdpWriter.parseCapsLine(line);
         if (params.isPresent() && isCurrent(child)) capsParams = params.get();
+    }
+
+    /** An IP camera's relay lost its camera and asks it again itself: said at once; the stream runs again with its next packet. */
+    private synchronized void onRelayProblem(Child child, RtspCamera.Problem problem) {
+        if (current != child || child.stopRequested || !plan.source().camera()) return;
+        reconnects++;
+        relayWordNanos = System.nanoTime();
+        cameraProblem(problem == RtspCamera.Problem.NO_VIDEO ? problem.message + " for " + plan.settings().stallTimeout() + " s"
+                : problem.message);
+        if (tap != null) tap.reset(); // running again means packets from the camera's next session
+        if (audioTap != null) audioTap.reset();
+        State state = machine.state();
+        if (state == State.RUNNING || state == State.STARTING) {
+            machine.to(State.STALLED, "pid " + child.pid + ": " + cameraProblem + "; the relay asks the camera again");
+            notifyAll();
+        }
     }
 
     private synchronized boolean isCurrent(Child child) {
@@ -685,6 +722,7 @@ public final class Supervisor {
                 .add("password", s.get(StreamSettings.SOURCE_PASSWORD) == null ? "not set" : "set")
                 .add("transport", s.get(StreamSettings.SOURCE_TRANSPORT).text())
                 .add("message", message)
+                .add("reconnects", reconnects)
                 .add("problemSince", cameraProblemSince == null ? Json.NULL : Json.value(cameraProblemSince.toString()));
     }
 

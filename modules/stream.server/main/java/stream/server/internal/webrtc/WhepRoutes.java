@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import stream.server.internal.http.Exchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import stream.server.internal.rtp.VideoCodec;
 import stream.server.internal.http.Answers;
 import stream.server.internal.http.ApiError;
 import stream.server.internal.settings.StreamSettings;
@@ -61,6 +62,11 @@ final class WhepRoutes {
             throw new ApiError(state == Supervisor.State.STARTING ? 503 : 409, "Stream '" + stream.name() + "' is " + state.json()
                     + ", not running", state == Supervisor.State.STARTING ? "Try again in a moment."
                     : "Start it first: POST /streams/" + stream.name() + "/control {\"action\":\"start\"}.");
+        if (stream.rtp().videoCodec().orElse(VideoCodec.H264) == VideoCodec.H265) // not decoded here: a browser would get a black picture
+            throw new ApiError(409, "Stream '" + stream.name() + "' is H.265 from its IP camera, passed through without"
+                    + " decoding; browsers play only H.264 over WebRTC here",
+                    "Watch it over RTSP (GET /streams/" + stream.name() + " shows rtsp.url), its recordings or clips,"
+                    + " or set the camera to H.264.");
         if (!sdp.startsWith("v=0"))
             throw new ApiError(400, "The body is no SDP offer (it does not begin with v=0)", "POST the browser's offer as it is.");
         int max = stream.settings().get(StreamSettings.MAX_VIEWERS);

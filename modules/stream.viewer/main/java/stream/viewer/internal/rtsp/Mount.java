@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One stream at {@code rtsp://HOST:PORT/NAME}: a shared media factory whose pipeline receives the
  * stream's RTP on a loopback UDP port and passes the H.264 through (depayload, parse, payload again;
- * never decoded). Every client of the mount plays the same media.
+ * never decoded); an IP camera's H.265 the same way with its own elements. Every client of the mount plays the same media.
  */
 final class Mount {
     static final String CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
+    static final String H265_CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H265,payload=98";
     static final String AUDIO_CAPS = "application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=97";
 
     final String name;
@@ -24,6 +25,8 @@ final class Mount {
     /** The multicast group of this stream's multicast transport, or null when it has none. */
     final String multicast;
     final int ttl;
+    /** Whether the video is H.265 (an IP camera's, passed through the same way), else H.264. */
+    final boolean h265;
     /** RTP bytes (headers included) the shared payloader made; every client is sent a copy. */
     private final AtomicLong payloadBytes = new AtomicLong();
     /** The latest media the factory made (a reference of ours), or null before the first client. */
@@ -46,6 +49,11 @@ final class Mount {
     }
 
     Mount(String name, int rtpPort, int audioPort, String multicast, int ttl) {
+        this(name, rtpPort, audioPort, multicast, ttl, false);
+    }
+
+    Mount(String name, int rtpPort, int audioPort, String multicast, int ttl, boolean h265) {
+        this.h265 = h265;
         this.name = name;
         this.path = "/" + name;
         this.rtpPort = rtpPort;
@@ -60,8 +68,11 @@ final class Mount {
      * both payloaders stamp what arrives with the one media clock, so the two stay in step.
      */
     String launch() {
-        String video = "udpsrc name=src port=" + rtpPort + " address=127.0.0.1 caps=\"" + CAPS + "\""
-                + " ! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1";
+        String video = h265
+                ? "udpsrc name=src port=" + rtpPort + " address=127.0.0.1 caps=\"" + H265_CAPS + "\""
+                        + " ! rtph265depay ! h265parse ! rtph265pay name=pay0 pt=98 config-interval=1"
+                : "udpsrc name=src port=" + rtpPort + " address=127.0.0.1 caps=\"" + CAPS + "\""
+                        + " ! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1";
         if (audioPort == 0) return "( " + video + " )";
         return "( " + video + " udpsrc name=asrc port=" + audioPort + " address=127.0.0.1 caps=\"" + AUDIO_CAPS + "\""
                 + " ! rtpopusdepay ! opusparse ! rtpopuspay name=pay1 pt=97 )";

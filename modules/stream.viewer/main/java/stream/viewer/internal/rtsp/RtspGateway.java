@@ -135,9 +135,13 @@ public final class RtspGateway {
         JsonValue audioValue = request.get("audio");
         if (audioValue != null && !audioValue.isBoolean()) throw new Refusal(400, "'audio' must be true or false", null);
         boolean audio = audioValue != null && audioValue.asBoolean();
+        JsonValue codecValue = request.get("codec"); // H264 unless said: an IP camera's H.265 passes through too
+        if (codecValue != null && !(codecValue.isString() && (codecValue.asString().equals("H264") || codecValue.asString().equals("H265"))))
+            throw new Refusal(400, "'codec' must be H264 or H265", null);
+        boolean h265 = codecValue != null && codecValue.asString().equals("H265");
         synchronized (server) {
             Mount existing = server.mounted(name);
-            if (existing != null && (existing.audioPort != 0) != audio) { // sound switched on or off: a new media
+            if (existing != null && ((existing.audioPort != 0) != audio || existing.h265 != h265)) { // sound or codec changed: a new media
                 server.unmount(name);
                 existing = null;
             }
@@ -155,14 +159,14 @@ public final class RtspGateway {
             }
             int rtpPort = RtpPorts.pick(taken);
             taken.add(rtpPort);
-            Mount mount = new Mount(name, rtpPort, audio ? RtpPorts.pick(taken) : 0, multicast, ttl);
+            Mount mount = new Mount(name, rtpPort, audio ? RtpPorts.pick(taken) : 0, multicast, ttl, h265);
             try {
                 server.mount(mount);
             } catch (IllegalArgumentException e) {
                 throw new Refusal(400, e.getMessage(), null);
             }
             Log.info("stream " + name + ": rtsp path " + mount.path + ", RTP in on 127.0.0.1:" + mount.rtpPort
-                    + (audio ? ", Opus in on 127.0.0.1:" + mount.audioPort : "")
+                    + (h265 ? " (H.265)" : "") + (audio ? ", Opus in on 127.0.0.1:" + mount.audioPort : "")
                     + (multicast == null ? "" : ", multicast " + multicast + " ttl " + ttl));
             return ports(mount);
         }
