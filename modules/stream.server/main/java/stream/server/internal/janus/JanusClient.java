@@ -227,13 +227,18 @@ public final class JanusClient implements AutoCloseable {
         throw new JanusException(kind, code, "Janus error " + code + ": " + reason);
     }
 
+    /** What went wrong, in words for the status: never a Java class name. */
     private static String describe(IOException e) {
-        String what = e.getClass().getSimpleName();
-        if (e instanceof java.net.http.HttpTimeoutException) return "no answer in time (" + what + ")";
+        if (e instanceof java.net.http.HttpTimeoutException) return "no answer in time";
+        if (e instanceof java.net.ConnectException) return "connection refused (is Janus running, and is its HTTP transport on this port?)";
+        if (e instanceof java.nio.channels.ClosedChannelException || e instanceof java.io.EOFException)
+            return "the connection closed before Janus answered";
         Throwable t = e;
         while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isEmpty())) t = t.getCause();
         String m = t.getMessage();
-        return m == null || m.isEmpty() ? t.getClass().getSimpleName() : m;
+        // A JDK message may name a class ("java.net.SomethingException: ..."): keep the words after it.
+        if (m != null) m = m.replaceAll("\\b(?:[a-z]+\\.)+[A-Z][A-Za-z]*(?:Exception|Error)\\b:?\\s*", "").strip();
+        return m == null || m.isEmpty() ? "the connection failed" : m;
     }
 
     @Override

@@ -130,7 +130,8 @@ public final class MountpointKeeper implements AutoCloseable {
                 wait = quick ? Duration.ZERO : backoff;
                 if (!quick) backoff = min(backoff.multipliedBy(2), timing.maxBackoff());
             } catch (RuntimeException e) { // an answer shaped unlike Janus's: keep going, report it
-                failed(new JanusException(JanusException.Kind.REFUSED, 0, "unexpected answer: " + e));
+                failed(new JanusException(JanusException.Kind.REFUSED, 0, "an answer not shaped as Janus answers"
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")));
                 wait = backoff;
                 backoff = min(backoff.multipliedBy(2), timing.maxBackoff());
             }
