@@ -161,7 +161,7 @@ public final class RequestGuard extends Filter {
         InetAddress remote = ex.remoteAddress().getAddress();
         if (trustLoopback && remote != null && remote.isLoopbackAddress()) return;
         String auth = ex.requestHeader("Authorization");
-        byte[] given = auth != null && auth.startsWith("Bearer ")
+        byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) // the scheme is case-insensitive
                 ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(given, token))
             throw ApiError.unauthorized("Missing or wrong bearer token", "Requests that change the stream need the header:"
