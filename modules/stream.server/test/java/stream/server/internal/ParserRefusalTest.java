@@ -101,6 +101,50 @@ class ParserRefusalTest {
         assertEquals(200, TestSupport.request(port, "GET", "/health", null).code(), "the server answers as before");
     }
 
+    /**
+     * Status JSON names no Java class either: a Janus that refuses the connection and one that
+     * hangs up at once (stand-ins on loopback: sockets of this test, no Janus runs) are reported in words.
+     */
+    @Test
+    void aJanusThatFailsIsReportedInWordsNotJavaClassNames() throws Exception {
+        server = new ServerProcess(List.of("--port", "0", "--bind", "127.0.0.1", "--source", "test", "--dest",
+                "127.0.0.1:" + TestSupport.freeUdpPort(), "--state-dir", dir.toString()), Map.of());
+        int port = server.awaitPort();
+        int refused = TestSupport.freeTcpPort();
+        try (java.net.ServerSocket hangUp = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!hangUp.isClosed()) {
+                    try (Socket s = hangUp.accept()) {
+                        s.setSoLinger(true, 0); // a reset, as a peer that crashed
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            String body = "{\"source\":\"test\",\"width\":320,\"height\":240,\"framerate\":15,\"destinations\":[\"127.0.0.1:"
+                    + TestSupport.freeUdpPort() + "\"],\"janus\":[{\"url\":\"http://127.0.0.1:" + refused + "/janus\"},"
+                    + "{\"url\":\"http://127.0.0.1:" + hangUp.getLocalPort() + "/janus\"}]}";
+            assertEquals(201, TestSupport.request(port, "PUT", "/streams/j", body).code());
+            assertEquals(200, TestSupport.request(port, "POST", "/streams/j/control", "{\"action\":\"start\"}").code());
+            String[] errors = new String[2];
+            TestSupport.waitUntil("both Janus endpoints report an error", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    var janus = TestSupport.request(port, "GET", "/streams/j/control", null).json().get("janus").asArray();
+                    for (int i = 0; i < 2; i++) {
+                        var e = janus.get(i).asObject().get("lastError");
+                        errors[i] = e != null && e.isString() ? e.asString() : null;
+                    }
+                    return errors[0] != null && errors[1] != null;
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                }
+            });
+            for (String e : errors)
+                assertFalse(e.matches("(?s).*([A-Z][a-z]+)+(Exception|Error)\\b.*") || e.contains("java."), "a Java class in: " + e);
+            assertTrue(errors[0].contains("refused"), errors[0]);
+        }
+    }
+
     private static String reason(int code) {
         return switch (code) {
             case 400 -> "Bad Request";
