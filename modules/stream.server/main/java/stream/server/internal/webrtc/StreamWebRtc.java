@@ -49,11 +49,12 @@ public final class StreamWebRtc implements StreamFeature {
      * Answers a WHEP offer.
      * @param sdp the offer
      * @param maxViewers the stream's limit
+     * @param from the client's address (its offers not yet connected are bounded)
      * @return the viewer's id and the answer
-     * @throws WhepException with the status to answer (503 past the limit)
+     * @throws WhepException with the status to answer (503 past the limit, 429 past the client's offers not yet connected)
      * @throws InterruptedException when interrupted while waiting for the gateway
      */
-    WebRtcGateway.Answer offer(String sdp, int maxViewers) throws WhepException, InterruptedException {
+    WebRtcGateway.Answer offer(String sdp, int maxViewers, java.net.InetAddress from) throws WhepException, InterruptedException {
         WebRtcGateway gateway = service.gateway();
         try {
             if (offering.incrementAndGet() + gateway.viewers(name) > maxViewers)
@@ -67,7 +68,7 @@ public final class StreamWebRtc implements StreamFeature {
                     stream.audioRtp().addListener(forwardAudio); // sends only while the stream has sound
                 }
             }
-            return gateway.offer(name, sdp);
+            return gateway.offer(name, sdp, from);
         } finally {
             offering.decrementAndGet();
         }
