@@ -79,7 +79,7 @@ class DnsRebindingTest {
         for (String bad : List.of("a:b:c", "[::1", "127.0.0.1:x", "", "999.1.1.1"))
             assertEquals(421, send(port, "GET", "/health", Map.of("Host", bad), null).code(), "Host '" + bad + "'");
 
-        String me = InetAddress.getLocalHost().getHostName();
+        String me = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip(); // the machine's name, as the kernel has it
         for (String host : List.of("127.0.0.1:" + port, "127.0.0.1", "localhost:" + port, "localhost", "LocalHost.", "[::1]:" + port, "[::1]",
                 "cam.example.org:" + port, "panel.example.org", me, me + ":" + port))
             assertEquals(200, send(port, "GET", "/control", Map.of("Host", host), null).code(), "Host '" + host + "'");

@@ -38,16 +38,12 @@ final class KnownHosts {
     KnownHosts(InetSocketAddress bound, List<String> serverNames) {
         Set<String> n = new HashSet<>(List.of("localhost"));
         for (String s : serverNames) n.add(s.toLowerCase(Locale.ROOT));
-        try {
-            String host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
-            if (NAME.matcher(host).matches()) {
-                n.add(host);
-                n.add(host + ".local");
-                int dot = host.indexOf('.');
-                if (dot > 0) n.add(host.substring(0, dot));
-            }
-        } catch (UnknownHostException | SecurityException e) {
-            // no resolvable host name: its addresses still count
+        String host = hostName().toLowerCase(Locale.ROOT);
+        if (NAME.matcher(host).matches()) {
+            n.add(host);
+            n.add(host + ".local");
+            int dot = host.indexOf('.');
+            if (dot > 0) n.add(host.substring(0, dot));
         }
         this.names = Set.copyOf(n);
         this.bound = bound.getAddress();
@@ -84,6 +80,16 @@ final class KnownHosts {
         enumerated = now;
         addresses = interfaceAddresses();
         return addresses.contains(address);
+    }
+
+    /** @return the machine's host name as the kernel has it, without a lookup (DNS could take seconds), or "" */
+    private static String hostName() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null ? "" : env.strip();
+        }
     }
 
     /** @return the name of a Host header in lower case, without port, brackets or final dot; empty when malformed */
