@@ -94,10 +94,11 @@ public final class StreamWebRtc implements StreamFeature {
         return gateway == null ? 0 : gateway.viewers(name);
     }
 
-    /** Adds "viewers" and "webrtc" (the gateway's state and last exit). */
+    /** Adds "viewers", "viewersConnecting" (of those, answered but not connected yet) and "webrtc" (the gateway's state and last exit). */
     @Override
     public void addStatus(JsonObject status) {
-        status.add("viewers", viewers()).add("webrtc", service.status());
+        WebRtcGateway gateway = service.existing();
+        status.add("viewers", viewers()).add("viewersConnecting", gateway == null ? 0 : gateway.connecting(name)).add("webrtc", service.status());
     }
 
     @Override

@@ -318,6 +318,19 @@ public final class WebRtcGateway implements AutoCloseable {
 
     /**
      * @param stream a stream's name
+     * @return its viewers answered but not connected yet
+     */
+    public int connecting(String stream) {
+        Running gateway;
+        synchronized (this) {
+            gateway = running;
+        }
+        if (gateway == null) return 0;
+        return (int) gateway.connecting().keySet().stream().filter(v -> stream.equals(gateway.viewers().get(v))).count();
+    }
+
+    /**
+     * @param stream a stream's name
      * @param viewer a viewer's id
      * @return whether that viewer watches that stream in the running gateway
      */
