@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
  * <li>a URI over {@value #MAX_URI} bytes is a 414, more than {@value #MAX_HEADERS} headers or
  * {@value #MAX_HEADER_BYTES} bytes of them a 431 (larger ones jdk.httpserver closes itself);
  * <li>a CORS preflight ({@code OPTIONS} with Origin and Access-Control-Request-Method) is a 204
- * with Access-Control-Allow-* for an allowed origin, else a 403;
+ * with Access-Control-Allow-* for an allowed origin, else a 403; every answer to an allowed
+ * origin, errors included, carries Access-Control-Allow-Origin (and exposes Location,
+ * Retry-After and WWW-Authenticate), so its page can read it;
  * <li>a state change (any method but GET, HEAD, OPTIONS) that a browser marks as coming from
  * another site ({@code Sec-Fetch-Site: cross-site|same-site}, or an Origin that is not the Host) is
  * a 403 unless its origin is allowed ({@code --allow-origin});
