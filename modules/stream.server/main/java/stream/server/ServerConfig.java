@@ -35,18 +35,26 @@ public final class ServerConfig {
      * @param allowedOrigins web origins (scheme://host[:port]) whose pages may change the stream
      * @param tlsCert the certificate chain (PEM) to serve HTTPS with, or null for plain HTTP
      * @param tlsKey its private key (PEM), given exactly when tlsCert is
+     * @param serverNames names the server is known by besides its addresses and the host's names
+     *     ({@code --server-name}: names in DNS or behind a proxy); requests for other names get 421
      */
-    public record Access(boolean trustLoopback, List<String> allowedOrigins, Path tlsCert, Path tlsKey) {
-        /** Copies the list; the certificate and the key go together. */
+    public record Access(boolean trustLoopback, List<String> allowedOrigins, Path tlsCert, Path tlsKey, List<String> serverNames) {
+        /** Copies the lists; the certificate and the key go together. */
         public Access {
             allowedOrigins = List.copyOf(allowedOrigins);
+            serverNames = List.copyOf(serverNames);
             if ((tlsCert == null) != (tlsKey == null))
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both files (PEM, as nginx takes them)");
         }
 
         /** Without TLS. */
         public Access(boolean trustLoopback, List<String> allowedOrigins) {
-            this(trustLoopback, allowedOrigins, null, null);
+            this(trustLoopback, allowedOrigins, null, null, List.of());
+        }
+
+        /** Without server names of its own. */
+        public Access(boolean trustLoopback, List<String> allowedOrigins, Path tlsCert, Path tlsKey) {
+            this(trustLoopback, allowedOrigins, tlsCert, tlsKey, List.of());
         }
 
         /** @return whether the server speaks HTTPS */
@@ -61,10 +69,16 @@ public final class ServerConfig {
      * @param requestSeconds time a client has to send a whole request; a state change that waited
      *        longer is not executed
      * @param idleSeconds time a kept-alive connection may stay idle
+     * @param maxStreams streams defined at once, main included; a PUT of one more is refused
      */
-    public record HttpLimits(int maxConnections, int requestSeconds, int idleSeconds) {
-        /** The defaults: 2500 connections (at most ~50 KB of heap each: the launcher gives 160 MB), 10 s, 30 s. */
-        public static final HttpLimits DEFAULTS = new HttpLimits(2500, 10, 30);
+    public record HttpLimits(int maxConnections, int requestSeconds, int idleSeconds, int maxStreams) {
+        /** The defaults: 2500 connections (at most ~50 KB of heap each: the launcher gives 160 MB), 10 s, 30 s, 64 streams. */
+        public static final HttpLimits DEFAULTS = new HttpLimits(2500, 10, 30, 64);
+
+        /** With the default number of streams. */
+        public HttpLimits(int maxConnections, int requestSeconds, int idleSeconds) {
+            this(maxConnections, requestSeconds, idleSeconds, 64);
+        }
     }
 
     private ServerConfig(String bind, int port, String token, Path stateDir, StreamSettings stream) {

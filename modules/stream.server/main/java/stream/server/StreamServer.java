@@ -169,8 +169,10 @@ public final class StreamServer implements AutoCloseable {
             http.close();
             throw e;
         }
+        streams.limitStreams(config.limits().maxStreams());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        http.serve(streams, new HttpEndpoint.Access(users, gate, audit, config.access().trustLoopback()), config.access().allowedOrigins(), executor);
+        http.serve(streams, new HttpEndpoint.Access(users, gate, audit, config.access().trustLoopback()), config.access().allowedOrigins(),
+                config.access().serverNames(), executor);
         ConnectionWatch watch = ConnectionWatch.start(port, limits.maxConnections());
         LOG.log(System.Logger.Level.INFO, "stream-server {0} listening on {1}://{2}:{3,number,#}; source {4} ({5}); destination {6}; access {7}",
                 StreamServer.class.getModule().getDescriptor().rawVersion().orElse("unversioned"), tls != null ? "https" : "http", bind.getHostAddress(), port,

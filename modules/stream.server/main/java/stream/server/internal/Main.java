@@ -38,6 +38,9 @@ public final class Main {
             Option.of("--allow-origin", "ORIGIN", null, "a web origin, https://host[:port], whose",
                     "pages may change the stream; repeat it or separate with commas",
                     "(pages of other sites are refused; curl and scripts are not concerned)"),
+            Option.of("--server-name", "NAMES", null, "names the server is reached by besides its",
+                    "addresses and host name (DNS, a proxy's Host), with commas; requests",
+                    "for any other name get 421 (against DNS rebinding)"),
             Option.of("--tls-cert", "FILE", null, "serve HTTPS on --port with this certificate",
                     "chain (PEM, as nginx's ssl_certificate); SIGHUP reloads it"),
             Option.of("--tls-key", "FILE", null, "the certificate's private key (PEM, unencrypted,",
@@ -50,6 +53,8 @@ public final class Main {
             Option.of("--request-timeout", "S", "10", "seconds a client has to send a whole",
                     "request; slower ones are closed"),
             Option.of("--idle-timeout", "S", "30", "seconds a kept-alive connection may idle"),
+            Option.of("--max-streams", "N", "64", "streams defined at once, main included; a PUT",
+                    "of one more is refused (409)"),
             Option.of("--state-dir", "DIR", null, "private directory (pid files, streams)",
                     "default $XDG_STATE_HOME/stream-server, else ~/.local/state/stream-server",
                     "(made 0700); one that other users can write is refused (exit 3);",
@@ -347,7 +352,7 @@ public final class Main {
                 value = args[++i];
             }
             Given before = values.get(name);
-            if (name.equals("--allow-origin") && before != null && before.label().equals(name)) // repeatable
+            if ((name.equals("--allow-origin") || name.equals("--server-name")) && before != null && before.label().equals(name)) // repeatable
                 value = before.value() + "," + value;
             values.put(name, new Given(value, name));
         }
@@ -463,6 +468,20 @@ public final class Main {
         return list;
     }
 
+    private static List<String> serverNames(Map<String, Given> values) {
+        String v = get(values, "--server-name");
+        if (v == null) return List.of();
+        List<String> list = new java.util.ArrayList<>();
+        for (String o : v.split(",", -1)) {
+            String t = o.strip();
+            if (!stream.server.internal.http.server.HttpEndpoint.validServerName(t))
+                throw new InvalidValueException(label(values, "--server-name"), t,
+                        "not a host name; expected names such as cam.example.org (no scheme, no port), separated by commas");
+            list.add(t);
+        }
+        return list;
+    }
+
     private static Path path(Map<String, Given> values, String flag) throws UsageException {
         String v = get(values, flag);
         if (v == null) return null;
@@ -491,11 +510,12 @@ public final class Main {
                 c = c.withStunServer(v);
             }
             c = c.withAccess(new ServerConfig.Access(flag(values, "--trust-loopback", "let loopback clients change the stream without the token"),
-                    origins(values), path(values, "--tls-cert"), path(values, "--tls-key")));
+                    origins(values), path(values, "--tls-cert"), path(values, "--tls-key"), serverNames(values)));
             ServerConfig.HttpLimits d = ServerConfig.HttpLimits.DEFAULTS;
             c = c.withLimits(new ServerConfig.HttpLimits(number(values, "--max-connections", d.maxConnections(), 16, 100_000),
                     number(values, "--request-timeout", d.requestSeconds(), 1, 3600),
-                    number(values, "--idle-timeout", d.idleSeconds(), 1, 3600)));
+                    number(values, "--idle-timeout", d.idleSeconds(), 1, 3600),
+                    number(values, "--max-streams", d.maxStreams(), 1, 10_000)));
             return withStreamSettings(c, values);
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException("--state-dir: " + e.getMessage());

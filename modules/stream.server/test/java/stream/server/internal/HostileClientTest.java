@@ -105,8 +105,8 @@ class HostileClientTest {
         // No token, a small body: read before the 401, so the kept-alive connection carries the next request.
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST /control HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length() + "\r\n\r\n" + body + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write(("POST /control HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             Raw r = readAnswerKeepOpen(s);
             assertEquals(401, r.code(), r.head());
             assertTrue(!r.head().contains("connection: close"), r.head());
@@ -115,7 +115,7 @@ class HostileClientTest {
         // No token, a body announced too large to wait for: the 401 says Connection: close, and the server closes it.
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST /control HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + body)
+            s.getOutputStream().write(("POST /control HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n" + body)
                     .getBytes(StandardCharsets.ISO_8859_1));
             Raw r = readAnswer(s);
             assertEquals(401, r.code(), r.head());
@@ -128,8 +128,8 @@ class HostileClientTest {
             OutputStream out = s.getOutputStream();
             for (String action : List.of("start", "stop")) {
                 String b = "{\"action\":\"" + action + "\"}";
-                out.write(("POST /control HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: " + b.length()
-                        + "\r\n\r\n" + b + "GET /control HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n")
+                out.write(("POST /control HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: " + b.length()
+                        + "\r\n\r\n" + b + "GET /control HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 Raw post = readAnswerKeepOpen(s);
                 assertEquals(200, post.code(), post.head());
@@ -156,14 +156,14 @@ class HostileClientTest {
     @Test
     void oversizedAndMalformedRequestsGetAStatusOrAClose() throws Exception {
         int port = start();
-        StringBuilder thousand = new StringBuilder("GET /control HTTP/1.1\r\nHost: x\r\n");
+        StringBuilder thousand = new StringBuilder("GET /control HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         for (int i = 0; i < 1000; i++) thousand.append("X-H").append(i).append(": v\r\n");
         String mb = "a".repeat(1024 * 1024);
         Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
         cases.put("1,000 headers", (thousand + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        cases.put("a 1 MB header", ("GET /control HTTP/1.1\r\nHost: x\r\nX-Big: " + mb + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        cases.put("a 1 MB URL", ("GET /control?" + mb + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        cases.put("LF-only request line, unfinished", "GET /control HTTP/1.1\nHost: x\n".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("a 1 MB header", ("GET /control HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + mb + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("a 1 MB URL", ("GET /control?" + mb + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("LF-only request line, unfinished", "GET /control HTTP/1.1\nHost: 127.0.0.1\n".getBytes(StandardCharsets.ISO_8859_1));
         cases.put("a TLS client hello", new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03});
         cases.put("binary junk", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 10, 13, 0});
         cases.put("half a request line", "GET /con".getBytes(StandardCharsets.ISO_8859_1));
@@ -399,7 +399,7 @@ class HostileClientTest {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(3000);
             String b = "{\"action\":\"start\"}";
-            s.getOutputStream().write(("POST /control HTTP/1.1\r\nHost: x\r\nContent-Length: " + b.length() + "\r\n\r\n" + b)
+            s.getOutputStream().write(("POST /control HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + b.length() + "\r\n\r\n" + b)
                     .getBytes(StandardCharsets.ISO_8859_1));
             try {
                 int c = s.getInputStream().read();

@@ -59,7 +59,7 @@ class MulticastTest {
 
     /** HTTP inside the namespace, through bash's /dev/tcp (no other client needed). */
     private String http(int port, String method, String path, String body) throws Exception {
-        String req = method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        String req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\n") + "\r\n" + (body == null ? "" : body);
         Path file = Files.writeString(dir.resolve("req-" + System.nanoTime()), req);

@@ -162,7 +162,7 @@ class RecordingServerTest {
     /** The Range body as bytes: the test client decodes bodies as UTF-8, so read it again raw. */
     private static byte[] rawBody(String name) throws IOException {
         try (var s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.getOutputStream().write(("GET /streams/cam/clips/" + name + " HTTP/1.1\r\nHost: t\r\nRange: bytes=100-199\r\n"
+            s.getOutputStream().write(("GET /streams/cam/clips/" + name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=100-199\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             byte[] all = s.getInputStream().readAllBytes();
             return Arrays.copyOfRange(all, all.length - 100, all.length);
@@ -241,7 +241,7 @@ class RecordingServerTest {
 
     private static byte[] rawGet(String path) throws IOException {
         try (var s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             byte[] all = s.getInputStream().readAllBytes();
             String head = new String(all, 0, Math.min(all.length, 400), StandardCharsets.ISO_8859_1);

@@ -140,6 +140,73 @@ class StateDirTest {
         }
     }
 
+    /**
+     * Issue 25: XDG_STATE_HOME runs through a directory another user owns; that user's symlink would
+     * redirect a root server's pid file and definitions. Refused, naming the directory and its owner.
+     */
+    @Test
+    void aPathThroughAnotherUsersDirectoryIsRefused() throws Exception {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // nobody may enter
+        Files.setOwner(shared, nobody());
+        Path target = Files.createDirectory(tmp.resolve("elsewhere"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        run("setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups", "ln", "-s", target.toString(),
+                shared.resolve("stream-server").toString()); // planted by the other user, as that user
+        assertRefused(spawn(Map.of("XDG_STATE_HOME", shared.toString()), "--port", "0"), shared.toString(), "belongs to user nobody");
+        try (var files = Files.list(target)) {
+            assertEquals(List.of(), files.toList(), "nothing written where the link points");
+        }
+    }
+
+    /** Issue 25: a directory on the way that others may write is refused; with the sticky bit (as /tmp) it is not. */
+    @Test
+    void aPathThroughADirectoryOthersMayWriteIsRefusedUnlessItIsSticky() throws Exception {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path state = Files.createDirectory(shared.resolve("state"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertRefused(spawn(Map.of(), "--port", "0", "--state-dir", state.toString()), shared.toString(), "other users may write (mode 0777)");
+        run("chmod", "1777", shared.toString());
+        ServerProcess s = spawn(Map.of(), "--port", "0", "--state-dir", state.toString());
+        int port = s.awaitPort();
+        assertEquals(state.toString(), status(port).get("stateDir").asObject().getString("path", null));
+    }
+
+    /** Issue 25: a symlink on the way that another user owns is refused (even in a directory of ours). */
+    @Test
+    void aSymlinkOfAnotherUserOnTheWayIsRefused() throws Exception {
+        Path real = Files.createDirectory(tmp.resolve("real"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+        run("chown", "-h", "nobody", link.toString());
+        assertRefused(spawn(Map.of(), "--port", "0", "--state-dir", link.toString()), link.toString(), "symbolic link", "of user nobody");
+    }
+
+    /** Issue 25: the directory is resolved once; swapping a symlink on the way while the server runs moves no write. */
+    @Test
+    void swappingTheLinkWhileTheServerRunsMovesNothing() throws Exception {
+        Path first = Files.createDirectory(tmp.resolve("first"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path second = Files.createDirectory(tmp.resolve("second"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), first);
+        ServerProcess s = spawn(Map.of(), "--port", "0", "--state-dir", link.toString());
+        int port = s.awaitPort();
+        assertEquals(first.toString(), status(port).get("stateDir").asObject().getString("path", null), "the real path is shown");
+        Files.delete(link);
+        Files.createSymbolicLink(link, second);
+        var put = TestSupport.request(java.net.InetAddress.getLoopbackAddress(), port, "PUT", "/streams/later", Map.of(),
+                ("{\"source\":\"test\",\"destinations\":[\"127.0.0.1:" + TestSupport.freeUdpPort() + "\"]}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(201, put.code(), put.body());
+        JsonObject started = post(port, "start");
+        ourPids.add(started.getLong("pid", -1));
+        assertTrue(Files.readString(first.resolve("streams-0.json")).contains("later"), "the definition went to the directory opened");
+        assertTrue(Files.exists(first.resolve("stream-server-" + port + ".pid")), "the pid file too");
+        try (var files = Files.list(second)) {
+            assertEquals(List.of(), files.toList(), "nothing written through the swapped link");
+        }
+    }
+
+    private static java.nio.file.attribute.UserPrincipal nobody() throws IOException {
+        return java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    }
+
     /** Another user's gst-launch-1.0, even with the recorded identity in its environment, is never ended. */
     @Test
     void aPidFileNamingAnotherUsersGstLaunchLeavesItAlone() throws Exception {

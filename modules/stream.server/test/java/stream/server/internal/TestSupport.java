@@ -50,7 +50,12 @@ final class TestSupport {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 10_000);
             s.setSoTimeout(60_000);
-            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n");
+            // The server answers only names it is known by (DNS rebinding): its address is one; a test may send another.
+            String literal = host.getHostAddress();
+            String hostHeader = (literal.contains(":") ? "[" + literal.replaceAll("%.*", "") + "]" : literal) + ":" + port;
+            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            if (!headers.containsKey("Host")) head.append("Host: ").append(hostHeader).append("\r\n");
+            head.append("Connection: close\r\n");
             headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             if (body != null && !headers.containsKey("Content-Length") && !headers.containsKey("Transfer-Encoding"))
                 head.append("Content-Length: ").append(body.length).append("\r\n");

@@ -109,7 +109,7 @@ public final class Answers {
 
     private static ApiError tooLarge(String what) {
         return new ApiError(413, "Request body too large: " + what,
-                "The limit is " + MAX_BODY + " bytes (64 KiB); send {\"action\":\"start\"} or {\"action\":\"stop\"}.");
+                "The limit is " + MAX_BODY + " bytes (64 KiB): the API's JSON bodies and SDP offers are far smaller.");
     }
 
     /** @param s a client's value @return the text shown quoted for it, without the quotes */

@@ -92,7 +92,11 @@ public final class StateDir {
 
     /**
      * Opens an existing state directory after checking that it is a directory this user can
-     * write and nobody else can.
+     * write and nobody else can, reached through nothing another user can change: every directory
+     * on the way belongs to this user or root and is not writable by others (unless sticky, as
+     * /tmp), and every symlink on the way belongs to this user or root. The directory is then
+     * known by its real path, resolved once here: writes never follow the given path's symlinks
+     * again, so swapping one later moves nothing.
      * @param dir the directory
      * @return it
      * @throws UnsafeException naming the directory and what is wrong with it
@@ -102,9 +106,11 @@ public final class StateDir {
         if (!Files.exists(abs))
             throw new UnsafeException("state directory " + abs + " does not exist; make it (mkdir -m 700) or leave out --state-dir");
         if (!Files.isDirectory(abs)) throw new UnsafeException("state directory " + abs + " is not a directory");
+        Path real = abs;
+        if (abs.getFileSystem().supportedFileAttributeViews().contains("unix")) real = PathWalk.verify(abs);
         PosixFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(abs, PosixFileAttributes.class);
+            attrs = Files.readAttributes(real, PosixFileAttributes.class, NOFOLLOW); // the directory opened, not a link to it
         } catch (UnsupportedOperationException e) {
             attrs = null; // not POSIX: nothing more to check
         } catch (IOException e) {
@@ -115,20 +121,22 @@ public final class StateDir {
             boolean othersWrite = attrs.permissions().stream().anyMatch(OTHERS_WRITE::contains);
             String owner = attrs.owner().getName();
             String me = System.getProperty("user.name");
+            String shown = real.equals(abs) ? abs.toString() : abs + " (" + real + ")";
+            if (!attrs.isDirectory()) throw new UnsafeException("state directory " + shown + " is not a directory");
             if (othersWrite)
-                throw new UnsafeException("state directory " + abs + " is writable by other users (" + mode + "): they could plant"
+                throw new UnsafeException("state directory " + shown + " is writable by other users (" + mode + "): they could plant"
                         + " a pid file or a symlink there; use a private directory (chmod 700) or leave out --state-dir for "
                         + defaultPath(System.getenv()));
             if (!owner.equals(me) && !owner.equals("root"))
-                throw new UnsafeException("state directory " + abs + " belongs to " + owner + ", not to " + me
+                throw new UnsafeException("state directory " + shown + " belongs to " + owner + ", not to " + me
                         + ": use a directory of your own or leave out --state-dir");
         }
-        if (!Files.isWritable(abs))
+        if (!Files.isWritable(real))
             throw new UnsafeException("state directory " + abs + " is not writable (read-only file system or permissions)");
-        return new StateDir(abs);
+        return new StateDir(real);
     }
 
-    /** @return the directory */
+    /** @return the directory, by its real path (resolved once, when it was opened) */
     public Path path() {
         return dir;
     }

@@ -35,6 +35,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final StreamStore store;
     private final Features features;
     private final Path mediaRoot;
+    private volatile int maxStreams = Integer.MAX_VALUE;
 
     /** What a PUT did. @param stream the stream @param created whether it is new */
     public record Put(Stream stream, boolean created) {}
@@ -157,6 +158,19 @@ public final class StreamRegistry implements AutoCloseable {
         return features;
     }
 
+    /**
+     * Bounds the streams a PUT may create (each costs a tap, a definition and, running, a child):
+     * streams already defined stay, however many.
+     * @param max streams at most, main included
+     */
+    public void limitStreams(int max) {
+        if (max < 1) throw new IllegalArgumentException("max-streams " + max + ": at least 1");
+        maxStreams = max;
+        if (streams.size() > max)
+            LOG.log(Level.WARNING, "{0} streams are defined, more than --max-streams {1}: no new one can be defined until some are deleted",
+                    streams.size(), max);
+    }
+
     /** @return the definitions file */
     public Path file() {
         return store.file();
@@ -183,6 +197,9 @@ public final class StreamRegistry implements AutoCloseable {
                 if (!saveOrUndo(() -> old.redefine(before))) throw notSaved();
                 return new Put(old, false);
             }
+            if (streams.size() >= maxStreams)
+                throw new ApiError(409, "Too many streams: " + streams.size() + " are defined, the server's limit is " + maxStreams,
+                        "DELETE /streams/NAME a stream no longer needed, or restart the server with a higher --max-streams.");
             Stream s = Stream.open(name, gstLaunch, d, pidFile(name), mediaDir(name), features);
             streams.put(name, s);
             if (!saveOrUndo(() -> {

@@ -49,11 +49,12 @@ public final class StreamWebRtc implements StreamFeature {
      * Answers a WHEP offer.
      * @param sdp the offer
      * @param maxViewers the stream's limit
+     * @param from the client's address (its offers not yet connected are bounded)
      * @return the viewer's id and the answer
-     * @throws WhepException with the status to answer (503 past the limit)
+     * @throws WhepException with the status to answer (503 past the limit, 429 past the client's offers not yet connected)
      * @throws InterruptedException when interrupted while waiting for the gateway
      */
-    WebRtcGateway.Answer offer(String sdp, int maxViewers) throws WhepException, InterruptedException {
+    WebRtcGateway.Answer offer(String sdp, int maxViewers, java.net.InetAddress from) throws WhepException, InterruptedException {
         WebRtcGateway gateway = service.gateway();
         try {
             if (offering.incrementAndGet() + gateway.viewers(name) > maxViewers)
@@ -67,7 +68,7 @@ public final class StreamWebRtc implements StreamFeature {
                     stream.audioRtp().addListener(forwardAudio); // sends only while the stream has sound
                 }
             }
-            return gateway.offer(name, sdp);
+            return gateway.offer(name, sdp, from);
         } finally {
             offering.decrementAndGet();
         }
@@ -93,10 +94,11 @@ public final class StreamWebRtc implements StreamFeature {
         return gateway == null ? 0 : gateway.viewers(name);
     }
 
-    /** Adds "viewers" and "webrtc" (the gateway's state and last exit). */
+    /** Adds "viewers", "viewersConnecting" (of those, answered but not connected yet) and "webrtc" (the gateway's state and last exit). */
     @Override
     public void addStatus(JsonObject status) {
-        status.add("viewers", viewers()).add("webrtc", service.status());
+        WebRtcGateway gateway = service.existing();
+        status.add("viewers", viewers()).add("viewersConnecting", gateway == null ? 0 : gateway.connecting(name)).add("webrtc", service.status());
     }
 
     @Override

@@ -48,8 +48,21 @@ public final class WebRtcGateway implements AutoCloseable {
     private volatile int idleSeconds; // 0: a gateway runs until the server ends
     private final java.util.concurrent.atomic.AtomicInteger offering = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** A started gateway process, its viewers (id to stream); a new one after each restart. */
-    private record Running(LineChild child, Map<String, String> viewers) {}
+    /**
+     * Offers from one client address not yet connected (answered, but no packet from the browser
+     * yet; the gateway drops them after 15 s): more are refused with 429, so that a stranger's
+     * never-completed offers hold at most this many of a stream's viewer places, for at most 15 s.
+     */
+    public static final int MAX_CONNECTING_PER_ADDRESS = 4;
+
+    /**
+     * A started gateway process, its viewers (id to stream), the address of each viewer not yet
+     * connected; a new one after each restart.
+     */
+    private record Running(LineChild child, Map<String, String> viewers, Map<String, InetAddress> connecting) {}
+
+    // offers being answered now, per client address (guarded by itself)
+    private final Map<InetAddress, Integer> answering = new java.util.HashMap<>();
 
     /**
      * One stream as the gateway sees it: where its RTP goes while a gateway runs.
@@ -149,17 +162,45 @@ public final class WebRtcGateway implements AutoCloseable {
      * @throws InterruptedException when interrupted while waiting
      */
     public Answer offer(String stream, String offer) throws WhepException, InterruptedException {
+        return offer(stream, offer, null);
+    }
+
+    /**
+     * As {@link #offer(String, String)}, bounding the offers of one client address that are not
+     * connected yet ({@value #MAX_CONNECTING_PER_ADDRESS}).
+     * @param from the client's address, or null for no bound
+     * @throws WhepException also 429 when that address has as many offers not yet connected
+     */
+    public Answer offer(String stream, String offer, InetAddress from) throws WhepException, InterruptedException {
         offering.incrementAndGet();
+        boolean counted = false;
         try {
             Input input = input(stream);
             Running gateway = ensureStream(input);
+            if (from != null) {
+                synchronized (answering) {
+                    long connecting = gateway.connecting().values().stream().filter(from::equals).count() + answering.getOrDefault(from, 0);
+                    if (connecting >= MAX_CONNECTING_PER_ADDRESS)
+                        throw new WhepException(429, connecting + " WebRTC offers from " + from.getHostAddress() + " are not connected yet",
+                                "A browser connects within seconds of its answer; offers that never connect are dropped after 15 s."
+                                        + " Try again then, or DELETE the viewers not used.");
+                    answering.merge(from, 1, Integer::sum);
+                    counted = true;
+                }
+            }
             JsonObject reply = call(gateway, new JsonObject().add("op", "offer").add("stream", stream).add("sdp", offer));
             String viewer = reply.getString("viewer", null);
             String sdp = reply.getString("sdp", null);
             if (viewer == null || sdp == null) throw new WhepException(502, "the WebRTC gateway answered nothing usable", null);
+            if (from != null) gateway.connecting().put(viewer, from);
             gateway.viewers().put(viewer, stream);
             return new Answer(viewer, sdp);
         } finally {
+            if (counted) {
+                synchronized (answering) {
+                    answering.computeIfPresent(from, (k, n) -> n > 1 ? n - 1 : null);
+                }
+            }
             offering.decrementAndGet();
             endLaterIfIdle();
         }
@@ -214,6 +255,7 @@ public final class WebRtcGateway implements AutoCloseable {
             call(gateway, new JsonObject().add("op", "delete").add("viewer", viewer));
         } finally {
             gateway.viewers().remove(viewer);
+            gateway.connecting().remove(viewer);
             endLaterIfIdle();
         }
     }
@@ -276,6 +318,19 @@ public final class WebRtcGateway implements AutoCloseable {
 
     /**
      * @param stream a stream's name
+     * @return its viewers answered but not connected yet
+     */
+    public int connecting(String stream) {
+        Running gateway;
+        synchronized (this) {
+            gateway = running;
+        }
+        if (gateway == null) return 0;
+        return (int) gateway.connecting().keySet().stream().filter(v -> stream.equals(gateway.viewers().get(v))).count();
+    }
+
+    /**
+     * @param stream a stream's name
      * @param viewer a viewer's id
      * @return whether that viewer watches that stream in the running gateway
      */
@@ -312,6 +367,7 @@ public final class WebRtcGateway implements AutoCloseable {
                 .add("starts", starts)
                 .add("viewers", viewers.values().stream().mapToInt(Integer::intValue).sum())
                 .add("viewersPerStream", perStream)
+                .add("viewersConnecting", running == null ? 0 : running.connecting().size())
                 .add("lastExit", lastExit == null ? Json.NULL : lastExit);
         var tail = new JsonArray();
         (running != null ? running.child().stderrTail() : lastStderr).forEach(tail::add);
@@ -327,7 +383,11 @@ public final class WebRtcGateway implements AutoCloseable {
         input.audioTarget = null;
         input.owner = null;
         if (gateway == null) return;
-        gateway.viewers().values().removeIf(stream::equals);
+        gateway.viewers().entrySet().removeIf(e -> {
+            if (!e.getValue().equals(stream)) return false;
+            gateway.connecting().remove(e.getKey());
+            return true;
+        });
         try {
             call(gateway, new JsonObject().add("op", "removeStream").add("name", stream));
         } catch (WhepException | InterruptedException e) {
@@ -360,9 +420,16 @@ public final class WebRtcGateway implements AutoCloseable {
             LineChild child = LineChild.start("WebRTC gateway", command.command(), new LineChild.Listener() {
                 @Override
                 public void event(JsonObject event) {
-                    if (!"viewerRemoved".equals(event.getString("event", ""))) return;
-                    self[0].viewers().remove(event.getString("viewer", ""));
-                    endLaterIfIdle();
+                    String viewer = event.getString("viewer", "");
+                    switch (event.getString("event", "")) {
+                        case "viewerConnected" -> self[0].connecting().remove(viewer);
+                        case "viewerRemoved" -> {
+                            self[0].connecting().remove(viewer);
+                            self[0].viewers().remove(viewer);
+                            endLaterIfIdle();
+                        }
+                        default -> { }
+                    }
                 }
 
                 @Override
@@ -371,7 +438,7 @@ public final class WebRtcGateway implements AutoCloseable {
                 }
             });
             starts++;
-            Running started = new Running(child, new ConcurrentHashMap<>());
+            Running started = new Running(child, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
             self[0] = started;
             running = started;
             endedIdle = false;

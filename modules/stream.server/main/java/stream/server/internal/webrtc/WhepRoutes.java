@@ -43,6 +43,8 @@ final class WhepRoutes {
                         "POST /streams/" + stream.name() + "/whep with an SDP offer; DELETE the Location it answers.");
             }
         } catch (WhepException e) {
+            if (e.status() == 429) // unconnected offers end within 15 s
+                throw ApiError.withHeaders(429, e.getMessage(), e.hint(), java.util.Map.of("Retry-After", "15"));
             throw new ApiError(e.status(), e.getMessage(), e.hint() == null ? "" : e.hint());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -70,7 +72,7 @@ final class WhepRoutes {
         if (!sdp.startsWith("v=0"))
             throw new ApiError(400, "The body is no SDP offer (it does not begin with v=0)", "POST the browser's offer as it is.");
         int max = stream.settings().get(StreamSettings.MAX_VIEWERS);
-        WebRtcGateway.Answer answer = webrtc.offer(sdp, max);
+        WebRtcGateway.Answer answer = webrtc.offer(sdp, max, ex.remoteAddress().getAddress());
         ex.setHeader("Location", "/streams/" + stream.name() + "/whep/" + answer.viewer());
         Answers.text(ex, 201, "application/sdp", answer.sdp());
     }

@@ -46,7 +46,7 @@ final class Http {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(30_000);
             byte[] b = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
-            StringBuilder h = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
+            StringBuilder h = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
             for (String x : headers) h.append(x).append("\r\n");
             if (b != null) h.append("Content-Length: ").append(b.length).append("\r\n");
             OutputStream out = s.getOutputStream();

@@ -36,7 +36,7 @@ import org.freedesktop.gstreamer.webrtc.WebRTCPeerConnectionState;
  * gives {@code {viewer, sdp}} (the answer); {@code delete {viewer}}; {@code removeStream {name}};
  * {@code stats} gives viewers per stream. A refusal is {@code {error, status, hint}}, status being
  * the HTTP status the server should answer. Lines without an id are events ({@code ready},
- * {@code viewerRemoved}). End of stdin ends the gateway, so it never outlives its server.
+ * {@code viewerConnected} once its browser's packets arrive, {@code viewerRemoved}). End of stdin ends the gateway, so it never outlives its server.
  */
 public final class Gateway {
     /** How long a new viewer may take to connect (ICE, then DTLS with its retransmits) before it is dropped. */
@@ -46,6 +46,7 @@ public final class Gateway {
     private final Map<String, StreamInput> streams = new ConcurrentHashMap<>();
     private final Map<String, ViewerBranch> viewers = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger(); // offers being answered
+    private final java.util.Set<String> connected = ConcurrentHashMap.newKeySet(); // viewers announced connected
     private final java.util.concurrent.atomic.AtomicBoolean collect = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gateway-watch");
@@ -126,6 +127,7 @@ public final class Gateway {
         StreamInput input = streams.remove(name);
         if (input == null) throw new Refusal(404, "no stream '" + name + "'", null);
         input.viewers.keySet().forEach(viewers::remove);
+        input.viewers.keySet().forEach(connected::remove);
         input.close();
         return new JsonObject().add("removed", name);
     }
@@ -169,6 +171,7 @@ public final class Gateway {
         ViewerBranch viewer = viewers.remove(id);
         if (viewer == null) throw new Refusal(404, "no viewer '" + id + "'", "it may have timed out already");
         viewer.input.viewers.remove(id);
+        connected.remove(id);
         closed(viewer, "deleted");
         return new JsonObject().add("deleted", id);
     }
@@ -213,7 +216,12 @@ public final class Gateway {
                     reason = viewer.peerSeen() ? "its browser sent nothing for " + options.idleSeconds() + " s"
                             : "its browser never connected";
                 }
+                if (reason == null && viewer.peerSeen() && connected.add(viewer.id)) {
+                    // The server bounds offers not yet connected per client address: this one is connected now.
+                    send(new JsonObject().add("event", "viewerConnected").add("viewer", viewer.id).add("stream", viewer.input.name));
+                }
                 if (reason != null && viewers.remove(viewer.id, viewer)) {
+                    connected.remove(viewer.id);
                     viewer.input.viewers.remove(viewer.id);
                     closed(viewer, reason);
                     send(new JsonObject().add("event", "viewerRemoved").add("viewer", viewer.id)

@@ -39,7 +39,7 @@ final class Handlers {
                     LOG.log(Level.DEBUG, "client connection: {0}", e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, "internal error on " + ex.method() + " " + ex.uri(), e);
-                    Answers.json(ex, 500, Json.object().add("error", "Internal server error: " + e.getClass().getSimpleName())
+                    Answers.json(ex, 500, Json.object().add("error", "Internal server error")
                             .add("hint", "This is a bug in stream-server; the server log has the details."));
                 }
             }

@@ -55,9 +55,11 @@ public final class HttpApi {
      * @param registry the streams; /control and /stream.sdp mean main
      * @param access who may watch and act (the credentials are checked there, not in the guard)
      * @param allowedOrigins the web origins allowed to change the stream
+     * @param serverNames names the server is known by besides its addresses and host name (--server-name)
      */
-    static void install(HttpServer http, StreamRegistry registry, AccessControl access, java.util.List<String> allowedOrigins) {
-        HttpApi api = new HttpApi(registry, new RequestGuard(null, false, allowedOrigins), access);
+    static void install(HttpServer http, StreamRegistry registry, AccessControl access, java.util.List<String> allowedOrigins,
+                        java.util.List<String> serverNames) {
+        HttpApi api = new HttpApi(registry, new RequestGuard(null, false, allowedOrigins, new KnownHosts(http.getAddress(), serverNames)), access);
         StreamControl control = new StreamControl(registry, access::checkControlBody);
         api.context(http, "/control", HttpHandlers.handleOrElse(GET_OR_HEAD, Handlers.handler(ex -> control.status(ex, registry.main())),
                 HttpHandlers.handleOrElse(POST, Handlers.handler(ex -> {

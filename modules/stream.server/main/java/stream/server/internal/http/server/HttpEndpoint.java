@@ -61,12 +61,23 @@ public final class HttpEndpoint implements AutoCloseable {
      * @param registry the streams
      * @param access who may watch and act
      * @param allowedOrigins the web origins whose pages may change state
+     * @param serverNames the names it is known by besides its addresses and the host's names (--server-name)
      * @param executor runs the requests (virtual threads: the failure throttle waits in them)
      */
-    public void serve(StreamRegistry registry, Access access, java.util.List<String> allowedOrigins, ExecutorService executor) {
-        HttpApi.install(http, registry, new AccessControl(access.users(), access.gate(), access.audit(), access.trustLoopback()), allowedOrigins);
+    public void serve(StreamRegistry registry, Access access, java.util.List<String> allowedOrigins, java.util.List<String> serverNames,
+                      ExecutorService executor) {
+        HttpApi.install(http, registry, new AccessControl(access.users(), access.gate(), access.audit(), access.trustLoopback()), allowedOrigins,
+                serverNames);
         http.setExecutor(executor);
         http.start();
+    }
+
+    /**
+     * @param name a --server-name value
+     * @return whether it is a host name or an IP address without port
+     */
+    public static boolean validServerName(String name) {
+        return KnownHosts.validName(name);
     }
 
     /** Stops listening at once. */

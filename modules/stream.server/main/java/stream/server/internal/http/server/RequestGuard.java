@@ -20,10 +20,15 @@ import java.util.stream.Collectors;
  * What every request passes before its resource sees it, on every context (attached by
  * {@link HttpApi}'s context set-up, so that resources added later get it too):
  * <ul>
+ * <li>a Host (or X-Forwarded-Host) that is not a name the server is known by ({@link KnownHosts}:
+ * its addresses, localhost, the machine's names, {@code --server-name}) is a 421: a page whose
+ * name an attacker re-pointed at this server (DNS rebinding) is refused, reads included;
  * <li>a URI over {@value #MAX_URI} bytes is a 414, more than {@value #MAX_HEADERS} headers or
  * {@value #MAX_HEADER_BYTES} bytes of them a 431 (larger ones jdk.httpserver closes itself);
  * <li>a CORS preflight ({@code OPTIONS} with Origin and Access-Control-Request-Method) is a 204
- * with Access-Control-Allow-* for an allowed origin, else a 403;
+ * with Access-Control-Allow-* for an allowed origin, else a 403; every answer to an allowed
+ * origin, errors included, carries Access-Control-Allow-Origin (and exposes Location,
+ * Retry-After and WWW-Authenticate), so its page can read it;
  * <li>a state change (any method but GET, HEAD, OPTIONS) that a browser marks as coming from
  * another site ({@code Sec-Fetch-Site: cross-site|same-site}, or an Origin that is not the Host) is
  * a 403 unless its origin is allowed ({@code --allow-origin});
@@ -49,13 +54,16 @@ public final class RequestGuard extends Filter {
     private final byte[] token;
     private final boolean trustLoopback;
     private final Set<String> allowed;
+    private final KnownHosts hosts;
 
     /**
      * @param token the bearer token for state changes, or null for none
      * @param trustLoopback whether loopback needs no token
      * @param allowedOrigins the web origins allowed to change state
+     * @param hosts the names the server is known by
      */
-    RequestGuard(String token, boolean trustLoopback, java.util.List<String> allowedOrigins) {
+    RequestGuard(String token, boolean trustLoopback, java.util.List<String> allowedOrigins, KnownHosts hosts) {
+        this.hosts = hosts;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.trustLoopback = trustLoopback;
         this.allowed = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
@@ -69,6 +77,14 @@ public final class RequestGuard extends Filter {
     @Override
     public void doFilter(HttpExchange ex, Chain chain) throws IOException {
         RequestBody.track(ex);
+        String from = ex.getRequestHeaders().getFirst("Origin");
+        if (from != null && allowed.contains(from.toLowerCase(Locale.ROOT))) {
+            // An allowed origin's page may read the answers, errors included (CORS).
+            Headers r = ex.getResponseHeaders();
+            r.set("Access-Control-Allow-Origin", from);
+            r.set("Access-Control-Expose-Headers", "Location, Retry-After, WWW-Authenticate");
+            r.add("Vary", "Origin");
+        }
         try {
             if (check(ex)) {
                 try (ex) {
@@ -114,6 +130,13 @@ public final class RequestGuard extends Filter {
         if (count > MAX_HEADERS || bytes > MAX_HEADER_BYTES)
             throw new ApiError(431, "Request headers too large: " + count + " headers, " + bytes + " bytes",
                     "At most " + MAX_HEADERS + " headers and " + MAX_HEADER_BYTES + " bytes of them.");
+        for (String header : new String[] {"Host", "X-Forwarded-Host"}) {
+            String host = h.getFirst(header);
+            if (host != null && !hosts.known(host))
+                throw new ApiError(421, "This server is not known by the name '" + Answers.clip(host) + "' (" + header + ")",
+                        "Use its address or host name; a name it is reached by through DNS or a reverse proxy is given to it"
+                                + " with stream-server --server-name NAME[,NAME...] (this refusal stops DNS rebinding).");
+        }
         String method = ex.getRequestMethod();
         String origin = h.getFirst("Origin");
         if (method.equals("OPTIONS") && origin != null && h.containsKey("Access-Control-Request-Method")) {
@@ -140,7 +163,7 @@ public final class RequestGuard extends Filter {
         InetAddress remote = ex.remoteAddress().getAddress();
         if (trustLoopback && remote != null && remote.isLoopbackAddress()) return;
         String auth = ex.requestHeader("Authorization");
-        byte[] given = auth != null && auth.startsWith("Bearer ")
+        byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) // the scheme is case-insensitive
                 ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(given, token))
             throw ApiError.unauthorized("Missing or wrong bearer token", "Requests that change the stream need the header:"
@@ -180,6 +203,7 @@ public final class RequestGuard extends Filter {
         r.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
         r.set("Access-Control-Max-Age", "600");
         r.set("Vary", "Origin");
+        r.remove("Access-Control-Expose-Headers"); // a preflight's answer is not read
     }
 
     /** Whether a request's body was read to its end: an answer before that closes the connection. */
