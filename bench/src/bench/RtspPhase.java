@@ -110,7 +110,7 @@ final class RtspPhase implements Phase {
         Path script = cfg.root().resolve("bench/rtsp_bare.py");
         if (!Files.isExecutable(Path.of(BARE_PYTHON))) throw new IOException("no " + BARE_PYTHON + " (Debian's python3 with python3-gi)");
         int width = StampedSender.width(ctx);
-        int probeUdp = Util.freeUdpPort(), bareUdp = Util.freeUdpPort(), bareRtsp = Util.freeTcpPort(), ourRtsp = Util.freeTcpPort();
+        int probeUdp = stream.testkit.Ports.freeUdp(), bareUdp = stream.testkit.Ports.freeUdp(), bareRtsp = stream.testkit.Ports.freeTcp(), ourRtsp = stream.testkit.Ports.freeTcp();
 
         Proc bare = Proc.start("rtsp-bare", List.of(BARE_PYTHON, script.toString(), String.valueOf(bareRtsp), String.valueOf(bareUdp)),
                 null, cfg.logs());
