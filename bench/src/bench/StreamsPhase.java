@@ -21,6 +21,7 @@ import stream.testkit.Ports;
  */
 final class StreamsPhase implements Phase {
     static final int[] COUNTS = {1, 2, 4, 8};
+    private static final java.util.regex.Pattern SENDING = java.util.regex.Pattern.compile("GstUDPSink:[^.]*\\.GstPad:sink: caps = ");
 
     @Override public String id() { return "streams"; }
     @Override public String title() { return "several streams in one server"; }
@@ -63,6 +64,12 @@ final class StreamsPhase implements Phase {
         Server s = ctx.server(Ports.freeUdpAndTcp(), null, "streams-" + n, "--width", wh[0], "--height", wh[1], "--framerate", wh[2],
                 "--start", "--streams", file.toString());
         List<Long> children = awaitChildren(s, n);
+        for (int i = 1; i <= n; i++) { // each stream sending (RTP seen by the server), however loaded the machine
+            String name = i == 1 ? "main" : "s" + i;
+            if (s.proc.await(java.util.regex.Pattern.compile("stream " + name + ": starting -> running"), 60_000) == null) {
+                throw new IOException("stream " + name + " did not run within 60 s: " + s.proc.tail(4));
+            }
+        }
         Util.sleep(3); // past the children's start-up
         List<List<String>> raw = new ArrayList<>();
         for (long c : children) raw.add(Pipelines.withPort(argv(c), Ports.freeUdpAndTcp(), -1));
@@ -81,6 +88,11 @@ final class StreamsPhase implements Phase {
             List<Proc> started = new ArrayList<>();
             try {
                 for (int i = 0; i < raw.size(); i++) started.add(ctx.gst("streams-" + n + "-raw-" + i, raw.get(i)));
+                // each streaming (its udpsink has caps: -v, as the children), then past the start-up as ours was;
+                // a loaded machine takes seconds to start eight encoders
+                for (Proc p : started) {
+                    if (p.await(SENDING, 60_000) == null) throw new IOException("a raw pipeline did not start sending within 60 s: " + p.tail(3));
+                }
                 Util.sleep(3);
                 List<Long> pids = started.stream().map(Proc::pid).toList();
                 f.counter.add(window(pids)[0]);
