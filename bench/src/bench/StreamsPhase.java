@@ -21,6 +21,7 @@ import stream.testkit.Ports;
  */
 final class StreamsPhase implements Phase {
     static final int[] COUNTS = {1, 2, 4, 8};
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final java.util.regex.Pattern SENDING = java.util.regex.Pattern.compile("GstUDPSink:[^.]*\\.GstPad:sink: caps = ");
 
     @Override public String id() { return "streams"; }
@@ -87,7 +88,15 @@ final class StreamsPhase implements Phase {
             signal("STOP", ours);
             List<Proc> started = new ArrayList<>();
             try {
-                for (int i = 0; i < raw.size(); i++) started.add(ctx.gst("streams-" + n + "-raw-" + i, raw.get(i)));
+                for (int i = 0; i < raw.size(); i++) {
+                    // Each in a session of its own, as the server's children are (setsid): with the kernel's
+                    // autogroup scheduling each session is one group sharing the CPU fairly with the others, and
+                    // on a loaded machine the raw pipelines of one session got a fraction of what eight got.
+                    List<String> cmd = new ArrayList<>(raw.get(i));
+                    cmd.set(0, cfg.gstLaunch());
+                    if (Files.isExecutable(SETSID)) cmd.add(0, SETSID.toString());
+                    started.add(Proc.start("gst-streams-" + n + "-raw-" + i, cmd, null, cfg.logs()));
+                }
                 // each streaming (its udpsink has caps: -v, as the children), then past the start-up as ours was;
                 // a loaded machine takes seconds to start eight encoders
                 for (Proc p : started) {
