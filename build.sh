@@ -377,7 +377,7 @@ train_aot_caches() {
   STREAM_JAVA_OPTS="-XX:AOTCacheOutput=$lib/stream-server.aot" "$image/bin/stream-server" --port 0 --bind 127.0.0.1 \
     --source test --dest "127.0.0.1:$udp" --state-dir "$dir/state" >"$dir/server.log" 2>&1 &
   local server=$!; AOT_PIDS+=("$server")
-  await_line "$dir/server.log" 'listening on http://[^ ]*/control' "$server" 30 # the stdout line: the log's comes first
+  await_line "$dir/server.log" 'listening on http://[^ ]*:[0-9]+/control' "$server" 30 # the line with the port, not the log's first
   port=$(sed -n 's|.*listening on http://[^ ]*:\([0-9]*\)/control.*|\1|p' "$dir/server.log" | head -1)
   url=http://127.0.0.1:$port
   say "+ stream-viewer --port $udp --sink none --frames 60 (training)"

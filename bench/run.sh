@@ -13,7 +13,8 @@
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
 #   BENCH_G2G_SECONDS=30    glass-to-glass window per pipeline
-#   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each; also the streams phase's)
+#   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each; the rounds also the streams phase's)
+#   BENCH_STREAMS_SECONDS=10  CPU window of the streams phase (1/2/4/8 streams at 720p30, BENCH_COST_ROUNDS windows each)
 #   BENCH_BROWSER_SECONDS=10  browser glass-to-glass window (BENCH_BROWSER_ROUNDS=3 rounds; also the Janus row's)
 #   BENCH_RTSP_SECONDS=5    RTSP phase: CPU window per step (glass-to-glass: twice that, or BENCH_RTSP_G2G_SECONDS)
 #   BENCH_RTSP_CLIENTS=1,10,50          RTSP phase: the client counts of the CPU-per-client rows
@@ -144,6 +145,7 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1800}" \
     -Dbench.g2g.seconds="${BENCH_G2G_SECONDS:-30}" \
     -Dbench.cost.seconds="${BENCH_COST_SECONDS:-15}" \
     -Dbench.cost.rounds="${BENCH_COST_ROUNDS:-2}" \
+    -Dbench.streams.seconds="${BENCH_STREAMS_SECONDS:-10}" \
     -Dbench.browser.seconds="${BENCH_BROWSER_SECONDS:-10}" \
     -Dbench.browser.rounds="${BENCH_BROWSER_ROUNDS:-3}" \
     -Dbench.rtsp.seconds="${BENCH_RTSP_SECONDS:-5}" \

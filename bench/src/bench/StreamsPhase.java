@@ -13,13 +13,16 @@ import java.util.TreeMap;
 import stream.testkit.Ports;
 
 /**
- * Several streams in one server (issue 9): CPU of 1, 2 and 4 named streams in one stream-server
+ * Several streams in one server (issues 9 and 23): CPU of 1, 2, 4 and 8 named streams (1280x720 at 30 fps
+ * each, {@code -Dbench.streams.size}) in one stream-server
  * (the JVM and its children) against the same number of raw gst-launch-1.0 pipelines, each the
  * children's own argv up to the payloader and one udpsink. Interleaved: a window of ours, then ours
  * stopped (SIGSTOP, so both get the same machine) while the raw pipelines run their window.
  */
 final class StreamsPhase implements Phase {
-    static final int[] COUNTS = {1, 2, 4};
+    static final int[] COUNTS = {1, 2, 4, 8};
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final java.util.regex.Pattern SENDING = java.util.regex.Pattern.compile("GstUDPSink:[^.]*\\.GstPad:sink: caps = ");
 
     @Override public String id() { return "streams"; }
     @Override public String title() { return "several streams in one server"; }
@@ -27,14 +30,14 @@ final class StreamsPhase implements Phase {
     @Override
     public void run(Context ctx) throws Exception {
         Config cfg = ctx.config();
-        String size = System.getProperty("bench.streams.size", "640x360@30");
+        String size = System.getProperty("bench.streams.size", "1280x720@30");
         String[] wh = size.split("[x@]");
         if (wh.length != 3) throw new IllegalArgumentException("bench.streams.size must be WxH@FPS, not " + size);
         for (int n : COUNTS) {
             Figure f = ctx.fig("streams_cpu_" + n, "6 Several streams", n + " stream" + (n > 1 ? "s" : "") + " at " + size
                     + ": CPU, server JVM + children", "cores", "ours (one stream-server)", n + " raw gst-launch-1.0 pipeline" + (n > 1 ? "s" : ""),
                     "ratio<=1.05");
-            f.runsNote = cfg.costRounds() + " windows of " + cfg.costSeconds() + " s each, interleaved";
+            f.runsNote = cfg.costRounds() + " windows of " + seconds() + " s each, interleaved";
             try {
                 measure(ctx, n, wh, f);
             } catch (Exception e) {
@@ -62,6 +65,12 @@ final class StreamsPhase implements Phase {
         Server s = ctx.server(Ports.freeUdpAndTcp(), null, "streams-" + n, "--width", wh[0], "--height", wh[1], "--framerate", wh[2],
                 "--start", "--streams", file.toString());
         List<Long> children = awaitChildren(s, n);
+        for (int i = 1; i <= n; i++) { // each stream sending (RTP seen by the server), however loaded the machine
+            String name = i == 1 ? "main" : "s" + i;
+            if (s.proc.await(java.util.regex.Pattern.compile("stream " + name + ": starting -> running"), 60_000) == null) {
+                throw new IOException("stream " + name + " did not run within 60 s: " + s.proc.tail(4));
+            }
+        }
         Util.sleep(3); // past the children's start-up
         List<List<String>> raw = new ArrayList<>();
         for (long c : children) raw.add(Pipelines.withPort(argv(c), Ports.freeUdpAndTcp(), -1));
@@ -70,7 +79,7 @@ final class StreamsPhase implements Phase {
         for (int round = 0; round < cfg.costRounds(); round++) {
             List<Long> ours = new ArrayList<>(List.of(s.proc.pid()));
             ours.addAll(children);
-            double[] w = window(cfg, ours);
+            double[] w = window(ours);
             f.ours.add(w[0]);
             jvm.add(w[1]);
             if (!children.equals(childPids(s))) {
@@ -79,10 +88,23 @@ final class StreamsPhase implements Phase {
             signal("STOP", ours);
             List<Proc> started = new ArrayList<>();
             try {
-                for (int i = 0; i < raw.size(); i++) started.add(ctx.gst("streams-" + n + "-raw-" + i, raw.get(i)));
+                for (int i = 0; i < raw.size(); i++) {
+                    // Each in a session of its own, as the server's children are (setsid): with the kernel's
+                    // autogroup scheduling each session is one group sharing the CPU fairly with the others, and
+                    // on a loaded machine the raw pipelines of one session got a fraction of what eight got.
+                    List<String> cmd = new ArrayList<>(raw.get(i));
+                    cmd.set(0, cfg.gstLaunch());
+                    if (Files.isExecutable(SETSID)) cmd.add(0, SETSID.toString());
+                    started.add(Proc.start("gst-streams-" + n + "-raw-" + i, cmd, null, cfg.logs()));
+                }
+                // each streaming (its udpsink has caps: -v, as the children), then past the start-up as ours was;
+                // a loaded machine takes seconds to start eight encoders
+                for (Proc p : started) {
+                    if (p.await(SENDING, 60_000) == null) throw new IOException("a raw pipeline did not start sending within 60 s: " + p.tail(3));
+                }
                 Util.sleep(3);
                 List<Long> pids = started.stream().map(Proc::pid).toList();
-                f.counter.add(window(cfg, pids)[0]);
+                f.counter.add(window(pids)[0]);
             } finally {
                 for (Proc p : started) p.stop();
                 signal("CONT", ours);
@@ -98,6 +120,11 @@ final class StreamsPhase implements Phase {
         System.out.printf("   %d stream(s): ours %s cores (JVM %s), raw %s cores, ratio %sx%n", n, fmt(f.oursMedian(), 3),
                 fmt(Stats.median(jvm), 3), fmt(f.counterMedian(), 3), fmt(f.ratio(), 3));
         s.stop();
+    }
+
+    /** @return the window of each measurement, s ({@code -Dbench.streams.seconds}, BENCH_STREAMS_SECONDS: 4 counts fit the budget) */
+    static int seconds() {
+        return Integer.getInteger("bench.streams.seconds", 10);
     }
 
     /** Waits (30 s) until the server runs n gst-launch-1.0 children. */
@@ -137,11 +164,11 @@ final class StreamsPhase implements Phase {
     }
 
     /** Cores used (CPU seconds per second) over one window: [all pids together, the first pid alone]. */
-    private static double[] window(Config cfg, List<Long> pids) throws InterruptedException {
+    private static double[] window(List<Long> pids) throws InterruptedException {
         Map<Long, Double> before = new TreeMap<>();
         long t0 = System.nanoTime();
         for (long p : pids) before.put(p, ProcStat.cpuSeconds(p));
-        Util.sleep(cfg.costSeconds());
+        Util.sleep(seconds());
         double dt = (System.nanoTime() - t0) / 1e9;
         double all = 0, first = 0;
         for (long p : pids) {

@@ -17,17 +17,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 
 /**
  * Talks to the stream server's {@code /control} API: {@link #start()}, {@link #stop()} and
@@ -65,7 +60,8 @@ public final class ControlClient implements AutoCloseable {
     private final String token;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
-    private final HttpClient http;
+    private final boolean plain;
+    private HttpClient http; // built on first use, for https:// only
 
     /**
      * Creates a client; it connects only when asked something.
@@ -81,27 +77,20 @@ public final class ControlClient implements AutoCloseable {
         this.token = token == null || token.isBlank() ? null : token.strip();
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         this.requestTimeout = positive(requestTimeout, "requestTimeout");
-        var builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (this.server.getScheme().equalsIgnoreCase("http")) {
-            // The default SSLContext loads the whole trust store (about half of a cold
-            // `stream-client status`), and its default parameters most of JSSE; a plain-http
-            // client with no redirects never uses TLS.
-            builder.sslContext(noTlsContext()).sslParameters(new SSLParameters());
-        }
-        this.http = builder.build();
+        // Plain http goes over one socket per request (PlainHttp): java.net.http and the JSSE it initialises
+        // were most of a cold `stream-client status` (about 700 of its 2,000 classes, half its AOT cache).
+        this.plain = this.server.getScheme().equalsIgnoreCase("http");
     }
 
-    private static SSLContext noTlsContext() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[0], new TrustManager[0], null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS implementation in this runtime", e);
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
         }
+        return http;
     }
 
     /**
@@ -260,12 +249,32 @@ public final class ControlClient implements AutoCloseable {
 
     /** Drops the connections at once. */
     @Override
-    public void close() {
-        http.shutdownNow();
+    public synchronized void close() {
+        if (http != null) http.shutdownNow();
     }
 
     private ControlResponse send(String path, String action, String what, String expected)
             throws ControlException, InterruptedException {
+        String body = action == null ? null : Json.object().add("action", action).toString();
+        if (plain) {
+            PlainHttp.Answer answer;
+            try {
+                answer = PlainHttp.exchange(URI.create(base + path), action == null ? "GET" : "POST", token, body,
+                        connectTimeout, requestTimeout);
+            } catch (PlainHttp.ConnectTimeout e) {
+                throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server
+                        + ": no connection within " + seconds(connectTimeout) + "; is the address right and stream-server running?", e);
+            } catch (java.net.SocketTimeoutException e) {
+                throw fail(ControlException.Kind.TIMEOUT, "the server at " + server + " did not answer within "
+                        + seconds(requestTimeout) + "; it may be overloaded or stuck: check its log, then try again", e);
+            } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
+                throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server + ": " + whyNoConnection(e, server.getHost()), e);
+            } catch (IOException e) {
+                throw fail(ControlException.Kind.BAD_RESPONSE, "no valid HTTP answer from the server at " + server + " ("
+                        + describe(e) + "); is this the address of stream-server, and is it healthy?", e);
+            }
+            return interpret(what, expected, answer.code(), answer.contentType(), answer.body());
+        }
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(requestTimeout)
                 .header("Accept", "application/json");
@@ -276,11 +285,11 @@ public final class ControlClient implements AutoCloseable {
             request.GET();
         } else {
             request.header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.object().add("action", action).toString()));
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
         }
         HttpResponse<String> answer;
         try {
-            answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            answer = http().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException e) {
             throw fail(ControlException.Kind.UNREACHABLE, "cannot reach the server at " + server
                     + ": no connection within " + seconds(connectTimeout) + "; is the address right and stream-server running?", e);
@@ -293,12 +302,12 @@ public final class ControlClient implements AutoCloseable {
             throw fail(ControlException.Kind.BAD_RESPONSE, "no valid HTTP answer from the server at " + server + " ("
                     + describe(e) + "); is this the address of stream-server, and is it healthy?", e);
         }
-        return interpret(what, expected, answer);
+        return interpret(what, expected, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(null), answer.body());
     }
 
-    private ControlResponse interpret(String what, String expected, HttpResponse<String> answer) throws ControlException {
-        String body = answer.body() == null ? "" : answer.body();
-        int code = answer.statusCode();
+    private ControlResponse interpret(String what, String expected, int code, String contentType, String answerBody)
+            throws ControlException {
+        String body = answerBody == null ? "" : answerBody;
         Map<String, Object> json = null;
         ParseException broken = null;
         try {
@@ -308,7 +317,7 @@ public final class ControlClient implements AutoCloseable {
             broken = e;
         }
         if (json == null) {
-            String type = answer.headers().firstValue("Content-Type").orElse("no content type");
+            String type = contentType == null ? "no content type" : contentType;
             throw fail(ControlException.Kind.BAD_RESPONSE, "the server at " + server + " answered HTTP " + code
                     + " with something that is not stream-server JSON (" + type + ": " + snippet(body)
                     + "); is this the address of stream-server?", broken);
@@ -338,7 +347,7 @@ public final class ControlClient implements AutoCloseable {
         return new ControlException(kind, server, message, null, cause);
     }
 
-    private static String whyNoConnection(ConnectException e, String host) {
+    private static String whyNoConnection(IOException e, String host) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return "unknown host '" + host + "'; check the address (--server or STREAM_SERVER)";

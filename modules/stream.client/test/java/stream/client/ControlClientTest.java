@@ -77,6 +77,54 @@ class ControlClientTest {
     }
 
     @Test
+    void plainHttpReadsEveryBodyFramingAndSendsTheTokenAndTheAction() throws Exception {
+        // chunked (jdk.httpserver with length 0), then Content-Length, from a real jdk.httpserver
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        peer.createContext("/control", exchange -> {
+            try (exchange) {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                seen.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Authorization") + " "
+                        + exchange.getRequestHeaders().getFirst("Content-Type") + " " + body);
+                byte[] bytes = ("{\"status\":\"" + "x".repeat(20_000) + "\",\"message\":\"ok\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("GET") ? 0 : bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        });
+        peer.start();
+        URI url = URI.create("http://127.0.0.1:" + peer.getAddress().getPort());
+        try (var client = new ControlClient(url, "secret-token", Duration.ofSeconds(3), Duration.ofSeconds(30))) {
+            assertEquals(20_000, client.status().text("status").orElseThrow().length(), "a chunked answer");
+            assertEquals(20_000, client.start().text("status").orElseThrow().length(), "an answer with its length");
+        }
+        assertEquals(List.of("GET Bearer secret-token null ", "POST Bearer secret-token application/json {\"action\":\"start\"}"), seen);
+        // to the end of the connection, and what is no HTTP, from a bare socket
+        assertEquals("running", rawPeer("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"status\":\"running\"}")
+                .status().text("status").orElseThrow());
+        var garbage = assertThrows(ControlException.class, () -> rawPeer("SSH-2.0-OpenSSH_9.2\r\n").status());
+        assertEquals(ControlException.Kind.BAD_RESPONSE, garbage.kind());
+        assertTrue(garbage.getMessage().contains("not an HTTP/1.x answer"), garbage.getMessage());
+        var cut = assertThrows(ControlException.class, () -> rawPeer("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"status\"").status());
+        assertEquals(ControlException.Kind.BAD_RESPONSE, cut.kind());
+        assertTrue(cut.getMessage().contains("closed 41 bytes before the end"), cut.getMessage());
+    }
+
+    /** A client of a peer that reads one request's head, writes these bytes and closes. */
+    private ControlClient rawPeer(String answer) throws IOException {
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().start(() -> {
+            try (server; var s = server.accept()) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) { /* the request's head */ }
+                s.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the test fails on what the client saw
+            }
+        });
+        return new ControlClient(URI.create("http://127.0.0.1:" + server.getLocalPort()), null, Duration.ofSeconds(3), Duration.ofSeconds(30));
+    }
+
+    @Test
     void namedStreamsHaveTheirOwnPathsAndMainIsControl() throws Exception {
         var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
         peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

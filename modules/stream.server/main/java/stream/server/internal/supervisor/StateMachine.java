@@ -42,10 +42,16 @@ public final class StateMachine {
 
     private final String stream;
     private State state = State.STOPPED;
+    private volatile long changes; // written under the owner's lock; read without it by the status cache
 
     /** @param stream the stream's name, which every log line names (several streams share one log) */
     public StateMachine(String stream) {
         this.stream = Objects.requireNonNull(stream, "stream");
+    }
+
+    /** @return how many changes there were: read from any thread, a status answer from before is out of date when it differs */
+    public long changes() {
+        return changes;
     }
 
     /** @return the state in force */
@@ -65,6 +71,7 @@ public final class StateMachine {
         if (!ALLOWED.get(from).contains(to))
             throw new IllegalStateException("stream " + stream + ": state " + from.json() + " -> " + to.json() + " is not allowed (" + detail + ")");
         state = to;
+        changes++;
         LOG.log(to == State.FAILED ? Level.WARNING : Level.INFO, "stream {0}: {1} -> {2}: {3}", stream, from.json(), to.json(), detail);
     }
 }

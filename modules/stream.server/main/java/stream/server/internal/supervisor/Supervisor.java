@@ -297,6 +297,11 @@ public final class Supervisor {
         return start(null);
     }
 
+    /** @return how many state changes the stream had; from any thread, without the lock */
+    public long stateChanges() {
+        return machine.changes();
+    }
+
     /**
      * Starts the child with the given settings unless one is there (then the settings are not
      * applied); waits until it runs, fails, or a bound passes.

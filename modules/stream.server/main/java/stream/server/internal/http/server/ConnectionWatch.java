@@ -55,10 +55,14 @@ public final class ConnectionWatch {
             } catch (InterruptedException e) {
                 return;
             }
-            int connections = connections();
             long fds = descriptors();
             long limit = descriptorLimit();
             if (limit > 0) fdLimit = limit;
+            // Every connection the server accepted holds one descriptor, so with fewer than half the cap in
+            // use it cannot be full: the kernel's tables (which list every socket of the host, and cost
+            // the server most of its idle CPU when read each second) are read only when it might be.
+            boolean mayBeFull = maxConnections > 0 && (refusing || fds < 0 || fds >= maxConnections / 2);
+            int connections = mayBeFull ? connections() : 0;
             boolean full = maxConnections > 0 && connections >= maxConnections;
             boolean noFds = fds == NONE_LEFT || fdLimit > 0 && fds >= fdLimit - 2;
             if ((full || noFds) && !refusing) {
@@ -92,18 +96,27 @@ public final class ConnectionWatch {
 
     /** @return the descriptors in use, {@link #NONE_LEFT} when not even /proc can be opened, or -1 */
     private static long descriptors() {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
+        long n = 0;
+        try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (var it = fds.iterator(); it.hasNext(); it.next()) n++;
+            return n;
         } catch (IOException | RuntimeException e) {
             return String.valueOf(e.getMessage()).contains("Too many open files") ? NONE_LEFT : -1;
         }
     }
 
-    // prlimit may lower it while the server runs: read each time.
+    // prlimit may lower it while the server runs: read each time (one small file, parsed without regexes).
     private static long descriptorLimit() {
-        try (var lines = Files.lines(Path.of("/proc/self/limits"))) {
-            return lines.filter(l -> l.startsWith("Max open files")).map(l -> l.substring(26).strip().split("\\s+")[0])
-                    .filter(v -> v.matches("[0-9]+")).mapToLong(Long::parseLong).findFirst().orElse(-1);
+        try {
+            String limits = Files.readString(Path.of("/proc/self/limits"));
+            int i = limits.indexOf("Max open files");
+            if (i < 0) return -1;
+            int j = i + "Max open files".length();
+            while (j < limits.length() && limits.charAt(j) == ' ') j++;
+            long v = 0;
+            int start = j;
+            while (j < limits.length() && Character.isDigit(limits.charAt(j))) v = v * 10 + (limits.charAt(j++) - '0');
+            return j > start ? v : -1; // "unlimited"
         } catch (IOException | RuntimeException e) {
             return -1;
         }

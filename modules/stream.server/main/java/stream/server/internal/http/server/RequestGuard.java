@@ -104,7 +104,16 @@ public final class RequestGuard extends Filter {
             ex.close();
             return;
         }
-        chain.doFilter(ex);
+        if (READS.contains(ex.getRequestMethod())) {
+            chain.doFilter(ex);
+            return;
+        }
+        StatusCache.changeBegins(); // no cached status is answered until this request is done
+        try {
+            chain.doFilter(ex);
+        } finally {
+            StatusCache.changeEnds();
+        }
     }
 
     /** The client closed its connection before its state change was executed. */

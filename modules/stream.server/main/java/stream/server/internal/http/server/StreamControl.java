@@ -29,6 +29,7 @@ final class StreamControl {
 
     private final StreamRegistry registry;
     private final BodyCheck bodyCheck;
+    private final StatusCache statuses = new StatusCache();
 
     /**
      * @param registry the streams, for the conflict check of a start with settings
@@ -40,7 +41,7 @@ final class StreamControl {
     }
 
     void status(Exchange ex, Stream stream) throws IOException {
-        Answers.json(ex, 200, stream.status());
+        Answers.text(ex, 200, "application/json; charset=utf-8", statuses.text(stream));
     }
 
     void sdp(Exchange ex, Stream stream) throws IOException, ApiError {

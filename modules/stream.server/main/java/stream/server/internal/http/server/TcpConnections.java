@@ -2,6 +2,7 @@ package stream.server.internal.http.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,18 +30,41 @@ final class TcpConnections {
         if (remote == null || local == null) return false;
         String localPort = String.format(Locale.ROOT, ":%04X", local.getPort());
         String remotePort = String.format(Locale.ROOT, ":%04X", remote.getPort());
-        List<String> states = new java.util.ArrayList<>();
+        boolean any = false;
         for (Path table : TABLES) {
-            try (var lines = Files.lines(table)) {
-                // "  sl  local_address rem_address   st ...": the ports pick the connection, then its state.
-                lines.skip(1).map(l -> l.strip().split("\\s+"))
-                        .filter(f -> f.length > 3 && f[1].endsWith(localPort) && f[2].endsWith(remotePort))
-                        .forEach(f -> states.add(f[3]));
+            String text;
+            try {
+                text = Files.readString(table, StandardCharsets.ISO_8859_1);
             } catch (IOException | RuntimeException e) {
-                // not Linux, or /proc hidden: cannot tell
+                continue; // not Linux, or /proc hidden: cannot tell
+            }
+            // "  sl  local_address rem_address   st ...": the ports pick the connection, then its state. Read
+            // with indexOf, not a regex per line: this runs before every state change, mostly in the interpreter.
+            for (int at = text.indexOf('\n') + 1; at > 0 && at < text.length(); ) {
+                int eol = text.indexOf('\n', at);
+                if (eol < 0) eol = text.length();
+                String state = stateIf(text, at, eol, localPort, remotePort);
+                if (state != null) {
+                    if (!state.equals(CLOSE_WAIT)) return false; // two hosts may use the same port: only when every match was closed
+                    any = true;
+                }
+                at = eol + 1;
             }
         }
-        // Two hosts may use the same port: only when every match has been closed by its peer.
-        return !states.isEmpty() && states.stream().allMatch(CLOSE_WAIT::equals);
+        return any;
+    }
+
+    /** @return the state field of the line [from, to) when its local and remote ports are these, else null */
+    private static String stateIf(String text, int from, int to, String localPort, String remotePort) {
+        String[] f = new String[4];
+        int n = 0, i = from;
+        while (n < 4) {
+            while (i < to && text.charAt(i) == ' ') i++;
+            if (i >= to) return null;
+            int start = i;
+            while (i < to && text.charAt(i) != ' ') i++;
+            f[n++] = text.substring(start, i);
+        }
+        return f[1].endsWith(localPort) && f[2].endsWith(remotePort) ? f[3] : null;
     }
 }
