@@ -113,6 +113,7 @@ class ViewerProcessTest {
      * and drops its packets, and the stream it was showing goes on decoding.
      */
     @Test
+    @SuppressWarnings("try") // the senders run for the length of their blocks
     void aSecondSenderIsNamedAndItsPacketsDropped() throws Exception {
         int port = Ports.freeUdp();
         int otherFrom = Ports.freeUdp();

@@ -30,7 +30,8 @@ class OtherSendersTest {
             TestSupport.request(port, "POST", "/control", "{\"action\":\"start\"}");
             Await.until("main running", Duration.ofSeconds(30),
                     () -> Json.parse(TestSupport.request(port, "GET", "/control", null).body()).asObject().getString("status", "").equals("running"));
-            assertEquals(0, senders(port).size(), "nobody else sends there yet: " + senders(port));
+            JsonArray before = senders(port);
+            assertEquals(0, before.size(), "nobody else sends there yet: " + before);
             Process other = new ProcessBuilder("gst-launch-1.0", "-q", "videotestsrc", "is-live=true", "!", "video/x-raw,width=160,height=120,framerate=5/1",
                     "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast", "!", "rtph264pay", "!",
                     "udpsink", "host=127.0.0.1", "port=" + udp).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -42,7 +43,7 @@ class OtherSendersTest {
             } finally {
                 Processes.killTree(other);
             }
-            Await.until(() -> "the status forgets the sender that ended: " + senders(port), Duration.ofSeconds(20), () -> senders(port).isEmpty());
+            Await.until("the status forgets the sender that ended", Duration.ofSeconds(20), () -> senders(port).isEmpty());
         }
     }
 
