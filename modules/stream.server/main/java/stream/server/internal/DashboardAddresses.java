@@ -39,11 +39,30 @@ final class DashboardAddresses {
                 if (a.isLinkLocalAddress() || a.isAnyLocalAddress()) continue;
                 if (a instanceof Inet6Address && all4) continue; // 0.0.0.0 listens on IPv4 only
                 String text = a.getHostAddress().replaceAll("%.*", "");
-                String host = a instanceof Inet4Address ? text : "[" + text + "]";
+                String host = a instanceof Inet4Address ? text : "[" + compressed(text) + "]";
                 if (!hosts.contains(host)) hosts.add(host);
             }
         }
         return hosts.stream().map(h -> "dashboard: " + scheme + "://" + h + ":" + port + "/").toList();
+    }
+
+    /** "2001:db8:0:0:0:0:0:5" -> "2001:db8::5" (RFC 5952: the longest run of zero groups, two or more) */
+    static String compressed(String ipv6) {
+        String[] g = ipv6.split(":");
+        int best = -1;
+        int bestLength = 1;
+        for (int i = 0; i < g.length; i++) {
+            int j = i;
+            while (j < g.length && g[j].equals("0")) j++;
+            if (j - i > bestLength) {
+                best = i;
+                bestLength = j - i;
+            }
+        }
+        if (best < 0) return ipv6;
+        String head = String.join(":", java.util.Arrays.copyOfRange(g, 0, best));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(g, best + bestLength, g.length));
+        return head + "::" + tail;
     }
 
     /** @return the lines for this machine: its host name and the addresses of its interfaces that are up */

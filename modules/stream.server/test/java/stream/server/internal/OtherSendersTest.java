@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.server.StreamServer;
 import stream.testkit.Await;
 import stream.testkit.Processes;
+import stream.testkit.ServerProcess;
 
 /**
  * Another program sending to a stream's destination is said in the stream's status
@@ -25,10 +25,12 @@ class OtherSendersTest {
     @Test
     void aSecondGstLaunchSenderToTheDestinationIsSaidInTheStatus() throws Exception {
         int udp = TestSupport.freeUdpPort();
-        try (StreamServer server = StreamServer.start(TestSupport.smallTestServer(dir, udp).withRtspPort(0))) {
-            int port = server.port();
-            TestSupport.request(port, "POST", "/control", "{\"action\":\"start\"}");
-            Await.until("main running", Duration.ofSeconds(30),
+        // A server process of its own: the test's sender must not be one of the server's own children.
+        try (ServerProcess server = ServerProcess.builder().env("HOME", dir.toString())
+                .args("--port", "0", "--bind", "127.0.0.1", "--rtsp-port", "0", "--source", "test", "--dest", "127.0.0.1:" + udp,
+                        "--width", "160", "--height", "120", "--framerate", "10", "--start").start()) {
+            int port = server.awaitPort();
+            Await.until("main running", Duration.ofSeconds(60),
                     () -> Json.parse(TestSupport.request(port, "GET", "/control", null).body()).asObject().getString("status", "").equals("running"));
             JsonArray before = senders(port);
             assertEquals(0, before.size(), "nobody else sends there yet: " + before);
@@ -40,6 +42,8 @@ class OtherSendersTest {
                         () -> senders(port).values().stream().filter(v -> v.asObject().getLong("pid", 0) == other.pid()).findFirst().orElse(null));
                 assertEquals("127.0.0.1:" + udp, seen.asObject().getString("destination", ""));
                 assertTrue(seen.asObject().getString("command", "").startsWith("gst-launch-1.0"), seen.toString());
+                Await.until("the log says it once", Duration.ofSeconds(10),
+                        () -> server.stderrText().contains("another program sends to its destination 127.0.0.1:" + udp + ": pid " + other.pid()));
             } finally {
                 Processes.killTree(other);
             }
