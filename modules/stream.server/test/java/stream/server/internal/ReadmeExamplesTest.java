@@ -218,6 +218,14 @@ class ReadmeExamplesTest {
         }
     }
 
+    /** The reference page names every option the launcher takes (the README links it for them). */
+    @Test
+    void docsServerNamesEveryOption() throws IOException {
+        String page = Files.readString(project().resolve("docs/server.md"));
+        List<String> missing = Main.OPTIONS.stream().map(o -> o.flag()).filter(f -> !page.contains(f)).toList();
+        assertEquals(List.of(), missing, "options of stream-server --help that docs/server.md does not name");
+    }
+
     @Test
     void answersAreFoundInOrderWithEllipses() {
         String out = "stream-server listening on http://0.0.0.0:1234/control\ndashboard: http://box:1234/\n";
