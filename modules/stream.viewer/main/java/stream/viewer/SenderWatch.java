@@ -67,6 +67,7 @@ final class SenderWatch implements Pad.PROBE {
     private long stream = -1; // the stream's SSRC, -1 before the first packet
     private String streamFrom = "?";
     private long lastStreamPacket;
+    private boolean broken;
 
     /**
      * @param port the UDP port, for the message
@@ -81,12 +82,19 @@ final class SenderWatch implements Pad.PROBE {
 
     @Override
     public PadProbeReturn probeCallback(Pad pad, PadProbeInfo info) {
-        Buffer buffer = info.getBuffer();
-        if (buffer == null) return PadProbeReturn.OK;
-        Pointer p = Natives.getRawPointer(buffer);
-        if (C.GST.gst_buffer_extract(p, 0, header, 12) < 12 || (header[0] & 0xC0) != 0x80) return PadProbeReturn.OK; // not RTP v2
-        long ssrc = ((header[8] & 0xFFL) << 24) | ((header[9] & 0xFFL) << 16) | ((header[10] & 0xFFL) << 8) | (header[11] & 0xFFL);
-        return packet(ssrc, () -> sender(p)) ? PadProbeReturn.OK : PadProbeReturn.DROP;
+        if (broken) return PadProbeReturn.OK;
+        try {
+            Buffer buffer = info.getBuffer();
+            if (buffer == null) return PadProbeReturn.OK;
+            Pointer p = Natives.getRawPointer(buffer);
+            if (C.GST.gst_buffer_extract(p, 0, header, 12) < 12 || (header[0] & 0xC0) != 0x80) return PadProbeReturn.OK; // not RTP v2
+            long ssrc = ((header[8] & 0xFFL) << 24) | ((header[9] & 0xFFL) << 16) | ((header[10] & 0xFFL) << 8) | (header[11] & 0xFFL);
+            return packet(ssrc, () -> sender(p)) ? PadProbeReturn.OK : PadProbeReturn.DROP;
+        } catch (LinkageError | RuntimeException e) {
+            broken = true; // a library that would not load: the picture goes on, unwatched
+            say.accept("cannot watch for a second sender on udp/" + port + ": " + e);
+            return PadProbeReturn.OK;
+        }
     }
 
     /** The sender's address, read only when it is needed. */
