@@ -64,6 +64,13 @@ class ReadmeExamplesTest {
             }
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
         }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                System.out.println("could not remove " + dir + ": " + e);
+            }
+        }
     }
 
     private static Path project() {
