@@ -43,8 +43,9 @@ RUNTIME_PACKAGES=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plug
                   libgstrtspserver-1.0-0)        # GStreamer's RTSP server library (the RTSP gateway)
 # Xvfb, xwininfo, ffmpeg/ffprobe, ip netns and ss, systemd-analyze, mount (tmpfs), Janus with a
 # client for its API (curl), nginx (the reverse-proxy test), a browser (Chromium) for the WebRTC, dashboard and Janus tests,
-# and stand-in IP cameras: GStreamer's RTSP server library from Debian's /usr/bin/python3 (CameraTest)
-TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium nginx python3-gi gir1.2-gst-rtsp-server-1.0
+# and stand-in IP cameras: GStreamer's RTSP server library from Debian's /usr/bin/python3 (CameraTest),
+# jq and file for the README's examples (ReadmeExamplesTest)
+TEST_PACKAGES=(xvfb x11-utils ffmpeg iproute2 systemd mount janus curl chromium nginx python3-gi gir1.2-gst-rtsp-server-1.0 jq file
                pulseaudio pulseaudio-utils)   # a PulseAudio server of the test's own: a microphone that can disappear (MicrophoneTest)
 
 banner() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

@@ -36,6 +36,7 @@ import stream.server.internal.janus.JanusFeature;
 import stream.server.internal.record.RecordingFeature;
 import stream.server.internal.rtsp.RtspConfig;
 import stream.server.internal.rtsp.RtspFeature;
+import stream.server.internal.senders.SendersFeature;
 import stream.server.internal.webrtc.WebRtcFeature;
 import stream.server.internal.webrtc.WebRtcService;
 
@@ -235,7 +236,8 @@ public final class StreamServer implements AutoCloseable {
                 new WebRtcFeature(new WebRtcService(iceAddresses, config.stunServer())),
                 new JanusFeature(),
                 new RecordingFeature(),
-                rtsp));
+                rtsp,
+                new SendersFeature()));
     }
 
     /** @return every route the server answers, one line each (the core's and each feature's), for --help and the docs */

@@ -152,7 +152,7 @@ final class Preflight {
     }
 
     /** Fails early and clearly when another program holds the UDP port (unicast only: multicast shares it). */
-    private static void checkPort(ViewerOptions options) throws ViewerException {
+    static void checkPort(ViewerOptions options) throws ViewerException {
         if (options.multicastGroup() != null) {
             return;
         }

@@ -196,6 +196,7 @@ public final class Viewer implements AutoCloseable {
         pipeline.onEnd(this::finish);
         pipeline.onPacket(this::onPacket);
         pipeline.onFrame(this::onFrame);
+        if (options.multicastGroup() == null) pipeline.onRtp(new SenderWatch(options.port(), this::say, System::nanoTime));
         pipeline.onAudio(() -> {
             if (!soundTold) {
                 soundTold = true;
@@ -219,6 +220,8 @@ public final class Viewer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             String why = endMessage.isEmpty() ? "the pipeline refused to start" : endMessage;
+            // Another viewer bound the port between the preflight's check and udpsrc's bind: say so, as the check would have.
+            if (why.startsWith("GStreamer error in src:")) Preflight.checkPort(options);
             throw new ViewerException(Kind.PIPELINE, "cannot start the viewer: " + why);
         }
     }

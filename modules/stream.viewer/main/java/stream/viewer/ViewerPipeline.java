@@ -129,10 +129,24 @@ final class ViewerPipeline {
             a.append(" address=").append(options.bindAddress());
         }
         String sink = Preflight.sinkElement(options);
-        a.append(" reuse=true caps=\"").append(AUDIO_CAPS).append('"')
+        // No SO_REUSEADDR either: two viewers on one port would share the sound as they would the picture.
+        a.append(multicastReuse(options)).append(" caps=\"").append(AUDIO_CAPS).append('"')
                 .append(" ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec name=adec ! audioconvert ! audioresample ! ")
                 .append(sink.equals("fakesink") ? "fakesink sync=false" : "autoaudiosink");
         return a.toString();
+    }
+
+    private static String multicastReuse(ViewerOptions options) {
+        return options.multicastGroup() != null ? " reuse=true" : " reuse=false";
+    }
+
+    /**
+     * Watches the RTP arriving on the port for a second sender (the viewer calls it for unicast
+     * only: a multicast group is shared by design).
+     * @param watch drops the packets of a second sender and says who sends them
+     */
+    void onRtp(SenderWatch watch) {
+        probe("src", "src", watch);
     }
 
     private static String interfaceOf(String address) throws ViewerException {

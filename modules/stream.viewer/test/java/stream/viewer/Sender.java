@@ -27,6 +27,17 @@ final class Sender implements AutoCloseable {
         return new Sender(pb.start());
     }
 
+    /** Sends to 127.0.0.1:port from 127.0.0.1:from (udpsink bind-port), so a receiver can tell who sent it. */
+    static Sender from(int from, int port) throws IOException {
+        var command = List.of("gst-launch-1.0", "-q", "-e", "videotestsrc", "is-live=true", "pattern=snow",
+                "!", "video/x-raw,width=320,height=240,framerate=15/1", "!", "videoconvert",
+                "!", "video/x-raw,format=I420", "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast",
+                "key-int-max=15", "!", "rtph264pay", "config-interval=1", "pt=96",
+                "!", "udpsink", "host=127.0.0.1", "port=" + port, "bind-address=127.0.0.1", "bind-port=" + from);
+        var pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return new Sender(pb.start());
+    }
+
     /** H.264 on port and a 1 kHz Opus tone on port + 2, as a stream with audio=test sends them. */
     static Sender withAudio(int port) throws IOException {
         var command = List.of("gst-launch-1.0", "-q", "-e", "videotestsrc", "is-live=true", "pattern=ball",

@@ -91,6 +91,43 @@ class ViewerProcessTest {
         return run.process().exitValue();
     }
 
+    private static boolean said(Run run, String part) {
+        return run.errSaid(part) || run.out().stream().anyMatch(l -> l.contains(part));
+    }
+
+    /** Two viewers on one port: the second is refused, naming the port, with exit 3; they never share it. */
+    @Test
+    void aSecondViewerOnTheSamePortIsRefused() throws Exception {
+        int port = Ports.freeUdp();
+        var first = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink=none", "--frames", "1", "--timeout", "60");
+        Await.until(() -> "the first viewer waits on udp/" + port + "; stderr: " + first.err(), Duration.ofSeconds(60),
+                () -> said(first, "waiting for the stream on udp/" + port));
+        var second = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink=none", "--frames", "1", "--timeout", "20");
+        assertEquals(3, exit(second), "a port in use is an environment problem; stderr: " + second.err());
+        assertTrue(said(second, "UDP port " + port + " is in use by another program (another viewer?)"), "stderr: " + second.err());
+        assertTrue(first.process().isAlive(), "the first viewer goes on");
+    }
+
+    /**
+     * A second program sending RTP to the viewer's port: the viewer names it (its address and port)
+     * and drops its packets, and the stream it was showing goes on decoding.
+     */
+    @Test
+    @SuppressWarnings("try") // the senders run for the length of their blocks
+    void aSecondSenderIsNamedAndItsPacketsDropped() throws Exception {
+        int port = Ports.freeUdp();
+        int otherFrom = Ports.freeUdp();
+        try (Sender stream = Sender.start(port)) {
+            var run = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink=none", "--frames", "150", "--timeout", "90");
+            Await.until(() -> "the viewer's first frame; stderr: " + run.err(), Duration.ofSeconds(60), () -> said(run, "first frame"));
+            try (Sender other = Sender.from(otherFrom, port)) {
+                Await.until(() -> "the viewer names the second sender 127.0.0.1:" + otherFrom + "; stderr: " + run.err(), Duration.ofSeconds(30),
+                        () -> said(run, "another sender on udp/" + port + ": 127.0.0.1:" + otherFrom));
+            }
+            assertEquals(0, exit(run), "the stream's frames went on; stderr: " + run.err());
+        }
+    }
+
     /** The scripting mode: --sink none --frames N exits 0 and prints what it saw; the snapshot is a real PNG. */
     @Test
     void framesModeExitsZeroWithSummary(@TempDir Path dir) throws Exception {

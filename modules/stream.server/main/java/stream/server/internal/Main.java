@@ -242,7 +242,10 @@ public final class Main {
             System.getLogger("stream.server").log(System.Logger.Level.WARNING, e.getMessage());
         }
         // Machine-readable line for scripts and tests (the port may have been 0).
-        out.println("stream-server listening on " + (server.tls() ? "https" : "http") + "://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
+        String scheme = server.tls() ? "https" : "http";
+        out.println("stream-server listening on " + scheme + "://" + hostForUrl(config.bind()) + ":" + server.port() + "/control");
+        // For a person: the addresses to open the dashboard at (the line above is for scripts).
+        DashboardAddresses.lines(scheme, config.bind(), server.port()).forEach(out::println);
         out.flush();
         // After the listening line, so scripts and clients can reach the API while the child starts.
         Thread others = Thread.ofVirtual().name("autostart").start(server::startAutostartStreams);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import stream.server.StreamServer;
 
 /**
- * The README's API table, the route table (--help, 404 hints) and the server agree: every route
- * the README lists is in the route table, and a real server answers it with something other than
+ * The API table (docs/api.md, which the README links), the route table (--help, 404 hints) and
+ * the server agree: every route the table lists is in the route table, and a real server answers it with something other than
  * the "No such path" 404.
  */
 class RouteTableTest {
@@ -25,19 +25,19 @@ class RouteTableTest {
     @TempDir
     Path dir;
 
-    /** @return (methods, path) of every route in the README's table of requests */
+    /** @return (methods, path) of every route in docs/api.md's table of requests */
     private static List<String[]> readmeRoutes() throws Exception {
-        Path readme = Path.of(System.getProperty("stream.build.dir")).getParent().resolve("README.md");
+        Path readme = Path.of(System.getProperty("stream.build.dir")).getParent().resolve("docs/api.md");
         List<String> lines = Files.readAllLines(readme);
         int start = lines.indexOf("| request | answer |");
-        assertTrue(start > 0, "README has the table of requests");
+        assertTrue(start > 0, "docs/api.md has the table of requests");
         List<String[]> routes = new ArrayList<>();
         for (int i = start + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
             String request = lines.get(i).split(" \\| ")[0];
             Matcher m = ROUTE.matcher(request);
             while (m.find()) routes.add(new String[] {m.group(1).replace("\\", ""), m.group(2).replaceAll("\\[.*", "")});
         }
-        assertTrue(routes.size() >= 15, "the README's table has its routes: " + routes.size());
+        assertTrue(routes.size() >= 15, "docs/api.md's table has its routes: " + routes.size());
         return routes;
     }
 
@@ -64,7 +64,7 @@ class RouteTableTest {
             for (String[] r : readmeRoutes()) {
                 String res = resource(r[1]);
                 assertTrue(table.stream().anyMatch(line -> line.matches("^[A-Z|]+ +" + Pattern.quote(res) + "( .*|)$")),
-                        () -> "README route " + r[0] + " " + r[1] + " (" + res + ") is in the route table:\n" + String.join("\n", table));
+                        () -> "docs/api.md route " + r[0] + " " + r[1] + " (" + res + ") is in the route table:\n" + String.join("\n", table));
                 String path = r[1].replace("NAME", "main").replace("/ID", "/x").replace("FILE", "20261207T000000.000Z.mp4");
                 for (String method : r[0].split("\\|")) {
                     if (method.equals("DELETE") && path.equals("/streams/main")) continue; // 409 for main; tried elsewhere
