@@ -198,6 +198,46 @@ class HostileClientTest {
         }
     }
 
+    static long fdsOrMinus1(long pid) {
+        try {
+            return fds(pid);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * @return the clients waiting in the kernel's accept queue of the listening socket on {@code port}
+     *     (for a socket in LISTEN, /proc/net/tcp's rx_queue is that queue's length), or -1
+     */
+    static long acceptQueue(int port) {
+        String local = String.format(java.util.Locale.ROOT, ":%04X", port);
+        long n = -1;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of(table));
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.strip().split("\\s+");
+                    if (f.length > 4 && f[1].endsWith(local) && f[3].equals("0A")) {
+                        n = Math.max(n, 0) + Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not there: no IPv6, say
+            }
+        }
+        return n;
+    }
+
+    /** @return whether the server logged the encoder probes that {@code Encoders.warmUp} makes at start */
+    static boolean encoderProbesLogged(String log) {
+        for (String e : stream.server.internal.sources.Encoders.HARDWARE) {
+            if (log.contains("encoder " + e + ": installed and encodes")) return true; // auto stops at the first that works
+            if (!log.contains("encoder " + e + ": ")) return false;
+        }
+        return true;
+    }
+
     /** Polls GET /control until stopped; records each latency in ms, or -1 for a failure. */
     static final class Poller {
         final List<Double> ms = Collections.synchronizedList(new ArrayList<>());
@@ -292,8 +332,7 @@ class HostileClientTest {
                 () -> statusOrEmpty(port).getString("status", "").equals("running"));
         long childPid = statusOrEmpty(port).getLong("pid", -1);
         // A first small wave: the JDK makes its I/O pollers (epoll descriptors) on first use, once.
-        halfSent(port, 100);
-        Thread.sleep((REQUEST_TIMEOUT + 3) * 1000L); // the warm-up wave lives out the server's request timeout
+        assertAllClosedByServer(halfSent(port, 100), "the warm-up wave (it lives out the server's request timeout)");
         closeAll(sockets);
         long fdsBefore = fds(pid);
         Poller poller = new Poller(port);
@@ -377,12 +416,27 @@ class HostileClientTest {
         // so that the flood holds the start back until the test ends the flood.
         int port = start("--request-timeout", "60");
         long pid = server.process.pid();
-        Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=200:200").redirectErrorStream(true).start();
+        // The server's start-up work that spawns processes (the encoder probes, Encoders.warmUp) holds and
+        // frees descriptors of its own: over before the flood, so that nothing but the flood's clients
+        // holds or frees one while the start below waits.
+        TestSupport.waitUntil("the encoder probes over (each logged), no child running", Duration.ofSeconds(60),
+                () -> encoderProbesLogged(server.stderrText()) && server.process.toHandle().descendants().findAny().isEmpty());
+        long fdsBefore = fds(pid);
+        int limit = 200;
+        Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + limit + ":" + limit)
+                .redirectErrorStream(true).start();
         String said = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(prlimit.waitFor(10, TimeUnit.SECONDS) && prlimit.exitValue() == 0, "prlimit failed: " + said);
-        // Connections that send nothing, until the server says it has no descriptor left (the rest wait in
-        // the kernel's queue): slowly at the end, so that the queue keeps room for the start below.
-        for (int i = 0; i < 400 && !server.stderrText().contains("no file descriptor left"); i++) {
+        // Connections that send nothing, until the server says it has no descriptor left AND it demonstrably
+        // holds every descriptor with some clients waiting in the kernel's accept queue beyond them (a server
+        // with a descriptor free takes the next client at once): slowly at the end, so that the queue keeps
+        // room for the start below, which then waits behind at least `queued` others.
+        final int queued = 4;
+        long[] seen = {-1, -1};
+        for (int i = 0; i < 400; i++) {
+            seen[0] = fdsOrMinus1(pid);
+            seen[1] = acceptQueue(port);
+            if (server.stderrText().contains("no file descriptor left") && seen[0] >= limit && seen[1] >= queued) break;
             Socket s = new Socket();
             sockets.add(s);
             try {
@@ -390,10 +444,14 @@ class HostileClientTest {
             } catch (IOException e) {
                 // the queue is full
             }
-            if (i >= 150) Thread.sleep(50);
+            if (i >= 150) Thread.sleep(50); // a pace, not a wait for a condition: the loop checks the condition
         }
         assertTrue(server.stderrText().contains("no file descriptor left"), "the flood did not exhaust the descriptors: "
                 + server.stderrText());
+        assertTrue(seen[0] >= limit && seen[1] >= queued, "the flood does not hold every descriptor with " + queued
+                + " clients queued beyond: " + seen[0] + " descriptors open (limit " + limit + "), " + seen[1] + " in the accept queue");
+        System.out.printf("[hostile] the flood holds %d descriptors (limit %d, %d before it), %d clients queued%n",
+                seen[0], limit, fdsBefore, seen[1]);
         // A start that waits in the queue; its client gives up after 3 s and leaves.
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -416,9 +474,10 @@ class HostileClientTest {
                 return false;
             }
         });
-        Thread.sleep(2000); // settle, then a 3 s window of idle CPU: the windows are the measurement
+        TestSupport.waitUntil("the flood's descriptors closed by the server (" + fdsBefore + " before it)", Duration.ofSeconds(30),
+                () -> fdsOrMinus1(pid) <= fdsBefore + 5);
         double cpu0 = cpuSeconds(pid);
-        Thread.sleep(3000);
+        Thread.sleep(3000); // a 3 s window of CPU: the window is the measurement, not a wait for a condition
         double cpu = cpuSeconds(pid) - cpu0;
         System.out.printf("[hostile] server CPU in the 3 s after the flood: %.2f s%n", cpu);
         assertTrue(cpu < 1.0, "the server is busy after the flood: " + cpu + " s of CPU in 3 s");

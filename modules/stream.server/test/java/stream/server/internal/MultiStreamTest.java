@@ -14,18 +14,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import stream.server.StreamServer;
 
 /**
  * Three streams of one server at once, each at its own size and port: each decodes at its size
- * through its own SDP (ffprobe), and a kill -9 of one child fails that stream alone.
+ * through its own SDP (ffprobe), and a kill -9 of one child fails that stream alone. One server
+ * serves the class; each test starts from all three running (a test before may have killed one).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiStreamTest {
     /** name, width, height */
     private static final List<Object[]> STREAMS = List.of(
@@ -63,6 +61,29 @@ class MultiStreamTest {
         assertTrue(TestSupport.gstBelow(ProcessHandle.current()).isEmpty(), "no child outlives the server");
     }
 
+    /** All three streams running, whatever a test before did: a failed one is started again. */
+    @BeforeEach
+    void allThreeRun() throws IOException {
+        for (Object[] s : STREAMS) {
+            String name = (String) s[0];
+            String now = status(name).getString("status", "");
+            if (now.equals("failed") || now.equals("stopped")) {
+                TestSupport.Response r = request(port, "POST", "/streams/" + name + "/control", "{\"action\":\"start\"}");
+                assertEquals(200, r.code(), name + ": " + r.body());
+            }
+        }
+        for (Object[] s : STREAMS) {
+            String name = (String) s[0];
+            TestSupport.waitUntil(name + " running", Duration.ofSeconds(30), () -> {
+                try {
+                    return status(name).getString("status", "").equals("running");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
     static JsonObject status(String name) throws IOException {
         return request(port, "GET", "/streams/" + name + "/control", null).json();
     }
@@ -73,18 +94,10 @@ class MultiStreamTest {
     }
 
     @Test
-    @Order(1)
     void eachStreamDecodesAtItsOwnSizeThroughItsOwnSdp() throws Exception {
         assertEquals(3, TestSupport.gstBelow(ProcessHandle.current()).size(), "one child per stream");
         for (Object[] s : STREAMS) {
             String name = (String) s[0];
-            TestSupport.waitUntil(name + " running", Duration.ofSeconds(30), () -> {
-                try {
-                    return status(name).getString("status", "").equals("running");
-                } catch (IOException e) {
-                    return false;
-                }
-            });
             TestSupport.Response sdp = request(port, "GET", "/streams/" + name + "/stream.sdp", null);
             assertEquals(200, sdp.code(), sdp.body());
             Path file = dir.resolve(name + ".sdp");
@@ -97,7 +110,6 @@ class MultiStreamTest {
     }
 
     @Test
-    @Order(2)
     void killingOneChildFailsOnlyThatStream() throws IOException {
         long victim = status("cam2").getLong("pid", -1);
         long mainPid = status("main").getLong("pid", -1);

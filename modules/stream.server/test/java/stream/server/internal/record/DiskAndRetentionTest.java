@@ -126,13 +126,25 @@ class DiskAndRetentionTest {
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(1), Duration.ZERO, bound, 0));
             Await.until("eight segments started", Duration.ofSeconds(60),
                     () -> live.capture.recordStatus().orElseThrow().segmentsStarted() >= 8);
-            Thread.sleep(1500); // one more maintenance round
-            long total = 0;
-            for (Path p : Live.files(rec, "*")) total += Files.size(p);
-            List<Catalog.Entry> kept = new Catalog(rec).list();
+            // The recorder's maintenance runs once a second: wait (with a deadline) for a round that has
+            // deleted the oldest, then check what that round left.
+            long[] totalSeen = {-1};
+            int[] startedSeen = {-1};
+            var keptSeen = new java.util.concurrent.atomic.AtomicReference<List<Catalog.Entry>>(List.of());
+            Await.until(() -> "a maintenance round keeping the segments within the bound: " + totalSeen[0] + " bytes, bound " + bound
+                    + ", " + startedSeen[0] + " started, kept " + keptSeen.get(), Duration.ofSeconds(15), () -> {
+                        long sum = 0;
+                        for (Path p : Live.files(rec, "*")) sum += Files.size(p);
+                        totalSeen[0] = sum;
+                        keptSeen.set(new Catalog(rec).list());
+                        startedSeen[0] = (int) live.capture.recordStatus().orElseThrow().segmentsStarted();
+                        return sum <= bound + 60_000 && keptSeen.get().size() <= startedSeen[0] - 3;
+                    });
+            long total = totalSeen[0];
+            List<Catalog.Entry> kept = keptSeen.get();
             // within the bound, but for what was written since the last round (a second of stream)
             assertTrue(total <= bound + 60_000, "segments take " + total + " bytes, bound " + bound + ": " + kept);
-            int started = (int) live.capture.recordStatus().orElseThrow().segmentsStarted();
+            int started = startedSeen[0];
             assertTrue(kept.size() <= started - 3, "the oldest were deleted: " + started + " started, kept " + kept);
             // what is kept is the newest: the oldest went first
             assertTrue(kept.get(0).start().isAfter(Instant.now().minusSeconds(started - 2)), kept.toString());

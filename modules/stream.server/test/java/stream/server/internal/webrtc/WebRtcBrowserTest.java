@@ -13,10 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import stream.testkit.Chromium;
 import stream.testkit.NetNs;
 import java.time.Duration;
@@ -25,9 +23,9 @@ import stream.testkit.Await;
 /**
  * Real browsers watch a stream through the WebRTC gateway: Debian's Chromium, headless, in a
  * network namespace with only loopback, where the gateway and the sender run too. One browser
- * and one gateway serve the whole class (each test opens its own tabs).
+ * and one gateway serve the whole class; each test opens its own tabs, starts from a gateway with
+ * no viewer, and ends its viewers when it ends (no test depends on another having run).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebRtcBrowserTest {
     private static final String STREAM = "main";
     private static NetNs ns;
@@ -55,9 +53,21 @@ class WebRtcBrowserTest {
         }
     }
 
+    /** No viewer left from a test before (one that failed half-way, say): each test counts its own. */
+    @BeforeEach
+    void noViewerYet() {
+        await("no viewer before the test (a test before ended its own)", 20, () -> gateway.viewers(STREAM) == 0);
+    }
+
+    /** Ends this test's viewers with a WHEP DELETE (the gateway forgets them at once), then closes the tabs. */
     @AfterEach
     void closeTabs() {
         for (var tab : tabs) {
+            try {
+                tab.evaluate("resource && pc.connectionState !== 'closed' ? stop() : 0");
+            } catch (IOException | RuntimeException e) {
+                // a closed tab, or a gateway that died: nothing to end
+            }
             try {
                 tab.close();
             } catch (IOException e) {
@@ -102,7 +112,6 @@ class WebRtcBrowserTest {
     }
 
     @Test
-    @Order(1)
     void fourBrowsersWatchAtOnceAtTheStreamsSize() throws Exception {
         var four = new ArrayList<Chromium.Tab>();
         for (int i = 0; i < 4; i++) four.add(page());
@@ -125,7 +134,6 @@ class WebRtcBrowserTest {
     }
 
     @Test
-    @Order(2)
     void noUpnpSocketWhileViewersWatch() throws Exception {
         var tab = page();
         watch(tab);
@@ -138,9 +146,7 @@ class WebRtcBrowserTest {
     }
 
     @Test
-    @Order(3)
     void aClosedTabIsNoticedAndItsViewerRemoved() throws Exception {
-        await("earlier viewers gone", 15, () -> gateway.viewers(STREAM) == 0);
         var tab = page();
         watch(tab);
         decoding(tab);
@@ -178,9 +184,7 @@ class WebRtcBrowserTest {
     }
 
     @Test
-    @Order(4)
     void twoHundredViewersComeAndGoWithoutLeaks() throws Exception {
-        await("earlier viewers gone", 15, () -> gateway.viewers(STREAM) == 0);
         var tab = page();
         String url = "'" + WhepTestSite.ORIGIN + "/whep'";
         for (int i = 0; i < 10; i++) tab.evaluate("cycle(" + url + ")"); // warm-up: caches, thread pools
@@ -195,13 +199,24 @@ class WebRtcBrowserTest {
             assertEquals("connected", r.getString("state", ""), "cycle " + i + ": " + r);
             assertEquals(200, r.getInt("deleted", 0), "cycle " + i + ": " + r);
         }
+        double cycleSeconds = (System.nanoTime() - started) / 1e9;
         assertEquals(gatewayPid, gateway.pid(), "one gateway served every cycle");
         assertEquals(0, gateway.viewers(STREAM));
-        Thread.sleep(1000); // branches end asynchronously in GStreamer
-        Usage gatewayAfter = Usage.of(gatewayPid);
-        Usage serverAfter = Usage.of(serverPid);
+        // Branches end asynchronously in GStreamer: wait (with a deadline) for the usage to come back
+        // to where it was; a leak never does, and the failure names the last figures.
+        Usage[] after = new Usage[2];
+        Await.until(() -> "the gateway's and server's usage back near where it was (fds/threads +5, gateway RSS +30 MB): gateway "
+                + gatewayBefore + " -> " + after[0] + "; server " + serverBefore + " -> " + after[1], Duration.ofSeconds(10), () -> {
+                    after[0] = Usage.of(gatewayPid);
+                    after[1] = Usage.of(serverPid);
+                    return after[0].fds() <= gatewayBefore.fds() + 5 && after[0].threads() <= gatewayBefore.threads() + 5
+                            && after[0].rssKb() <= gatewayBefore.rssKb() + 30_000
+                            && after[1].fds() <= serverBefore.fds() + 5 && after[1].threads() <= serverBefore.threads() + 5;
+                });
+        Usage gatewayAfter = after[0];
+        Usage serverAfter = after[1];
         System.out.printf("200 cycles in %.1f s; gateway %s -> %s; server %s -> %s%n",
-                (System.nanoTime() - started) / 1e9, gatewayBefore, gatewayAfter, serverBefore, serverAfter);
+                cycleSeconds, gatewayBefore, gatewayAfter, serverBefore, serverAfter);
         assertTrue(gatewayAfter.fds() <= gatewayBefore.fds() + 5, gatewayBefore + " -> " + gatewayAfter);
         assertTrue(gatewayAfter.threads() <= gatewayBefore.threads() + 5, gatewayBefore + " -> " + gatewayAfter);
         assertTrue(gatewayAfter.rssKb() <= gatewayBefore.rssKb() + 30_000, gatewayBefore + " -> " + gatewayAfter);
@@ -210,7 +225,6 @@ class WebRtcBrowserTest {
     }
 
     @Test
-    @Order(5)
     void afterKillMinus9TheNextViewerPlays() throws Exception {
         var first = page();
         watch(first);
