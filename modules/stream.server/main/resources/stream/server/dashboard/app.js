@@ -3,6 +3,7 @@
 // server is gone; nothing is loaded from anywhere else.
 import * as api from './api.js';
 import { play, stopPreview, previews } from './preview.js';
+import { renderLatencySpread } from './latency.js';
 import { buildFields, readFields, showFieldError, clearFieldErrors } from './settings.js';
 
 const POLL_MS = 1000;
@@ -209,6 +210,7 @@ function render(stream) {
   const rtc = stream.webrtc;
   $(el, '.webrtc').textContent = !rtc ? '–'
     : rtc.lastExit && rtc.status !== 'running' ? `${rtc.status}: ${rtc.lastExit.description}` : rtc.status;
+  renderLatencySpread(el, stream.latency);
   $(el, '.uptime').textContent = fmtUptime(stream.uptimeSeconds);
   $(el, '.restarts').textContent = String(stream.restarts ?? 0);
   const dests = stream.settings && stream.settings.destinations;

@@ -25,6 +25,7 @@ public final class Dashboard implements HttpHandler {
             "app.js", "text/javascript; charset=utf-8",
             "api.js", "text/javascript; charset=utf-8",
             "preview.js", "text/javascript; charset=utf-8",
+            "latency.js", "text/javascript; charset=utf-8",
             "settings.js", "text/javascript; charset=utf-8");
     private static final String CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
             + "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
