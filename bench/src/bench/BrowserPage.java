@@ -40,7 +40,7 @@ final class BrowserPage {
               }
               return t;
             }
-            state.split = {gateway: [], transit: [], chromium: []};
+            state.split = {gateway: [], transit: [], chromium: [], stale: 0, callbacks: 0};
             function onFrame(cbNow, meta) {
 
               if (state.firstFrameMs === null) state.firstFrameMs = performance.now();
@@ -56,6 +56,10 @@ final class BrowserPage {
                   if (state.samples.length < 20000) state.samples.push(d);
                   // where the time goes, per frame: the stamp before the encoder to the gateway's output (the stamp's
                   // latency less the page's figure), the gateway to Chromium's receipt, Chromium's receipt to display
+                  // the canvas gave the same picture as at the last callback while the presented frame changed (its RTP
+                  // timestamp did): the stamp read is then older than the frame on screen
+                  if (meta && state.lastRtp !== undefined && meta.rtpTimestamp !== state.lastRtp && t === state.lastStamp) state.split.stale++;
+                  if (meta) { state.lastRtp = meta.rtpTimestamp; state.lastStamp = t; state.split.callbacks++; }
                   if (state.clock && meta && meta.receiveTime && state.split.gateway.length < 2000) {
                     const live = frameLatency(state.clock, meta.rtpTimestamp, performance.timeOrigin + meta.expectedDisplayTime);
                     state.split.gateway.push(d - live);
@@ -66,7 +70,7 @@ final class BrowserPage {
               }
               v.requestVideoFrameCallback(onFrame);
             }
-            function reset() { state.samples = []; state.unreadable = 0; state.live = []; state.split = {gateway: [], transit: [], chromium: []}; return true; }
+            function reset() { state.samples = []; state.unreadable = 0; state.live = []; state.split = {gateway: [], transit: [], chromium: [], stale: 0, callbacks: 0}; return true; }
             // The dashboard's own live latency figure (its latency.js, inlined below): per frame, and once a second the
             // median of that second's frames, as the dashboard shows it.
             state.live = [];

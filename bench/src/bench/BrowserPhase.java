@@ -204,9 +204,11 @@ final class BrowserPhase implements Phase {
                 all.add(new JsonObject().add("variant", variant).add("browser_ms", toJson(browser)).add("native_ms", toJson(nativeMs))
                         .add("browser_unreadable", page.unreadable()).add("live_ms", toJson(liveMs))
                         .add("stamp_to_gateway_output_ms", toJson(toGateway)).add("gateway_to_chromium_receipt_ms", toJson(transit))
-                        .add("chromium_receipt_to_display_ms", toJson(inChromium)));
+                        .add("chromium_receipt_to_display_ms", toJson(inChromium))
+                        .add("canvas_stale_callbacks", split.getInt("stale", 0)).add("callbacks", split.getInt("callbacks", 0)));
                 if (toGateway.length > 0) System.out.printf("     per frame p50: stamp to the gateway's output %.1f ms, gateway to Chromium's receipt %.1f ms,"
-                        + " Chromium's receipt to display %.1f ms%n", percentile(toGateway, 0.5), percentile(transit, 0.5), percentile(inChromium, 0.5));
+                        + " Chromium's receipt to display %.1f ms; %d of %d callbacks read the previous frame's stamp from the canvas%n",
+                        percentile(toGateway, 0.5), percentile(transit, 0.5), percentile(inChromium, 0.5), split.getInt("stale", 0), split.getInt("callbacks", 0));
                 if (main && toGateway.length > 0) {
                     splitGateway.add(percentile(toGateway, 0.5));
                     splitTransit.add(percentile(transit, 0.5));
