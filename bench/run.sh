@@ -16,6 +16,8 @@
 #   BENCH_COST_SECONDS=15   CPU window per pipeline (BENCH_COST_ROUNDS=2 windows each; the rounds also the streams phase's)
 #   BENCH_STREAMS_SECONDS=10  CPU window of the streams phase (1/2/4/8 streams at 720p30, BENCH_COST_ROUNDS windows each)
 #   BENCH_BROWSER_SECONDS=10  browser glass-to-glass window (BENCH_BROWSER_ROUNDS=3 rounds; also the Janus row's)
+#   BENCH_BROWSER_VARIANTS=default,jbt=0  browser page variants, interleaved (the first gives the main rows; ?jbt=N sets jitterBufferTarget)
+#   BENCH_BROWSER_STEPS=    browser viewer ramp (default 1,2,4,6,8,12,16); BENCH_BROWSER_TTFF_RUNS (BENCH_RUNS) fresh tabs
 #   BENCH_RTSP_SECONDS=5    RTSP phase: CPU window per step (glass-to-glass: twice that, or BENCH_RTSP_G2G_SECONDS)
 #   BENCH_RTSP_CLIENTS=1,10,50          RTSP phase: the client counts of the CPU-per-client rows
 #   BENCH_RTSP_RAMP=25,50,100,200,400   RTSP phase: the ramp of the clients-per-core row
@@ -148,6 +150,9 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1800}" \
     -Dbench.streams.seconds="${BENCH_STREAMS_SECONDS:-10}" \
     -Dbench.browser.seconds="${BENCH_BROWSER_SECONDS:-10}" \
     -Dbench.browser.rounds="${BENCH_BROWSER_ROUNDS:-3}" \
+    -Dbench.browser.variants="${BENCH_BROWSER_VARIANTS:-default,jbt=0}" \
+    -Dbench.browser.steps="${BENCH_BROWSER_STEPS:-}" \
+    -Dbench.browser.ttff.runs="${BENCH_BROWSER_TTFF_RUNS:-${BENCH_RUNS:-5}}" \
     -Dbench.rtsp.seconds="${BENCH_RTSP_SECONDS:-5}" \
     -Dbench.rtsp.g2g.seconds="${BENCH_RTSP_G2G_SECONDS:-$(( 2 * ${BENCH_RTSP_SECONDS:-5} ))}" \
     -Dbench.rtsp.clients="${BENCH_RTSP_CLIENTS:-1,10,50}" \

@@ -40,7 +40,9 @@ final class BrowserPage {
               }
               return t;
             }
-            function onFrame() {
+            state.split = {gateway: [], transit: [], chromium: [], stale: 0, callbacks: 0};
+            function onFrame(cbNow, meta) {
+
               if (state.firstFrameMs === null) state.firstFrameMs = performance.now();
               state.frames++;
               if (stamps) {
@@ -52,11 +54,46 @@ final class BrowserPage {
                   if (d < -2147483648) d += 4294967296;
                   if (d > 2147483648) d -= 4294967296;
                   if (state.samples.length < 20000) state.samples.push(d);
+                  // where the time goes, per frame: the stamp before the encoder to the gateway's output (the stamp's
+                  // latency less the page's figure), the gateway to Chromium's receipt, Chromium's receipt to display
+                  // the canvas gave the same picture as at the last callback while the presented frame changed (its RTP
+                  // timestamp did): the stamp read is then older than the frame on screen
+                  if (meta && state.lastRtp !== undefined && meta.rtpTimestamp !== state.lastRtp && t === state.lastStamp) state.split.stale++;
+                  if (meta) { state.lastRtp = meta.rtpTimestamp; state.lastStamp = t; state.split.callbacks++; }
+                  if (state.clock && meta && meta.receiveTime && state.split.gateway.length < 2000) {
+                    const live = frameLatency(state.clock, meta.rtpTimestamp, performance.timeOrigin + meta.expectedDisplayTime);
+                    state.split.gateway.push(d - live);
+                    state.split.transit.push(frameLatency(state.clock, meta.rtpTimestamp, performance.timeOrigin + meta.receiveTime));
+                    state.split.chromium.push(meta.expectedDisplayTime - meta.receiveTime);
+                  }
                 }
               }
               v.requestVideoFrameCallback(onFrame);
             }
-            function reset() { state.samples = []; state.unreadable = 0; return true; }
+            function reset() { state.samples = []; state.unreadable = 0; state.live = []; state.split = {gateway: [], transit: [], chromium: [], stale: 0, callbacks: 0}; return true; }
+            // The dashboard's own live latency figure (its latency.js, inlined below): per frame, and once a second the
+            // median of that second's frames, as the dashboard shows it.
+            state.live = [];
+            let liveSecond = [];
+            function trackLatency(rtpClock) {
+              const clock = parseRtpClock(rtpClock);
+              state.clock = clock;
+              if (!clock) { state.error = 'no Rtp-Clock header in the answer'; return; }
+              trackFrames(v, clock, ms => liveSecond.push(ms));
+              setInterval(() => {
+                if (liveSecond.length === 0) return;
+                const sorted = liveSecond.slice().sort((a, b) => a - b);
+                liveSecond = [];
+                state.live.push(sorted[Math.floor(sorted.length / 2)]);
+              }, 1000);
+            }
+            // ?jbt=N: the receiver's jitter-buffer target (and Chrome's playoutDelayHint) in ms, set on every receiver.
+            const jbt = new URLSearchParams(location.search).get('jbt');
+            function tune(receiver) {
+              if (jbt === null || !receiver) return;
+              try { receiver.jitterBufferTarget = Number(jbt); } catch (e) { state.error = 'jitterBufferTarget: ' + e; }
+              try { receiver.playoutDelayHint = Number(jbt) / 1000; } catch (e) { /* not in this browser */ }
+            }
             async function stats() {
               const out = {framesDecoded: 0, framesDropped: 0, packetsLost: 0, frames: state.frames,
                            state: pc ? pc.connectionState : 'none', status: state.status, error: state.error};
@@ -77,7 +114,7 @@ final class BrowserPage {
             async function watch(url) {
               pc = new RTCPeerConnection();
               pc.addTransceiver('video', {direction: 'recvonly'});
-              pc.ontrack = e => { v.srcObject = new MediaStream([e.track]); };
+              pc.ontrack = e => { tune(e.receiver); v.srcObject = new MediaStream([e.track]); };
               await pc.setLocalDescription(await pc.createOffer());
               await new Promise(done => {
                 if (pc.iceGatheringState === 'complete') return done();
@@ -90,6 +127,7 @@ final class BrowserPage {
               if (res.status !== 201) { state.error = body; return; }
               resource = new URL(res.headers.get('Location'), location.href).href;
               await pc.setRemoteDescription({type: 'answer', sdp: body});
+              if (stamps) trackLatency(res.headers.get('Rtp-Clock'));
             }
             async function stop() {
               if (!resource) return 0;
@@ -130,7 +168,7 @@ final class BrowserPage {
                 if (d && d.error) throw new Error('Janus: ' + d.error);
               }
               pc = new RTCPeerConnection({iceServers: []});
-              pc.ontrack = e => { v.srcObject = new MediaStream([e.track]); };
+              pc.ontrack = e => { tune(e.receiver); v.srcObject = new MediaStream([e.track]); };
               await pc.setRemoteDescription(ev.jsep);
               await pc.setLocalDescription(await pc.createAnswer());
               await new Promise(done => {
@@ -160,8 +198,19 @@ final class BrowserPage {
     /** The Janus page. */
     static final String JANUS_HTML = page(JANUS_SIGNALLING);
 
+    /** The dashboard's latency.js, its exports made plain functions of the page. */
+    static String latencyJs() {
+        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("bench.root", "."),
+                "modules/stream.server/main/resources/stream/server/dashboard/latency.js");
+        try {
+            return java.nio.file.Files.readString(file).replaceAll("(?m)^export ", "") + "\n";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the dashboard's latency.js: " + e.getMessage(), e);
+        }
+    }
+
     private static String page(String signalling) {
-        return (COMMON + signalling + "</script>\n")
+        return (COMMON + latencyJs() + signalling + "</script>\n")
                 .replace("BLOCKSW", String.valueOf(Stamper.BITS * Stamper.BLOCK)).replace("BLOCKSH", String.valueOf(2 * Stamper.BLOCK));
     }
 }

@@ -36,7 +36,9 @@ final class BrowserPhase implements Phase {
     @Override public String id() { return "browser"; }
     @Override public String title() { return "browser (WebRTC over WHEP, headless Chromium)"; }
 
-    private Figure g2g50, g2g95, ttff, cpuViewer, capacity;
+    private Figure g2g50, g2g95, ttff, cpuViewer, capacity, over50, over95, live, liveError;
+    /** Page variants measured in the glass-to-glass rounds, interleaved; the first gives the main rows. */
+    private final Map<String, Figure[]> variants = new java.util.LinkedHashMap<>();
 
     @Override
     public void run(Context ctx) throws Exception {
@@ -53,8 +55,31 @@ final class BrowserPhase implements Phase {
                 "gateway, per viewer", "");
         capacity = ctx.fig("browser_capacity", "7 Browser", "Browser viewers this machine holds before frames drop (tried "
                 + java.util.Arrays.toString(VIEWER_STEPS) + ")", "viewers", "Chromium tabs at full rate", "");
+        over50 = ctx.fig("browser_g2g_over_native_p50", "7 Browser", "Browser glass-to-glass p50 minus the native viewer's, same frames (issue 23)",
+                "ms", "Chromium p50 - native p50, per round", "", "ours<=10");
+        over95 = ctx.fig("browser_g2g_over_native_p95", "7 Browser", "Browser glass-to-glass p95 minus the native viewer's, same frames",
+                "ms", "Chromium p95 - native p95, per round", "", "ours<=20");
+        live = ctx.fig("browser_live_latency", "7 Browser", "Live latency the page shows (dashboard/latency.js: each frame's RTP timestamp on the"
+                + " gateway's Rtp-Clock against requestVideoFrameCallback's expectedDisplayTime), median of its per-second figures over the window", "ms", "the page's figure", "the bench's stamp glass-to-glass of the same viewer (p50)");
+        liveError = ctx.fig("browser_live_latency_error", "7 Browser", "&nbsp;&nbsp;|the page's figure - the bench's measurement|, same viewer, same window",
+                "ms", "per round", "", "ours<=10");
         g2g50.digits = 1; g2g95.digits = 1; ttff.digits = 3; cpuViewer.digits = 4; capacity.digits = 0;
-        g2g50.runsNote = g2g95.runsNote = rounds + " rounds of " + seconds + " s, browser and native on the same frames";
+        over50.digits = over95.digits = live.digits = liveError.digits = 1;
+        g2g50.runsNote = g2g95.runsNote = over50.runsNote = over95.runsNote = live.runsNote = liveError.runsNote =
+                rounds + " rounds of " + seconds + " s, browser and native on the same frames";
+        String[] pages = System.getProperty("bench.browser.variants", "default,jbt=0").split(",");
+        for (int i = 1; i < pages.length; i++) {
+            Figure a = ctx.fig("browser_g2g_p50_" + pages[i].replaceAll("\\W", ""), "7 Browser", "&nbsp;&nbsp;variant ?" + pages[i]
+                    + ": browser glass-to-glass p50 (rounds interleaved with the main rows)", "ms", "Chromium, ?" + pages[i], "native, same frames");
+            Figure b = ctx.fig("browser_g2g_p95_" + pages[i].replaceAll("\\W", ""), "7 Browser", "&nbsp;&nbsp;variant ?" + pages[i]
+                    + ": p95", "ms", "Chromium, ?" + pages[i], "native, same frames");
+            a.digits = b.digits = 1;
+            a.runsNote = b.runsNote = g2g50.runsNote;
+            variants.put(pages[i], new Figure[] {a, b});
+        }
+        variants.put("", new Figure[] {g2g50, g2g95});
+        mainPage = pages[0].equals("default") ? "" : pages[0];
+        if (!mainPage.isEmpty()) variants.put(mainPage, new Figure[] {g2g50, g2g95});
         try {
             measure(ctx, cfg, seconds, rounds);
         } catch (Exception e) {
@@ -62,6 +87,9 @@ final class BrowserPhase implements Phase {
             throw e;
         }
     }
+
+    private String mainPage = "";
+    private final List<Double> splitGateway = new ArrayList<>(), splitTransit = new ArrayList<>(), splitChromium = new ArrayList<>();
 
     private void measure(Context ctx, Config cfg, int seconds, int rounds) throws Exception {
         if (!Files.isExecutable(Path.of(Util.which("chromium")))) {
@@ -101,7 +129,10 @@ final class BrowserPhase implements Phase {
             if (path.equals("/") && r.method().equals("GET")) return new Chromium.Response(200, Map.of("Content-Type", "text/html; charset=utf-8"), BrowserPage.HTML);
             if (path.equals("/whep") && r.method().equals("POST")) {
                 JsonObject a = gateway.call(new JsonObject().add("op", "offer").add("stream", STREAM).add("sdp", r.body()));
-                return new Chromium.Response(201, Map.of("Content-Type", "application/sdp", "Location", "/whep/" + a.getString("viewer", "")), a.getString("sdp", ""));
+                JsonObject clock = a.get("rtpClock") == null ? new JsonObject() : a.get("rtpClock").asObject();
+                // as the server's WhepRoutes answers: the viewer's RTP clock against the wall clock
+                return new Chromium.Response(201, Map.of("Content-Type", "application/sdp", "Location", "/whep/" + a.getString("viewer", ""),
+                        "Rtp-Clock", "rtp=" + clock.getLong("rtp", 0) + "; unix-ms=" + String.format(java.util.Locale.ROOT, "%.3f", clock.getDouble("unixMs", 0))), a.getString("sdp", ""));
             }
             if (path.startsWith("/whep/") && r.method().equals("DELETE")) {
                 gateway.call(new JsonObject().add("op", "delete").add("viewer", path.substring(6)));
@@ -119,8 +150,16 @@ final class BrowserPhase implements Phase {
     private void glassToGlass(Context ctx, Config cfg, NetNs ns, Chromium chromium, GatewayProc gateway, int probePort, int width,
                               int seconds, int rounds) throws Exception {
         JsonArray all = new JsonArray();
-        for (int round = 0; round < rounds; round++) {
-            Chromium.Tab tab = open(chromium, gateway, "");
+        List<String> order = new ArrayList<>();
+        order.add(mainPage);
+        for (String v : variants.keySet()) if (!v.isEmpty() && !v.equals(mainPage)) order.add(v);
+        for (int step = 0; step < rounds * order.size(); step++) {
+            int round = step / order.size();
+            // interleaved, the order turning every round
+            String variant = order.get((step + round) % order.size());
+            Figure f50 = variants.get(variant)[0], f95 = variants.get(variant)[1];
+            boolean main = variant.equals(mainPage);
+            Chromium.Tab tab = open(chromium, gateway, variant.isEmpty() ? "" : "?" + variant);
             try {
                 BrowserTabs.awaitFrames(tab, 30);
                 Path out = cfg.work().resolve("browser-native-" + round + ".txt");
@@ -139,28 +178,59 @@ final class BrowserPhase implements Phase {
                 for (String line : Files.readAllLines(out)) if (!line.startsWith("#")) nat.add(Double.parseDouble(line.split(" ")[1]));
                 double[] nativeMs = nat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 if (browser.length < 20) throw new IOException("the browser read only " + browser.length + " stamps (" + page.unreadable() + " unreadable)");
-                g2g50.ours.add(percentile(browser, 0.5));
-                g2g95.ours.add(percentile(browser, 0.95));
-                g2g50.counter.add(percentile(nativeMs, 0.5));
-                g2g95.counter.add(percentile(nativeMs, 0.95));
-                System.out.printf("   round %d: browser %d samples p50 %.1f p95 %.1f ms (%d unreadable); native %d samples p50 %.1f p95 %.1f ms%n",
-                        round, browser.length, percentile(browser, 0.5), percentile(browser, 0.95), page.unreadable(),
-                        nativeMs.length, percentile(nativeMs, 0.5), percentile(nativeMs, 0.95));
-                all.add(new JsonObject().add("browser_ms", toJson(browser)).add("native_ms", toJson(nativeMs))
-                        .add("browser_unreadable", page.unreadable()));
-                if (round == 0) tab.screenshot(cfg.work().resolve("browser-viewer.png"));
+                double[] liveMs = BrowserTabs.sorted(tab.evaluate("state.live").asArray());
+                JsonObject split = tab.evaluate("state.split").asObject();
+                double[] toGateway = BrowserTabs.sorted(split.get("gateway").asArray()), transit = BrowserTabs.sorted(split.get("transit").asArray()),
+                        inChromium = BrowserTabs.sorted(split.get("chromium").asArray());
+                double b50 = percentile(browser, 0.5), b95 = percentile(browser, 0.95), n50 = percentile(nativeMs, 0.5), n95 = percentile(nativeMs, 0.95);
+                f50.ours.add(b50);
+                f95.ours.add(b95);
+                f50.counter.add(n50);
+                f95.counter.add(n95);
+                if (main) {
+                    over50.ours.add(b50 - n50);
+                    over95.ours.add(b95 - n95);
+                }
+                double liveMedian = liveMs.length == 0 ? Double.NaN : percentile(liveMs, 0.5);
+                if (liveMs.length > 0) {
+                    live.ours.add(liveMedian);
+                    live.counter.add(b50);
+                    liveError.ours.add(Math.abs(liveMedian - b50));
+                }
+                System.out.printf("   round %d %s: browser %d samples p50 %.1f p95 %.1f ms (%d unreadable); native %d samples p50 %.1f p95 %.1f ms;"
+                        + " the page's live figure %.1f ms (%d readings)%n",
+                        round, variant.isEmpty() ? "default" : "?" + variant, browser.length, b50, b95, page.unreadable(),
+                        nativeMs.length, n50, n95, liveMedian, liveMs.length);
+                all.add(new JsonObject().add("variant", variant).add("browser_ms", toJson(browser)).add("native_ms", toJson(nativeMs))
+                        .add("browser_unreadable", page.unreadable()).add("live_ms", toJson(liveMs))
+                        .add("stamp_to_gateway_output_ms", toJson(toGateway)).add("gateway_to_chromium_receipt_ms", toJson(transit))
+                        .add("chromium_receipt_to_display_ms", toJson(inChromium))
+                        .add("canvas_stale_callbacks", split.getInt("stale", 0)).add("callbacks", split.getInt("callbacks", 0)));
+                if (toGateway.length > 0) System.out.printf("     per frame p50: stamp to the gateway's output %.1f ms, gateway to Chromium's receipt %.1f ms,"
+                        + " Chromium's receipt to display %.1f ms; %d of %d callbacks read the previous frame's stamp from the canvas%n",
+                        percentile(toGateway, 0.5), percentile(transit, 0.5), percentile(inChromium, 0.5), split.getInt("stale", 0), split.getInt("callbacks", 0));
+                if (main && toGateway.length > 0) {
+                    splitGateway.add(percentile(toGateway, 0.5));
+                    splitTransit.add(percentile(transit, 0.5));
+                    splitChromium.add(percentile(inChromium, 0.5));
+                }
+                if (step == 0) tab.screenshot(cfg.work().resolve("browser-viewer.png"));
             } finally {
                 BrowserTabs.close(tab);
             }
         }
         ctx.results().details.add("browser_g2g_rounds", all);
+        if (!splitGateway.isEmpty()) g2g50.profile.add(String.format(java.util.Locale.ROOT, "where the browser's time goes (medians over rounds of each round's"
+                + " per-frame p50, from requestVideoFrameCallback's rtpTimestamp, receiveTime and expectedDisplayTime against the gateway's Rtp-Clock):"
+                + " the stamp before the encoder to the gateway's output %.1f ms, the gateway to Chromium's receipt %.1f ms, Chromium's receipt to display %.1f ms",
+                Stats.median(splitGateway), Stats.median(splitTransit), Stats.median(splitChromium)));
         g2g50.profile.add("the clock is read where each is: the page at requestVideoFrameCallback (the frame handed to the compositor, then drawn to a canvas),"
                 + " the native pipeline at its appsink (decoded, not displayed); the difference is WebRTC (the gateway's repacketising, SRTP, Chromium's"
                 + " jitter buffer) and the browser's render path; load average " + Util.loadavg());
     }
 
     private void firstFrame(Context ctx, Chromium chromium, GatewayProc gateway) throws Exception {
-        int runs = ctx.config().runs();
+        int runs = Integer.getInteger("bench.browser.ttff.runs", ctx.config().runs());
         ttff.runsNote = runs + " fresh tabs, one after another";
         for (int i = 0; i < runs; i++) {
             Chromium.Tab tab = open(chromium, gateway, "?mode=plain");
@@ -186,7 +256,7 @@ final class BrowserPhase implements Phase {
         int held = 0;
         JsonArray steps = new JsonArray();
         try {
-            for (int n : VIEWER_STEPS) {
+            for (int n : steps()) {
                 while (tabs.size() < n) tabs.add(open(chromium, gateway, "?mode=plain"));
                 for (Chromium.Tab t : tabs) BrowserTabs.awaitFrames(t, 30, "framesDecoded");
                 Util.sleep(1);
@@ -231,6 +301,12 @@ final class BrowserPhase implements Phase {
                 + " (the frames each page presented, which headless Chromium's compositor paces on a loaded machine, are in results.json);"
                 + " every tab decodes 720p30 H.264 in software in the same Chromium on this machine's cores, so the browser's decoding,"
                 + " not the gateway, sets the limit here (the gateway's cores per step are in results.json); load average " + Util.loadavg());
+    }
+
+    /** The ramp: VIEWER_STEPS, or -Dbench.browser.steps=1,2 (a short run on a loaded machine). */
+    private static int[] steps() {
+        String p = System.getProperty("bench.browser.steps", "");
+        return p.isBlank() ? VIEWER_STEPS : java.util.Arrays.stream(p.split(",")).mapToInt(x -> Integer.parseInt(x.strip())).toArray();
     }
 
     private static double frameRate(Context ctx) {

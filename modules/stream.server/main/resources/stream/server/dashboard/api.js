@@ -73,7 +73,7 @@ export const saveClip = (name, before, after) =>
 export async function whepOffer(name, sdp) {
   const { res, body } = await call('POST', whepUrl(name), sdp, 'application/sdp');
   const location = new URL(res.headers.get('Location'), window.location.href).toString();
-  return { answer: body, location };
+  return { answer: body, location, rtpClock: res.headers.get('Rtp-Clock') };
 }
 
 /** DELETE on the WHEP resource; keepalive lets it leave while the page goes away. */

@@ -7,6 +7,7 @@ import { play, stopPreview, previews } from './preview.js';
 import { openStreamForm, wireStreamForm } from './streams-form.js';
 import { wireMedia, refreshMedia } from './recordings.js';
 import { $, say, explain, busy, confirmButton, copy, setRights, may } from './ui.js';
+import { renderLatencySpread } from './latency.js';
 
 const POLL_MS = 1000;
 const THUMB_MS = 5000; // a snapshot is a short decode on the server: every few seconds, not every poll
@@ -237,6 +238,7 @@ function render(stream) {
   // Nothing to watch once the stream is stopped (the server ended its viewers).
   if (!live && previews.has(stream.name)) endPreview(el, stream.name);
   renderFacts(el, stream, live);
+  renderLatencySpread(el, stream.latency);
   // The last exit only when the child failed: a stop that was asked for is no news.
   const exit = stream.lastExit;
   const failed = exit && !exit.requested;

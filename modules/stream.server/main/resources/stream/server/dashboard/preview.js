@@ -3,6 +3,7 @@
 // receives audio: a stream with sound sends its Opus too; the <video> starts muted (browsers
 // autoplay muted media only) and the card's Unmute button turns the sound on.
 import { whepOffer, whepEnd } from './api.js';
+import { watchLatency } from './latency.js';
 
 /** Open previews by stream name; tests and the console read their RTCPeerConnection here. */
 export const previews = new Map();
@@ -37,9 +38,10 @@ export async function play(name, video, onState) {
   try {
     await pc.setLocalDescription(await pc.createOffer());
     await gatheringComplete(pc);
-    const { answer, location } = await whepOffer(name, pc.localDescription.sdp);
+    const { answer, location, rtpClock } = await whepOffer(name, pc.localDescription.sdp);
     entry.location = location;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    entry.latency = watchLatency(video, rtpClock, location); // the live glass-to-glass figure under the video
   } catch (e) {
     await stopPreview(name);
     throw e;
@@ -52,6 +54,7 @@ export async function stopPreview(name) {
   const entry = previews.get(name);
   if (!entry) return;
   previews.delete(name);
+  if (entry.latency) entry.latency.stop();
   if (entry.location) await whepEnd(entry.location);
   entry.pc.close();
   entry.video.srcObject = null;

@@ -26,7 +26,7 @@ public final class Rights {
     /** The credentials resource. */
     public static final String USERS_PATH = "/users";
     private static final String MAIN = "main";
-    private static final Set<String> DASHBOARD_FILES = Set.of("style.css", "app.js", "api.js", "preview.js", "settings.js",
+    private static final Set<String> DASHBOARD_FILES = Set.of("style.css", "app.js", "api.js", "preview.js", "latency.js", "settings.js",
             "streams-form.js", "recordings.js", "ui.js");
 
     private Rights() {}

@@ -21,6 +21,7 @@ public final class StreamWebRtc implements StreamFeature {
     private final RtpTap tap;
     private final WebRtcService service;
     private final AtomicInteger offering = new AtomicInteger();
+    private final ViewerLatency latency = new ViewerLatency();
     private volatile WebRtcGateway.Input input; // set with the first offer
     private final RtpTap.PacketListener forward = this::forward;
     private final RtpTap.PacketListener forwardAudio = (packet, nanos) -> {
@@ -88,17 +89,36 @@ public final class StreamWebRtc implements StreamFeature {
         gateway.delete(viewer);
     }
 
+    /**
+     * Takes a viewer's report of the latency it has now (POST /streams/NAME/whep/ID/latency).
+     * @param viewer its id
+     * @param ms glass-to-glass, as the browser measured it
+     * @throws WhepException 404 when no such viewer watches this stream
+     */
+    void reportLatency(String viewer, double ms) throws WhepException {
+        WebRtcGateway gateway = service.existing();
+        if (gateway == null || !gateway.watches(name, viewer))
+            throw new WhepException(404, "no viewer " + viewer + " of stream '" + name + "'",
+                    "It ended already (its browser went away, or the WebRTC gateway restarted).");
+        latency.report(viewer, ms);
+    }
+
     /** @return the browsers watching now */
     int viewers() {
         WebRtcGateway gateway = service.existing();
         return gateway == null ? 0 : gateway.viewers(name);
     }
 
-    /** Adds "viewers", "viewersConnecting" (of those, answered but not connected yet) and "webrtc" (the gateway's state and last exit). */
+    /**
+     * Adds "viewers", "viewersConnecting" (of those, answered but not connected yet), "webrtc" (the gateway's
+     * state and last exit) and "latency" (the spread of the glass-to-glass latency its browser viewers report:
+     * {viewers, minMs, medianMs, maxMs}).
+     */
     @Override
     public void addStatus(JsonObject status) {
         WebRtcGateway gateway = service.existing();
-        status.add("viewers", viewers()).add("viewersConnecting", gateway == null ? 0 : gateway.connecting(name)).add("webrtc", service.status());
+        status.add("viewers", viewers()).add("viewersConnecting", gateway == null ? 0 : gateway.connecting(name)).add("webrtc", service.status())
+                .add("latency", latency.spread(viewer -> gateway != null && gateway.watches(name, viewer)));
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class WebRtcFeature implements Feature<StreamWebRtc> {
     @Override
     public List<FeatureRoute<StreamWebRtc>> routes() {
         return List.of(new FeatureRoute<>("whep", Set.of(), Set.of("POST", "DELETE"),
-                "POST /streams/NAME/whep           WebRTC (WHEP): an SDP offer -> 201 with the answer; DELETE its Location ends it",
+                "POST /streams/NAME/whep           WebRTC (WHEP): an SDP offer -> 201 with the answer; DELETE its Location ends it; POST Location/latency reports the viewer's latency",
                 true, WhepRoutes::route));
     }
 

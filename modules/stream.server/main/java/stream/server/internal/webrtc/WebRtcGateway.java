@@ -149,8 +149,10 @@ public final class WebRtcGateway implements AutoCloseable {
      * The answer to a WHEP offer.
      * @param viewer the viewer's id (the last segment of the WHEP resource's Location)
      * @param sdp the SDP answer
+     * @param rtpClock the video's RTP clock against the wall clock, "rtp=R; unix-ms=T" (the RTP timestamp of a
+     *     frame that reached the gateway at Unix time T ms; 90 kHz), or null from a gateway that does not say
      */
-    public record Answer(String viewer, String sdp) {}
+    public record Answer(String viewer, String sdp, String rtpClock) {}
 
     /**
      * Answers a viewer's SDP offer for a stream, starting the gateway when none runs.
@@ -194,7 +196,10 @@ public final class WebRtcGateway implements AutoCloseable {
             if (viewer == null || sdp == null) throw new WhepException(502, "the WebRTC gateway answered nothing usable", null);
             if (from != null) gateway.connecting().put(viewer, from);
             gateway.viewers().put(viewer, stream);
-            return new Answer(viewer, sdp);
+            JsonObject clock = reply.get("rtpClock") != null && reply.get("rtpClock").isObject() ? reply.get("rtpClock").asObject() : null;
+            String rtpClock = clock == null ? null : "rtp=" + clock.getLong("rtp", 0) + "; unix-ms="
+                    + String.format(java.util.Locale.ROOT, "%.3f", clock.getDouble("unixMs", 0));
+            return new Answer(viewer, sdp, rtpClock);
         } finally {
             if (counted) {
                 synchronized (answering) {

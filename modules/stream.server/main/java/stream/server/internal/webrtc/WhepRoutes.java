@@ -16,9 +16,15 @@ import stream.server.internal.supervisor.Supervisor;
  * /whep} for main) with an SDP offer answers 201, the SDP answer and {@code Location:
  * /streams/{name}/whep/{id}}; {@code DELETE} on that Location ends the viewer. Both are state
  * changes: the HTTP layer checks the token before these run ({@link WebRtcFeature#routes()}).
+ * {@code POST .../whep/{id}/latency} with {@code {"latencyMs": N}} is the viewer's report of the
+ * glass-to-glass latency it has now (the dashboard sends one every few seconds); the stream's
+ * status shows their spread.
  */
 final class WhepRoutes {
     private WhepRoutes() {}
+
+    /** The WHEP answer's header: the viewer's video RTP clock against the wall clock, "rtp=R; unix-ms=T". */
+    static final String RTP_CLOCK_HEADER = "Rtp-Clock";
 
     /**
      * @param ex the request, its token checked
@@ -38,6 +44,11 @@ final class WhepRoutes {
                 if (!method.equals("DELETE")) throw ApiError.notAllowed(method, path, "DELETE");
                 webrtc.delete(parts[1]);
                 Answers.json(ex, 200, Json.object().add("message", "Viewer ended").add("viewer", parts[1]));
+            } else if (parts.length == 3 && !parts[1].isEmpty() && parts[2].equals("latency")) {
+                if (!method.equals("POST")) throw ApiError.notAllowed(method, path, "POST");
+                double ms = latencyMs(ex);
+                webrtc.reportLatency(parts[1], ms);
+                Answers.json(ex, 200, Json.object().add("viewer", parts[1]).add("latencyMs", ms));
             } else {
                 throw new ApiError(404, "No such path: " + Answers.clip(path),
                         "POST /streams/" + stream.name() + "/whep with an SDP offer; DELETE the Location it answers.");
@@ -50,6 +61,24 @@ final class WhepRoutes {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "Interrupted while waiting for the WebRTC gateway", "Try again.");
         }
+    }
+
+    /** The body of a latency report: {"latencyMs": N}, N a number of milliseconds from 0 to a minute. */
+    private static double latencyMs(Exchange ex) throws IOException, ApiError {
+        String body = new String(Answers.readBody(ex), StandardCharsets.UTF_8);
+        String hint = "POST {\"latencyMs\": 42.5}: the glass-to-glass latency the viewer has now, in ms.";
+        com.eclipsesource.json.JsonValue value;
+        try {
+            value = Json.parse(body);
+        } catch (com.eclipsesource.json.ParseException e) {
+            throw new ApiError(400, "The body is no JSON: " + Answers.clip(e.getMessage()), hint);
+        }
+        com.eclipsesource.json.JsonValue ms = value.isObject() ? value.asObject().get("latencyMs") : null;
+        if (ms == null || !ms.isNumber()) throw new ApiError(400, "No number \"latencyMs\" in the body", hint);
+        double d = ms.asDouble();
+        if (!(d >= 0 && d <= ViewerLatency.MAX_MS))
+            throw new ApiError(400, "latencyMs " + d + " is out of range (0 to " + (long) ViewerLatency.MAX_MS + ")", hint);
+        return d;
     }
 
     private static void offer(Exchange ex, StreamWebRtc webrtc) throws IOException, ApiError, WhepException, InterruptedException {
@@ -74,6 +103,8 @@ final class WhepRoutes {
         int max = stream.settings().get(StreamSettings.MAX_VIEWERS);
         WebRtcGateway.Answer answer = webrtc.offer(sdp, max, ex.remoteAddress().getAddress());
         ex.setHeader("Location", "/streams/" + stream.name() + "/whep/" + answer.viewer());
+        // the dashboard's live latency figure (latency.js) maps the frames' RTP timestamps to the wall clock with it
+        if (answer.rtpClock() != null) ex.setHeader(RTP_CLOCK_HEADER, answer.rtpClock());
         Answers.text(ex, 201, "application/sdp", answer.sdp());
     }
 }

@@ -23,6 +23,7 @@ class RightsTest {
             GET    | /ui/api.js                                | -            | NONE   | -
             GET    | /ui/style.css                             | -            | NONE   | -
             GET    | /ui/preview.js                            | -            | NONE   | -
+            GET    | /ui/latency.js                            | -            | NONE   | -
             GET    | /ui/settings.js                           | -            | NONE   | -
             GET    | /ui/streams-form.js                       | -            | NONE   | -
             GET    | /ui/recordings.js                         | -            | NONE   | -
@@ -71,6 +72,7 @@ class RightsTest {
             GET    | /streams/cam-a/stream.sdp                 | WATCH        | STREAM | cam-a
             POST   | /streams/cam-a/whep                       | WATCH        | STREAM | cam-a
             DELETE | /streams/cam-a/whep/3f2c01                | WATCH        | STREAM | cam-a
+            POST   | /streams/cam-a/whep/3f2c01/latency        | WATCH        | STREAM | cam-a
             GET    | /streams/cam-a/snapshot.jpg               | WATCH        | STREAM | cam-a
             HEAD   | /streams/cam-a/snapshot.jpg               | WATCH        | STREAM | cam-a
             GET    | /streams/cam-a/janus/0                    | WATCH        | STREAM | cam-a

@@ -199,6 +199,21 @@ class DashboardBrowserTest {
         assertEquals("running", st.get("webrtc").asObject().getString("status", ""), st.toString());
         await("the page shows one viewer", 5, () -> tab.evaluate(
                 "document.querySelector('[data-stream=main] .viewers').textContent").asString().equals("1"));
+        // The live latency under the preview (latency.js: each frame's RTP timestamp on the gateway's Rtp-Clock against
+        // the moment the browser shows it), reported to the server, whose status gives the card the spread.
+        await("the preview shows the latency it has", 10, () -> tab.evaluate(
+                "document.querySelector('[data-stream=main] .latency').textContent").asString().matches("Latency: -?\\d+ ms glass to glass"));
+        await("the server has the viewer's report", 15, () -> status().get("latency").asObject().getInt("viewers", 0) == 1);
+        assertTrue(status().get("latency").asObject().get("medianMs").isNumber(), status().toString());
+        await("the card shows the spread", 5, () -> tab.evaluate(
+                "document.querySelector('[data-stream=main] .latency-spread').textContent").asString().matches("-?\\d+ ms \\(1 viewer\\)"));
+        String resource = tab.evaluate("new URL(window.streamPreviews.get('main').location).pathname").asString();
+        Answer bad = http("POST", resource + "/latency", "application/json", "{\"latencyMs\": -3}");
+        assertEquals(400, bad.status(), bad.body());
+        Answer none = http("POST", "/streams/main/whep/no-such-viewer/latency", "application/json", "{\"latencyMs\": 30}");
+        assertEquals(404, none.status(), none.body());
+        Answer good = http("POST", resource + "/latency", "application/json", "{\"latencyMs\": 30.5}");
+        assertEquals(200, good.status(), good.body());
         // The card's RTSP URL (with a copy button) is one a player can open: ffmpeg decodes it in the same namespace.
         await("the stream is served over RTSP", 30, () -> status().get("rtsp").asObject().getBoolean("served", false));
         await("the card shows the RTSP URL", 5, () -> tab.evaluate(

@@ -33,7 +33,8 @@ import org.freedesktop.gstreamer.webrtc.WebRTCPeerConnectionState;
  *
  * <p>Control is one JSON object per line on stdin, each answered by one line on stdout with the
  * same {@code id}: {@code addStream {name}} gives {@code {rtpPort}}; {@code offer {stream, sdp}}
- * gives {@code {viewer, sdp}} (the answer); {@code delete {viewer}}; {@code removeStream {name}};
+ * gives {@code {viewer, sdp, rtpClock}} (the answer, and the video's RTP clock against the wall clock:
+ * {@code {rtp, unixMs}}, see {@link ViewerBranch#rtpClock()}); {@code delete {viewer}}; {@code removeStream {name}};
  * {@code stats} gives viewers per stream. A refusal is {@code {error, status, hint}}, status being
  * the HTTP status the server should answer. Lines without an id are events ({@code ready},
  * {@code viewerConnected} once its browser's packets arrive, {@code viewerRemoved}). End of stdin ends the gateway, so it never outlives its server.
@@ -161,7 +162,7 @@ public final class Gateway {
             Log.info("viewer " + id + " of stream " + stream + " answered (H.264 as payload type " + format.payloadType()
                     + (format.profileLevelId() == null ? "" : ", profile-level-id " + format.profileLevelId())
                     + (audioPt >= 0 ? "; Opus as payload type " + audioPt : "") + ")");
-            return new JsonObject().add("viewer", id).add("sdp", answered.answer());
+            return new JsonObject().add("viewer", id).add("sdp", answered.answer()).add("rtpClock", answered.viewer().rtpClock());
         } finally {
             pending.decrementAndGet();
         }

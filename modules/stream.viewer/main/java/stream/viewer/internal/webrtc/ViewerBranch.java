@@ -34,6 +34,7 @@ import org.freedesktop.gstreamer.webrtc.WebRTCPeerConnectionState;
 final class ViewerBranch {
     private static final long CAPS_TIMEOUT_MS = 5_000;
     private static final long STEP_TIMEOUT_MS = 10_000;
+    private static final long RTCP_INTERVAL_NS = 1_000_000_000L;
 
     final String id;
     final StreamInput input;
@@ -55,6 +56,10 @@ final class ViewerBranch {
     // gst1-java-core keeps a probe's callback only in the Pad object: the pad must stay reachable.
     private final List<Pad> probedPads = new CopyOnWriteArrayList<>();
 
+    // The video's RTP timestamp is this plus the frame's running time (its arrival in the stream's pipeline) at
+    // 90 kHz: known here, so the wall-clock time of any frame's arrival follows from its RTP timestamp (rtpClock()).
+    private final long timestampOffset = java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 32);
+
     private ViewerBranch(String id, StreamInput input, OfferSdp.H264 format, int audioPt, GatewayOptions options) {
         this.id = id;
         this.input = input;
@@ -69,6 +74,7 @@ final class ViewerBranch {
                 : " ! capssetter caps=\"application/x-rtp,profile-level-id=(string)" + format.profileLevelId() + "\"";
         String video = "queue name=q leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=500000000"
                 + " ! rtph264pay name=pay config-interval=-1 aggregate-mode=zero-latency pt=" + format.payloadType()
+                + " timestamp-offset=" + timestampOffset
                 + profile + " ! webrtcbin name=w bundle-policy=max-bundle" + stun;
         if (audioPt < 0) {
             this.bin = Gst.parseBinFromDescription(video, true);
@@ -91,6 +97,11 @@ final class ViewerBranch {
         this.guard = (parent, sub, element) -> {
             var elementFactory = element.getFactory(); // internal bins have none
             String factory = elementFactory == null ? "" : elementFactory.getName();
+            if (factory.equals("rtpsession")) {
+                // A sender report every second (not every 5 s): it maps the video's RTP time to the wall clock,
+                // which the browser's live latency figure (dashboard/latency.js) is computed from.
+                element.set("rtcp-min-interval", RTCP_INTERVAL_NS);
+            }
             if (factory.equals("nicesrc") || factory.equals("nicesink")) {
                 Ice.upnpOffOnElement(element);
             }
@@ -195,6 +206,26 @@ final class ViewerBranch {
                 throw new Refusal(503, "no sound has arrived for stream " + input.name + " yet", "wait a second and try again");
             Thread.sleep(5);
         }
+    }
+
+    /**
+     * The viewer's video RTP clock against the wall clock: the RTP timestamp {@code rtp} that a frame
+     * arriving in the gateway at Unix time {@code unixMs} carries (90 kHz from there on, modulo 2^32). The
+     * browser subtracts it from the time it shows a frame of RTP timestamp R (requestVideoFrameCallback's
+     * rtpTimestamp): {@code shown - (unixMs + (R - rtp) / 90)} is the latency the viewer has, from the gateway on.
+     * @return {rtp, unixMs}
+     */
+    com.eclipsesource.json.JsonObject rtpClock() {
+        org.freedesktop.gstreamer.Clock clock = input.pipeline.getClock();
+        long base = input.pipeline.getBaseTime();
+        long before = clock.getTime();
+        java.time.Instant wall = java.time.Instant.now();
+        long after = clock.getTime();
+        long running = (before + after) / 2 - base;
+        long rtp = (timestampOffset + Math.floorDiv(running, 1_000_000_000L) * 90_000L
+                + Math.floorMod(running, 1_000_000_000L) * 90_000L / 1_000_000_000L) & 0xffffffffL;
+        double unixMs = wall.getEpochSecond() * 1000.0 + wall.getNano() / 1e6;
+        return new com.eclipsesource.json.JsonObject().add("rtp", rtp).add("unixMs", Math.round(unixMs * 1000) / 1000.0);
     }
 
     /** @return seconds since the peer last sent anything (or since the answer, before it did) */

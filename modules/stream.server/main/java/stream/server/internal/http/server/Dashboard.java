@@ -25,6 +25,7 @@ public final class Dashboard implements HttpHandler {
             "app.js", "text/javascript; charset=utf-8",
             "api.js", "text/javascript; charset=utf-8",
             "preview.js", "text/javascript; charset=utf-8",
+            "latency.js", "text/javascript; charset=utf-8",
             "settings.js", "text/javascript; charset=utf-8",
             "streams-form.js", "text/javascript; charset=utf-8",
             "recordings.js", "text/javascript; charset=utf-8",
