@@ -134,6 +134,20 @@ class CameraTest {
         }
     }
 
+    /** A picture at a URL as 8-bit grey, decoded by ffmpeg. */
+    private static byte[] grayPicture(String url) throws Exception {
+        Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-nostdin", "-i", url, "-f", "rawvideo", "-pix_fmt", "gray", "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) fail("ffmpeg did not decode " + url + " within 60 s");
+            assertEquals(0, p.exitValue(), "ffmpeg could not decode " + url);
+            return out;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /** ffmpeg decodes ten frames of the input (an SDP: ffprobe does not count frames of a UDP input). */
     private static void assertDecodes(List<String> input, String what) throws Exception {
         assertDecodes(input, "h264", what);
@@ -344,6 +358,12 @@ class CameraTest {
         TestSupport.Response snapshot = request(port, "GET", "/streams/hevc/snapshot.jpg", null);
         assertEquals(200, snapshot.code(), snapshot.body());
         assertEquals("image/jpeg", snapshot.headers().getOrDefault("content-type", ""), snapshot.headers().toString());
+        // and it is the camera's picture (the ball pattern: mostly black), not the grey of frames decoded without their keyframe
+        byte[] gray = grayPicture("http://127.0.0.1:" + port + "/streams/hevc/snapshot.jpg");
+        assertEquals(320 * 240, gray.length, "a 320x240 snapshot");
+        long dark = 0;
+        for (byte b : gray) if ((b & 0xFF) < 60) dark++;
+        assertTrue(dark > 0.7 * gray.length, "the snapshot shows the ball pattern: " + dark + " dark pixels of " + gray.length);
         request(port, "POST", "/streams/hevc/control", "{\"action\":\"stop\"}");
     }
 

@@ -31,6 +31,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
     private final AccessUnitAssembler assembler = new AccessUnitAssembler(this::onUnit);
     private final PreRoll preRoll;
     private final Clips clips;
+    private final ParameterSets parameterSets = new ParameterSets(); // guarded by this
     private volatile int payloadType = 96;
     private Recorder recorder; // guarded by this
     private volatile Path listedDir; // the recordings listed while recording is off
@@ -149,6 +150,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         lastSsrc = ssrc;
         lastUnitNanos = u.receivedNanos();
         preRoll.add(u);
+        parameterSets.accept(u);
         if (recorder != null) recorder.accept(u);
         clips.accept(u);
     }
@@ -206,8 +208,8 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         Clips.check(before, after, settings.maxBeforeSeconds()); // a bad request is told so even when the stream is off
         long now = System.nanoTime();
         requireRunning(now);
-        return clips.start(preRoll.since(now - (long) (before * 1e9)), withAudio ? List.copyOf(audioPreRoll) : null, now,
-                before, after, payloadType);
+        List<AccessUnit> units = parameterSets.completing(preRoll.since(now - (long) (before * 1e9)));
+        return clips.start(units, withAudio ? List.copyOf(audioPreRoll) : null, now, before, after, payloadType);
     }
 
     /**
@@ -261,14 +263,17 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
         }
     }
 
-    /** One decode with a decoder slot: the newest keyframe interval as it is once the slot is free. */
+    /**
+     * One decode with a decoder slot: the newest keyframe interval as it is once the slot is free,
+     * its keyframe preceded by the stream's parameter sets when it came without them ({@link ParameterSets}).
+     */
     private byte[] decode(int width) {
         limits.takeSnapshot();
         try {
             List<AccessUnit> gop;
             synchronized (this) {
                 requireRunning(System.nanoTime());
-                gop = preRoll.latestGop();
+                gop = parameterSets.completing(preRoll.latestGop());
             }
             return Snapshots.jpeg(gstLaunch, gop, payloadType, width, settings.tempDir(), MediaLimits.SNAPSHOT_CHILD_LIMIT);
         } catch (IOException e) {
@@ -318,6 +323,7 @@ public final class StreamCapture implements RtpTap.PacketListener, AutoCloseable
      */
     public synchronized void newStream() {
         preRoll.clear();
+        parameterSets.clear();
         audioPreRoll.clear();
         if (recorder != null) recorder.cut();
     }

@@ -360,7 +360,10 @@ public final class CameraRelay {
             }
             String chain = switch (encoding) {
                 case "H264" -> "rtph264depay ! h264parse ! rtph264pay config-interval=1 pt=96";
-                case "H265" -> "rtph265depay ! h265parse ! rtph265pay config-interval=1 pt=98";
+                // VPS/SPS/PPS in front of every IRAP picture (CRA too): rtph265pay's config-interval=1 sends them
+                // by the clock, often some frames after a keyframe, and its -1 only before IDR pictures (x265 and
+                // many cameras send CRA ones), so a GOP would start with a picture nothing can decode.
+                case "H265" -> "rtph265depay ! h265parse config-interval=-1 ! rtph265pay pt=98";
                 default -> null;
             };
             if (chain == null) {
