@@ -1,6 +1,7 @@
 package stream.server.internal.process;
 
 import java.lang.module.ModuleFinder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,13 @@ public final class MediaCommand {
         } else if (ModuleFinder.ofSystem().find("stream.viewer").isEmpty()) {
             throw new IllegalStateException("module stream.viewer (the server's media processes) is not in this runtime;"
                     + " run the server from the image (out/image/bin/stream-server)");
+        } else {
+            // stream-viewer's AOT cache (build.sh) serves every main class of module stream.viewer: the
+            // archived module graph is the same (main module stream.viewer, native access to com.sun.jna).
+            // So the image's default CDS archive only needs `java -version`'s classes. Without the file,
+            // or with a cache this JVM cannot use, the process starts without it.
+            Path aot = Path.of(System.getProperty("java.home"), "lib", "stream-viewer.aot");
+            if (Files.isRegularFile(aot)) command.add("-XX:AOTCache=" + aot);
         }
         command.addAll(List.of("-m", main));
         command.addAll(options);
