@@ -16,15 +16,19 @@ import java.util.Set;
  * {@code TMPDIR}, {@code TZ}, {@code LANG}, {@code LANGUAGE}, {@code LC_*}, {@code XDG_RUNTIME_DIR},
  * {@code XDG_CACHE_HOME}, {@code LD_LIBRARY_PATH} (a GStreamer installed elsewhere),
  * {@code SSL_CERT_FILE}/{@code SSL_CERT_DIR} (an rtsps camera), {@code GST_*} (plugin paths,
- * debugging), {@code G_DEBUG}/{@code G_MESSAGES_DEBUG}, {@code ORC_*}. No display variable: no
+ * debugging), {@code G_DEBUG}/{@code G_MESSAGES_DEBUG}, {@code ORC_*}, {@code PULSE_*} and {@code ALSA_*}
+ * (where a microphone's sound server or card is: PULSE_SERVER, PULSE_CLIENTCONFIG). No display variable: no
  * child of the server opens a window.
  */
 public final class ChildEnvironment {
     /** Variables a child keeps by exact name. */
     static final Set<String> NAMES = Set.of("PATH", "HOME", "TMPDIR", "TZ", "LANG", "LANGUAGE", "XDG_RUNTIME_DIR",
             "XDG_CACHE_HOME", "LD_LIBRARY_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "G_DEBUG", "G_MESSAGES_DEBUG");
-    /** Variables a child keeps by prefix: GStreamer's own, the locale's, ORC's (GStreamer's SIMD compiler). */
-    static final List<String> PREFIXES = List.of("GST_", "LC_", "ORC_");
+    /**
+     * Variables a child keeps by prefix: GStreamer's own, the locale's, ORC's (GStreamer's SIMD compiler), and
+     * PulseAudio's and ALSA's (a microphone's capture child finds its sound server or card through them).
+     */
+    static final List<String> PREFIXES = List.of("GST_", "LC_", "ORC_", "PULSE_", "ALSA_");
 
     private ChildEnvironment() {}
 
