@@ -37,6 +37,7 @@ final class FanoutPhase implements Phase {
     @Override public String title() { return "fan-out (light WebRTC receivers, our gateway against Janus)"; }
 
     private Figure perCore, perViewer, capacity;
+    private int refPort;
 
     @Override
     public void run(Context ctx) throws Exception {
@@ -78,7 +79,9 @@ final class FanoutPhase implements Phase {
             GatewayProc gateway = new GatewayProc(cfg, c.prefix(), List.of("--max-viewers", String.valueOf(Math.min(1000, most + 10)), "--idle-timeout", "30"));
             int port = gateway.call(new JsonObject().add("op", "addStream").add("name", BrowserPhase.STREAM)).getInt("rtpPort", 0);
             if (port <= 0) throw new IOException("the gateway gave no RTP port");
-            List<String> clients = new ArrayList<>(List.of("127.0.0.1:" + port));
+            refPort = stream.testkit.Ports.freeUdpAndTcp();
+            // the plain copy in the receivers' process: the frames the sender actually sent in each window
+            List<String> clients = new ArrayList<>(List.of("127.0.0.1:" + port, "127.0.0.1:" + refPort));
             if (haveJanus) clients.add(J_ADDR + ":" + JanusProc.RTP_PORT);
             Proc sender = StampedSender.start(ctx, "fanout-sender", c.prefix(), clients, "fanout_sender_pipeline");
             try {
@@ -111,7 +114,7 @@ final class FanoutPhase implements Phase {
         }
         perCore.profile.add("each viewer is a webrtcbin in one light-receiver process (bench.LightViewers: ICE, DTLS, SRTP, jitter buffer,"
                 + " rtph264depay, a fakesink counting access units; nothing decoded); a step holds when every viewer received at least 95% of the"
-                + " sender's " + fmt(rate, 0) + " frames/s over the window; the receivers share this machine's cores with the server measured"
+                + " frames the sender sent over the window (" + fmt(rate, 0) + " fps nominal; counted by a plain RTP copy in the receivers' process); the receivers share this machine's cores with the server measured"
                 + " (their CPU per step is in results.json under fanout); load average " + Util.loadavg());
     }
 
@@ -142,8 +145,8 @@ final class FanoutPhase implements Phase {
             int t = ++asked;
             send("counts " + t + " " + n);
             String[] f = await("^counts " + t + " ", "frame counts").split(" ");
-            long[] out = new long[n];
-            for (int k = 0; k < n; k++) out[k] = Long.parseLong(f[k + 2]);
+            long[] out = new long[n + 1]; // the plain copy's, then each viewer's
+            for (int k = 0; k <= n; k++) out[k] = Long.parseLong(f[k + 2]);
             return out;
         }
     }
@@ -168,7 +171,7 @@ final class FanoutPhase implements Phase {
         Ramp ramp = new Ramp();
         double idle = cores(List.of(List.of(serverPid)), 3)[0];
         List<String> cmd = new ArrayList<>(ns.prefix());
-        cmd.addAll(List.of(cfg.helperJava(), "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.LightViewers"));
+        cmd.addAll(List.of(cfg.helperJava(), "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.LightViewers", String.valueOf(refPort)));
         cmd.addAll(args);
         Proc p = Proc.start("fanout-receivers-" + label, cmd, null, cfg.logs());
         try {
@@ -186,7 +189,7 @@ final class FanoutPhase implements Phase {
                     Util.sleep(0.5);
                     long[] now = rx.counts(n);
                     int moving = 0;
-                    for (int k = 0; k < n; k++) if (now[k] > first[k]) moving++;
+                    for (int k = 1; k <= n; k++) if (now[k] > first[k]) moving++;
                     if (moving == n) break;
                     if (System.nanoTime() > deadline) throw new IOException(label + ": only " + moving + " of " + n + " light viewers received frames 20 s after joining");
                 }
@@ -196,20 +199,23 @@ final class FanoutPhase implements Phase {
                 double[] cpu = cores(List.of(List.of(serverPid), List.of(p.pid())), seconds);
                 long[] after = rx.counts(n);
                 double dt = (System.nanoTime() - w0) / 1e9;
-                double expected = rate * dt, worst = Double.MAX_VALUE;
+                double sent = after[0] - before[0], worst = Double.MAX_VALUE;
+                if (sent < 0.5 * rate * dt) throw new IOException(label + ": the sender sent only " + (long) sent + " frames in " + fmt(dt, 1)
+                        + " s (" + fmt(rate, 0) + " fps expected): the machine is too loaded to measure");
+                double expected = sent;
                 int ok = 0;
-                for (int k = 0; k < n; k++) {
+                for (int k = 1; k <= n; k++) {
                     double got = (after[k] - before[k]) / expected;
                     worst = Math.min(worst, got);
                     if (got >= 0.95) ok++;
                 }
                 double perViewer = (cpu[0] - idle) / n;
                 ramp.json.add(new JsonObject().add("viewers", n).add("server_cores", cpu[0]).add("server_idle_cores", idle).add("per_viewer", perViewer)
-                        .add("receivers_cores", cpu[1]).add("worst_frame_fraction", worst).add("at_every_frame", ok).add("join_seconds", joinSeconds)
+                        .add("receivers_cores", cpu[1]).add("sender_fps", sent / dt).add("worst_frame_fraction", worst).add("at_every_frame", ok).add("join_seconds", joinSeconds)
                         .add("loadavg", Util.loadavg()));
                 System.out.printf("   %s %3d viewers: server %.3f cores (idle %.3f; %.5f per viewer = %.0f per core), receivers %.2f cores,"
-                        + " worst viewer %.1f%% of frames, %d at every frame, joined in %.1f s, load %s%n",
-                        label, n, cpu[0], idle, perViewer, 1 / perViewer, cpu[1], 100 * worst, ok, joinSeconds, Util.loadavg());
+                        + " sender %.1f fps, worst viewer %.1f%% of its frames, %d at every frame, joined in %.1f s, load %s%n",
+                        label, n, cpu[0], idle, perViewer, 1 / perViewer, cpu[1], sent / dt, 100 * worst, ok, joinSeconds, Util.loadavg());
                 if (ok < n) break;
                 ramp.held = n;
                 ramp.coresPerViewer = perViewer;

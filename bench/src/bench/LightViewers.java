@@ -34,13 +34,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@link Stamper}; the ICE agent of every viewer has UPnP and ICE-TCP off and gathers only on the
  * address given (GROUND.md).
  *
- * <p>Usage: {@code LightViewers gateway ICE_ADDRESS} or {@code LightViewers janus ICE_ADDRESS API_URL MOUNTPOINT}.
+ * <p>Usage: {@code LightViewers REF_PORT gateway ICE_ADDRESS} or {@code LightViewers REF_PORT janus ICE_ADDRESS API_URL MOUNTPOINT}.
+ * REF_PORT: a plain RTP/UDP copy of the sender's packets ({@code udpsrc ! rtph264depay ! fakesink}), the frames
+ * actually sent, which "counts" gives first.
  * Commands on stdin, one a line, answered on stdout:
  * <pre>
  * add I                 (gateway) a new viewer I makes a recvonly H.264 offer: "offer I BASE64-SDP"
  * answer I BASE64-SDP   (gateway) the gateway's answer for viewer I: "answered I"
  * janus I               (janus) viewer I watches the mountpoint through Janus's HTTP API: "joined I"
- * counts T              "counts T c0 c1 ..." frames received by each viewer so far
+ * counts T N            "counts T ref c0 c1 ... cN-1": frames of the plain copy, then of each viewer, so far
  * </pre>
  * A failure answers "failed I reason". End of stdin ends the program.
  */
@@ -51,6 +53,7 @@ public final class LightViewers {
         Gst I = Native.load("libgstreamer-1.0.so.0", Gst.class);
         void gst_init(Pointer argc, Pointer argv);
         Pointer gst_pipeline_new(String name);
+        Pointer gst_parse_launch(String description, PointerByReference error);
         Pointer gst_element_factory_make(String factory, String name);
         Pointer gst_parse_bin_from_description(String description, boolean ghost, PointerByReference error);
         int gst_element_set_state(Pointer element, int state);
@@ -282,9 +285,16 @@ public final class LightViewers {
                 .add("jsep", new JsonObject().add("type", "answer").add("sdp", answer)));
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] argv) throws Exception {
+        int refPort = Integer.parseInt(argv[0]);
+        String[] args = java.util.Arrays.copyOfRange(argv, 1, argv.length);
         String mode = args[0], address = args[1];
         Gst.I.gst_init(null, null);
+        PointerByReference perr = new PointerByReference();
+        Pointer ref = Gst.I.gst_parse_launch("udpsrc port=" + refPort + " caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96\""
+                + " ! rtph264depay ! video/x-h264,alignment=au ! fakesink name=fs sync=false async=false", perr);
+        Gst.I.gst_pad_add_probe(Gst.I.gst_element_get_static_pad(Gst.I.gst_bin_get_by_name(ref, "fs"), "sink"), PROBE_BUFFER, COUNT, new Pointer(MAX - 1), null);
+        Gst.I.gst_element_set_state(ref, STATE_PLAYING);
         Pointer[] webrtcs = new Pointer[MAX];
         if (mode.equals("janus")) {
             api = args[2];
@@ -319,6 +329,7 @@ public final class LightViewers {
                         List<String> c = new ArrayList<>();
                         c.add("counts");
                         c.add(f[1]);
+                        c.add(String.valueOf(FRAMES.get(MAX - 1)));
                         viewers = Math.max(viewers, Integer.parseInt(f[2]));
                         for (int k = 0; k < viewers; k++) c.add(String.valueOf(FRAMES.get(k)));
                         System.out.println(String.join(" ", c));
