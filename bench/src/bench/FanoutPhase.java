@@ -38,6 +38,7 @@ final class FanoutPhase implements Phase {
 
     private Figure perCore, perViewer, capacity;
     private int refPort;
+    private final List<String> capacityNote = new ArrayList<>();
 
     @Override
     public void run(Context ctx) throws Exception {
@@ -46,7 +47,7 @@ final class FanoutPhase implements Phase {
         perCore = ctx.fig("fanout_viewers_per_core", "7 Browser", "WebRTC viewers one server feeds on one core, every viewer receiving every frame"
                 + " (light receivers that do not decode, not Chromium tabs; 1 / the CPU per viewer at the largest step where all did), " + what,
                 "viewers", "our WHEP gateway", "Janus 1.1, same frames", "ours>=100");
-        perViewer = ctx.fig("fanout_cpu_viewer", "7 Browser", "&nbsp;&nbsp;CPU per WebRTC viewer at that step (the server process, idle subtracted)",
+        perViewer = ctx.fig("fanout_cpu_viewer", "7 Browser", "&nbsp;&nbsp;CPU per WebRTC viewer (the server process, idle subtracted)",
                 "cores", "our WHEP gateway", "Janus, same frames", "ratio<=1.0");
         capacity = ctx.fig("fanout_capacity", "7 Browser", "&nbsp;&nbsp;light WebRTC viewers held with every frame at every viewer (tried "
                 + Arrays.toString(steps()) + ")", "viewers", "our WHEP gateway", "Janus");
@@ -96,7 +97,7 @@ final class FanoutPhase implements Phase {
                 });
                 details.add("gateway", ours.json);
                 gateway.proc.stop();
-                ours.into(perCore, perViewer, capacity, true);
+                ours.into(perCore, capacity, true);
                 if (!haveJanus) throw new IOException("no janus on PATH (Debian package janus): the Janus column needs it");
                 Ramp theirs = ramp(ctx, c, "janus", janus.pid(),
                         List.of("janus", C_ADDR, "http://" + J_ADDR + ":" + JanusProc.HTTP_PORT + "/janus", String.valueOf(JanusProc.MOUNTPOINT)), seconds, rate,
@@ -105,13 +106,17 @@ final class FanoutPhase implements Phase {
                             rx.await("^(joined " + i + "$|failed " + i + " )", "viewer " + i + " to join through Janus");
                         });
                 details.add("janus", theirs.json);
-                theirs.into(perCore, perViewer, capacity, false);
+                theirs.into(perCore, capacity, false);
+                compare(perViewer, ours, theirs);
             } finally {
                 sender.stop();
                 gateway.proc.stop();
                 if (janus != null) janus.proc.stop();
             }
         }
+        if (!capacityNote.isEmpty()) capacity.profile.add("where the ramp stopped: " + String.join("; ", capacityNote)
+                + ". The light receivers (a webrtcbin each: SRTP, jitter buffer, depayloader) and the 720p30 encoder share this machine's cores with the"
+                + " server: when the server is far from a core and the sender falls below its rate, the receivers and the machine's load, not the server, ended the ramp");
         perCore.profile.add("each viewer is a webrtcbin in one light-receiver process (bench.LightViewers: ICE, DTLS, SRTP, jitter buffer,"
                 + " rtph264depay, a fakesink counting access units; nothing decoded); a step holds when every viewer received at least 95% of the"
                 + " frames the sender sent over the window (" + fmt(rate, 0) + " fps nominal; counted by a plain RTP copy in the receivers' process); the receivers share this machine's cores with the server measured"
@@ -156,14 +161,24 @@ final class FanoutPhase implements Phase {
         final JsonArray json = new JsonArray();
         int held;
         double coresPerViewer = Double.NaN;
+        /** CPU per viewer of every step every viewer held. */
+        final java.util.Map<Integer, Double> perStep = new java.util.TreeMap<>();
 
-        void into(Figure perCore, Figure perViewer, Figure capacity, boolean ours) {
+        void into(Figure perCore, Figure capacity, boolean ours) {
             (ours ? capacity.ours : capacity.counter).add((double) held);
-            if (!Double.isNaN(coresPerViewer)) {
-                (ours ? perViewer.ours : perViewer.counter).add(coresPerViewer);
-                (ours ? perCore.ours : perCore.counter).add(1 / coresPerViewer);
-            }
+            if (!Double.isNaN(coresPerViewer)) (ours ? perCore.ours : perCore.counter).add(1 / coresPerViewer);
         }
+    }
+
+    /** CPU per viewer of both at the largest step both held (the same N: per-viewer costs fall as N grows). */
+    private static void compare(Figure perViewer, Ramp ours, Ramp theirs) {
+        int common = Math.min(ours.held, theirs.held);
+        Double a = ours.perStep.get(common), b = theirs.perStep.get(common);
+        if (a == null || b == null) { perViewer.failure = "no step both servers held"; return; }
+        perViewer.ours.add(a);
+        perViewer.counter.add(b);
+        perViewer.profile.add("compared at " + common + " viewers, the largest step both servers held (the cost per viewer falls as N grows);"
+                + " every step of each is in results.json under fanout");
     }
 
     private Ramp ramp(Context ctx, NetNs ns, String label, long serverPid, List<String> args, int seconds, double rate, Join join) throws Exception {
@@ -216,9 +231,14 @@ final class FanoutPhase implements Phase {
                 System.out.printf("   %s %3d viewers: server %.3f cores (idle %.3f; %.5f per viewer = %.0f per core), receivers %.2f cores,"
                         + " sender %.1f fps, worst viewer %.1f%% of its frames, %d at every frame, joined in %.1f s, load %s%n",
                         label, n, cpu[0], idle, perViewer, 1 / perViewer, cpu[1], sent / dt, 100 * worst, ok, joinSeconds, Util.loadavg());
-                if (ok < n) break;
+                if (ok < n) {
+                    capacityNote.add(String.format(java.util.Locale.ROOT, "%s at %d viewers: %d of them got every frame (worst %.1f%%) while the server used"
+                            + " %.2f cores, the receivers %.2f and the sender made %.1f fps, load %s", label, n, ok, 100 * worst, cpu[0], cpu[1], sent / dt, Util.loadavg()));
+                    break;
+                }
                 ramp.held = n;
                 ramp.coresPerViewer = perViewer;
+                ramp.perStep.put(n, perViewer);
             }
         } finally {
             p.stop();
