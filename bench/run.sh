@@ -8,7 +8,7 @@
 #   --only coldstart,http   run only these phases (after the discovery every phase needs); the
 #                           results then go to out/bench/RESULTS.md and out/bench/results.json, and
 #                           bench/RESULTS.md stays the last full run. Phases: coldstart http ttff
-#                           latejoin g2g image cost streams browser record janus rtsp audio camera.
+#                           latejoin g2g image cost streams browser record janus fanout rtsp audio camera.
 #
 # Environment:
 #   BENCH_RUNS=5            runs per figure (time to first frame, late join, start/stop)
@@ -18,6 +18,8 @@
 #   BENCH_BROWSER_SECONDS=10  browser glass-to-glass window (BENCH_BROWSER_ROUNDS=3 rounds; also the Janus row's)
 #   BENCH_BROWSER_VARIANTS=default,jbt=0  browser page variants, interleaved (the first gives the main rows; ?jbt=N sets jitterBufferTarget)
 #   BENCH_BROWSER_STEPS=    browser viewer ramp (default 1,2,4,6,8,12,16); BENCH_BROWSER_TTFF_RUNS (BENCH_RUNS) fresh tabs
+#   BENCH_FANOUT_SECONDS=8  fan-out phase: CPU window per step of the light WebRTC receivers' ramp (gateway, then Janus)
+#   BENCH_FANOUT_STEPS=     fan-out ramp (default 10,25,50,100,150 viewers)
 #   BENCH_RTSP_SECONDS=5    RTSP phase: CPU window per step (glass-to-glass: twice that, or BENCH_RTSP_G2G_SECONDS)
 #   BENCH_RTSP_CLIENTS=1,10,50          RTSP phase: the client counts of the CPU-per-client rows
 #   BENCH_RTSP_RAMP=25,50,100,200,400   RTSP phase: the ramp of the clients-per-core row
@@ -153,6 +155,8 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1800}" \
     -Dbench.browser.variants="${BENCH_BROWSER_VARIANTS:-default,jbt=0}" \
     -Dbench.browser.steps="${BENCH_BROWSER_STEPS:-}" \
     -Dbench.browser.ttff.runs="${BENCH_BROWSER_TTFF_RUNS:-${BENCH_RUNS:-5}}" \
+    -Dbench.fanout.seconds="${BENCH_FANOUT_SECONDS:-8}" \
+    -Dbench.fanout.steps="${BENCH_FANOUT_STEPS:-}" \
     -Dbench.rtsp.seconds="${BENCH_RTSP_SECONDS:-5}" \
     -Dbench.rtsp.g2g.seconds="${BENCH_RTSP_G2G_SECONDS:-$(( 2 * ${BENCH_RTSP_SECONDS:-5} ))}" \
     -Dbench.rtsp.clients="${BENCH_RTSP_CLIENTS:-1,10,50}" \

@@ -28,6 +28,7 @@ public final class Bench {
             new BrowserPhase(),
             new RecordPhase(),
             new JanusPhase(),
+            new FanoutPhase(),
             new RtspPhase(),
             new AudioPhase(),
             new CameraPhase());

@@ -24,10 +24,16 @@ final class GatewayProc {
 
     /** Starts the gateway from the image through prefix (ip netns exec NAME), ICE on loopback only. */
     GatewayProc(Config cfg, List<String> prefix) throws Exception {
+        this(cfg, prefix, List.of());
+    }
+
+    /** The same with more of the gateway's options (--max-viewers N, --idle-timeout S). */
+    GatewayProc(Config cfg, List<String> prefix, List<String> options) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
         // the flags GatewayCommand.ofRuntime gives the server's gateway
         cmd.addAll(List.of(cfg.bin("java"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx64m",
                 "--enable-native-access=com.sun.jna", "-m", MAIN, "--ice-address", "127.0.0.1"));
+        cmd.addAll(options);
         proc = Proc.start("webrtc-gateway", cmd, null, cfg.logs());
         stdin = proc.process.getOutputStream();
         if (proc.await(Pattern.compile("\"event\":\"ready\""), 30_000) == null) {
