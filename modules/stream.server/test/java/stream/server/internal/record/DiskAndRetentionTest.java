@@ -130,6 +130,7 @@ class DiskAndRetentionTest {
             // deleted the oldest, then check what that round left.
             long[] totalSeen = {-1};
             int[] startedSeen = {-1};
+            Instant[] seenAt = {null};
             var keptSeen = new java.util.concurrent.atomic.AtomicReference<List<Catalog.Entry>>(List.of());
             Await.until(() -> "a maintenance round keeping the segments within the bound: " + totalSeen[0] + " bytes, bound " + bound
                     + ", " + startedSeen[0] + " started, kept " + keptSeen.get(), Duration.ofSeconds(15), () -> {
@@ -138,6 +139,7 @@ class DiskAndRetentionTest {
                         totalSeen[0] = sum;
                         keptSeen.set(new Catalog(rec).list());
                         startedSeen[0] = (int) live.capture.recordStatus().orElseThrow().segmentsStarted();
+                        seenAt[0] = Instant.now();
                         return sum <= bound + 60_000 && keptSeen.get().size() <= startedSeen[0] - 3;
                     });
             long total = totalSeen[0];
@@ -146,8 +148,9 @@ class DiskAndRetentionTest {
             assertTrue(total <= bound + 60_000, "segments take " + total + " bytes, bound " + bound + ": " + kept);
             int started = startedSeen[0];
             assertTrue(kept.size() <= started - 3, "the oldest were deleted: " + started + " started, kept " + kept);
-            // what is kept is the newest: the oldest went first
-            assertTrue(kept.get(0).start().isAfter(Instant.now().minusSeconds(started - 2)), kept.toString());
+            // what is kept is the newest: the oldest went first (as of the round that was looked at, not of now:
+            // the wait above may have taken seconds)
+            assertTrue(kept.get(0).start().isAfter(seenAt[0].minusSeconds(started - 2)), "at " + seenAt[0] + ": " + kept);
             for (Catalog.Entry e : kept) assertTrue(Live.ffprobe(e.path()).frames() > 0, e.name());
         }
     }
