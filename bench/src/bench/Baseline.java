@@ -18,6 +18,12 @@ record Baseline(List<String> serverArgv, int discoverUdp, String sourceCaps, Str
     /** The original design's sender at our source caps. */
     List<String> originalArgv(String gstLaunch, int udp) { return Pipelines.originalArgv(gstLaunch, sourceCaps, udp); }
 
+    /** The frame rate the source caps ask for, or 30 when they name none. */
+    double frameRate() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("framerate=(\\d+)/(\\d+)").matcher(sourceCaps);
+        return m.find() ? Double.parseDouble(m.group(1)) / Double.parseDouble(m.group(2)) : 30;
+    }
+
     String receiverName() {
         return viewerUsable ? "stream-viewer --sink none (our viewer, decoding without a window)"
                 : "bench.Probe (GStreamer through JNA: udpsrc ! rtph264depay ! h264parse ! avdec_h264 ! appsink)";

@@ -251,7 +251,7 @@ final class BrowserPhase implements Phase {
 
     private void viewers(Context ctx, Chromium chromium, GatewayProc gateway) throws Exception {
         double window = Double.parseDouble(System.getProperty("bench.browser.window", "6"));
-        double idle = cores(List.of(List.of(gateway.pid())), window)[0];
+        double idle = ProcStat.coresOfLiving(List.of(List.of(gateway.pid())), window)[0];
         List<Chromium.Tab> tabs = new ArrayList<>();
         int held = 0;
         JsonArray steps = new JsonArray();
@@ -265,7 +265,7 @@ final class BrowserPhase implements Phase {
                 List<Long> browserPids = new ArrayList<>(chromium.process().descendants().map(ProcessHandle::pid).toList());
                 browserPids.add(chromium.process().pid());
                 long t0 = System.nanoTime();
-                double[] cpu = cores(List.of(List.of(gateway.pid()), browserPids), window);
+                double[] cpu = ProcStat.coresOfLiving(List.of(List.of(gateway.pid()), browserPids), window);
                 double dt = (System.nanoTime() - t0) / 1e9;
                 int ok = 0;
                 double minFps = Double.MAX_VALUE, minShown = Double.MAX_VALUE;
@@ -278,7 +278,7 @@ final class BrowserPhase implements Phase {
                     long l = a.getInt("packetsLost", 0) - before.get(i).getInt("packetsLost", 0);
                     lost += l;
                     minFps = Math.min(minFps, fps);
-                    if (fps >= 0.95 * frameRate(ctx) && l == 0) ok++;
+                    if (fps >= 0.95 * ctx.baseline().frameRate() && l == 0) ok++;
                 }
                 double perViewer = (cpu[0] - idle) / n;
                 cpuViewer.ours.add(perViewer);
@@ -309,26 +309,6 @@ final class BrowserPhase implements Phase {
         return p.isBlank() ? VIEWER_STEPS : java.util.Arrays.stream(p.split(",")).mapToInt(x -> Integer.parseInt(x.strip())).toArray();
     }
 
-    private static double frameRate(Context ctx) {
-        String f = ctx.baseline().sourceCaps().replaceAll(".*framerate=(\\d+)/(\\d+).*", "$1/$2");
-        String[] p = f.split("/");
-        return p.length == 2 ? Double.parseDouble(p[0]) / Double.parseDouble(p[1]) : 30;
-    }
 
-    /** Cores used by each group of pids over the same window of seconds. */
-    private static double[] cores(List<List<Long>> groups, double seconds) throws InterruptedException {
-        double[] before = new double[groups.size()], out = new double[groups.size()];
-        for (int g = 0; g < groups.size(); g++) for (long p : groups.get(g)) before[g] += nz(ProcStat.cpuSeconds(p));
-        long t0 = System.nanoTime();
-        Util.sleep(seconds);
-        double dt = (System.nanoTime() - t0) / 1e9;
-        for (int g = 0; g < groups.size(); g++) {
-            double after = 0;
-            for (long p : groups.get(g)) after += nz(ProcStat.cpuSeconds(p));
-            out[g] = (after - before[g]) / dt;
-        }
-        return out;
-    }
 
-    private static double nz(double d) { return Double.isNaN(d) ? 0 : d; }
 }

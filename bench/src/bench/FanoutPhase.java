@@ -70,7 +70,7 @@ final class FanoutPhase implements Phase {
         Config cfg = ctx.config();
         boolean haveJanus = Files.isExecutable(Path.of(Util.which("janus")));
         String tag = "fo" + ProcessHandle.current().pid() % 100000;
-        double rate = frameRate(ctx);
+        double rate = ctx.baseline().frameRate();
         JsonObject details = new JsonObject();
         ctx.results().details.add("fanout", details);
         try (NetNs c = NetNs.create("fanc"); NetNs j = NetNs.create("fanj")) {
@@ -184,7 +184,7 @@ final class FanoutPhase implements Phase {
     private Ramp ramp(Context ctx, NetNs ns, String label, long serverPid, List<String> args, int seconds, double rate, Join join) throws Exception {
         Config cfg = ctx.config();
         Ramp ramp = new Ramp();
-        double idle = cores(List.of(List.of(serverPid)), 3)[0];
+        double idle = ProcStat.cores(List.of(List.of(serverPid)), 3)[0];
         List<String> cmd = new ArrayList<>(ns.prefix());
         cmd.addAll(List.of(cfg.helperJava(), "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.LightViewers", String.valueOf(refPort)));
         cmd.addAll(args);
@@ -221,7 +221,7 @@ final class FanoutPhase implements Phase {
                 Util.sleep(2);
                 long[] before = rx.counts(n);
                 long w0 = System.nanoTime();
-                double[] cpu = cores(List.of(List.of(serverPid), List.of(p.pid())), seconds);
+                double[] cpu = ProcStat.cores(List.of(List.of(serverPid), List.of(p.pid())), seconds);
                 long[] after = rx.counts(n);
                 double dt = (System.nanoTime() - w0) / 1e9;
                 double sent = after[0] - before[0], worst = Double.MAX_VALUE;
@@ -259,24 +259,5 @@ final class FanoutPhase implements Phase {
         return ramp;
     }
 
-    private static double frameRate(Context ctx) {
-        String f = ctx.baseline().sourceCaps().replaceAll(".*framerate=(\\d+)/(\\d+).*", "$1/$2");
-        String[] p = f.split("/");
-        return p.length == 2 ? Double.parseDouble(p[0]) / Double.parseDouble(p[1]) : 30;
-    }
 
-    /** Cores used by each group of pids over the same window of seconds. */
-    private static double[] cores(List<List<Long>> groups, double seconds) throws InterruptedException {
-        double[] before = new double[groups.size()], out = new double[groups.size()];
-        for (int g = 0; g < groups.size(); g++) for (long pid : groups.get(g)) before[g] += ProcStat.cpuSeconds(pid);
-        long t0 = System.nanoTime();
-        Util.sleep(seconds);
-        double dt = (System.nanoTime() - t0) / 1e9;
-        for (int g = 0; g < groups.size(); g++) {
-            double after = 0;
-            for (long pid : groups.get(g)) after += ProcStat.cpuSeconds(pid);
-            out[g] = (after - before[g]) / dt;
-        }
-        return out;
-    }
 }

@@ -10,6 +10,39 @@ final class ProcStat {
 
     static long clockTicks = Long.getLong("bench.clk_tck", 100);
 
+    /**
+     * Cores used by each group of pids over the same window of seconds; a process gone before or
+     * during the window makes its group NaN.
+     */
+    static double[] cores(java.util.List<java.util.List<Long>> groups, double seconds) throws InterruptedException {
+        return cores(groups, seconds, false);
+    }
+
+    /** As {@link #cores(java.util.List, double)}, a process gone counting as no CPU (tabs that close on their own). */
+    static double[] coresOfLiving(java.util.List<java.util.List<Long>> groups, double seconds) throws InterruptedException {
+        return cores(groups, seconds, true);
+    }
+
+    private static double[] cores(java.util.List<java.util.List<Long>> groups, double seconds, boolean goneAsZero)
+            throws InterruptedException {
+        double[] before = new double[groups.size()], out = new double[groups.size()];
+        for (int g = 0; g < groups.size(); g++) for (long pid : groups.get(g)) before[g] += cpu(pid, goneAsZero);
+        long t0 = System.nanoTime();
+        Util.sleep(seconds);
+        double dt = (System.nanoTime() - t0) / 1e9;
+        for (int g = 0; g < groups.size(); g++) {
+            double after = 0;
+            for (long pid : groups.get(g)) after += cpu(pid, goneAsZero);
+            out[g] = (after - before[g]) / dt;
+        }
+        return out;
+    }
+
+    private static double cpu(long pid, boolean goneAsZero) {
+        double s = cpuSeconds(pid);
+        return goneAsZero && Double.isNaN(s) ? 0 : s;
+    }
+
     /** utime + stime in seconds, or NaN when the process is gone. */
     static double cpuSeconds(long pid) {
         try {

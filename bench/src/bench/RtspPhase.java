@@ -143,14 +143,14 @@ final class RtspPhase implements Phase {
         Util.sleep(1);
 
         // idle: both processes, no client, the same window
-        double[] idle = cores(List.of(ours.pid(), bareT.pid()), seconds);
+        double[] idle = ProcStat.cores(List.of(List.of(ours.pid()), List.of(bareT.pid())), seconds);
         System.out.printf(Locale.ROOT, "   idle (no client): ours %.4f cores, bare %.4f cores%n", idle[0], idle[1]);
         ctx.results().details.add("rtsp_idle_cores", new JsonObject().add("ours", idle[0]).add("bare", idle[1]));
 
         glassToGlass(ctx, cfg, ours, bareT, probeUdp, width, g2gSeconds);
 
         // CPU per client at the brief's N, interleaved (the order alternates)
-        double fps = frameRate(ctx);
+        double fps = ctx.baseline().frameRate();
         int k = 0;
         for (int n : clients) {
             Figure f = cpuAt.get(n);
@@ -203,7 +203,7 @@ final class RtspPhase implements Phase {
                     + "; the first client also starts the shared media (udpsrc ! rtph264depay ! h264parse ! rtph264pay), so at 1 client the figure is"
                     + " that media's cost plus one client's; ours receives the RTP from the server's tap (a loopback hop the bare server has not)");
         }
-        double[] idleAfter = cores(List.of(ours.pid(), bareT.pid()), seconds);
+        double[] idleAfter = ProcStat.cores(List.of(List.of(ours.pid()), List.of(bareT.pid())), seconds);
         ctx.results().details.add("rtsp_idle_cores_after", new JsonObject().add("ours", idleAfter[0]).add("bare", idleAfter[1]));
         server.stop();
         bare.stop();
@@ -361,20 +361,7 @@ final class RtspPhase implements Phase {
     }
 
     /** Cores used by each pid over the same window. */
-    private static double[] cores(List<Long> pids, double seconds) throws InterruptedException {
-        double[] before = new double[pids.size()], out = new double[pids.size()];
-        for (int i = 0; i < pids.size(); i++) before[i] = ProcStat.cpuSeconds(pids.get(i));
-        long t0 = System.nanoTime();
-        Util.sleep(seconds);
-        double dt = (System.nanoTime() - t0) / 1e9;
-        for (int i = 0; i < pids.size(); i++) out[i] = (ProcStat.cpuSeconds(pids.get(i)) - before[i]) / dt;
-        return out;
-    }
 
-    private static double frameRate(Context ctx) {
-        Matcher m = Pattern.compile("framerate=(\\d+)/(\\d+)").matcher(ctx.baseline().sourceCaps());
-        return m.find() ? Double.parseDouble(m.group(1)) / Double.parseDouble(m.group(2)) : 30;
-    }
 
     private static int[] ints(String csv) {
         return Arrays.stream(csv.split("\\s*,\\s*")).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
