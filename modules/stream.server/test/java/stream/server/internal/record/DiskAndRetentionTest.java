@@ -124,13 +124,16 @@ class DiskAndRetentionTest {
         try (Live live = new Live(tmp)) {
             live.awaitPicture();
             live.capture.record(new RecordSettings(rec, Duration.ofSeconds(1), Duration.ZERO, bound, 0));
-            Await.until("eight segments started", Duration.ofSeconds(60),
-                    () -> live.capture.recordStatus().orElseThrow().segmentsStarted() >= 8);
+            // every segment name seen on disk, so the ones deleted can be told apart from the ones kept
+            var seen = new java.util.TreeMap<String, Catalog.Entry>();
+            Await.until("eight segments started", Duration.ofSeconds(60), () -> {
+                for (Catalog.Entry e : new Catalog(rec).list()) seen.put(e.name(), e);
+                return live.capture.recordStatus().orElseThrow().segmentsStarted() >= 8;
+            });
             // The recorder's maintenance runs once a second: wait (with a deadline) for a round that has
             // deleted the oldest, then check what that round left.
             long[] totalSeen = {-1};
             int[] startedSeen = {-1};
-            Instant[] seenAt = {null};
             var keptSeen = new java.util.concurrent.atomic.AtomicReference<List<Catalog.Entry>>(List.of());
             Await.until(() -> "a maintenance round keeping the segments within the bound: " + totalSeen[0] + " bytes, bound " + bound
                     + ", " + startedSeen[0] + " started, kept " + keptSeen.get(), Duration.ofSeconds(15), () -> {
@@ -138,8 +141,8 @@ class DiskAndRetentionTest {
                         for (Path p : Live.files(rec, "*")) sum += Files.size(p);
                         totalSeen[0] = sum;
                         keptSeen.set(new Catalog(rec).list());
+                        for (Catalog.Entry e : keptSeen.get()) seen.put(e.name(), e);
                         startedSeen[0] = (int) live.capture.recordStatus().orElseThrow().segmentsStarted();
-                        seenAt[0] = Instant.now();
                         return sum <= bound + 60_000 && keptSeen.get().size() <= startedSeen[0] - 3;
                     });
             long total = totalSeen[0];
@@ -148,9 +151,13 @@ class DiskAndRetentionTest {
             assertTrue(total <= bound + 60_000, "segments take " + total + " bytes, bound " + bound + ": " + kept);
             int started = startedSeen[0];
             assertTrue(kept.size() <= started - 3, "the oldest were deleted: " + started + " started, kept " + kept);
-            // what is kept is the newest: the oldest went first (as of the round that was looked at, not of now:
-            // the wait above may have taken seconds)
-            assertTrue(kept.get(0).start().isAfter(seenAt[0].minusSeconds(started - 2)), "at " + seenAt[0] + ": " + kept);
+            // what is kept is the newest: every segment seen and since deleted started before every one kept
+            var keptNames = kept.stream().map(Catalog.Entry::name).toList();
+            var deleted = seen.values().stream().filter(e -> !keptNames.contains(e.name())).toList();
+            assertTrue(!deleted.isEmpty(), "no segment seen was deleted: seen " + seen.keySet() + ", kept " + keptNames);
+            Instant newestDeleted = deleted.stream().map(Catalog.Entry::start).max(Instant::compareTo).orElseThrow();
+            assertTrue(newestDeleted.isBefore(kept.get(0).start()),
+                    "deleted " + deleted.stream().map(Catalog.Entry::name).toList() + " but kept older ones: " + keptNames);
             live.capture.record(null); // no more rounds: what is left stays for ffprobe
             int probed = 0;
             for (Catalog.Entry e : kept) {
