@@ -193,29 +193,32 @@ public final class Probe {
     }
 
     /**
-     * {@code av PORT SECONDS OUTFILE WIDTH}: the native viewer's two pipelines (stream-viewer with a window: the video
-     * on PORT, the sound's own pipeline on PORT + 2 with its 50 ms jitter buffer), each ending in an appsink with
+     * {@code av PORT SECONDS OUTFILE WIDTH}: the native viewer's pipeline with sound (stream-viewer with a window: one
+     * rtpbin, video on PORT, Opus on PORT + 2, their RTCP on + 1 and + 3), its two chains each ending in an appsink with
      * sync=true where the viewer has its window sink and autoaudiosink, so a buffer leaves when that sink would
      * present it (the audio device's own buffer not included). Writes "flash MS" for each frame whose top-left
      * corner turned white and "beep MS" for each first loud sample after quiet (monotonic ms); 0 when both were seen.
      */
     static int av(int port, double seconds, String outFile, int width) throws IOException {
-        String video = "udpsrc port=" + port + " caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96\""
-                + " ! rtph264depay ! h264parse ! avdec_h264 output-corrupt=false ! videoconvert ! video/x-raw,format=GRAY8"
-                + " ! appsink name=sink sync=true max-buffers=8 drop=false";
-        String audio = "udpsrc port=" + (port + 2) + " reuse=true caps=\"application/x-rtp,media=audio,payload=97,clock-rate=48000,encoding-name=OPUS\""
-                + " ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec ! audioconvert ! audioresample"
-                + " ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! appsink name=sink sync=true max-buffers=100 drop=false";
+        // stream-viewer's pipeline with sound (ViewerPipeline.soundDescription): one rtpbin reading both RTCP ports
+        String desc = "rtpbin name=rb latency=40"
+                + " udpsrc port=" + port + " caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96\" ! rb.recv_rtp_sink_0"
+                + " udpsrc port=" + (port + 1) + " caps=application/x-rtcp ! rb.recv_rtcp_sink_0"
+                + " udpsrc port=" + (port + 2) + " caps=\"application/x-rtp,media=audio,payload=97,clock-rate=48000,encoding-name=OPUS\" ! rb.recv_rtp_sink_1"
+                + " udpsrc port=" + (port + 3) + " caps=application/x-rtcp ! rb.recv_rtcp_sink_1"
+                + " rb. ! rtph264depay ! h264parse ! avdec_h264 output-corrupt=false ! videoconvert ! video/x-raw,format=GRAY8"
+                + " ! appsink name=sink sync=true max-buffers=8 drop=false"
+                + " rb. ! rtpopusdepay ! opusdec ! audioconvert ! audioresample"
+                + " ! audio/x-raw,format=S16LE,channels=1,rate=48000 ! appsink name=asink sync=true async=false max-buffers=100 drop=false";
         Pointer[] err = new Pointer[1];
-        Pointer vp = Gst.I.gst_parse_launch(video, err), ap = Gst.I.gst_parse_launch(audio, err);
-        if (vp == null || ap == null || err[0] != null) {
-            System.err.println("probe: cannot build the viewer's pipelines");
+        Pointer vp = Gst.I.gst_parse_launch(desc, err);
+        if (vp == null || err[0] != null) {
+            System.err.println("probe: cannot build the viewer's pipeline");
             return 3;
         }
-        Pointer vsink = Gst.I.gst_bin_get_by_name(vp, "sink"), asink = Gst.I.gst_bin_get_by_name(ap, "sink");
-        Pointer vbus = Gst.I.gst_element_get_bus(vp), abus = Gst.I.gst_element_get_bus(ap);
+        Pointer vsink = Gst.I.gst_bin_get_by_name(vp, "sink"), asink = Gst.I.gst_bin_get_by_name(vp, "asink");
+        Pointer vbus = Gst.I.gst_element_get_bus(vp);
         Gst.I.gst_element_set_state(vp, GST_STATE_PLAYING);
-        Gst.I.gst_element_set_state(ap, GST_STATE_PLAYING);
         System.out.println("ready " + nowEpochNs());
         System.out.flush();
         int stride = (width + 3) & ~3;
@@ -261,12 +264,11 @@ public final class Probe {
                 Gst.I.gst_mini_object_unref(sample);
             }
             if (!any) {
-                if (failed(vbus) || failed(abus)) break;
+                if (failed(vbus)) break;
                 try { Thread.sleep(0, 300_000); } catch (InterruptedException e) { break; }
             }
         }
         Gst.I.gst_element_set_state(vp, GST_STATE_NULL);
-        Gst.I.gst_element_set_state(ap, GST_STATE_NULL);
         try (PrintStream out = new PrintStream(outFile, "UTF-8")) {
             out.println("# frames " + frames + " flashes " + flashes + " beeps " + beeps);
             for (String r : rows) out.println(r);

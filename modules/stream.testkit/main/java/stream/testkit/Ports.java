@@ -49,4 +49,25 @@ public final class Ports {
         }
         throw new UncheckedIOException(new IOException("no port free for both UDP and TCP in 50 tries"));
     }
+
+    /**
+     * @return an even UDP port P with P to P + 3 free right now (on any address): a stream with sound
+     *     sends its picture's RTP and RTCP to P and P + 1, its sound's to P + 2 and P + 3
+     */
+    public static int freeUdpQuad() {
+        for (int i = 0; i < 100; i++) {
+            int p = freeUdp() & ~1;
+            if (p > 65532) continue;
+            boolean free = true;
+            for (int q = p; q < p + 4 && free; q++) {
+                try {
+                    new DatagramSocket(q).close();
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) return p;
+        }
+        throw new UncheckedIOException(new IOException("no four free UDP ports in a row in 100 tries"));
+    }
 }

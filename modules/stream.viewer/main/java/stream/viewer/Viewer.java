@@ -210,6 +210,7 @@ public final class Viewer implements AutoCloseable {
         }
         say("waiting for the stream on " + where);
         if (options.mute()) say("sound: off (--mute): its Opus on port + 2 is not received");
+        else if (pipeline.soundOffBecause() != null) say("sound: off: " + pipeline.soundOffBecause());
         watch.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         StateChangeReturn ret = pipeline.play();
         if (ret == StateChangeReturn.FAILURE) {

@@ -36,11 +36,13 @@ final class ViewerPipeline {
     private static final String AUDIO_CAPS =
             "application/x-rtp,media=audio,payload=97,clock-rate=48000,encoding-name=OPUS";
 
+    /** The names of the sound's elements (and autoaudiosink's children): their errors do not end the viewer. */
+    private static final java.util.regex.Pattern SOUND_ELEMENTS = java.util.regex.Pattern.compile("(rtcpsrc|asrc|artcpsrc|adepay|adec|asink).*");
     /** Kept in a field: the GC must not take the pipeline (nor the probes and listeners) while it plays. */
     private final Pipeline pipeline;
     private final List<Object> keepAlive = new ArrayList<>();
-    /** The sound's pipeline ({@link #audioDescription}), or null. */
-    private Pipeline audio;
+    /** Why the sound is off without --mute, or null. */
+    private String soundOffBecause;
 
     private ViewerPipeline(Pipeline pipeline) {
         this.pipeline = pipeline;
@@ -53,7 +55,9 @@ final class ViewerPipeline {
      * @throws ViewerException when the description does not parse or --bind names no local address
      */
     static ViewerPipeline build(ViewerOptions options) throws ViewerException {
-        String desc = description(options);
+        String busy = options.mute() ? null : SoundPorts.busy(options);
+        boolean sound = !options.mute() && busy == null;
+        String desc = sound ? soundDescription(options) : description(options);
         LOG.log(Level.DEBUG, "pipeline: {0}", desc);
         var errors = new ArrayList<GError>();
         Element element = Gst.parseLaunch(desc, errors);
@@ -62,21 +66,38 @@ final class ViewerPipeline {
             throw new ViewerException(Kind.PIPELINE, "cannot build the viewer pipeline: " + why);
         }
         var viewer = new ViewerPipeline((Pipeline) element);
-        String audio = audioDescription(options);
-        if (audio != null) {
-            var audioErrors = new ArrayList<GError>();
-            Element a = Gst.parseLaunch(audio, audioErrors);
-            if (audioErrors.isEmpty() && a instanceof Pipeline p) {
-                viewer.audio = p;
-                Bus bus = p.getBus();
-                Bus.ERROR onError = (source, code, message) -> LOG.log(Level.WARNING, "sound: {0}", message);
-                bus.connect(onError);
-                viewer.keepAlive.addAll(List.of(bus, onError));
-            } else {
-                LOG.log(Level.WARNING, "no sound: {0}", audioErrors.isEmpty() ? "not a pipeline" : audioErrors.get(0).getMessage());
-            }
-        }
+        viewer.soundOffBecause = busy;
+        if (sound) viewer.linkSessions();
         return viewer;
+    }
+
+    /**
+     * Links each stream rtpbin finds to its chain: session 0 (the picture) to the H.264
+     * depayloader, session 1 (the sound) to the Opus one. A sender that restarts comes back with a
+     * new SSRC and so a new pad: it replaces the old one's link.
+     */
+    private void linkSessions() {
+        Element rtpbin = pipeline.getElementByName("rb");
+        Element.PAD_ADDED onPad = (element, pad) -> {
+            String name = pad.getName();
+            String target = name.startsWith("recv_rtp_src_0_") ? "depay" : name.startsWith("recv_rtp_src_1_") ? "adepay" : null;
+            if (target == null) return;
+            Pad sink = pipeline.getElementByName(target).getStaticPad("sink");
+            Pad old = sink.getPeer();
+            if (old != null) old.unlink(sink);
+            try {
+                pad.link(sink);
+            } catch (RuntimeException e) { // PadLinkException: caps that do not fit this chain
+                LOG.log(Level.WARNING, "cannot play {0}: {1}", name, e.getMessage());
+            }
+        };
+        rtpbin.connect(onPad);
+        keepAlive.addAll(List.of(rtpbin, onPad));
+    }
+
+    /** @return why the sound is off though --mute was not given (a port it needs is taken), or null */
+    String soundOffBecause() {
+        return soundOffBecause;
     }
 
     static String description(ViewerOptions options) throws ViewerException {
@@ -113,27 +134,46 @@ final class ViewerPipeline {
     }
 
     /**
-     * The sound's own pipeline: Opus from port + 2 (see the server's README), decoded and played,
-     * or decoded into nothing without a window. A pipeline of its own, so that a stream without
-     * sound (nothing ever arrives) or an audio output that fails never holds up the picture: in one
-     * pipeline the audio sink, never prerolled, would keep the whole from PLAYING.
-     * @return its description, or null with --mute (or no port + 2)
+     * Picture and sound in one pipeline, through one rtpbin that reads the sender's RTCP sender
+     * reports (ports + 1 and + 3): they map both streams' RTP timestamps to the sender's one clock,
+     * and rtpbin delays whichever stream is ahead, so the beep is heard when the flash is seen. The
+     * picture's chain is the one of {@link #description} after the depayloader; rtpbin's jitter
+     * buffers hold {@value #SOUND_LATENCY_MS} ms, which the sound needs to play without gaps (and the
+     * picture then waits as long, to stay with it). The sound's sink does not preroll
+     * (async-handling): a stream without sound, whose sink never sees a buffer, still plays.
+     * @return the description
      */
-    static String audioDescription(ViewerOptions options) throws ViewerException {
-        if (options.mute() || options.port() > 65533) return null;
-        var a = new StringBuilder("udpsrc name=asrc port=").append(options.port() + 2);
+    static String soundDescription(ViewerOptions options) throws ViewerException {
+        String video = description(options);
+        // description() is "udpsrc ... caps=\"...\" ! rtph264depay name=depay ! REST": split it there
+        int cut = video.indexOf(" ! rtph264depay name=depay");
+        String videoSrc = video.substring(0, cut), videoChain = video.substring(cut + 3);
+        int p = options.port();
+        String sink = Preflight.sinkElement(options);
+        var d = new StringBuilder("rtpbin name=rb latency=").append(SOUND_LATENCY_MS).append(' ')
+                .append(videoSrc).append(" ! rb.recv_rtp_sink_0 ")
+                .append(udpsrc("rtcpsrc", options, p + 1)).append(" caps=application/x-rtcp ! rb.recv_rtcp_sink_0 ")
+                .append(udpsrc("asrc", options, p + 2)).append(" caps=\"").append(AUDIO_CAPS).append("\" ! rb.recv_rtp_sink_1 ")
+                .append(udpsrc("artcpsrc", options, p + 3)).append(" caps=application/x-rtcp ! rb.recv_rtcp_sink_1 ")
+                .append(videoChain)
+                .append(" rtpopusdepay name=adepay ! opusdec name=adec ! audioconvert ! audioresample ! ")
+                .append(sink.equals("fakesink") ? "fakesink name=asink sync=true async=false" : "autoaudiosink name=asink async-handling=true");
+        return d.toString();
+    }
+
+    /** The jitter buffers' latency with sound: Opus comes in 20 ms packets. */
+    static final int SOUND_LATENCY_MS = 40;
+
+    private static String udpsrc(String name, ViewerOptions options, int port) throws ViewerException {
+        var a = new StringBuilder("udpsrc name=").append(name).append(" port=").append(port);
         if (options.multicastGroup() != null) {
             a.append(" address=").append(options.multicastGroup()).append(" auto-multicast=true");
             if (options.bindAddress() != null) a.append(" multicast-iface=").append(interfaceOf(options.bindAddress()));
         } else if (options.bindAddress() != null) {
             a.append(" address=").append(options.bindAddress());
         }
-        String sink = Preflight.sinkElement(options);
-        // No SO_REUSEADDR either: two viewers on one port would share the sound as they would the picture.
-        a.append(multicastReuse(options)).append(" caps=\"").append(AUDIO_CAPS).append('"')
-                .append(" ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec name=adec ! audioconvert ! audioresample ! ")
-                .append(sink.equals("fakesink") ? "fakesink sync=false" : "autoaudiosink");
-        return a.toString();
+        // No SO_REUSEADDR for unicast: two viewers on one port would share the sound as they would the picture.
+        return a.append(multicastReuse(options)).toString();
     }
 
     private static String multicastReuse(ViewerOptions options) {
@@ -170,6 +210,11 @@ final class ViewerPipeline {
         Bus bus = pipeline.getBus();
         Bus.ERROR onError = (source, code, message) -> {
             String name = source == null ? "pipeline" : source.getName();
+            if (SOUND_ELEMENTS.matcher(name).matches()) {
+                // The sound's chain failed (its device, say): the picture goes on, as it would without sound.
+                LOG.log(Level.WARNING, "sound: {0} (in {1}); the picture goes on without it", message, name);
+                return;
+            }
             // ximagesink says "Output window was closed"; glimagesink (autovideosink's pick under X with GL) "Quit requested".
             if (message != null && (message.contains("Output window was closed") || message.contains("Quit requested"))) {
                 onEnd.accept(Ending.WINDOW_CLOSED, "window closed");
@@ -215,8 +260,9 @@ final class ViewerPipeline {
      * @param onAudio called on the streaming thread; must return quickly
      */
     void onAudio(Runnable onAudio) {
-        if (audio == null) return;
-        Pad pad = audio.getElementByName("adec").getStaticPad("src");
+        Element decoder = pipeline.getElementByName("adec");
+        if (decoder == null) return;
+        Pad pad = decoder.getStaticPad("src");
         Pad.PROBE probe = (p, info) -> {
             onAudio.run();
             return PadProbeReturn.OK;
@@ -246,19 +292,11 @@ final class ViewerPipeline {
 
     /** @return what setting the pipeline to PLAYING gave */
     StateChangeReturn play() {
-        if (audio != null && audio.play() == StateChangeReturn.FAILURE) {
-            LOG.log(Level.WARNING, "no sound: its pipeline did not start; the picture goes on without it");
-        }
         return pipeline.play();
     }
 
     /** Stops (state NULL) and releases the pipeline; never call it on a streaming or bus thread (it deadlocks). */
     void stop() {
-        if (audio != null) {
-            audio.setState(State.NULL);
-            audio.getBus().dispose();
-            audio.dispose();
-        }
         pipeline.setState(State.NULL);
         pipeline.getBus().dispose();
         pipeline.dispose();

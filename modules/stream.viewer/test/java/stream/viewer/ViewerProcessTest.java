@@ -144,10 +144,13 @@ class ViewerProcessTest {
         ViewerTest.assertPngOfTheBall(png, 320, 240);
     }
 
-    /** A stream with sound: the viewer decodes its Opus from port + 2 and says so; with --mute it does not listen. */
+    /**
+     * A stream with sound: the viewer decodes its Opus from port + 2 and says so; with --mute it does not listen;
+     * with the sound's port held by another program the picture plays alone and the viewer names the port.
+     */
     @Test
     void theStreamsSoundIsDecodedUnlessMuted() throws Exception {
-        int port = Ports.freeUdp();
+        int port = Ports.freeUdpQuad();
         cleanup.add(Sender.withAudio(port));
         var run = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink", "none", "--frames", "30", "--timeout", "60");
         assertEquals(0, exit(run), "stderr: " + run.err());
@@ -159,6 +162,14 @@ class ViewerProcessTest {
         assertTrue(muted.errSaid("sound: off (--mute)"), "says it is muted: " + muted.err());
         assertTrue(!muted.errSaid("sound: decoding"), "muted: " + muted.err());
         assertTrue(!run.errSaid("sound: off"), "not muted: " + run.err());
+        try (var held = new java.net.DatagramSocket(port + 2)) { // another program on the sound's port
+            assertTrue(held.isBound());
+            var alone = viewer(Map.of(), true, "--port", String.valueOf(port), "--sink", "none", "--frames", "30", "--timeout", "60");
+            assertEquals(0, exit(alone), "stderr: " + alone.err());
+            assertTrue(alone.errSaid("sound: off: UDP port " + (port + 2) + " (the sound's Opus RTP) is in use by another program"),
+                    "names the port: " + alone.err());
+            assertTrue(!alone.errSaid("sound: decoding"), "no sound: " + alone.err());
+        }
     }
 
     /** --timeout without the frames: exit 1, and it says nothing arrived and where it listened. */

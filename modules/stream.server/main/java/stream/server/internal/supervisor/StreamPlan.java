@@ -164,7 +164,10 @@ public record StreamPlan(StreamSettings settings, Source source) {
         a.add(gstLaunch);
         a.add("-e");
         a.add("-v");
-        a.addAll(List.of("rtpbin", "name=rb"));
+        // Sender reports map RTP time to the capture time (the buffers' running time), not to the send time: the
+        // picture leaves later after its capture than the sound (encoding), and lining up send times would
+        // carry that difference to every receiver.
+        a.addAll(List.of("rtpbin", "name=rb", "rtcp-sync-send-time=false"));
         a.addAll(source.arguments());
         if (audio.kind() == AudioSource.Kind.TEST) {
             // The flash: videotestsrc pattern=blink at 2 fps alternates its two colours frame by frame, the
