@@ -42,7 +42,7 @@ class AudioPlanTest {
         List<String> cmd = new StreamPlan(s, TEST).command(GST, 40000, 40100);
         for (String a : cmd) assertTrue(!a.isEmpty() && !a.contains(" "), "one token: '" + a + "'");
         String j = String.join(" ", cmd);
-        assertTrue(j.startsWith(GST + " -e -v rtpbin name=rb videotestsrc"), j);
+        assertTrue(j.startsWith(GST + " -e -v rtpbin name=rb rtcp-sync-send-time=false videotestsrc"), j);
         assertTrue(j.contains("rtph264pay config-interval=1 pt=96 ! rb.send_rtp_sink_0"), j);
         assertTrue(j.contains("audiotestsrc is-live=true wave=ticks freq=1000 sine-periods-per-tick=200"), j);
         assertTrue(j.contains("opusenc bitrate=64000 ! rtpopuspay pt=97 ! rb.send_rtp_sink_1"), j);
