@@ -95,8 +95,12 @@ public record AudioSource(Kind kind, String device) {
     public List<String> arguments() {
         return switch (kind) {
             case NONE -> List.of();
+            // 5 ms blocks at 48 kHz: a tick begins within a few ms of its second (measured in the tone's
+            // own timestamps against the flash's: 1024-sample blocks at audiotestsrc's default 44.1 kHz put
+            // every beep 20 ms ahead of its flash), and Opus takes 48 kHz without resampling.
             case TEST -> List.of("audiotestsrc", "is-live=true", "wave=ticks", "freq=" + TONE_HZ,
-                    "sine-periods-per-tick=" + TONE_HZ * BEEP_MILLIS / 1000, "volume=0.5");
+                    "sine-periods-per-tick=" + TONE_HZ * BEEP_MILLIS / 1000, "volume=0.5", "samplesperbuffer=240",
+                    "!", "audio/x-raw,rate=48000");
             case PULSE -> device == null ? List.of("pulsesrc") : List.of("pulsesrc", "device=" + device);
             case ALSA -> device == null ? List.of("alsasrc") : List.of("alsasrc", "device=" + device);
         };
