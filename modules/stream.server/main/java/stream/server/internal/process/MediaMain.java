@@ -23,21 +23,25 @@ public final class MediaMain {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].indexOf('/') <= 0) {
-            System.err.println("usage: MediaMain MODULE/CLASS [ARGS...]");
-            System.exit(2);
+            fail("usage: java -m stream.server/stream.server.internal.process.MediaMain MODULE/CLASS [ARGS...]");
         }
         String target = args[0];
         String moduleName = target.substring(0, target.indexOf('/'));
         String className = target.substring(target.indexOf('/') + 1);
         Module module = ModuleLayer.boot().findModule(moduleName).orElse(null);
-        Class<?> main = module == null ? null : Class.forName(module, className);
-        if (main == null) {
-            System.err.println("MediaMain: no class " + className + " in module " + moduleName
-                    + " of this runtime (start the JVM with --add-modules " + moduleName + ")");
-            System.exit(2);
+        if (module == null) fail("module " + moduleName + " is not in this JVM (start it with --add-modules " + moduleName + ")");
+        Class<?> main = Class.forName(module, className);
+        if (main == null) fail("no class " + className + " in module " + moduleName);
+        Method method = null;
+        try {
+            method = main.getMethod("main", String[].class);
+        } catch (NoSuchMethodException e) {
+            fail(target + " has no public main(String[])");
         }
-        Method method = main.getMethod("main", String[].class);
-        if (!Modifier.isStatic(method.getModifiers())) throw new IllegalArgumentException(target + ": main is not static");
+        if (!Modifier.isStatic(method.getModifiers())) fail(target + ": main is not static");
+        if (!module.isExported(main.getPackageName(), MediaMain.class.getModule())) {
+            fail(target + ": module " + moduleName + " does not export " + main.getPackageName() + " to stream.server");
+        }
         try {
             method.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
@@ -46,5 +50,10 @@ public final class MediaMain {
             if (e.getCause() instanceof Error error) throw error;
             throw e;
         }
+    }
+
+    private static void fail(String message) {
+        System.err.println("MediaMain: " + message);
+        System.exit(2);
     }
 }
