@@ -11,7 +11,7 @@
 #   test     run every module's tests on the module path (JUnit Platform console launcher), with
 #            the test kit (modules/stream.testkit: never in the image) compiled first
 #   image    link out/image with the launchers stream-server, stream-client, stream-viewer and
-#            an AOT cache for each (JDK 25+), made from a training run against a real stream
+#            their AOT caches (JDK 25+), made from training runs against a real stream
 #   run      build the image, then start stream-server streaming (arguments after "--" go to it)
 #   docs     javadoc for the three modules into out/docs
 #   bench    run bench/run.sh (see bench/README.md); never fails the build
@@ -320,14 +320,25 @@ jna_platform() { # JNA's name for this platform's folder of native code, e.g. li
 }
 
 # ---------------------------------------------------------------- AOT caches
-# A JDK 25 AOT cache per launcher (JEP 483/514/515: classes loaded and linked, method profiles),
-# made from a training run of each against a real server and stream. The launchers use
-# lib/<launcher>.aot when it is there; it roughly halves a cold start.
+# JDK 25 AOT caches (JEP 483/514: classes loaded and linked), made from training runs against a
+# real server and stream; a launcher uses its cache when it is there, which roughly halves a cold
+# start. A cache serves only JVMs with the module graph it was made with (main module, added
+# modules, native access), and each repeats the JDK classes it holds (about 7 MB), so:
+#   lib/server-viewer.aot  stream-server, stream-viewer and the server's media processes, which all
+#                          run main module stream.server with stream.viewer added (stream-viewer and
+#                          the media processes through stream.server's MediaMain); made with
+#                          -Xshare:dump -XX:+AOTClassLinking from the classes both training runs loaded
+#   lib/stream-client.aot  stream-client alone (-XX:AOTCacheOutput): the client's cold start is the
+#                          one the bench holds against java -version, and a cache with the server's and
+#                          viewer's classes as well costs it 10-20 ms of CPU (all of them load at start)
 AOT_MIN_JAVA=25
+AOT_CACHES=(server-viewer stream-client)
 AOT_PIDS=()
-# The client and the viewer (and the media processes on the viewer's cache) run C1 only
-# (-XX:TieredStopAtLevel=1), which uses no method profiles: their caches go without (-0.6 MB).
+# The client runs C1 only (-XX:TieredStopAtLevel=1), which uses no method profiles: its cache goes without (-0.6 MB).
 AOT_NO_PROFILES="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"
+# The module graph of stream-server, stream-viewer and the media processes (MediaCommand): the cache's.
+AOT_SHARED_GRAPH=(--enable-native-access=com.sun.jna --add-modules stream.viewer -m stream.server)
+aot_cache_of() { if [[ $1 == stream-client ]]; then printf 'stream-client'; else printf 'server-viewer'; fi; }
 
 free_udp_port() { # a UDP port nobody on this machine holds (from /proc/net/udp*)
   local p
@@ -359,7 +370,8 @@ aot_cleanup() { local p; for p in "${AOT_PIDS[@]}"; do kill -TERM "$p" 2>/dev/nu
 
 # Training: the server starts, answers GET /control, /stream.sdp, /metrics and /health, starts a
 # real test-pattern stream and stops it; the viewer decodes 60 frames of that stream; the client
-# asks the running server for its status. Each JVM writes its cache when it exits.
+# asks the running server for its status. The server and the viewer write the classes they loaded
+# when they exit (made into server-viewer.aot after), the client writes its cache.
 train_aot_caches() {
   local image=$1 dir=$OUT/aot-training
   local lib=$image/lib
@@ -367,8 +379,8 @@ train_aot_caches() {
     say "no AOT caches: they need JDK $AOT_MIN_JAVA (this is $JDK_VERSION); the launchers start without"
     return 0
   fi
-  local l missing=0
-  for l in "${LAUNCHERS[@]}"; do [[ -s $lib/$l.aot ]] || missing=1; done
+  local c missing=0
+  for c in "${AOT_CACHES[@]}"; do [[ -s $lib/$c.aot ]] || missing=1; done
   if (( ! missing )) && ! stale "$lib/aot.stamp" "$image/.stamp"; then say "up to date: AOT caches"; return 0; fi
   ensure_packages "the training runs" "${RUNTIME_PACKAGES[@]}"
   banner "image: AOT caches from training runs (logs in $dir)"
@@ -378,14 +390,14 @@ train_aot_caches() {
   local udp port url
   udp=$(free_udp_port)
   say "+ stream-server --port 0 --bind 127.0.0.1 --source test --dest 127.0.0.1:$udp (training)"
-  STREAM_JAVA_OPTS="-XX:AOTCacheOutput=$lib/stream-server.aot" "$image/bin/stream-server" --port 0 --bind 127.0.0.1 \
+  STREAM_JAVA_OPTS="-XX:DumpLoadedClassList=$dir/server.classlist" "$image/bin/stream-server" --port 0 --bind 127.0.0.1 \
     --source test --dest "127.0.0.1:$udp" --state-dir "$dir/state" >"$dir/server.log" 2>&1 &
   local server=$!; AOT_PIDS+=("$server")
   await_line "$dir/server.log" 'listening on http://[^ ]*:[0-9]+/control' "$server" 30 # the line with the port, not the log's first
   port=$(sed -n 's|.*listening on http://[^ ]*:\([0-9]*\)/control.*|\1|p' "$dir/server.log" | head -1)
   url=http://127.0.0.1:$port
   say "+ stream-viewer --port $udp --sink none --frames 60 (training)"
-  STREAM_JAVA_OPTS="-XX:AOTCacheOutput=$lib/stream-viewer.aot $AOT_NO_PROFILES" "$image/bin/stream-viewer" --port "$udp" --sink none \
+  STREAM_JAVA_OPTS="-XX:DumpLoadedClassList=$dir/viewer.classlist" "$image/bin/stream-viewer" --port "$udp" --sink none \
     --frames 60 --timeout 30 >"$dir/viewer.log" 2>&1 &
   local viewer=$!; AOT_PIDS+=("$viewer")
   await_line "$dir/viewer.log" 'waiting for the stream' "$viewer" 30
@@ -401,16 +413,23 @@ train_aot_caches() {
   kill -TERM "$server"
   wait "$server" || true  # 143: ended by SIGTERM, as asked
   aot_cleanup; trap - EXIT
-  for l in "${LAUNCHERS[@]}"; do
-    [[ -s $lib/$l.aot ]] || die "AOT training: no cache $lib/$l.aot; see $dir/"
-    say "$lib/$l.aot: $(( $(wc -c <"$lib/$l.aot") / 1048576 )) MiB"
+  # One class list of both runs: each class once (without the runs' own ids), then the lambda and
+  # constant-pool lines of both.
+  cat "$dir/server.classlist" "$dir/viewer.classlist" | grep -v '^[#@]' | awk '!seen[$1]++ { print $1 }' >"$dir/shared.classlist"
+  cat "$dir/server.classlist" "$dir/viewer.classlist" | grep '^@' | awk '!seen[$0]++' >>"$dir/shared.classlist"
+  run "$image/bin/java" -Xshare:dump -XX:+AOTClassLinking -XX:+UseSerialGC -XX:SharedClassListFile="$dir/shared.classlist" \
+    -XX:SharedArchiveFile="$lib/server-viewer.aot" "${AOT_SHARED_GRAPH[@]}" >"$dir/dump.log" 2>&1 ||
+    die "AOT cache: the dump of $lib/server-viewer.aot failed; see $dir/dump.log"
+  for c in "${AOT_CACHES[@]}"; do
+    [[ -s $lib/$c.aot ]] || die "AOT training: no cache $lib/$c.aot; see $dir/"
+    say "$lib/$c.aot: $(( $(wc -c <"$lib/$c.aot") / 1048576 )) MiB"
   done
   touch "$lib/aot.stamp"
 }
 
 # The image's default CDS archive serves bin/java itself: the classes `java -version` loads (about
 # 650; 7.8 MB). The launchers have AOT caches of their own, and the server's media processes (main
-# classes of stream.viewer) use stream-viewer's (MediaCommand), so jlink's full default list
+# classes of stream.viewer) use server-viewer.aot (MediaCommand), so jlink's full default list
 # (--generate-cds-archive: 1,300 classes, 14 MB, and a no-compressed-oops twin) is not needed, nor
 # the modules' own classes (10.4 MB with them).
 default_cds_archive() {
@@ -459,9 +478,16 @@ phase_image() {
   # instead of letting it start slowly.
   local check=""; (( JDK_VERSION < AOT_MIN_JAVA )) || check=-XX:AOTMode=on
   for l in "${LAUNCHERS[@]}"; do
-    [[ -z $check || -s $image/lib/$l.aot ]] || die "image check: $image/lib/$l.aot is missing"
+    [[ -z $check || -s $image/lib/$(aot_cache_of "$l").aot ]] || die "image check: $image/lib/$(aot_cache_of "$l").aot is missing"
     run env STREAM_JAVA_OPTS="$check" "$image/bin/$l" --version
   done
+  # A media process as the server starts one (MediaCommand), on the same cache.
+  local media=()
+  [[ -z $check ]] || media=("$check" "-XX:AOTCache=$image/lib/server-viewer.aot")
+  say "+ $image/bin/java ${media[*]} ${AOT_SHARED_GRAPH[*]:0:3} -m stream.server/...MediaMain stream.viewer/...webrtc.Gateway --help"
+  "$image/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m "${media[@]}" "${AOT_SHARED_GRAPH[@]:0:3}" \
+    -m stream.server/stream.server.internal.process.MediaMain stream.viewer/stream.viewer.internal.webrtc.Gateway --help >/dev/null ||
+    die "image check: a media process (the WebRTC gateway) does not start on $image/lib/server-viewer.aot"
   say ""
   say "image: $PWD/$image ($(du -sh "$image" | cut -f1))"
   say "start: $image/bin/stream-server      (then: $image/bin/stream-client)"

@@ -70,14 +70,15 @@ final class ColdStartPhase implements Phase {
                     cpu.get("cold_status"), cpu.get("cold_status_no_aot")));
         }
         Map<String, Double> sizes = new LinkedHashMap<>();
-        for (String l : List.of("stream-server", "stream-client", "stream-viewer")) {
+        // server-viewer: one cache for stream-server, stream-viewer and the media processes (older images: one per launcher)
+        for (String l : List.of("server-viewer", "stream-client", "stream-server", "stream-viewer")) {
             Path p = ctx.config().image().resolve("lib/" + l + ".aot");
             if (Files.exists(p)) sizes.put(l, Files.size(p) / 1048576.0);
         }
         if (sizes.isEmpty()) {
             aot.profile.add("the image has no AOT caches (build.sh makes them with JDK 25 or newer)");
         } else {
-            StringBuilder b = new StringBuilder("the image's AOT caches (lib/*.aot, made by build.sh from one training run each):");
+            StringBuilder b = new StringBuilder("the image's AOT caches (lib/*.aot, made by build.sh from training runs):");
             sizes.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.1f MiB;", k, v)));
             aot.profile.add(b.substring(0, b.length() - 1));
         }

@@ -20,7 +20,7 @@ final class ImageSizePhase implements Phase {
         f.runsNote = "1";
         StringBuilder b = new StringBuilder("largest parts:");
         for (String part : List.of("lib/modules", "lib/server/libjvm.so", "lib/server/classes.jsa", "lib/server/classes_nocoops.jsa",
-                "lib/stream-server.aot", "lib/stream-client.aot", "lib/stream-viewer.aot")) {
+                "lib/server-viewer.aot", "lib/stream-client.aot", "lib/stream-server.aot", "lib/stream-viewer.aot")) {
             Path p = image.resolve(part);
             if (Files.exists(p)) b.append(String.format(Locale.ROOT, " %s %.1f MiB;", part, Files.size(p) / 1048576.0));
         }

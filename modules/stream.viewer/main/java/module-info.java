@@ -21,4 +21,10 @@ module stream.viewer {
     exports stream.viewer;
     // JNA makes the RTSP gateway's callbacks (filters, pad probe, signal) accessible by reflection.
     opens stream.viewer.internal.rtsp to com.sun.jna;
+    // The main classes (stream-viewer and the server's media processes), which the image runs with
+    // main module stream.server (its process.MediaMain), so that all of them share one AOT cache.
+    exports stream.viewer.internal to stream.server;
+    exports stream.viewer.internal.webrtc to stream.server;
+    exports stream.viewer.internal.rtsp to stream.server;
+    exports stream.viewer.internal.camera to stream.server;
 }

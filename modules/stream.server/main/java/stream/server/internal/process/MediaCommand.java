@@ -15,6 +15,8 @@ import java.util.Objects;
 public final class MediaCommand {
     /** The system property naming stream.viewer's module path when the server does not run from the image (tests, out/mods). */
     public static final String MODULE_PATH_PROPERTY = "stream.webrtc.module-path";
+    /** The image's AOT cache (in lib/) of stream-server, stream-viewer and the media processes. */
+    public static final String AOT_CACHE = "server-viewer.aot";
 
     private MediaCommand() {}
 
@@ -37,19 +39,20 @@ public final class MediaCommand {
                 "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), crashName + "-crash-%p.log"),
                 "--enable-native-access=com.sun.jna"));
         if (modulePath != null) {
-            command.addAll(List.of("--module-path", modulePath));
+            command.addAll(List.of("--module-path", modulePath, "-m", main));
         } else if (ModuleFinder.ofSystem().find("stream.viewer").isEmpty()) {
             throw new IllegalStateException("module stream.viewer (the server's media processes) is not in this runtime;"
                     + " run the server from the image (out/image/bin/stream-server)");
         } else {
-            // stream-viewer's AOT cache (build.sh) serves every main class of module stream.viewer: the
-            // archived module graph is the same (main module stream.viewer, native access to com.sun.jna).
-            // So the image's default CDS archive only needs `java -version`'s classes. Without the file,
-            // or with a cache this JVM cannot use, the process starts without it.
-            Path aot = Path.of(System.getProperty("java.home"), "lib", "stream-viewer.aot");
+            // The AOT cache build.sh made for the image's server and viewer (lib/server-viewer.aot)
+            // serves these processes too when they start as those launchers do: main module stream.server
+            // (MediaMain runs the main class of stream.viewer), stream.viewer added, native access to
+            // com.sun.jna. Without the file, or with a cache this JVM cannot use, the process starts without it.
+            command.addAll(List.of("--add-modules", "stream.viewer"));
+            Path aot = Path.of(System.getProperty("java.home"), "lib", AOT_CACHE);
             if (Files.isRegularFile(aot)) command.add("-XX:AOTCache=" + aot);
+            command.addAll(List.of("-m", "stream.server/" + MediaMain.class.getName(), main));
         }
-        command.addAll(List.of("-m", main));
         command.addAll(options);
         return List.copyOf(command);
     }
