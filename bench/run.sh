@@ -165,7 +165,6 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1800}" \
     -Dbench.rtsp.ramp="${BENCH_RTSP_RAMP:-25,50,100,200,400}" \
     -Dbench.audio.seconds="${BENCH_AUDIO_SECONDS:-20}" \
     -Dbench.audio.headless="${BENCH_AUDIO_HEADLESS:-false}" \
-    -Dbench.audio.split="${BENCH_AUDIO_SPLIT:-false}" \
     -Dbench.audio.parts="${BENCH_AUDIO_PARTS:-cpu,native,browser}" \
     -Dbench.camera.seconds="${BENCH_CAMERA_SECONDS:-10}" \
     -Dbench.camera.rounds="${BENCH_CAMERA_ROUNDS:-3}" \

@@ -132,13 +132,13 @@ final class AudioPhase implements Phase {
                 JsonObject r = null;
                 long deadline = System.nanoTime() + 30_000_000_000L;
                 while (System.nanoTime() < deadline) { // WHEP answers 409 until the stream runs
-                    r = tab.evaluate("avStart('/streams/main/whep', " + Boolean.getBoolean("bench.audio.split") + ")").asObject();
+                    r = tab.evaluate("avStart('/streams/main/whep')").asObject();
                     if (r.getInt("status", 0) == 201) break;
                     Thread.sleep(500);
                 }
                 if (r == null || r.getInt("status", 0) != 201) throw new IOException("WHEP: " + r);
                 System.out.println("   the answer's streams: " + r.getString("msid", ""));
-                sleep(3); // the first seconds: jitter buffers settling
+                sleep(5); // the first seconds: jitter buffers and the browser's lip sync settling (it moved 250 ms in the first 2 s once)
                 tab.evaluate("avReset()");
                 sleep(seconds);
                 JsonObject res = tab.evaluate("avResult()").asObject();
@@ -232,7 +232,7 @@ final class AudioPhase implements Phase {
     static final String PROBE = """
             (() => {
               const av = window.av = {flashes: [], beeps: [], frames: 0, skipped: 0, pc: null, firstPresented: -1, lastPresented: -1, lag: [], meta: []};
-              window.avStart = async (url, split) => {
+              window.avStart = async (url) => {
                 if (av.pc) av.pc.close();
                 const pc = av.pc = new RTCPeerConnection({iceServers: []});
                 pc.addTransceiver('video', {direction: 'recvonly'});
@@ -244,10 +244,7 @@ final class AudioPhase implements Phase {
                 video.style.cssText = 'position:fixed;left:0;top:0;width:320px;height:240px;z-index:2147483647';
                 document.body.appendChild(video);
                 pc.ontrack = e => {
-                  if (split && e.track.kind === 'audio') {
-                    const a = document.createElement('audio'); a.autoplay = true; a.srcObject = new MediaStream([e.track]);
-                    document.body.appendChild(a); a.play().catch(() => {});
-                  } else media.addTrack(e.track);
+                  media.addTrack(e.track);
                   video.srcObject = media;
                   video.play().catch(() => {});
                   if (e.track.kind === 'video') watchFlash(video);
