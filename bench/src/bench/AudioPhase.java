@@ -124,7 +124,26 @@ final class AudioPhase implements Phase {
                 if (number == null) { xvfb.stop(); server.stop(); throw new IOException("Xvfb gave no display number: " + xvfb.tail(3)); }
                 display = ":" + number.text().trim();
             }
-            try (Chromium chromium = Chromium.start(ns.prefix(), cfg.logs().resolve("chromium-audio.log"),
+            // A sound server with a null sink in the same namespace, paced by its own clock like a sound card: with no
+            // audio device at all Chromium plays into a fallback output of its own, whose irregular pulls on a busy
+            // machine made its jitter buffer conceal a third of the samples, and its lip sync follow.
+            Path pulseDir = Files.createTempDirectory(cfg.work(), "pulse");
+            List<String> pulseCmd = new ArrayList<>(ns.prefix());
+            pulseCmd.addAll(List.of("pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--log-target=stderr",
+                    "-L", "module-null-sink sink_name=out rate=48000 channels=2",
+                    "-L", "module-native-protocol-unix socket=" + pulseDir.resolve("native") + " auth-anonymous=1"));
+            Proc pulse = Proc.start("pulseaudio-audio", pulseCmd, Map.of("HOME", pulseDir.toString(), "XDG_RUNTIME_DIR", pulseDir.toString()), cfg.logs());
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (!Files.exists(pulseDir.resolve("native")) && pulse.alive() && System.nanoTime() < until) Thread.sleep(50);
+            if (!Files.exists(pulseDir.resolve("native"))) {
+                pulse.stop();
+                if (xvfb != null) xvfb.stop();
+                server.stop();
+                throw new IOException("pulseaudio did not make its socket: " + pulse.tail(3));
+            }
+            List<String> chromiumPrefix = new ArrayList<>(ns.prefix());
+            chromiumPrefix.addAll(List.of("env", "PULSE_SERVER=unix:" + pulseDir.resolve("native")));
+            try (Chromium chromium = Chromium.start(chromiumPrefix, cfg.logs().resolve("chromium-audio.log"),
                     List.of("--disable-backgrounding-occluded-windows", "--disable-renderer-backgrounding"), display)) {
                 Chromium.Tab tab = chromium.newWindow();
                 tab.navigate(origin + "/");
@@ -175,6 +194,7 @@ final class AudioPhase implements Phase {
                 tab.close();
             } finally {
                 server.stop();
+                pulse.stop();
                 if (xvfb != null) xvfb.stop();
             }
         }
