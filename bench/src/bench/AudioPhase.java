@@ -187,6 +187,10 @@ final class AudioPhase implements Phase {
                 double[] d = dev.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 spread.ours.add(Stats.percentile(d, 0.95));
                 offset.runsNote = offs.size() + " beep/flash pairs in " + seconds + " s";
+                List<Double> firstHalf = offs.subList(0, offs.size() / 2), secondHalf = offs.subList(offs.size() / 2, offs.size());
+                offset.profile.add("median of the first half of the window " + fmt(Stats.median(firstHalf), 1) + " ms, of the second half "
+                        + fmt(Stats.median(secondHalf), 1) + " ms (Chromium's lip sync moves the picture step by step); offsets " + offs.stream()
+                        .map(o -> fmt(o, 0)).toList());
                 offset.profile.add("frames presented " + res.getInt("frames", 0) + " of " + 15 * seconds + " sent, flash onsets " + flashes.size()
                         + " (and " + res.getInt("skipped", 0) + " left out: the frame before them was not presented), beep onsets " + beeps.size()
                         + "; the flash's time is the frame's expectedDisplayTime, the beep's the moment its first loud sample is output"
