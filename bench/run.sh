@@ -24,6 +24,8 @@
 #   BENCH_RTSP_CLIENTS=1,10,50          RTSP phase: the client counts of the CPU-per-client rows
 #   BENCH_RTSP_RAMP=25,50,100,200,400   RTSP phase: the ramp of the clients-per-core row
 #   BENCH_AUDIO_SECONDS=20  audio phase: the window in which Chromium's beeps and flashes are paired
+#   BENCH_AUDIO_HEADLESS=1  audio phase: Chromium headless (as before) instead of in a window on an Xvfb display
+#   BENCH_AUDIO_PARTS=cpu,native,browser  audio phase: only some of its parts
 #   BENCH_CAMERA_SECONDS=10 camera phase: CPU window of the camera relay and of the encoding pipeline
 #   BENCH_CAMERA_ROUNDS=3   camera phase: camera restarts timed, for each way of asking it again
 #   BENCH_BUDGET_SECONDS=1500 phases that would start after this are skipped (the whole run: about 20 minutes)
@@ -162,6 +164,8 @@ timeout --kill-after=20 "${BENCH_TIMEOUT_SECONDS:-1800}" \
     -Dbench.rtsp.clients="${BENCH_RTSP_CLIENTS:-1,10,50}" \
     -Dbench.rtsp.ramp="${BENCH_RTSP_RAMP:-25,50,100,200,400}" \
     -Dbench.audio.seconds="${BENCH_AUDIO_SECONDS:-20}" \
+    -Dbench.audio.headless="${BENCH_AUDIO_HEADLESS:-false}" \
+    -Dbench.audio.parts="${BENCH_AUDIO_PARTS:-cpu,native,browser}" \
     -Dbench.camera.seconds="${BENCH_CAMERA_SECONDS:-10}" \
     -Dbench.camera.rounds="${BENCH_CAMERA_ROUNDS:-3}" \
     -Dbench.budget.seconds="${BENCH_BUDGET_SECONDS:-1500}" \

@@ -90,8 +90,24 @@ public final class Chromium implements AutoCloseable {
      * @return the browser, ready for {@link #newTab}
      */
     public static Chromium start(List<String> prefix, Path logFile, List<String> extraFlags) throws IOException {
+        return start(prefix, logFile, extraFlags, null);
+    }
+
+    /**
+     * Starts Chromium with flags of the caller's own, headless or in a window on an X display.
+     * Headless Chromium paces presentation by itself and on a busy machine shows only some of the
+     * frames of a video (about a quarter at 320x240@15); a window on an Xvfb display shows them all.
+     * @param prefix words before the command, e.g. {@code ip netns exec NAME} (empty: none); an Xvfb
+     *     for the display must run in the same network namespace (its abstract socket is per namespace)
+     * @param logFile where Chromium's own output goes
+     * @param extraFlags more flags
+     * @param display an X display such as {@code :99} for a real (non-headless) window, or null for headless
+     * @return the browser, ready for {@link #newTab}
+     */
+    public static Chromium start(List<String> prefix, Path logFile, List<String> extraFlags, String display) throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         var flags = new ArrayList<>(QUIET);
+        if (display != null) flags.remove("--headless=new");
         flags.addAll(extraFlags);
         flags.addAll(List.of("--allow-loopback-in-peer-connection", "--disable-default-apps", "--disable-extensions",
                 "--no-default-browser-check", "--mute-audio", "--user-data-dir=" + profile, "--remote-debugging-pipe"));
@@ -99,7 +115,9 @@ public final class Chromium implements AutoCloseable {
         var command = new ArrayList<>(prefix);
         command.addAll(List.of("sh", "-c", "exec chromium \"$@\" 3<&0 4>&1 1>&2 0</dev/null", "chromium"));
         command.addAll(flags);
-        Process p = new ProcessBuilder(command).redirectError(logFile.toFile()).start();
+        var builder = new ProcessBuilder(command).redirectError(logFile.toFile());
+        if (display != null) builder.environment().put("DISPLAY", display);
+        Process p = builder.start();
         var browser = new Chromium(p, profile, logFile);
         try {
             browser.call(null, "Browser.getVersion", new JsonObject());

@@ -173,11 +173,15 @@ public record StreamPlan(StreamSettings settings, Source source) {
             // The flash: videotestsrc pattern=blink at 2 fps alternates its two colours frame by frame, the
             // background first: with white as the background its white frames cover [n, n + 0.5 s) of running
             // time, when the tone beeps (measured in a recorded segment: flash and beep start together).
+            // Not live: a live 2 fps source tells the compositor it is 500 ms late, and the compositor then gives
+            // out its frames in bursts every half second (each first frame ~500 ms after its time); receivers that
+            // time frames by arrival (the WebRTC gateway) then show the picture that much behind the sound.
+            // Not live, it runs ahead of the compositor, which takes each frame when its time comes.
             int side = Math.max(16, (s.get(HEIGHT) / 6) & ~1);
             a.addAll(List.of("!", "videoconvert", "!", "videoscale", "!", "videorate", "drop-only=true", "!",
                     "video/x-raw,format=I420,width=" + s.get(WIDTH) + ",height=" + s.get(HEIGHT) + ",framerate=" + s.framerate() + "/1",
                     "!", "compositor", "name=flash", "sink_1::xpos=0", "sink_1::ypos=0",
-                    "videotestsrc", "is-live=true", "pattern=blink", "foreground-color=0xff000000", "background-color=0xffffffff", "!",
+                    "videotestsrc", "is-live=false", "pattern=blink", "foreground-color=0xff000000", "background-color=0xffffffff", "!",
                     "video/x-raw,format=I420,width=" + side + ",height=" + side + ",framerate=2/1", "!", "flash.", "flash."));
         }
         Encoders.Choice encoder = encoder();
