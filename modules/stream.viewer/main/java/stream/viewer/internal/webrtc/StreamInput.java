@@ -73,14 +73,15 @@ final class StreamInput implements AutoCloseable {
         this.audioCounted = asrc.getStaticPad("src");
         audioCounted.addProbe(PadProbeType.BUFFER, audioCounter);
         this.counter = (pad, info) -> {
-            if (packets.getAndIncrement() % 64 == 0) { // a new sender (a restarted child) is seen within 64 packets
-                var buffer = info.getBuffer();
-                var bytes = buffer.map(false);
-                try {
-                    if (bytes != null && bytes.limit() >= 12) ssrc = bytes.order(java.nio.ByteOrder.BIG_ENDIAN).getInt(8);
-                } finally {
-                    buffer.unmap();
-                }
+            packets.incrementAndGet();
+            // Every packet: a restarted child's new SSRC must be known from its first packet, or the first
+            // keyframe request after a restart would name the old sender.
+            var buffer = info.getBuffer();
+            var bytes = buffer.map(false);
+            try {
+                if (bytes != null && bytes.limit() >= 12) ssrc = bytes.order(java.nio.ByteOrder.BIG_ENDIAN).getInt(8);
+            } finally {
+                buffer.unmap();
             }
             return PadProbeReturn.OK;
         };
