@@ -102,8 +102,11 @@ final class BrowserPhase implements Phase {
             int probePort = Ports.freeUdpAndTcp();
             int width = StampedSender.width(ctx);
             // to the gateway (as the server's tap forwards it) and to the native receiver
+            // keyframes on request: the gateway's PLIs go to the sender as the server tells the gateway of its child's port
+            int keyframePort = StampedSender.takesKeyframeRequests(ctx) ? Ports.freeUdp() : 0;
             Proc stamper = StampedSender.start(ctx, "browser-stamper", ns.prefix(),
-                    List.of("127.0.0.1:" + gatewayPort, "127.0.0.1:" + probePort), "browser_sender_pipeline");
+                    List.of("127.0.0.1:" + gatewayPort, "127.0.0.1:" + probePort), "browser_sender_pipeline", keyframePort);
+            if (keyframePort > 0) gateway.call(new JsonObject().add("op", "keyframes").add("name", STREAM).add("port", keyframePort));
             try (Chromium chromium = Chromium.start(ns.prefix(), cfg.logs().resolve("chromium.log"))) {
                 glassToGlass(ctx, cfg, ns, chromium, gateway, probePort, width, seconds, rounds);
                 firstFrame(ctx, chromium, gateway);
@@ -245,7 +248,9 @@ final class BrowserPhase implements Phase {
         }
         ttff.profile.add("from the navigation's start (performance.timeOrigin) to the first presented frame; the sender makes a keyframe every "
                 + "key-int-max frames of our child (" + ctx.baseline().serverArgv().stream().filter(a -> a.startsWith("key-int-max=")).findFirst().orElse("?")
-                + "), and a new viewer waits for the next one");
+                + "), and a new viewer waits for the next one"
+                + (StampedSender.takesKeyframeRequests(ctx) ? " unless it asks for one: as our child, the sender reads the gateway's RTCP"
+                        + " and makes a keyframe for its PLI (issue 23)" : ""));
         System.out.printf("   time to first frame: %s s (runs %s)%n", fmt(ttff.oursMedian(), 3), ttff.ours);
     }
 

@@ -27,6 +27,16 @@ final class StampedSender {
      * @param detailsKey where results.json keeps the pipeline
      */
     static Proc start(Context ctx, String name, List<String> prefix, List<String> clients, String detailsKey) throws Exception {
+        return start(ctx, name, prefix, clients, detailsKey, 0);
+    }
+
+    /**
+     * Like {@link #start(Context, String, List, List, String)}, and when our child takes keyframe requests (its argv
+     * has the rtpsession between payloader and tee), this sender does too, by RTCP on keyframePort, as the child does.
+     * @param keyframePort the loopback UDP port for the RTCP (PLI) of the gateway, or 0 for none
+     */
+    static Proc start(Context ctx, String name, List<String> prefix, List<String> clients, String detailsKey, int keyframePort)
+            throws Exception {
         Config cfg = ctx.config();
         List<String> sender = new ArrayList<>(prefix);
         sender.addAll(List.of(cfg.helperJava(), "--enable-native-access=ALL-UNNAMED", "-cp", cfg.helperCp(), "bench.Stamper", String.valueOf(width(ctx))));
@@ -35,12 +45,22 @@ final class StampedSender {
         int sink = raw.lastIndexOf("udpsink");
         List<String> sinkSettings = raw.subList(sink + 1, raw.size()).stream().filter(a -> a.startsWith("sync=") || a.startsWith("async=")).toList();
         raw = new ArrayList<>(raw.subList(1, sink));
+        boolean keyframes = keyframePort > 0 && takesKeyframeRequests(ctx);
+        if (keyframes) raw.addAll(List.of("rs.send_rtp_sink", "rtpsession", "name=rs", "rs.send_rtp_src", "!"));
         raw.addAll(List.of("multiudpsink", "clients=" + String.join(",", clients)));
         raw.addAll(sinkSettings); // the server's udpsink sends as it does
+        if (keyframes) {
+            raw.addAll(List.of("udpsrc", "address=127.0.0.1", "port=" + keyframePort, "caps=application/x-rtcp", "!", "rs.recv_rtcp_sink"));
+        }
         sender.addAll(raw);
         ctx.results().details.add(detailsKey, String.join(" ", raw));
         Proc stamper = Proc.start(name, sender, null, cfg.logs());
         if (stamper.await(Pattern.compile("^stamping"), 30_000) == null) throw new IOException("the stamping sender did not start: " + stamper.tail(3));
         return stamper;
+    }
+
+    /** @return whether our server's child reads RTCP for keyframe requests (issue 23; a server before it does not) */
+    static boolean takesKeyframeRequests(Context ctx) {
+        return ctx.baseline().serverArgv().contains("rs.recv_rtcp_sink");
     }
 }

@@ -34,6 +34,15 @@ public interface StreamView {
      */
     RtpTap audioRtp();
 
+    /**
+     * @return the loopback UDP port on which the stream's current child takes RTCP feedback (PLI, FIR) for its
+     *         video and answers with a keyframe at once; 0 for none (an IP camera, no child yet). It changes with
+     *         every start of the child ({@link StreamEvent.ChildStarted}).
+     */
+    default int keyframePort() {
+        return 0;
+    }
+
     /** @return the stream's own folder (recordings, clips), in the state directory */
     Path mediaDir();
 

@@ -48,7 +48,7 @@ public final class RtpTap implements AutoCloseable {
 
     // guarded by this
     private final ArrayDeque<long[]> window = new ArrayDeque<>(); // {nanos, bytes, marker}
-    private long packets, bytes, frames, lastPacketNanos, since;
+    private long packets, bytes, frames, keyframes, lastPacketNanos, since;
     private boolean anyPacket;
     private byte[] sps, pps;
     private VideoCodec codec; // of the last packet, by its payload type; null before the first
@@ -169,6 +169,10 @@ public final class RtpTap implements AutoCloseable {
         int type = p.get(off) & 0x1F;
         if (type == 7 || type == 8) {
             keep(type, p, off, end - off);
+        } else if (type == 5) {
+            if (off + 1 < end) countKeyframe(p.get(off + 1));
+        } else if (type == 28) { // FU-A: its FU header says where a fragmented NAL starts and its type
+            if (off + 2 < end && (p.get(off + 1) & 0x40) != 0 && (p.get(off + 1) & 0x1F) == 5) countKeyframe(p.get(off + 2));
         } else if (type == 24) { // STAP-A: 16-bit size, NAL, ...
             int i = off + 1;
             while (i + 2 < end) {
@@ -177,9 +181,16 @@ public final class RtpTap implements AutoCloseable {
                 if (size == 0 || i + size > end) return;
                 int t = p.get(i) & 0x1F;
                 if (t == 7 || t == 8) keep(t, p, i, size);
+                else if (t == 5 && size > 1) countKeyframe(p.get(i + 1));
                 i += size;
             }
         }
+    }
+
+    // An IDR slice whose first_mb_in_slice is 0 (ue(v) 0 is the single bit 1) begins a keyframe; an encoder may cut
+    // one frame into several slices.
+    private void countKeyframe(byte sliceHeader) {
+        if ((sliceHeader & 0x80) != 0) keyframes++;
     }
 
     private void keep(int type, ByteBuffer p, int off, int len) {
@@ -192,7 +203,7 @@ public final class RtpTap implements AutoCloseable {
     /** Forgets the counts and the time since the last packet: call when a new child starts. */
     public synchronized void reset() {
         window.clear();
-        packets = bytes = frames = 0;
+        packets = bytes = frames = keyframes = 0;
         anyPacket = false;
         since = clock.getAsLong();
         sps = pps = null;
@@ -209,16 +220,17 @@ public final class RtpTap implements AutoCloseable {
      * @param packets RTP packets since the last reset
      * @param bytes bytes of those packets (RTP header and payload)
      * @param frames packets with the marker bit: the last packet of each frame
+     * @param keyframes H.264 keyframes (IDR) since the last reset: the periodic ones and those viewers asked for
      * @param fps frames per second over the window
      * @param bitrate bits per second over the window
      * @param secondsSinceLastPacket seconds since the last packet, or since the reset when none came
      * @param anyPacket whether any packet came since the reset
      */
-    public record Stats(long packets, long bytes, long frames, double fps, double bitrate, double secondsSinceLastPacket,
+    public record Stats(long packets, long bytes, long frames, long keyframes, double fps, double bitrate, double secondsSinceLastPacket,
                         boolean anyPacket) {
         /** @return the stats as the JSON object reported in GET /control */
         public JsonObject toJson() {
-            return new JsonObject().add("packets", packets).add("bytes", bytes).add("frames", frames)
+            return new JsonObject().add("packets", packets).add("bytes", bytes).add("frames", frames).add("keyframes", keyframes)
                     .add("fps", round(fps, 2)).add("bitrate", Math.round(bitrate))
                     .add("secondsSinceLastPacket", anyPacket ? Json.value(round(secondsSinceLastPacket, 2)) : Json.NULL)
                     .add("windowSeconds", WINDOW_NANOS / 1e9);
@@ -251,7 +263,7 @@ public final class RtpTap implements AutoCloseable {
             bitrate = windowBytes * 8 / span;
         }
         double quiet = (now - (anyPacket ? lastPacketNanos : since)) / 1e9;
-        return new Stats(packets, bytes, frames, fps, bitrate, quiet, anyPacket);
+        return new Stats(packets, bytes, frames, keyframes, fps, bitrate, quiet, anyPacket);
     }
 
     /**

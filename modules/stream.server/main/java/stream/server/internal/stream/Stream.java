@@ -153,6 +153,11 @@ public final class Stream implements AutoCloseable, StreamView {
     }
 
     @Override
+    public int keyframePort() {
+        return supervisor.keyframePort();
+    }
+
+    @Override
     public Path mediaDir() {
         return mediaDir;
     }

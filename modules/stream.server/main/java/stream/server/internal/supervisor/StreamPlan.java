@@ -35,6 +35,12 @@ import stream.server.internal.settings.SettingsGrammar.Endpoint;
  * group) and one more to the server's own RTP tap on 127.0.0.1, which is how the server sees
  * what actually leaves.
  *
+ * <p>Keyframes on request: with a keyframe port (the supervisor picks a free loopback port per start)
+ * the child reads RTCP there for its video ({@code udpsrc ! rtpsession.recv_rtcp_sink}, with sound
+ * rtpbin's session 0). GStreamer's rtpsession turns a PLI or FIR about its sender's SSRC into an
+ * upstream force-key-unit event, which x264enc and the hardware encoders honour with an IDR at the
+ * next frame: a new WebRTC viewer, whose gateway sends the PLI, need not wait for the periodic one.
+ *
  * <p>Why each part is there: {@code video/x-raw,format=I420} before the encoder,
  * else x264enc negotiates 10-bit 4:4:4 that most players cannot decode; the profile caps after
  * it pin constrained-baseline (8-bit 4:2:0, plays everywhere); tune=zerolatency and
@@ -100,9 +106,23 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * @return the full command line, program first
      */
     public List<String> command(String gstLaunch, int tapPort, int audioTapPort, int microphonePort) {
+        return command(gstLaunch, tapPort, audioTapPort, microphonePort, 0);
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param tapPort the loopback port of the RTP tap, or 0 for none
+     * @param audioTapPort the loopback port of the audio RTP tap, or 0 for none (used only with audio)
+     * @param microphonePort the loopback port of a microphone's capture child, or 0 (see {@link #command(String, int, int, int)})
+     * @param keyframePort the loopback UDP port on which the child takes RTCP for its video, or 0 for none: a PLI or
+     *        FIR that arrives there makes the encoder send a keyframe at once (GStreamer's rtpsession turns it into
+     *        a force-key-unit event upstream); not used for an IP camera, whose picture is not encoded here
+     * @return the full command line, program first
+     */
+    public List<String> command(String gstLaunch, int tapPort, int audioTapPort, int microphonePort, int keyframePort) {
         if (source.camera()) return RtspCamera.command(settings, tapPort, audioTapPort); // passed through; its sound with audio camera
         StreamSettings s = settings;
-        if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort, microphonePort);
+        if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort, microphonePort, keyframePort);
         List<String> a = new ArrayList<>();
         a.add(gstLaunch);
         a.add("-e"); // SIGINT becomes EOS: a clean end
@@ -114,6 +134,10 @@ public record StreamPlan(StreamSettings settings, Source source) {
                         + ",framerate=" + s.framerate() + "/1", "!"));
         a.addAll(encoder.arguments(s.get(BITRATE), s.keyintFrames(), s.get(PRESET)));
         a.addAll(List.of("!", "rtph264pay", "config-interval=1", "pt=" + SdpWriter.PAYLOAD_TYPE, "!"));
+        if (keyframePort > 0) {
+            // An RTP session between payloader and tee only to read the RTCP feedback of its video (it sends none).
+            a.addAll(List.of("rs.send_rtp_sink", "rtpsession", "name=rs", "rs.send_rtp_src", "!"));
+        }
         // One udpsink per target after a tee: multiudpsink's clients list cannot carry IPv6 addresses (GStreamer 1.22
         // parses HOST:PORT at the first ':' and drops them silently). The first sink is named "out": its caps tell
         // the supervisor that the chain reached the network.
@@ -127,7 +151,13 @@ public record StreamPlan(StreamSettings settings, Source source) {
             // The sender need not join its own group; loop stays on so viewers on this host receive it.
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
         }
+        if (keyframePort > 0) a.addAll(keyframeRequests(keyframePort, "rs.recv_rtcp_sink"));
         return List.copyOf(a);
+    }
+
+    // Where the child takes the RTCP feedback (PLI, FIR) of its video, on loopback only.
+    private static List<String> keyframeRequests(int port, String pad) {
+        return List.of("udpsrc", "name=keyframes", "address=127.0.0.1", "port=" + port, "caps=application/x-rtcp", "!", pad);
     }
 
     /** @return the encoder of a local camera's child and why (probed once per JVM), or null for an IP camera, which is not encoded */
@@ -157,7 +187,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * Audio RTP goes to each destination's port + 2, RTCP to the port after each RTP port; the
      * server's copies go to its two loopback taps (RTP only).
      */
-    private List<String> withAudio(String gstLaunch, int tapPort, int audioTapPort, int microphonePort) {
+    private List<String> withAudio(String gstLaunch, int tapPort, int audioTapPort, int microphonePort, int keyframePort) {
         StreamSettings s = settings;
         AudioSource audio = AudioSource.resolve(s.get(StreamSettings.AUDIO));
         List<String> a = new ArrayList<>();
@@ -202,6 +232,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
         sinks(a, "rb.send_rtp_src_1", "ta", targets, audioTapPort, AUDIO_PORT_OFFSET, false);
         sinks(a, "rb.send_rtcp_src_0", "tc", targets, 0, 1, false);
         sinks(a, "rb.send_rtcp_src_1", "tac", targets, 0, AUDIO_PORT_OFFSET + 1, false);
+        if (keyframePort > 0) a.addAll(keyframeRequests(keyframePort, "rb.recv_rtcp_sink_0"));
         return List.copyOf(a);
     }
 

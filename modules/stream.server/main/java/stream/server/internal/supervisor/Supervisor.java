@@ -133,6 +133,7 @@ public final class Supervisor {
     };
     private volatile SdpWriter.H264Params capsParams;
     private volatile RtpTap audioTap; // the copy of the audio RTP of a stream with sound, or null
+    private volatile int keyframePort; // where the current child reads RTCP feedback for its video, or 0
 
     // Guarded by this.
     private final StateMachine machine;
@@ -199,7 +200,25 @@ public final class Supervisor {
     /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the launcher's setsid and setpriv */
     public synchronized List<String> command() {
         return plan.command(gstLaunch, tap == null ? 0 : tap.port(), audioTap == null ? 0 : audioTap.port(),
-                microphone == null ? 0 : microphone.port());
+                microphone == null ? 0 : microphone.port(), keyframePort);
+    }
+
+    /**
+     * @return the loopback UDP port on which the current child takes RTCP feedback for its video (a PLI there makes
+     *         it send a keyframe at once), or 0 for none (no child yet, an IP camera, no free port)
+     */
+    public int keyframePort() {
+        return keyframePort;
+    }
+
+    // A free loopback UDP port for the next child's keyframe requests, or 0 when none is free (the child then sends
+    // keyframes only at its interval). Freed here and bound by the child a moment later, as the microphone's port.
+    private static int freeLoopbackPort() {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     /** @param audioTap the tap that receives a copy of the audio RTP of a stream with sound; set once, before the first start */
@@ -394,6 +413,7 @@ public final class Supervisor {
                 return null;
             }
         }
+        keyframePort = plan.source().camera() ? 0 : freeLoopbackPort(); // a camera's picture is passed through, not encoded
         List<String> command = command();
         if (tap != null) tap.reset();
         if (audioTap != null) audioTap.reset();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import stream.server.internal.metrics.Metrics;
 import stream.server.internal.rtp.RtpTap;
+import stream.server.internal.feature.StreamEvent;
 import stream.server.internal.feature.StreamFeature;
 import stream.server.internal.feature.StreamView;
 
@@ -65,6 +66,7 @@ public final class StreamWebRtc implements StreamFeature {
             synchronized (this) {
                 if (input == null) {
                     input = gateway.input(name);
+                    gateway.keyframePort(name, stream.keyframePort());
                     tap.addListener(forward);
                     stream.audioRtp().addListener(forwardAudio); // sends only while the stream has sound
                 }
@@ -72,6 +74,15 @@ public final class StreamWebRtc implements StreamFeature {
             return gateway.offer(name, sdp, from);
         } finally {
             offering.decrementAndGet();
+        }
+    }
+
+    /** A new child takes keyframe requests on a new port: the gateway's PLIs go there from now on. */
+    @Override
+    public void on(StreamEvent event) {
+        if (event instanceof StreamEvent.ChildStarted && input != null) {
+            WebRtcGateway gateway = service.existing();
+            if (gateway != null) gateway.keyframePort(name, stream.keyframePort());
         }
     }
 

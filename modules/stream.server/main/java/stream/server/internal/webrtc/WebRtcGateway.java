@@ -74,6 +74,7 @@ public final class WebRtcGateway implements AutoCloseable {
         private volatile InetSocketAddress target;
         private volatile InetSocketAddress audioTarget; // where the stream's Opus RTP goes
         private volatile Running owner;
+        private volatile int keyframePort; // where the stream's child takes the gateway's RTCP (PLI), or 0
 
         private Input(String name) {
             this.name = name;
@@ -411,9 +412,36 @@ public final class WebRtcGateway implements AutoCloseable {
                 int audioPort = reply.getInt("audioPort", 0);
                 input.audioTarget = audioPort > 0 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), audioPort) : null;
                 input.owner = gateway;
+                sendKeyframePort(gateway, input);
             }
         }
         return gateway;
+    }
+
+    /**
+     * Tells the gateway where the stream's current child takes RTCP feedback for its video: the gateway's PLIs
+     * (a viewer joined, a browser lost packets) go there and the child answers with a keyframe. Called with each
+     * start of the child (the port changes); kept for a gateway that starts later.
+     * @param stream the stream
+     * @param port the child's loopback port, or 0 for none (an IP camera)
+     */
+    public void keyframePort(String stream, int port) {
+        Input input = inputs.get(stream);
+        if (input == null) return;
+        synchronized (input) {
+            input.keyframePort = port;
+            Running gateway = input.owner;
+            if (gateway != null) sendKeyframePort(gateway, input);
+        }
+    }
+
+    private static void sendKeyframePort(Running gateway, Input input) {
+        try {
+            call(gateway, new JsonObject().add("op", "keyframes").add("name", input.name).add("port", input.keyframePort));
+        } catch (WhepException | InterruptedException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            LOG.log(Level.DEBUG, "keyframe port of stream {0} to the WebRTC gateway: {1}", input.name, e.getMessage());
+        }
     }
 
     private synchronized Running ensureRunning() throws WhepException {

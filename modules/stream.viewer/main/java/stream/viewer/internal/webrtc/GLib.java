@@ -52,6 +52,15 @@ final class GLib {
         Pointer gst_structure_to_string(Pointer structure);
 
         void gst_util_set_object_arg(Pointer object, String name, String value);
+
+        /** @return a new structure, or null when the text is not one; owned by the caller (or the event made of it) */
+        Pointer gst_structure_new_from_string(String text);
+
+        /** @return a new event that owns the structure */
+        Pointer gst_event_new_custom(int type, Pointer structure);
+
+        /** Takes the event (it is unreffed whatever the outcome). */
+        boolean gst_pad_push_event(Pointer pad, Pointer event);
     }
 
     /** libgstsdp-1.0. */

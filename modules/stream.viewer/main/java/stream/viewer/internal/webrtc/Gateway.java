@@ -110,8 +110,9 @@ public final class Gateway {
             case "offer" -> offer(LineServer.text(request, "stream"), LineServer.text(request, "sdp"));
             case "delete" -> delete(LineServer.text(request, "viewer"));
             case "stats" -> stats();
+            case "keyframes" -> keyframes(LineServer.text(request, "name"), request.getInt("port", 0));
             default -> throw new Refusal(400, "unknown op '" + op + "'",
-                    "addStream, removeStream, offer, delete, stats");
+                    "addStream, removeStream, offer, delete, stats, keyframes");
         };
     }
 
@@ -122,6 +123,15 @@ public final class Gateway {
             return s;
         });
         return new JsonObject().add("rtpPort", input.port()).add("audioPort", input.audioPort());
+    }
+
+    // Where the stream's child takes RTCP feedback for its video: the gateway's keyframe requests go there.
+    private JsonObject keyframes(String name, int port) throws Refusal {
+        StreamInput input = streams.get(name);
+        if (input == null) throw new Refusal(404, "no stream '" + name + "'", "addStream first");
+        if (port < 0 || port > 65535) throw new Refusal(400, "port " + port + " is out of range", "0 (none) to 65535");
+        input.keyframeTarget(port);
+        return new JsonObject().add("keyframes", name).add("port", port);
     }
 
     private JsonObject removeStream(String name) throws Refusal {
@@ -182,6 +192,7 @@ public final class Gateway {
         for (var e : streams.entrySet()) {
             StreamInput input = e.getValue();
             perStream.add(e.getKey(), new JsonObject().add("rtpPort", input.port()).add("packets", input.packets())
+                    .add("keyframeRequests", input.keyframes.sent())
                     .add("viewers", input.viewers.size()));
         }
         return new JsonObject().add("streams", perStream).add("viewers", viewers.size())

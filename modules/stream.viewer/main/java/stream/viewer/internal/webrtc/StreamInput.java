@@ -22,6 +22,10 @@ import org.freedesktop.gstreamer.StateChangeReturn;
  * tee. Nothing is decoded. The parsed stream is AVC with the parameter sets in the caps, so a
  * new branch's payloader knows them (sprop-parameter-sets) as soon as caps reach it.
  *
+ * <p>Keyframes on request: the RTP passes an {@code rtpsession} (avpf) first, whose RTCP goes to the
+ * stream's child ({@link #keyframeTarget}); {@link KeyframeRequests} asks it for a keyframe when a
+ * viewer joins or a browser reports loss, and the child's own rtpsession makes its encoder send one.
+ *
  * <p>Sound: a second udpsrc on a port of its own takes the stream's Opus RTP
  * ({@code udpsrc ! rtpjitterbuffer ! rtpopusdepay ! tee name=ta}); a viewer whose offer receives Opus gets a second
  * branch from it when the stream has sound (packets came within the last two seconds). A jitter
@@ -33,7 +37,10 @@ import org.freedesktop.gstreamer.StateChangeReturn;
  * drops packets of a payload type its caps do not give.
  */
 final class StreamInput implements AutoCloseable {
-    private static final String CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264";
+    private static final int PAYLOAD_TYPE = 96; // the server's video (and a camera relay's H.264)
+    // rtcp-fb-nack-pli: rtpsession sends a PLI for a force-key-unit event only when the payload type's caps allow it.
+    private static final String CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload="
+            + PAYLOAD_TYPE + ",rtcp-fb-nack-pli=(boolean)true";
     private static final String AUDIO_CAPS = "application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=97";
 
     final String name;
@@ -51,6 +58,9 @@ final class StreamInput implements AutoCloseable {
     // gst1-java-core keeps callbacks only in these objects: they must stay reachable.
     private final Pad counted;
     private final Bus bus;
+    private volatile int ssrc; // of the sender's packets now (a restarted child has a new one)
+    private final Element rtcpOut;
+    final KeyframeRequests keyframes;
     final Map<String, ViewerBranch> viewers = new ConcurrentHashMap<>();
     private volatile String error;
 
@@ -70,10 +80,21 @@ final class StreamInput implements AutoCloseable {
         audioCounted.addProbe(PadProbeType.BUFFER, audioCounter);
         this.counter = (pad, info) -> {
             packets.incrementAndGet();
+            // Every packet: a restarted child's new SSRC must be known from its first packet, or the first
+            // keyframe request after a restart would name the old sender.
+            var buffer = info.getBuffer();
+            var bytes = buffer.map(false);
+            try {
+                if (bytes != null && bytes.limit() >= 12) ssrc = bytes.order(java.nio.ByteOrder.BIG_ENDIAN).getInt(8);
+            } finally {
+                buffer.unmap();
+            }
             return PadProbeReturn.OK;
         };
         this.counted = src.getStaticPad("src");
         counted.addProbe(PadProbeType.BUFFER, counter);
+        this.rtcpOut = pipeline.getElementByName("rtcp");
+        this.keyframes = new KeyframeRequests(name, pipeline.getElementByName("depay").getStaticPad("sink"), () -> ssrc, PAYLOAD_TYPE);
         this.bus = pipeline.getBus();
         bus.connect((Bus.ERROR) (source, code, message) -> {
             error = message;
@@ -95,11 +116,15 @@ final class StreamInput implements AutoCloseable {
         // port=0: the kernel picks a free port; udpsrc reports it in its port property once bound.
         Pipeline pipeline = (Pipeline) Gst.parseLaunch(
                 "udpsrc name=src address=127.0.0.1 port=0 buffer-size=1048576 caps=\"" + CAPS + "\""
-                        + " ! rtph264depay ! h264parse config-interval=-1"
+                        + " ! rs.recv_rtp_sink rtpsession name=rs rtp-profile=avpf"
+                        + " rs.recv_rtp_src ! rtph264depay name=depay ! h264parse config-interval=-1"
                         + " ! video/x-h264,stream-format=avc,alignment=au"
                         + " ! tee name=t allow-not-linked=true"
                         + " udpsrc name=asrc address=127.0.0.1 port=0 buffer-size=262144 caps=\"" + AUDIO_CAPS + "\""
-                        + " ! rtpjitterbuffer latency=40 ! rtpopusdepay ! tee name=ta allow-not-linked=true", errors);
+                        + " ! rtpjitterbuffer latency=40 ! rtpopusdepay ! tee name=ta allow-not-linked=true"
+                        // The session's RTCP (receiver reports, the PLIs of keyframe requests) to the stream's child,
+                        // once the server says where (keyframeTarget); nowhere before.
+                        + " rs.send_rtcp_src ! multiudpsink name=rtcp sync=false async=false", errors);
         if (!errors.isEmpty()) {
             throw new GstException("stream " + name + ": " + errors.get(0).getMessage());
         }
@@ -121,6 +146,14 @@ final class StreamInput implements AutoCloseable {
 
     long packets() {
         return packets.get();
+    }
+
+    /**
+     * Sends the video's RTCP (and so the keyframe requests) to the stream's child from now on.
+     * @param port the child's loopback port for it, or 0 for nowhere (an IP camera, whose picture is not encoded)
+     */
+    void keyframeTarget(int port) {
+        rtcpOut.set("clients", port > 0 ? "127.0.0.1:" + port : "");
     }
 
     String error() {

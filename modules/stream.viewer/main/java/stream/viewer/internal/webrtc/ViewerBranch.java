@@ -49,6 +49,8 @@ final class ViewerBranch {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Pad.PROBE peerProbe = (pad, info) -> {
         lastPeerPacketNanos = System.nanoTime();
+        // Its first packet (DTLS): the connection is about to be up, a keyframe asked for now reaches it.
+        if (!peerSeen) askKeyframe();
         peerSeen = true;
         return PadProbeReturn.OK;
     };
@@ -114,6 +116,10 @@ final class ViewerBranch {
             }
         };
         webrtc.connect(guard);
+    }
+
+    private void askKeyframe() {
+        input.keyframes.request();
     }
 
     /**

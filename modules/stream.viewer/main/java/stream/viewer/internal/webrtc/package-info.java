@@ -7,9 +7,13 @@
  *
  * <p>Data: each stream's RTP/H.264 (payload 96, as the sender makes it) arrives on a loopback UDP
  * port the gateway binds ({@link stream.viewer.internal.webrtc.StreamInput}:
- * {@code udpsrc ! rtph264depay ! h264parse ! tee}); each viewer is a tee branch
+ * {@code udpsrc ! rtpsession ! rtph264depay ! h264parse ! tee}); each viewer is a tee branch
  * ({@link stream.viewer.internal.webrtc.ViewerBranch}:
  * {@code queue leaky=downstream ! rtph264pay pt=<the offer's H.264> ! webrtcbin}). Nothing is decoded.
+ * Keyframes on request: the rtpsession's RTCP goes to the port the server names for the stream's
+ * child ({@code keyframes}); a viewer's first packet, a browser's PLI and the parser's own request
+ * become a PLI there ({@link stream.viewer.internal.webrtc.KeyframeRequests}, at most one per 300 ms
+ * per stream), and the child's encoder answers with a keyframe.
  *
  * <p>Control: one JSON object per line on stdin, answered by one line on stdout with the same id.
  * <pre>
@@ -17,7 +21,8 @@
  * {"id":2,"op":"offer","stream":"main","sdp":"v=0…"}  {"id":2,"viewer":"UUID","sdp":"v=0…answer"}
  * {"id":3,"op":"delete","viewer":"UUID"}              {"id":3,"deleted":"UUID"}
  * {"id":4,"op":"removeStream","name":"main"}          {"id":4,"removed":"main"}
- * {"id":5,"op":"stats"}                                {"id":5,"streams":{"main":{"rtpPort":…,"packets":…,"viewers":…}},"viewers":…,"maxViewers":…}
+ * {"id":5,"op":"stats"}                                {"id":5,"streams":{"main":{"rtpPort":…,"packets":…,"keyframeRequests":…,"viewers":…}},"viewers":…,"maxViewers":…}
+ * {"id":6,"op":"keyframes","name":"main","port":41000} {"id":6,"keyframes":"main","port":41000}  (0: nowhere)
  * refusals:                                            {"id":2,"error":"…","status":503,"hint":"…"}
  * events (no id):                                      {"event":"ready","pid":…} {"event":"viewerRemoved","viewer":…,"stream":…,"reason":…}
  * </pre>
