@@ -117,6 +117,10 @@ public final class StreamRtsp implements StreamFeature {
             }
             case StreamEvent.ChildEnded ended -> {
                 live = false;
+                // Not served until the next start's mount answers: a start right after this stop would otherwise
+                // report "served" (the old mount's port) while the RTSP process is still ending that mount.
+                target = null;
+                audioTarget = null;
                 stream.rtp().removeListener(forward);
                 stream.rtp().removeListener(firstPacket);
                 mountOnFirstPacket.set(null);
