@@ -285,8 +285,12 @@ class RtspServerTest {
                 "-verify_ip", "127.0.0.1").redirectErrorStream(true).start();
         clients.add(p);
         p.getOutputStream().close();
+        // Bounded: a TLS server that never completes the handshake must fail the test, not hang the suite
+        // (its few lines of output fit in the pipe, so waiting before reading cannot block openssl).
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) p.destroyForcibly();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "openssl ended");
+        assertTrue(ended, "openssl ended within 30 s (the RTSPS handshake did not complete): " + out);
         return out;
     }
 
