@@ -101,6 +101,11 @@ final class ViewerPipeline {
     }
 
     static String description(ViewerOptions options) throws ViewerException {
+        return videoSource(options) + " ! " + videoChain(options);
+    }
+
+    /** The picture's udpsrc, with its caps. */
+    private static String videoSource(ViewerOptions options) throws ViewerException {
         var src = new StringBuilder("udpsrc name=src port=").append(options.port());
         if (options.multicastGroup() != null) {
             src.append(" address=").append(options.multicastGroup()).append(" auto-multicast=true reuse=true");
@@ -115,12 +120,17 @@ final class ViewerPipeline {
             }
         }
         src.append(" caps=\"").append(RTP_CAPS).append('"');
+        return src.toString();
+    }
+
+    /** The picture's chain from the depayloader to the sink (and the snapshot branch with --snapshot). */
+    private static String videoChain(ViewerOptions options) {
         String sink = Preflight.sinkElement(options);
         // Without a window nothing needs another pixel format; a window sink may.
         String sinkDesc = sink.equals("fakesink") ? "fakesink name=sink sync=false" : "videoconvert ! " + sink + " name=sink";
-        var d = new StringBuilder(src)
+        var d = new StringBuilder()
                 // output-corrupt=false: a viewer joining mid-stream shows nothing until a keyframe instead of grey garbage.
-                .append(" ! rtph264depay name=depay ! h264parse ! avdec_h264 output-corrupt=false ! ");
+                .append("rtph264depay name=depay ! h264parse ! avdec_h264 output-corrupt=false ! ");
         if (options.snapshot() == null) {
             // The decoder's thread feeds the sink directly, as gst-launch-1.0's receiver does: a queue would
             // only add a thread and a hand-over per frame.
@@ -144,18 +154,14 @@ final class ViewerPipeline {
      * @return the description
      */
     static String soundDescription(ViewerOptions options) throws ViewerException {
-        String video = description(options);
-        // description() is "udpsrc ... caps=\"...\" ! rtph264depay name=depay ! REST": split it there
-        int cut = video.indexOf(" ! rtph264depay name=depay");
-        String videoSrc = video.substring(0, cut), videoChain = video.substring(cut + 3);
         int p = options.port();
         String sink = Preflight.sinkElement(options);
         var d = new StringBuilder("rtpbin name=rb latency=").append(SOUND_LATENCY_MS).append(' ')
-                .append(videoSrc).append(" ! rb.recv_rtp_sink_0 ")
+                .append(videoSource(options)).append(" ! rb.recv_rtp_sink_0 ")
                 .append(udpsrc("rtcpsrc", options, p + 1)).append(" caps=application/x-rtcp ! rb.recv_rtcp_sink_0 ")
                 .append(udpsrc("asrc", options, p + 2)).append(" caps=\"").append(AUDIO_CAPS).append("\" ! rb.recv_rtp_sink_1 ")
                 .append(udpsrc("artcpsrc", options, p + 3)).append(" caps=application/x-rtcp ! rb.recv_rtcp_sink_1 ")
-                .append(videoChain)
+                .append(videoChain(options))
                 .append(" rtpopusdepay name=adepay ! opusdec name=adec ! audioconvert ! audioresample ! ")
                 .append(sink.equals("fakesink") ? "fakesink name=asink sync=true async=false" : "autoaudiosink name=asink async-handling=true");
         return d.toString();
