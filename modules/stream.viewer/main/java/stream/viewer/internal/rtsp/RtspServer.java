@@ -245,6 +245,7 @@ final class RtspServer implements AutoCloseable {
         if (users.isEmpty() && tlsCertificate == null) {
             limitedRoles = Map.of();
             RTSP.gst_rtsp_server_set_auth(server, null);
+            retire(null);
             return;
         }
         // A user limited to streams gets a role of its own, new at every auth (so that no role of
@@ -277,8 +278,38 @@ final class RtspServer implements AutoCloseable {
         RTSP.gst_rtsp_auth_set_supported_methods(auth,
                 basic ? RtspLib.AUTH_DIGEST | RtspLib.AUTH_BASIC : RtspLib.AUTH_DIGEST);
         RTSP.gst_rtsp_server_set_auth(server, auth);
-        GOBJECT.g_object_unref(auth);
+        retire(auth);
     }
+
+    /**
+     * Keeps our reference to the auth now in force, and releases the ones it replaced only a while
+     * later. gst-rtsp-server 1.22 reads the server's auth (and its TLS certificate) while it sets up a
+     * new connection without holding a reference of its own: an auth that the replacing set_auth freed
+     * at once was read after it was freed, the connection got no certificate
+     * ("g_tls_connection_set_certificate: assertion 'G_IS_TLS_CERTIFICATE (certificate)' failed") and
+     * its TLS handshake never completed (openssl waited for the server's hello; seen as a hang right
+     * after a SIGHUP reload). A replaced auth is released at the first change at least
+     * {@link #RETIRE_AFTER_NANOS} after it was replaced; changes are rare (credentials, SIGHUP).
+     * @param now the auth in force (our reference, full), or null for none
+     */
+    private void retire(Pointer now) {
+        long t = System.nanoTime();
+        for (var it = retired.iterator(); it.hasNext();) {
+            var r = it.next();
+            if (t - r.since() < RETIRE_AFTER_NANOS) continue;
+            GOBJECT.g_object_unref(r.auth());
+            it.remove();
+        }
+        if (current != null) retired.add(new Retired(current, t));
+        current = now;
+    }
+
+    private static final long RETIRE_AFTER_NANOS = 60_000_000_000L;
+
+    private record Retired(Pointer auth, long since) {}
+
+    private Pointer current; // (full) the auth in force, guarded by this
+    private final List<Retired> retired = new java.util.ArrayList<>(); // guarded by this
 
     private List<User> users = List.of(); // guarded by this
     private boolean basic; // guarded by this
