@@ -21,6 +21,8 @@ module stream.viewer {
     exports stream.viewer;
     // JNA makes the RTSP gateway's callbacks (filters, pad probe, signal) accessible by reflection.
     opens stream.viewer.internal.rtsp to com.sun.jna;
+    // ... and the probes called straight from C (NativeProbes).
+    opens stream.viewer.internal to com.sun.jna;
     // The main classes (stream-viewer and the server's media processes), which the image runs with
     // main module stream.server (its process.MediaMain), so that all of them share one AOT cache.
     exports stream.viewer.internal to stream.server;

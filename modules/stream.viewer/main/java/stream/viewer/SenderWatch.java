@@ -7,11 +7,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.freedesktop.gstreamer.Buffer;
-import org.freedesktop.gstreamer.Pad;
-import org.freedesktop.gstreamer.PadProbeInfo;
-import org.freedesktop.gstreamer.PadProbeReturn;
-import org.freedesktop.gstreamer.glib.Natives;
+import stream.viewer.internal.NativeProbes;
 
 /**
  * Tells the stream from a second sender on the same UDP port. Every RTP packet names its source
@@ -21,14 +17,12 @@ import org.freedesktop.gstreamer.glib.Natives;
  * such source who sends them (the address udpsrc received them from). A new source after the
  * stream fell silent for a second is the stream started again, and becomes the stream.
  */
-final class SenderWatch implements Pad.PROBE {
+final class SenderWatch implements NativeProbes.Probe {
     /** How long the stream may be silent before a new source is taken as the stream started again. */
     static final long QUIET_NANOS = 1_000_000_000L;
 
-    /** The few C calls gst1-java-core 1.4 does not offer: a buffer's bytes and its sender's address. */
+    /** The C call gst1-java-core 1.4 does not offer: a buffer's sender's address. */
     public interface Gst extends Library {
-        long gst_buffer_extract(Pointer buffer, long offset, byte[] dest, long size);
-
         Pointer gst_buffer_get_meta(Pointer buffer, long api);
     }
 
@@ -80,20 +74,20 @@ final class SenderWatch implements Pad.PROBE {
         this.clock = clock;
     }
 
+    /** Called from C for every packet udpsrc receives (a buffer probe on its src pad). */
     @Override
-    public PadProbeReturn probeCallback(Pad pad, PadProbeInfo info) {
-        if (broken) return PadProbeReturn.OK;
+    public int invoke(Pointer pad, Pointer info, Pointer userData) {
+        if (broken) return NativeProbes.OK;
         try {
-            Buffer buffer = info.getBuffer();
-            if (buffer == null) return PadProbeReturn.OK;
-            Pointer p = Natives.getRawPointer(buffer);
-            if (C.GST.gst_buffer_extract(p, 0, header, 12) < 12 || (header[0] & 0xC0) != 0x80) return PadProbeReturn.OK; // not RTP v2
+            Pointer p = NativeProbes.buffer(info);
+            if (p == null) return NativeProbes.OK;
+            if (NativeProbes.extract(p, 0, header) < 12 || (header[0] & 0xC0) != 0x80) return NativeProbes.OK; // not RTP v2
             long ssrc = ((header[8] & 0xFFL) << 24) | ((header[9] & 0xFFL) << 16) | ((header[10] & 0xFFL) << 8) | (header[11] & 0xFFL);
-            return packet(ssrc, () -> sender(p)) ? PadProbeReturn.OK : PadProbeReturn.DROP;
+            return packet(ssrc, () -> sender(p)) ? NativeProbes.OK : NativeProbes.DROP;
         } catch (LinkageError | RuntimeException e) {
             broken = true; // a library that would not load: the picture goes on, unwatched
             say.accept("cannot watch for a second sender on udp/" + port + ": " + e);
-            return PadProbeReturn.OK;
+            return NativeProbes.OK;
         }
     }
 

@@ -13,7 +13,6 @@ import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
-import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
@@ -22,6 +21,7 @@ import org.freedesktop.gstreamer.glib.GError;
 
 import stream.viewer.ViewerException.Kind;
 import stream.viewer.ViewerReport.Ending;
+import stream.viewer.internal.NativeProbes;
 
 /**
  * The viewer's GStreamer pipeline: its description from the options, the parsed pipeline, and
@@ -192,7 +192,7 @@ final class ViewerPipeline {
      * @param watch drops the packets of a second sender and says who sends them
      */
     void onRtp(SenderWatch watch) {
-        probe("src", "src", watch);
+        nativeProbe("src", "src", watch);
     }
 
     private static String interfaceOf(String address) throws ViewerException {
@@ -244,9 +244,9 @@ final class ViewerPipeline {
      * @param onPacket called on the receiving thread; must return quickly
      */
     void onPacket(Runnable onPacket) {
-        probe("depay", "src", (pad, info) -> {
+        nativeProbe("depay", "src", (pad, info, data) -> {
             onPacket.run();
-            return PadProbeReturn.OK;
+            return NativeProbes.OK;
         });
     }
 
@@ -255,9 +255,10 @@ final class ViewerPipeline {
      * @param onFrame receives the sink's pad (for its caps); called on the streaming thread
      */
     void onFrame(Consumer<Pad> onFrame) {
-        probe("sink", "sink", (pad, info) -> {
-            onFrame.accept(pad);
-            return PadProbeReturn.OK;
+        Pad sinkPad = pipeline.getElementByName("sink").getStaticPad("sink");
+        nativeProbe("sink", "sink", (pad, info, data) -> {
+            onFrame.accept(sinkPad);
+            return NativeProbes.OK;
         });
     }
 
@@ -266,15 +267,11 @@ final class ViewerPipeline {
      * @param onAudio called on the streaming thread; must return quickly
      */
     void onAudio(Runnable onAudio) {
-        Element decoder = pipeline.getElementByName("adec");
-        if (decoder == null) return;
-        Pad pad = decoder.getStaticPad("src");
-        Pad.PROBE probe = (p, info) -> {
+        if (pipeline.getElementByName("adec") == null) return;
+        nativeProbe("adec", "src", (p, info, data) -> {
             onAudio.run();
-            return PadProbeReturn.OK;
-        };
-        pad.addProbe(PadProbeType.BUFFER, probe);
-        keepAlive.addAll(List.of(pad, probe));
+            return NativeProbes.OK;
+        });
     }
 
     /**
@@ -288,6 +285,22 @@ final class ViewerPipeline {
     /** Closes the snapshot branch's valve: no more RGB conversions once the one frame is taken. */
     void closeSnapshotBranch() {
         pipeline.getElementByName("snapvalve").set("drop", true);
+    }
+
+    // The probes on every packet or frame: called straight from C (see NativeProbes for why).
+    private void nativeProbe(String element, String padName, NativeProbes.Probe probe) {
+        Pad pad = pipeline.getElementByName(element).getStaticPad(padName);
+        // An exception would reach JNA, which prints it and returns 0: GStreamer would drop the buffer.
+        NativeProbes.Probe guarded = (p, info, data) -> {
+            try {
+                return probe.invoke(p, info, data);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "{0}.{1}: {2}", element, padName, e.toString());
+                return NativeProbes.OK;
+            }
+        };
+        NativeProbes.add(pad, NativeProbes.BUFFER, guarded);
+        keepAlive.addAll(List.of(pad, guarded));
     }
 
     private void probe(String element, String padName, Pad.PROBE probe) {

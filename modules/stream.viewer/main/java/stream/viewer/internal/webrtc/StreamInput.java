@@ -1,5 +1,6 @@
 package stream.viewer.internal.webrtc;
 
+import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,11 +11,10 @@ import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.GstException;
 import org.freedesktop.gstreamer.Pad;
-import org.freedesktop.gstreamer.PadProbeReturn;
-import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.StateChangeReturn;
+import stream.viewer.internal.NativeProbes;
 
 /**
  * One stream's input: the RTP/H.264 the server forwards to a loopback UDP port, depayloaded and
@@ -51,11 +51,11 @@ final class StreamInput implements AutoCloseable {
     private final int audioPort;
     private volatile long lastAudioNanos;
     private volatile boolean anyAudio;
-    private final Pad.PROBE audioCounter;
+    private final NativeProbes.Probe audioCounter;
     private final Pad audioCounted;
     private final AtomicLong packets = new AtomicLong();
-    private final Pad.PROBE counter;
-    // gst1-java-core keeps callbacks only in these objects: they must stay reachable.
+    private final NativeProbes.Probe counter;
+    // JNA keeps no strong reference to a callback handed to C: the probes and their pads stay reachable through these.
     private final Pad counted;
     private final Bus bus;
     private volatile int ssrc; // of the sender's packets now (a restarted child has a new one)
@@ -71,28 +71,26 @@ final class StreamInput implements AutoCloseable {
         this.audioTee = pipeline.getElementByName("ta");
         Element src = pipeline.getElementByName("src");
         Element asrc = pipeline.getElementByName("asrc");
-        this.audioCounter = (pad, info) -> {
+        this.audioCounter = (pad, info, data) -> {
             lastAudioNanos = System.nanoTime();
             anyAudio = true;
-            return PadProbeReturn.OK;
+            return NativeProbes.OK;
         };
         this.audioCounted = asrc.getStaticPad("src");
-        audioCounted.addProbe(PadProbeType.BUFFER, audioCounter);
-        this.counter = (pad, info) -> {
+        NativeProbes.add(audioCounted, NativeProbes.BUFFER, audioCounter);
+        byte[] ssrcBytes = new byte[4]; // used on udpsrc's one streaming thread only
+        this.counter = (pad, info, data) -> {
             packets.incrementAndGet();
             // Every packet: a restarted child's new SSRC must be known from its first packet, or the first
             // keyframe request after a restart would name the old sender.
-            var buffer = info.getBuffer();
-            var bytes = buffer.map(false);
-            try {
-                if (bytes != null && bytes.limit() >= 12) ssrc = bytes.order(java.nio.ByteOrder.BIG_ENDIAN).getInt(8);
-            } finally {
-                buffer.unmap();
+            Pointer buffer = NativeProbes.buffer(info);
+            if (buffer != null && NativeProbes.extract(buffer, 8, ssrcBytes) == 4) {
+                ssrc = ((ssrcBytes[0] & 0xFF) << 24) | ((ssrcBytes[1] & 0xFF) << 16) | ((ssrcBytes[2] & 0xFF) << 8) | (ssrcBytes[3] & 0xFF);
             }
-            return PadProbeReturn.OK;
+            return NativeProbes.OK;
         };
         this.counted = src.getStaticPad("src");
-        counted.addProbe(PadProbeType.BUFFER, counter);
+        NativeProbes.add(counted, NativeProbes.BUFFER, counter);
         this.rtcpOut = pipeline.getElementByName("rtcp");
         this.keyframes = new KeyframeRequests(name, pipeline.getElementByName("depay").getStaticPad("sink"), () -> ssrc, PAYLOAD_TYPE);
         this.bus = pipeline.getBus();
