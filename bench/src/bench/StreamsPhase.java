@@ -16,8 +16,8 @@ import stream.testkit.Ports;
  * Several streams in one server (issues 9 and 23): CPU of 1, 2, 4 and 8 named streams (1280x720 at 30 fps
  * each, {@code -Dbench.streams.size}) in one stream-server
  * (the JVM and its children) against the same number of raw gst-launch-1.0 pipelines, each the
- * children's own argv up to the payloader and one udpsink. Interleaved: a window of ours, then ours
- * stopped (SIGSTOP, so both get the same machine) while the raw pipelines run their window.
+ * children's own argv up to the payloader and one udpsink. Ours' windows first, then ours stopped
+ * (SIGSTOP, so both get the same machine) while the raw pipelines run theirs.
  */
 final class StreamsPhase implements Phase {
     static final int[] COUNTS = {1, 2, 4, 8};
@@ -37,7 +37,7 @@ final class StreamsPhase implements Phase {
             Figure f = ctx.fig("streams_cpu_" + n, "6 Several streams", n + " stream" + (n > 1 ? "s" : "") + " at " + size
                     + ": CPU, server JVM + children", "cores", "ours (one stream-server)", n + " raw gst-launch-1.0 pipeline" + (n > 1 ? "s" : ""),
                     "ratio<=1.05");
-            f.runsNote = cfg.costRounds() + " windows of " + seconds() + " s each, interleaved";
+            f.runsNote = cfg.costRounds() + " windows of " + seconds() + " s each, ours then raw (ours stopped)";
             try {
                 measure(ctx, n, wh, f);
             } catch (Exception e) {
@@ -76,40 +76,43 @@ final class StreamsPhase implements Phase {
         for (long c : children) raw.add(Pipelines.withPort(argv(c), Ports.freeUdpAndTcp(), -1));
         ctx.results().details.add("streams_" + n + "_raw_pipeline", String.join(" ", raw.get(0)));
         List<Double> jvm = new ArrayList<>();
+        List<Long> ours = new ArrayList<>(List.of(s.proc.pid()));
+        ours.addAll(children);
+        // All of ours' windows first, then the raw pipelines' with ours stopped (SIGSTOP, so that both get the same
+        // machine). Not alternated: a live source stopped for a while catches up when it goes on, its encoder burning
+        // through the frames of the stopped time, which inflated every window of ours after the first (measured by
+        // hand at 4 streams: 0.64 cores before a 15 s stop, 1.2 cores in the 10 s after it; the raw copies 0.65).
         for (int round = 0; round < cfg.costRounds(); round++) {
-            List<Long> ours = new ArrayList<>(List.of(s.proc.pid()));
-            ours.addAll(children);
             double[] w = window(ours);
             f.ours.add(w[0]);
             jvm.add(w[1]);
             if (!children.equals(childPids(s))) {
                 throw new IOException("a child of ours was restarted during the window (now " + childPids(s) + ", was " + children + ")");
             }
-            signal("STOP", ours);
-            List<Proc> started = new ArrayList<>();
-            try {
-                for (int i = 0; i < raw.size(); i++) {
-                    // Each in a session of its own, as the server's children are (setsid): with the kernel's
-                    // autogroup scheduling each session is one group sharing the CPU fairly with the others, and
-                    // on a loaded machine the raw pipelines of one session got a fraction of what eight got.
-                    List<String> cmd = new ArrayList<>(raw.get(i));
-                    cmd.set(0, cfg.gstLaunch());
-                    if (Files.isExecutable(SETSID)) cmd.add(0, SETSID.toString());
-                    started.add(Proc.start("gst-streams-" + n + "-raw-" + i, cmd, null, cfg.logs()));
-                }
-                // each streaming (its udpsink has caps: -v, as the children), then past the start-up as ours was;
-                // a loaded machine takes seconds to start eight encoders
-                for (Proc p : started) {
-                    if (p.await(SENDING, 60_000) == null) throw new IOException("a raw pipeline did not start sending within 60 s: " + p.tail(3));
-                }
-                Util.sleep(3);
-                List<Long> pids = started.stream().map(Proc::pid).toList();
-                f.counter.add(window(pids)[0]);
-            } finally {
-                for (Proc p : started) p.stop();
-                signal("CONT", ours);
+        }
+        signal("STOP", ours);
+        List<Proc> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < raw.size(); i++) {
+                // Each in a session of its own, as the server's children are (setsid): with the kernel's
+                // autogroup scheduling each session is one group sharing the CPU fairly with the others, and
+                // on a loaded machine the raw pipelines of one session got a fraction of what eight got.
+                List<String> cmd = new ArrayList<>(raw.get(i));
+                cmd.set(0, cfg.gstLaunch());
+                if (Files.isExecutable(SETSID)) cmd.add(0, SETSID.toString());
+                started.add(Proc.start("gst-streams-" + n + "-raw-" + i, cmd, null, cfg.logs()));
             }
-            Util.sleep(3); // ours back in its stride before the next window
+            // each streaming (its udpsink has caps: -v, as the children), then past the start-up as ours was;
+            // a loaded machine takes seconds to start eight encoders
+            for (Proc p : started) {
+                if (p.await(SENDING, 60_000) == null) throw new IOException("a raw pipeline did not start sending within 60 s: " + p.tail(3));
+            }
+            Util.sleep(3);
+            List<Long> pids = started.stream().map(Proc::pid).toList();
+            for (int round = 0; round < cfg.costRounds(); round++) f.counter.add(window(pids)[0]);
+        } finally {
+            for (Proc p : started) p.stop();
+            signal("CONT", ours);
         }
         f.digits = 3;
         double childCores = f.oursMedian() - Stats.median(jvm);
