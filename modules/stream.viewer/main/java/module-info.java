@@ -19,9 +19,9 @@ module stream.viewer {
     requires com.sun.jna; // the RTSP gateway's calls into libgstrtspserver
 
     exports stream.viewer;
-    // JNA makes the RTSP gateway's callbacks (filters, pad probe, signal) accessible by reflection.
+    // JNA makes the RTSP gateway's callbacks (filters, signal) accessible by reflection.
     opens stream.viewer.internal.rtsp to com.sun.jna;
-    // ... and the probes called straight from C (NativeProbes).
+    // ... and the pad probes called straight from C (NativeProbes: the viewer's, the gateways').
     opens stream.viewer.internal to com.sun.jna;
     // The main classes (stream-viewer and the server's media processes), which the image runs with
     // main module stream.server (its process.MediaMain), so that all of them share one AOT cache.

@@ -42,8 +42,6 @@ public final class NativeProbes {
     interface Gst extends Library {
         NativeLong gst_pad_add_probe(Pointer pad, int mask, Probe callback, Pointer userData, Pointer destroy);
 
-        void gst_pad_remove_probe(Pointer pad, NativeLong id);
-
         NativeLong gst_buffer_extract(Pointer buffer, NativeLong offset, byte[] dest, NativeLong size);
     }
 
@@ -54,19 +52,18 @@ public final class NativeProbes {
     private NativeProbes() {}
 
     /**
-     * Installs a probe.
+     * Installs a probe for as long as the pad lives.
      * @param pad the pad
      * @param mask {@link #BUFFER}, and {@link #BUFFER_LIST} for pads that may carry lists
      * @param probe the callback (keep it reachable)
-     * @return the probe's id, for {@link #remove}
      */
-    public static long add(Pad pad, int mask, Probe probe) {
-        return C.GST.gst_pad_add_probe(Natives.getRawPointer(pad), mask, probe, null, null).longValue();
+    public static void add(Pad pad, int mask, Probe probe) {
+        add(Natives.getRawPointer(pad), mask, probe);
     }
 
-    /** Removes a probe {@link #add} installed. */
-    public static void remove(Pad pad, long id) {
-        C.GST.gst_pad_remove_probe(Natives.getRawPointer(pad), new NativeLong(id));
+    /** {@link #add(Pad, int, Probe)} for a GstPad known by its pointer only (the RTSP gateway's plain JNA). */
+    public static void add(Pointer pad, int mask, Probe probe) {
+        C.GST.gst_pad_add_probe(pad, mask, probe, null, null);
     }
 
     /**

@@ -6,6 +6,7 @@ import static stream.viewer.internal.rtsp.RtspLib.RTSP;
 
 import com.sun.jna.Pointer;
 import java.util.concurrent.atomic.AtomicLong;
+import stream.viewer.internal.NativeProbes;
 
 /**
  * One stream at {@code rtsp://HOST:PORT/NAME}: a shared media factory whose pipeline receives the
@@ -33,15 +34,13 @@ final class Mount {
     private Pointer media;
     // JNA keeps no reference to callbacks handed to C: these must live as long as the factory.
     private final RtspLib.MediaConfigure onConfigure = this::configured;
-    private final RtspLib.PadProbe counter = (pad, info, data) -> {
-        // struct GstPadProbeInfo { GstPadProbeType type; gulong id; gpointer data; ... }
-        int type = info.getInt(0);
-        Pointer item = info.getPointer(2L * com.sun.jna.Native.LONG_SIZE);
-        long size = (type & RtspLib.PROBE_BUFFER_LIST) != 0
+    private final NativeProbes.Probe counter = (pad, info, data) -> {
+        Pointer item = NativeProbes.buffer(info);
+        long size = NativeProbes.isList(info)
                 ? GST.gst_buffer_list_calculate_size(item).longValue()
                 : GST.gst_buffer_get_size(item).longValue();
         payloadBytes.addAndGet(size);
-        return RtspLib.PROBE_OK;
+        return NativeProbes.OK;
     };
 
     Mount(String name, int rtpPort, String multicast, int ttl) {
@@ -132,7 +131,7 @@ final class Mount {
             Pointer bin = RTSP.gst_rtsp_media_get_element(newMedia);
             Pointer pay = GST.gst_bin_get_by_name(bin, "pay0");
             Pointer pad = GST.gst_element_get_static_pad(pay, "src");
-            GST.gst_pad_add_probe(pad, RtspLib.PROBE_BUFFER | RtspLib.PROBE_BUFFER_LIST, counter, null, null);
+            NativeProbes.add(pad, NativeProbes.BUFFER | NativeProbes.BUFFER_LIST, counter);
             GST.gst_object_unref(pad);
             GST.gst_object_unref(pay);
             GST.gst_object_unref(bin);

@@ -138,8 +138,6 @@ final class RtspLib {
         /** @return (full) a new EOS event */
         Pointer gst_event_new_eos();
 
-        NativeLong gst_pad_add_probe(Pointer pad, int mask, PadProbe callback, Pointer userData, Pointer destroy);
-
         NativeLong gst_buffer_get_size(Pointer buffer);
 
         NativeLong gst_buffer_list_calculate_size(Pointer list);
@@ -210,11 +208,6 @@ final class RtspLib {
         int invoke(Pointer pool, Pointer session, Pointer userData);
     }
 
-    /** GstPadProbeCallback. */
-    interface PadProbe extends Callback {
-        int invoke(Pointer pad, Pointer info, Pointer userData);
-    }
-
     /** The factory's "media-configure" signal: (factory, media, user data). */
     interface MediaConfigure extends Callback {
         void invoke(Pointer factory, Pointer media, Pointer userData);
@@ -230,10 +223,6 @@ final class RtspLib {
     // GstRTSPAuthMethod
     static final int AUTH_BASIC = 1;
     static final int AUTH_DIGEST = 2;
-    // GstPadProbeType / GstPadProbeReturn
-    static final int PROBE_BUFFER = 1 << 4;
-    static final int PROBE_BUFFER_LIST = 1 << 5;
-    static final int PROBE_OK = 1;
     static final long G_TYPE_STRING = 16 << 2;
 
     static final RtspServer RTSP = Native.load("libgstrtspserver-1.0.so.0", RtspServer.class);
