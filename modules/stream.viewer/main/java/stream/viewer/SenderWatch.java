@@ -15,7 +15,9 @@ import stream.viewer.internal.NativeProbes;
  * still sending (it sent within the last second) is from another program sending to this port,
  * which would make the picture broken. Those packets are dropped, and the viewer says once per
  * such source who sends them (the address udpsrc received them from). A new source after the
- * stream fell silent for a second is the stream started again, and becomes the stream.
+ * stream fell silent for a second is the stream started again, and becomes the stream. Each new
+ * stream's sender is told on, as where the viewer's keyframe requests go. On a multicast group,
+ * shared by design, nothing is dropped.
  */
 final class SenderWatch implements NativeProbes.Probe {
     /** How long the stream may be silent before a new source is taken as the stream started again. */
@@ -56,6 +58,8 @@ final class SenderWatch implements NativeProbes.Probe {
     private final int port;
     private final Consumer<String> say;
     private final LongSupplier clock;
+    private final boolean exclusive;
+    private final Consumer<String> onStream;
     private final byte[] header = new byte[12];
     private final Set<Long> told = new HashSet<>();
     private long stream = -1; // the stream's SSRC, -1 before the first packet
@@ -69,9 +73,22 @@ final class SenderWatch implements NativeProbes.Probe {
      * @param clock System::nanoTime, or a test's clock
      */
     SenderWatch(int port, Consumer<String> say, LongSupplier clock) {
+        this(port, say, clock, true, address -> {});
+    }
+
+    /**
+     * @param port the UDP port, for the message
+     * @param say where the message goes
+     * @param clock System::nanoTime, or a test's clock
+     * @param exclusive whether a second sender's packets are dropped (unicast); a multicast group is shared by design
+     * @param onStream hears the address ("HOST:PORT", "[V6]:PORT") of each new stream's sender, on the streaming thread
+     */
+    SenderWatch(int port, Consumer<String> say, LongSupplier clock, boolean exclusive, Consumer<String> onStream) {
         this.port = port;
         this.say = say;
         this.clock = clock;
+        this.exclusive = exclusive;
+        this.onStream = onStream;
     }
 
     /** Called from C for every packet udpsrc receives (a buffer probe on its src pad). */
@@ -112,8 +129,10 @@ final class SenderWatch implements NativeProbes.Probe {
             streamFrom = sender.address();
             lastStreamPacket = now;
             told.remove(ssrc);
+            onStream.accept(streamFrom);
             return true;
         }
+        if (!exclusive) return true;
         if (told.add(ssrc)) {
             say.accept(String.format("another sender on udp/%d: %s (RTP source %08x) sends beside the stream from %s"
                     + " (source %08x); its packets are dropped. Two programs sending to one port make broken video:"

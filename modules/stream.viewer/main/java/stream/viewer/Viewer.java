@@ -196,7 +196,7 @@ public final class Viewer implements AutoCloseable {
         pipeline.onEnd(this::finish);
         pipeline.onPacket(this::onPacket);
         pipeline.onFrame(this::onFrame);
-        if (options.multicastGroup() == null) pipeline.onRtp(new SenderWatch(options.port(), this::say, System::nanoTime));
+        pipeline.onRtp(new SenderWatch(options.port(), this::say, System::nanoTime, options.multicastGroup() == null, pipeline::feedbackTo));
         pipeline.onAudio(() -> {
             if (!soundTold) {
                 soundTold = true;

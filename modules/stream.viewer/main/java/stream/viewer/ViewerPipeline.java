@@ -32,7 +32,7 @@ final class ViewerPipeline {
     private static final System.Logger LOG = System.getLogger(ViewerPipeline.class.getName());
     /** The caps of the original design, plus the encoding name rtph264depay wants. */
     private static final String RTP_CAPS =
-            "application/x-rtp,media=video,payload=96,clock-rate=90000,encoding-name=H264";
+            "application/x-rtp,media=video,payload=96,clock-rate=90000,encoding-name=H264,rtcp-fb-nack-pli=(boolean)true";
     private static final String AUDIO_CAPS =
             "application/x-rtp,media=audio,payload=97,clock-rate=48000,encoding-name=OPUS";
 
@@ -67,7 +67,10 @@ final class ViewerPipeline {
         }
         var viewer = new ViewerPipeline((Pipeline) element);
         viewer.soundOffBecause = busy;
-        if (sound) viewer.linkSessions();
+        if (sound) {
+            viewer.linkSessions();
+            viewer.nativeProbe("feedback", "sink", new KeyframeRequestsOnly());
+        }
         return viewer;
     }
 
@@ -129,8 +132,9 @@ final class ViewerPipeline {
         // Without a window nothing needs another pixel format; a window sink may.
         String sinkDesc = sink.equals("fakesink") ? "fakesink name=sink sync=false" : "videoconvert ! " + sink + " name=sink";
         var d = new StringBuilder()
-                // output-corrupt=false: a viewer joining mid-stream shows nothing until a keyframe instead of grey garbage.
-                .append("rtph264depay name=depay ! h264parse ! avdec_h264 output-corrupt=false ! ");
+                // output-corrupt=false: a viewer joining mid-stream shows nothing until a keyframe instead of grey garbage;
+                // automatic-request-sync-points: the decoder asks for that keyframe upstream (with sound, rtpbin sends the PLI).
+                .append("rtph264depay name=depay ! h264parse ! avdec_h264 output-corrupt=false automatic-request-sync-points=true ! ");
         if (options.snapshot() == null) {
             // The decoder's thread feeds the sink directly, as gst-launch-1.0's receiver does: a queue would
             // only add a thread and a hand-over per frame.
@@ -151,13 +155,20 @@ final class ViewerPipeline {
      * buffers hold {@value #SOUND_LATENCY_MS} ms, which the sound needs to play without gaps (and the
      * picture then waits as long, to stay with it). The sound's sink does not preroll
      * (async-handling): a stream without sound, whose sink never sees a buffer, still plays.
+     *
+     * <p>rtpbin also asks the sender for a keyframe when the decoder wants one (a viewer that joins
+     * mid-stream, a picture broken by loss): its RTCP for the picture goes to the port after the
+     * one the video comes from ({@link #feedbackTo}), as RTP places a sender's RTCP; the AVPF
+     * profile sends such a request at once rather than with the next regular report. Nothing goes
+     * out before the first packet says where the sender is.
      * @return the description
      */
     static String soundDescription(ViewerOptions options) throws ViewerException {
         int p = options.port();
         String sink = Preflight.sinkElement(options);
-        var d = new StringBuilder("rtpbin name=rb latency=").append(SOUND_LATENCY_MS).append(' ')
+        var d = new StringBuilder("rtpbin name=rb rtp-profile=avpf latency=").append(SOUND_LATENCY_MS).append(' ')
                 .append(videoSource(options)).append(" ! rb.recv_rtp_sink_0 ")
+                .append("rb.send_rtcp_src_0 ! multiudpsink name=feedback sync=false async=false ")
                 .append(udpsrc("rtcpsrc", options, p + 1)).append(" caps=application/x-rtcp ! rb.recv_rtcp_sink_0 ")
                 .append(udpsrc("asrc", options, p + 2)).append(" caps=\"").append(AUDIO_CAPS).append("\" ! rb.recv_rtp_sink_1 ")
                 .append(udpsrc("artcpsrc", options, p + 3)).append(" caps=application/x-rtcp ! rb.recv_rtcp_sink_1 ")
@@ -187,12 +198,33 @@ final class ViewerPipeline {
     }
 
     /**
-     * Watches the RTP arriving on the port for a second sender (the viewer calls it for unicast
-     * only: a multicast group is shared by design).
-     * @param watch drops the packets of a second sender and says who sends them
+     * Watches the RTP arriving on the port: who sends it, and (on unicast) whether a second sender does.
+     * @param watch drops the packets of a second sender and says who sends them; tells each new stream's sender
      */
     void onRtp(SenderWatch watch) {
         nativeProbe("src", "src", watch);
+    }
+
+    /**
+     * Sends the picture's RTCP (its keyframe requests) to the sender of a new stream: the port after the one its
+     * video came from. Without sound there is no RTP session, and so no request: the viewer waits for the periodic keyframe.
+     * @param sender the address the stream's packets come from, "HOST:PORT" or "[V6]:PORT"
+     */
+    void feedbackTo(String sender) {
+        Element sink = pipeline.getElementByName("feedback");
+        int colon = sender.lastIndexOf(':');
+        if (sink == null || colon < 0) return;
+        String host = sender.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(sender.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return; // "an unknown address"
+        }
+        if (port <= 0 || port >= 65535) return;
+        sink.emit("clear");
+        sink.emit("add", host, port + 1);
+        LOG.log(Level.DEBUG, "keyframe requests go to {0}:{1}", host, port + 1);
     }
 
     private static String interfaceOf(String address) throws ViewerException {

@@ -34,4 +34,28 @@ class SenderWatchTest {
         assertFalse(watch.packet(0xAAAA, () -> "127.0.0.1:40000"), "the old source is now the other one");
         assertEquals(1, said.size(), said.toString());
     }
+
+    @Test
+    void eachNewStreamsSenderIsToldOnceAsWhereKeyframeRequestsGo() {
+        List<String> senders = new ArrayList<>();
+        var told = new SenderWatch(5000, said::add, () -> now, true, senders::add);
+        told.packet(0xAAAA, () -> "[::1]:40000");
+        told.packet(0xAAAA, () -> "[::1]:40000");
+        now += 10_000_000;
+        told.packet(0xBBBB, () -> "127.0.0.1:41000"); // another sender: not where requests go
+        now += SenderWatch.QUIET_NANOS + 1;
+        told.packet(0xCCCC, () -> "127.0.0.1:40002");
+        assertEquals(List.of("[::1]:40000", "127.0.0.1:40002"), senders);
+    }
+
+    @Test
+    void onAMulticastGroupNothingIsDroppedOrSaid() {
+        List<String> senders = new ArrayList<>();
+        var shared = new SenderWatch(5000, said::add, () -> now, false, senders::add);
+        assertTrue(shared.packet(0xAAAA, () -> "10.0.0.1:40000"));
+        now += 10_000_000;
+        assertTrue(shared.packet(0xBBBB, () -> "10.0.0.2:40000"), "a second sender on a group is by design");
+        assertEquals(List.of(), said);
+        assertEquals(List.of("10.0.0.1:40000"), senders);
+    }
 }

@@ -264,7 +264,7 @@ class ViewerProcessTest {
         int port = Ports.freeUdp();
         var run = viewer(Map.of("DISPLAY", xvfb), true, "--port", String.valueOf(port));
         cleanup.add(Sender.start(port));
-        Await.until("first frame", Duration.ofSeconds(60), () -> run.errSaid("first frame after"));
+        Await.until(() -> "first frame; the viewer said: " + run.err() + " " + run.out(), Duration.ofSeconds(60), () -> run.errSaid("first frame after"));
         long window = viewerWindow(xvfb);
         X11Close.close(xvfb, window);
         assertEquals(0, exit(run), "stderr: " + run.err());

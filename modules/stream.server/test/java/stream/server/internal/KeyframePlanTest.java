@@ -44,6 +44,23 @@ class KeyframePlanTest {
         assertEquals(without, cmd.subList(0, without.size()), "the keyframe path only adds to the pipeline");
     }
 
+    /** With a send port, every destination's video sink binds it (viewers ask the port after it); the server's tap does not. */
+    @Test
+    void theVideoLeavesEveryDestinationFromTheSendPortAndTheTapFromAnyPort() {
+        StreamSettings two = D.with("destinations", "10.0.0.2:6000,10.0.0.3:6000");
+        for (StreamSettings s : List.of(two, two.with("audio", "test"))) {
+            List<String> cmd = new StreamPlan(s, TEST).command(GST, 40000, 40100, 0, 41000, 42000);
+            assertEquals(2, Collections.frequency(cmd, "bind-port=42000"), cmd.toString());
+            int out = cmd.indexOf("name=out"), out1 = cmd.indexOf("name=out1"), tap = cmd.indexOf("name=out2");
+            assertTrue(cmd.subList(out, out1).contains("bind-port=42000") && cmd.subList(out1, tap).contains("bind-port=42000"), cmd.toString());
+            assertTrue(cmd.get(tap + 1).equals("host=127.0.0.1") && cmd.get(tap + 2).equals("port=40000"), cmd.toString());
+            List<String> without = new StreamPlan(s, TEST).command(GST, 40000, 40100, 0, 41000);
+            List<String> less = new java.util.ArrayList<>(cmd);
+            less.removeIf("bind-port=42000"::equals);
+            assertEquals(without, less, "the send port only adds the two bind-ports");
+        }
+    }
+
     @Test
     void anIpCameraIsPassedThroughAndTakesNone() {
         StreamSettings camera = D.withJson(Json.parse("{\"source\":\"rtsp://cam.local:8554/live\"}").asObject());
@@ -51,6 +68,7 @@ class KeyframePlanTest {
         assertTrue(plan.source().camera());
         assertEquals(plan.command(GST, 40000, 0, 0, 0), plan.command(GST, 40000, 0, 0, 41000));
         assertTrue(!String.join(" ", plan.command(GST, 40000, 0, 0, 41000)).contains("41000"));
+        assertEquals(plan.command(GST, 40000, 0, 0, 0), plan.command(GST, 40000, 0, 0, 41000, 42000));
     }
 
     private static List<String> append(List<String> list, String last) {

@@ -56,6 +56,29 @@ class RtpTapTest {
         }
     }
 
+    /**
+     * A keyframe cut into FU-A fragments (every 720p one is) counts once, at its start fragment: the first byte after
+     * the FU header is the slice header there, and any byte of the picture in the middle and end fragments.
+     */
+    @Test
+    void countsAKeyframeInFragmentsOnceAndSingleNalKeyframesToo() throws Exception {
+        try (RtpTap tap = RtpTap.open(); DatagramChannel out = DatagramChannel.open()) {
+            var to = new InetSocketAddress(InetAddress.getLoopbackAddress(), tap.port());
+            byte fuIndicator = 0x7C; // NRI 3, type 28
+            byte any = (byte) 0x88; // picture data whose top bit is set, as a slice header's first_mb_in_slice 0 would be
+            for (int k = 0; k < 3; k++) {
+                int seq = k * 10;
+                out.send(rtp(false, seq, fuIndicator, (byte) 0x85, any, (byte) 1), to);        // S, IDR
+                out.send(rtp(false, seq + 1, fuIndicator, (byte) 0x05, any, (byte) 2), to);    // middle
+                out.send(rtp(true, seq + 2, fuIndicator, (byte) 0x45, any, (byte) 3), to);     // E
+                out.send(rtp(true, seq + 3, fuIndicator, (byte) 0x81, any, (byte) 4), to);     // a non-IDR frame, S
+            }
+            out.send(rtp(true, 40, (byte) 0x65, any, (byte) 5), to); // a keyframe in one packet
+            Await.until(() -> "13 packets: " + tap.snapshot(), Duration.ofSeconds(20), () -> tap.snapshot().packets() == 13);
+            assertEquals(4, tap.snapshot().keyframes());
+        }
+    }
+
     @Test
     void windowGivesRateOfTheLastSecondsAndQuietTime() throws IOException {
         AtomicLong now = new AtomicLong(1_000_000_000L);

@@ -171,8 +171,8 @@ public final class RtpTap implements AutoCloseable {
             keep(type, p, off, end - off);
         } else if (type == 5) {
             if (off + 1 < end) countKeyframe(p.get(off + 1));
-        } else if (type == 28) { // FU-A: its FU header says where a fragmented NAL starts and its type
-            if (off + 2 < end && (p.get(off + 1) & 0x40) != 0 && (p.get(off + 1) & 0x1F) == 5) countKeyframe(p.get(off + 2));
+        } else if (type == 28) { // FU-A: its FU header (S bit 0x80, E bit 0x40) says where a fragmented NAL starts and its type
+            if (off + 2 < end && (p.get(off + 1) & 0x80) != 0 && (p.get(off + 1) & 0x1F) == 5) countKeyframe(p.get(off + 2));
         } else if (type == 24) { // STAP-A: 16-bit size, NAL, ...
             int i = off + 1;
             while (i + 2 < end) {

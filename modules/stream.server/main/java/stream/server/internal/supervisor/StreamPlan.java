@@ -40,6 +40,9 @@ import stream.server.internal.settings.SettingsGrammar.Endpoint;
  * rtpbin's session 0). GStreamer's rtpsession turns a PLI or FIR about its sender's SSRC into an
  * upstream force-key-unit event, which x264enc and the hardware encoders honour with an IDR at the
  * next frame: a new WebRTC viewer, whose gateway sends the PLI, need not wait for the periodic one.
+ * With a send port, the video leaves every destination's udpsink from that one port: a viewer on
+ * the network sends its keyframe requests to the port after it (RTP's RTCP-on-the-next-port
+ * convention), where the server's {@link ViewerFeedback} passes them on to the keyframe port.
  *
  * <p>Why each part is there: {@code video/x-raw,format=I420} before the encoder,
  * else x264enc negotiates 10-bit 4:4:4 that most players cannot decode; the profile caps after
@@ -120,9 +123,23 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * @return the full command line, program first
      */
     public List<String> command(String gstLaunch, int tapPort, int audioTapPort, int microphonePort, int keyframePort) {
+        return command(gstLaunch, tapPort, audioTapPort, microphonePort, keyframePort, 0);
+    }
+
+    /**
+     * @param gstLaunch the gst-launch-1.0 executable
+     * @param tapPort the loopback port of the RTP tap, or 0 for none
+     * @param audioTapPort the loopback port of the audio RTP tap, or 0 for none (used only with audio)
+     * @param microphonePort the loopback port of a microphone's capture child, or 0 (see {@link #command(String, int, int, int)})
+     * @param keyframePort the loopback port of the child's RTCP feedback, or 0 (see {@link #command(String, int, int, int, int)})
+     * @param sendPort the UDP port the video leaves from ({@code bind-port} of each destination's udpsink), or 0 for any:
+     *        viewers send their keyframe requests to the port after it ({@link ViewerFeedback})
+     * @return the full command line, program first
+     */
+    public List<String> command(String gstLaunch, int tapPort, int audioTapPort, int microphonePort, int keyframePort, int sendPort) {
         if (source.camera()) return RtspCamera.command(settings, tapPort, audioTapPort); // passed through; its sound with audio camera
         StreamSettings s = settings;
-        if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort, microphonePort, keyframePort);
+        if (s.hasAudio()) return withAudio(gstLaunch, tapPort, audioTapPort, microphonePort, keyframePort, sendPort);
         List<String> a = new ArrayList<>();
         a.add(gstLaunch);
         a.add("-e"); // SIGINT becomes EOS: a clean end
@@ -148,6 +165,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
             Endpoint e = targets.get(i);
             a.addAll(List.of("t.", "!", "queue", "!", "udpsink", "name=" + (i == 0 ? SINK_NAME : "out" + i),
                     "host=" + e.host(), "port=" + Integer.toString(e.port()), "sync=false"));
+            if (sendPort > 0 && i < s.targets().size()) a.add("bind-port=" + sendPort); // the tap's copy needs none
             // The sender need not join its own group; loop stays on so viewers on this host receive it.
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + s.ttl(), "auto-multicast=false"));
         }
@@ -187,7 +205,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
      * Audio RTP goes to each destination's port + 2, RTCP to the port after each RTP port; the
      * server's copies go to its two loopback taps (RTP only).
      */
-    private List<String> withAudio(String gstLaunch, int tapPort, int audioTapPort, int microphonePort, int keyframePort) {
+    private List<String> withAudio(String gstLaunch, int tapPort, int audioTapPort, int microphonePort, int keyframePort, int sendPort) {
         StreamSettings s = settings;
         AudioSource audio = AudioSource.resolve(s.get(StreamSettings.AUDIO));
         List<String> a = new ArrayList<>();
@@ -228,17 +246,18 @@ public record StreamPlan(StreamSettings settings, Source source) {
         a.addAll(List.of("!", "audioconvert", "!", "audioresample", "!", "audio/x-raw,rate=48000,channels=2", "!",
                 "opusenc", "bitrate=64000", "!", "rtpopuspay", "pt=" + AUDIO_PAYLOAD_TYPE, "!", "rb.send_rtp_sink_1"));
         List<Endpoint> targets = new ArrayList<>(s.targets());
-        sinks(a, "rb.send_rtp_src_0", "t", targets, tapPort, 0, true);
-        sinks(a, "rb.send_rtp_src_1", "ta", targets, audioTapPort, AUDIO_PORT_OFFSET, false);
-        sinks(a, "rb.send_rtcp_src_0", "tc", targets, 0, 1, false);
-        sinks(a, "rb.send_rtcp_src_1", "tac", targets, 0, AUDIO_PORT_OFFSET + 1, false);
+        sinks(a, "rb.send_rtp_src_0", "t", targets, tapPort, 0, true, sendPort);
+        sinks(a, "rb.send_rtp_src_1", "ta", targets, audioTapPort, AUDIO_PORT_OFFSET, false, 0);
+        sinks(a, "rb.send_rtcp_src_0", "tc", targets, 0, 1, false, 0);
+        sinks(a, "rb.send_rtcp_src_1", "tac", targets, 0, AUDIO_PORT_OFFSET + 1, false, 0);
         if (keyframePort > 0) a.addAll(keyframeRequests(keyframePort, "rb.recv_rtcp_sink_0"));
         return List.copyOf(a);
     }
 
     // One queue and udpsink per target (its port + offset) and one to the tap after a tee; the first
     // video sink is named "out", as without sound.
-    private void sinks(List<String> a, String pad, String tee, List<Endpoint> targets, int tapPort, int offset, boolean video) {
+    private void sinks(List<String> a, String pad, String tee, List<Endpoint> targets, int tapPort, int offset, boolean video,
+            int sendPort) {
         a.addAll(List.of(pad, "!", "tee", "name=" + tee));
         List<Endpoint> all = new ArrayList<>();
         for (Endpoint e : targets) all.add(new Endpoint(e.host(), e.port() + offset));
@@ -249,6 +268,7 @@ public record StreamPlan(StreamSettings settings, Source source) {
             a.addAll(List.of(tee + ".", "!", "queue", "!", "udpsink", "name=" + name,
                     "host=" + e.host(), "port=" + Integer.toString(e.port()), "sync=false"));
             if (!video) a.add("async=false"); // RTCP comes only every few seconds: no sink waits on it
+            if (sendPort > 0 && i < targets.size()) a.add("bind-port=" + sendPort);
             if (e.multicast()) a.addAll(List.of("ttl-mc=" + settings.ttl(), "auto-multicast=false"));
         }
     }

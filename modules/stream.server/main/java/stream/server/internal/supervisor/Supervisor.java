@@ -134,6 +134,8 @@ public final class Supervisor {
     private volatile SdpWriter.H264Params capsParams;
     private volatile RtpTap audioTap; // the copy of the audio RTP of a stream with sound, or null
     private volatile int keyframePort; // where the current child reads RTCP feedback for its video, or 0
+    private volatile int sendPort; // the port the current child's video leaves from, or 0 for any
+    private ViewerFeedback feedback; // guarded by this: opened at the first start of an encoded stream, or null
 
     // Guarded by this.
     private final StateMachine machine;
@@ -200,7 +202,7 @@ public final class Supervisor {
     /** @return the exact gst-launch-1.0 command line the child runs (or would run) with; without the launcher's setsid and setpriv */
     public synchronized List<String> command() {
         return plan.command(gstLaunch, tap == null ? 0 : tap.port(), audioTap == null ? 0 : audioTap.port(),
-                microphone == null ? 0 : microphone.port(), keyframePort);
+                microphone == null ? 0 : microphone.port(), keyframePort, sendPort);
     }
 
     /**
@@ -413,7 +415,14 @@ public final class Supervisor {
                 return null;
             }
         }
-        keyframePort = plan.source().camera() ? 0 : freeLoopbackPort(); // a camera's picture is passed through, not encoded
+        if (plan.source().camera()) { // a camera's picture is passed through, not encoded
+            keyframePort = 0;
+            sendPort = 0;
+        } else {
+            keyframePort = freeLoopbackPort();
+            if (feedback == null && !closing) feedback = ViewerFeedback.open(name, this::keyframePort);
+            sendPort = feedback == null ? 0 : feedback.sendPort();
+        }
         List<String> command = command();
         if (tap != null) tap.reset();
         if (audioTap != null) audioTap.reset();
@@ -594,6 +603,12 @@ public final class Supervisor {
             if (pidFile != null) pidFile.delete();
         } finally {
             if (locked) opLock.unlock();
+            ViewerFeedback f;
+            synchronized (this) {
+                f = feedback;
+                feedback = null;
+            }
+            if (f != null) f.close();
         }
     }
 
@@ -730,9 +745,17 @@ public final class Supervisor {
         if (plan.source().camera()) o.add("camera", cameraJson());
         else {
             var e = plan.encoder();
-            o.add("encoder", Json.object().add("element", e.element()).add("hardware", e.hardware()).add("reason", e.reason()));
+            o.add("encoder", Json.object().add("element", e.element()).add("hardware", e.hardware()).add("reason", e.reason())
+                    .add("keyframeRequests", keyframeRequestsJson()));
         }
         return o;
+    }
+
+    /** Viewers' keyframe requests over the network: where they go, how many went on to the encoder, how many did not. Caller holds the monitor. */
+    private JsonObject keyframeRequestsJson() {
+        ViewerFeedback f = feedback;
+        return Json.object().add("port", f == null || f.port() == 0 ? Json.NULL : Json.value(f.port()))
+                .add("passed", f == null ? 0 : f.passed()).add("dropped", f == null ? 0 : f.dropped());
     }
 
     /** The "camera" object of an IP camera's status: where, who, and what is wrong (never the password). */

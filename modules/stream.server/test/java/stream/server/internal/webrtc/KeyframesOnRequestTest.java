@@ -55,6 +55,56 @@ class KeyframesOnRequestTest {
     }
 
     /**
+     * A plain RTP viewer on the network ({@code stream-viewer --port}, as the menu's "view" runs it) that joins mid-stream
+     * asks too: its decoder wants a keyframe, rtpbin sends the PLI to the port after the one the video comes from, and
+     * the server passes it on to the child. Also after a stop and a start (a new child, a new send port).
+     */
+    @Test
+    void aPlainRtpViewerAsksTheServerForAKeyframeAlsoAfterARestart() throws Exception {
+        Path state = Files.createDirectory(dir.resolve("state"));
+        int rtp = Ports.freeUdpQuad(); // the viewer's sound ports after it are free: with them it runs the RTP session that asks
+        try (NetNs ns = NetNs.create("plain");
+             ServerProcess server = ServerProcess.builder().prefix(ns.prefix())
+                     .jvm(List.of("-Xmx64m", "-D" + GatewayCommand.MODULE_PATH_PROPERTY + "=" + TestGateways.buildDir().resolve("mods/stream.viewer.jar")
+                             + ":" + TestGateways.buildDir().resolve("lib")))
+                     .args("--port", "0", "--bind", "127.0.0.1", "--source", "test", "--width", "320", "--height", "240",
+                             "--framerate", "5", "--keyint", "60s", "--dest", "127.0.0.1:" + rtp,
+                             "--state-dir", state.toString(), "--rtsp-port", "0")
+                     .start()) {
+            int port = server.awaitPort();
+            String base = "http://127.0.0.1:" + port;
+            assertEquals(200, post(ns, base + "/control", "{\"action\":\"start\"}"));
+            awaitRunning(ns, base);
+            plainViewerGetsAKeyframe(ns, base, rtp, "the first viewer", 1);
+
+            assertEquals(200, post(ns, base + "/control", "{\"action\":\"stop\"}"));
+            assertEquals(200, post(ns, base + "/control", "{\"action\":\"start\"}"));
+            awaitRunning(ns, base);
+            plainViewerGetsAKeyframe(ns, base, rtp, "a viewer after the child restarted", 2);
+        }
+    }
+
+    private static void plainViewerGetsAKeyframe(NetNs ns, String base, int rtp, String who, int requests) throws Exception {
+        long before = Await.value("the child's first keyframe", Duration.ofSeconds(10), () -> {
+            long k = keyframes(ns, base);
+            return k >= 1 ? k : null;
+        });
+        Path out = TestGateways.buildDir();
+        var command = new ArrayList<>(ns.prefix());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=com.sun.jna", "-p", out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib"),
+                "-m", "stream.viewer", "--port", String.valueOf(rtp), "--sink", "none", "--frames", "3", "--timeout", "10"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), who + ": " + output);
+        assertEquals(0, p.exitValue(), who + " decoded no 3 frames within 10 s, with keyframes 60 s apart: " + output);
+        assertTrue(keyframes(ns, base) > before, who + ": the child sent no keyframe beyond its " + before + " periodic one");
+        var asked = Json.parse(ns.exec("curl", "-s", base + "/streams/main")).asObject().get("encoder").asObject()
+                .get("keyframeRequests").asObject();
+        assertTrue(asked.getLong("passed", -1) >= requests, who + ": the server passed no request on: " + asked);
+    }
+
+    /**
      * The child's own output (the server's RTP tap) shows a keyframe beyond the one it starts with, and the viewer
      * decodes. The count is needed besides the frames: once the gateway passed one keyframe, its decoder-less chain
      * passes the later frames, and a decoder shows frames made from them without a keyframe of their own.
