@@ -104,7 +104,7 @@ final class Preflight {
             }
             try {
                 if (!Gst.isInitialized()) {
-                    Gst.init(new org.freedesktop.gstreamer.Version(1, 14), "stream-viewer");
+                    stream.viewer.internal.GstStart.init(new org.freedesktop.gstreamer.Version(1, 14), "stream-viewer");
                 }
                 gstReady = true;
             } catch (UnsatisfiedLinkError | GstException | NoClassDefFoundError e) {

@@ -173,7 +173,7 @@ public final class CameraRelay {
             JsonObject credentials = readCredentials(stdin);
             CameraRelay relay = new CameraRelay(options, text(credentials, "user"), text(credentials, "password"), report);
             Thread.ofPlatform().daemon().name("camera-stdin").start(() -> relay.watchStdin(stdin));
-            Gst.init(Version.of(1, 16), "stream-camera");
+            stream.viewer.internal.GstStart.init(Version.of(1, 16), "stream-camera");
             exit = relay.run();
         } catch (RuntimeException | IOException e) { // one line, never a stack trace, never a credential
             System.err.println("stream-camera: " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Version;
 
 /**
@@ -68,7 +67,7 @@ public final class RtspGateway {
         LineServer protocol = new LineServer("stream-rtsp"); // stdout is the protocol from here on
         int code = 0;
         try {
-            Gst.init(Version.of(1, 16), "stream-rtsp");
+            stream.viewer.internal.GstStart.init(Version.of(1, 16), "stream-rtsp");
             RtspServer server = RtspServer.start(options.address(), options.port());
             new RtspGateway(server, protocol).run();
         } catch (RtspServer.BindFailed e) {

@@ -21,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Version;
 import org.freedesktop.gstreamer.webrtc.WebRTCPeerConnectionState;
 
@@ -81,7 +80,7 @@ public final class Gateway {
         LineServer protocol = new LineServer("stream-webrtc"); // stdout is the protocol from here on
         int code = 0;
         try {
-            Gst.init(Version.of(1, 16), "stream-webrtc");
+            stream.viewer.internal.GstStart.init(Version.of(1, 16), "stream-webrtc");
             new Gateway(options, protocol).run();
         } catch (Throwable e) { // one line, never a stack trace
             System.err.println("stream-webrtc: " + e);

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Version;
 
 import stream.viewer.internal.TimeoutOption;
@@ -134,7 +133,7 @@ public final class WhepCommand {
             problem.accept("no display (DISPLAY and WAYLAND_DISPLAY unset); use --sink none to decode without a window");
             return ENVIRONMENT;
         }
-        Gst.init(Version.of(1, 16), "stream-viewer");
+        stream.viewer.internal.GstStart.init(Version.of(1, 16), "stream-viewer");
         long started = System.nanoTime();
         WhepClient client = new WhepClient(settings.url(), sink, settings.iceAddresses(), progress);
         Thread hook = new Thread(client::close); // Ctrl+C: end the session on the server too
