@@ -52,7 +52,9 @@ final class LateJoinPhase implements Phase {
         f.runsNote = cfg.runs() + " joins each, 1.0-3.2 s apart into one running stream";
         startup.runsNote = String.valueOf(cfg.runs());
         f.profile.add("viewer start-up until it waits for the stream (JVM + Gst.init + pipeline): median "
-                + fmt(startup.oursMedian(), 3) + " s; the rest is waiting for the next keyframe (key-int-max of our default) and decoding it");
+                + fmt(startup.oursMedian(), 3) + " s; the rest is the first packets, the viewer's keyframe request (a PLI to the port"
+                + " after the video's source port, passed on by the server to the encoder) and the keyframe's decoding;"
+                + " the original design's receiver has no way to ask and waits for its encoder's next periodic keyframe");
         variants(ctx, offsets);
         Figure a = ctx.results().get("late_join_aot"), au = ctx.results().get("late_join_aot_startup");
         if (a != null && au != null) {
