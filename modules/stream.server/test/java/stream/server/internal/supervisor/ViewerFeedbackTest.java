@@ -110,9 +110,14 @@ class ViewerFeedbackTest {
                 int next = f.sendPort();
                 assertNotEquals(send, next);
                 assertEquals(next + 1, f.port());
-                try (DatagramSocket old = new DatagramSocket(send + 1)) { // the old feedback port was let go
-                    assertEquals(send + 1, old.getLocalPort());
-                }
+                // The old feedback port is let go (once its listener, blocked in receive, has woken to the close).
+                Await.until("the old feedback port " + (send + 1) + " free again", Duration.ofSeconds(10), () -> {
+                    try (DatagramSocket old = new DatagramSocket(send + 1)) {
+                        return old.getLocalPort() == send + 1;
+                    } catch (java.net.BindException e) {
+                        return false;
+                    }
+                });
             }
         }
         assertEquals(0, f.sendPort(), "closed");
