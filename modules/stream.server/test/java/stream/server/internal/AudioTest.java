@@ -48,7 +48,7 @@ class AudioTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path out = Path.of(System.getProperty("stream.build.dir"));
         rtsp = TestSupport.freeTcpPort();
-        dest = TestSupport.freeUdpPort();
+        dest = stream.testkit.Ports.freeUdpQuad(); // receivers bind the four ports of a stream with sound
         server = new TestSupport.ServerProcess(List.of(), List.of("-Xmx64m",
                 "-Dstream.webrtc.module-path=" + out.resolve("mods/stream.viewer.jar") + ":" + out.resolve("lib")),
                 List.of("--bind", "127.0.0.1", "--port", "0", "--rtsp-port", String.valueOf(rtsp),

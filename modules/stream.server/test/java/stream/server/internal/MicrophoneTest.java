@@ -121,7 +121,7 @@ class MicrophoneTest {
         startPulse();
         Path state = Files.createDirectory(dir.resolve("state"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        int dest = TestSupport.freeUdpPort();
+        int dest = stream.testkit.Ports.freeUdpQuad(); // ffmpeg binds the four ports of a stream with sound
         server = new TestSupport.ServerProcess(List.of("--bind", "127.0.0.1", "--port", "0", "--source", "test",
                 "--width", "320", "--height", "240", "--framerate", "15", "--dest", "127.0.0.1:" + dest,
                 "--state-dir", state.toString(), "--audio", "pulse:testmic", "--start"), pulseEnv());
